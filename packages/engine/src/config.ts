@@ -1,0 +1,394 @@
+/**
+ * Simulation configuration: every default of SPEC.md as a named value. `resolveConfig` deep-merges
+ * a partial override onto `defaultConfig()`, rejects unknown keys and wrong types with a message
+ * naming the path, and returns a frozen object.
+ */
+
+export interface MomentumConfig {
+  fastBase: number;
+  fastStep: number;
+  slowBase: number;
+  slowStep: number;
+  qty: number;
+  maxInventory: number;
+  inventoryPressure: number;
+  marketThreshold: number;
+  limitThreshold: number;
+  sizeBoost: number;
+  sizeCap: number;
+}
+
+export interface MeanReversionConfig {
+  window: number;
+  zThresholdBase: number;
+  zThresholdStep: number;
+  marketZ: number;
+  qty: number;
+  maxInventory: number;
+  inventoryPenalty: number;
+  jitterMin: number;
+  jitterMax: number;
+  topLevelShare: number;
+  cooldownMin: number;
+  cooldownMax: number;
+}
+
+export interface MarketMakerConfig {
+  baseSpreadBase: number;
+  baseSpreadStep: number;
+  minHalfSpread: number;
+  quoteJitterBase: number;
+  quoteJitterStep: number;
+  volMultiplier: number;
+  inventorySkew: number;
+  inventoryPenalty: number;
+  qty: number;
+  maxInventory: number;
+  crowdingWiden: number;
+  flowLean: number;
+  sidePressureWiden: number;
+}
+
+export interface RlPpoConfig {
+  riskAversion: number;
+  smallQty: number;
+  smallOffset: number;
+  mediumQty: number;
+  mediumOffset: number;
+  largeQty: number;
+  rewardScale: number;
+  rewardClip: number;
+  learningRate: number;
+  gamma: number;
+  clipEpsilon: number;
+  rolloutLength: number;
+}
+
+export interface PopulationConfig {
+  momentum: number;
+  meanReversion: number;
+  marketMakers: number;
+  rl: number;
+}
+
+export interface CrowdingConfig {
+  /** Rolling window of the factor space, ticks. */
+  factorWindow: number;
+  /** Percentile used to scale turnover and activity to [0,1]. */
+  scalePercentile: number;
+  phiNormalization: 'seed' | 'weighted_mean';
+  kappa: number;
+  agentMultiplierMin: number;
+  agentMultiplierMax: number;
+  sideBaseCoef: number;
+  sidePressureCoef: number;
+  sideMultiplierMin: number;
+  sideMultiplierMax: number;
+  topPairs: number;
+  /** Crowding is computed every N ticks (1 = every tick). */
+  updateEvery: number;
+}
+
+export interface AlphaDecayConfig {
+  sharpeWindow: number;
+  minSharpeSamples: number;
+  minFitSamples: number;
+  sharpeFloor: number;
+  maxSamples: number;
+  curvePoints: number;
+  bootstrapSamples: number;
+  bootstrapLevel: number;
+}
+
+export interface DiagnosticsConfig {
+  window: number;
+  minSharpeChanges: number;
+  minStd: number;
+}
+
+export interface FragilityConfig {
+  nearSteps: number;
+  baselineObservations: number;
+  smoothing: number;
+  warning: number;
+  danger: number;
+  critical: number;
+  historyLength: number;
+}
+
+export interface RegimeConfig {
+  volWindow: number;
+  volAutocorrWindow: number;
+  driftWindow: number;
+  calibrationObservations: number;
+  historyLength: number;
+  crashLfi: number;
+  crashElasticity: number;
+  crashCrowding: number;
+  crashVol: number;
+  crashVolAutocorr: number;
+  crashVolLfi: number;
+  unstableVol: number;
+  unstableVolAutocorr: number;
+  unstableElasticity: number;
+  unstableLfi: number;
+  trendDrift: number;
+  trendLfi: number;
+  elasticityMax: number;
+}
+
+export interface SimulationConfig {
+  seed: number;
+  initialPrice: number;
+  initialCash: number;
+  tickSize: number;
+  /** lambda_0 of the impact model. */
+  eta: number;
+  ticksPerYear: number;
+  depthLevels: number;
+  recentTradesInState: number;
+  volatilityWindow: number;
+  vwapWindow: number;
+  /** Mids kept for agents' lookback and analytics (bounded history). */
+  priceHistoryLength: number;
+  /** Fills kept in the engine's trade tape. */
+  tradeTapeLength: number;
+  /** Fills carried in each TICK event. */
+  recentFillsInTick: number;
+  /** Simulated ns per tick for the default clock. */
+  tickDurationNs: number;
+  /** Analytics (factor space, crowding, diagnostics, fragility, regime) on or off. */
+  analytics: boolean;
+  population: PopulationConfig;
+  momentum: MomentumConfig;
+  meanReversion: MeanReversionConfig;
+  marketMaker: MarketMakerConfig;
+  rlPpo: RlPpoConfig;
+  crowding: CrowdingConfig;
+  alphaDecay: AlphaDecayConfig;
+  diagnostics: DiagnosticsConfig;
+  fragility: FragilityConfig;
+  regime: RegimeConfig;
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** The SPEC.md defaults. A fresh object each call. */
+export function defaultConfig(): SimulationConfig {
+  return {
+    seed: 42,
+    initialPrice: 100,
+    initialCash: 100_000,
+    tickSize: 0.0001,
+    eta: 0.01,
+    ticksPerYear: 252,
+    depthLevels: 10,
+    recentTradesInState: 20,
+    volatilityWindow: 20,
+    vwapWindow: 200,
+    priceHistoryLength: 512,
+    tradeTapeLength: 5000,
+    recentFillsInTick: 50,
+    tickDurationNs: 100_000_000,
+    analytics: true,
+    population: { momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0 },
+    momentum: {
+      fastBase: 5,
+      fastStep: 1,
+      slowBase: 15,
+      slowStep: 3,
+      qty: 5,
+      maxInventory: 50,
+      inventoryPressure: 0.0008,
+      marketThreshold: 0.0012,
+      limitThreshold: 0.0004,
+      sizeBoost: 0.5,
+      sizeCap: 2,
+    },
+    meanReversion: {
+      window: 30,
+      zThresholdBase: 1.2,
+      zThresholdStep: 0.2,
+      marketZ: 2.4,
+      qty: 5,
+      maxInventory: 40,
+      inventoryPenalty: 0.5,
+      jitterMin: 0.15,
+      jitterMax: 0.2,
+      topLevelShare: 0.3,
+      cooldownMin: 5,
+      cooldownMax: 15,
+    },
+    marketMaker: {
+      baseSpreadBase: 0.05,
+      baseSpreadStep: 0.02,
+      minHalfSpread: 0.01,
+      quoteJitterBase: 0.02,
+      quoteJitterStep: 0.01,
+      volMultiplier: 70,
+      inventorySkew: 0.015,
+      inventoryPenalty: 0.002,
+      qty: 8,
+      maxInventory: 60,
+      crowdingWiden: 1.25,
+      flowLean: 0.01,
+      sidePressureWiden: 0.5,
+    },
+    rlPpo: {
+      riskAversion: 0.001,
+      smallQty: 2,
+      smallOffset: 0.25,
+      mediumQty: 5,
+      mediumOffset: 0.6,
+      largeQty: 8,
+      rewardScale: 0.01,
+      rewardClip: 5,
+      learningRate: 0.003,
+      gamma: 0.99,
+      clipEpsilon: 0.2,
+      rolloutLength: 128,
+    },
+    crowding: {
+      factorWindow: 50,
+      scalePercentile: 90,
+      phiNormalization: 'seed',
+      kappa: 18,
+      agentMultiplierMin: 0.2,
+      agentMultiplierMax: 6,
+      sideBaseCoef: 1.6,
+      sidePressureCoef: 0.9,
+      sideMultiplierMin: 1,
+      sideMultiplierMax: 4,
+      topPairs: 5,
+      updateEvery: 1,
+    },
+    alphaDecay: {
+      sharpeWindow: 100,
+      minSharpeSamples: 10,
+      minFitSamples: 20,
+      sharpeFloor: 1e-3,
+      maxSamples: 2000,
+      curvePoints: 50,
+      bootstrapSamples: 200,
+      bootstrapLevel: 0.9,
+    },
+    diagnostics: { window: 250, minSharpeChanges: 50, minStd: 1e-8 },
+    fragility: {
+      nearSteps: 5,
+      baselineObservations: 50,
+      smoothing: 5,
+      warning: 0.45,
+      danger: 0.65,
+      critical: 0.85,
+      historyLength: 500,
+    },
+    regime: {
+      volWindow: 40,
+      volAutocorrWindow: 60,
+      driftWindow: 20,
+      calibrationObservations: 80,
+      historyLength: 500,
+      crashLfi: 0.75,
+      crashElasticity: 1,
+      crashCrowding: 0.55,
+      crashVol: 0.0012,
+      crashVolAutocorr: 0.25,
+      crashVolLfi: 0.6,
+      unstableVol: 0.0008,
+      unstableVolAutocorr: 0.18,
+      unstableElasticity: 0.6,
+      unstableLfi: 0.5,
+      trendDrift: 0.00008,
+      trendLfi: 0.6,
+      elasticityMax: 5,
+    },
+  };
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`config.${path}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Values that are not free-form numbers, with their allowed choices. */
+const ENUMS: Record<string, readonly string[]> = {
+  'crowding.phiNormalization': ['seed', 'weighted_mean'],
+};
+
+/** Numbers that must be positive integers (counts, windows, lengths). */
+const INTEGER_KEYS = new Set([
+  'depthLevels',
+  'recentTradesInState',
+  'volatilityWindow',
+  'vwapWindow',
+  'priceHistoryLength',
+  'tradeTapeLength',
+  'recentFillsInTick',
+]);
+
+function merge(base: Record<string, unknown>, patch: unknown, path: string): void {
+  if (patch === undefined) return;
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
+    throw new ConfigError(path || '(root)', `expected an object, got ${JSON.stringify(patch)}`);
+  }
+  for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
+    const at = path ? `${path}.${key}` : key;
+    if (!Object.prototype.hasOwnProperty.call(base, key)) {
+      throw new ConfigError(at, `unknown key; valid keys here are ${Object.keys(base).join(', ')}`);
+    }
+    const current = base[key];
+    if (current !== null && typeof current === 'object') {
+      merge(current as Record<string, unknown>, value, at);
+      continue;
+    }
+    const allowed = ENUMS[at];
+    if (allowed) {
+      if (typeof value !== 'string' || !allowed.includes(value)) {
+        throw new ConfigError(at, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}`);
+      }
+    } else if (typeof current === 'number') {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new ConfigError(at, `must be a finite number, got ${JSON.stringify(value)}`);
+      }
+      if (value < 0) throw new ConfigError(at, `must be >= 0, got ${value}`);
+    } else if (typeof current === 'boolean' && typeof value !== 'boolean') {
+      throw new ConfigError(at, `must be true or false, got ${JSON.stringify(value)}`);
+    }
+    base[key] = value;
+  }
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** Defaults overridden by `overrides`; throws ConfigError naming the bad path. */
+export function resolveConfig(overrides: DeepPartial<SimulationConfig> = {}): Readonly<SimulationConfig> {
+  const cfg = defaultConfig();
+  merge(cfg as unknown as Record<string, unknown>, overrides, '');
+  for (const key of INTEGER_KEYS) {
+    const v = (cfg as unknown as Record<string, number>)[key] as number;
+    if (!Number.isInteger(v) || v < 1) throw new ConfigError(key, `must be a positive integer, got ${v}`);
+  }
+  for (const [k, v] of Object.entries(cfg.population)) {
+    if (!Number.isInteger(v)) throw new ConfigError(`population.${k}`, `must be a whole number of agents, got ${v}`);
+  }
+  if (cfg.tickSize <= 0) throw new ConfigError('tickSize', `must be > 0, got ${cfg.tickSize}`);
+  if (cfg.initialPrice <= 0) throw new ConfigError('initialPrice', `must be > 0, got ${cfg.initialPrice}`);
+  if (!Number.isInteger(cfg.seed)) throw new ConfigError('seed', `must be an integer, got ${cfg.seed}`);
+  if (cfg.crowding.factorWindow < 2) throw new ConfigError('crowding.factorWindow', 'must be >= 2');
+  if (cfg.fragility.warning > cfg.fragility.danger || cfg.fragility.danger > cfg.fragility.critical) {
+    throw new ConfigError('fragility', 'thresholds must satisfy warning <= danger <= critical');
+  }
+  return deepFreeze(cfg);
+}

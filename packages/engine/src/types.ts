@@ -1,0 +1,130 @@
+/**
+ * Shared value types of the engine: orders as agents submit them, fills, book snapshots, the
+ * per-agent MarketState, and the per-tick state. Everything here is plain JSON-serialisable data
+ * so the same shapes cross the WebSocket, the sandbox boundary and the store.
+ */
+
+export type Side = 'BID' | 'ASK';
+export type OrderType = 'LIMIT' | 'MARKET' | 'CANCEL';
+
+export const SIDES: readonly Side[] = ['BID', 'ASK'];
+export const ORDER_TYPES: readonly OrderType[] = ['LIMIT', 'MARKET', 'CANCEL'];
+
+/**
+ * What an agent asks for. LIMIT needs `price`; MARKET ignores it; CANCEL needs `cancelTarget`
+ * (an order id the agent saw in `MarketState.openOrders`) and ignores price/qty.
+ */
+export interface OrderIntent {
+  side: Side;
+  type: OrderType;
+  qty: number;
+  price?: number | null;
+  cancelTarget?: number | null;
+}
+
+/** An order after the engine stamped it: the shape of ORDER_SUBMITTED. */
+export interface Order {
+  tick: number;
+  orderId: number;
+  agentId: string;
+  side: Side;
+  orderType: OrderType;
+  price: number | null;
+  qty: number;
+  cancelTarget: number | null;
+}
+
+/** One execution; `price` is the resting order's price. The shape of ORDER_FILLED. */
+export interface Fill {
+  tick: number;
+  buyOrderId: number;
+  sellOrderId: number;
+  buyAgentId: string;
+  sellAgentId: string;
+  price: number;
+  qty: number;
+  /** Side of the incoming (taking) order. */
+  aggressor: Side;
+}
+
+export interface BookLevel {
+  price: number;
+  qty: number;
+  orders: number;
+}
+
+/** Top-N levels per side, aggregated by price: bids high→low, asks low→high. */
+export interface DepthSnapshot {
+  bids: BookLevel[];
+  asks: BookLevel[];
+  bestBid: number | null;
+  bestAsk: number | null;
+  mid: number | null;
+  spread: number | null;
+}
+
+/** A resting order of the agent itself, so it can cancel or amend. */
+export interface OpenOrder {
+  orderId: number;
+  side: Side;
+  price: number;
+  qty: number;
+  tick: number;
+}
+
+/**
+ * Everything one agent may see at the start of a tick. Agents never hold the book: this is the
+ * only input to `onTick`, and it is plain data.
+ */
+export interface MarketState {
+  tick: number;
+  /** Simulated clock, ns since the run's start clock value (never wall-clock inside the engine). */
+  timestamp: number;
+  mid: number;
+  bestBid: number | null;
+  bestAsk: number | null;
+  spread: number | null;
+  depth: DepthSnapshot;
+  recentTrades: Fill[];
+  /** Mids of past ticks, oldest first, bounded (the agent's lookback). */
+  priceHistory: number[];
+  volatility: number;
+  vwap: number;
+  tickSize: number;
+  agentId: string;
+  position: number;
+  cash: number;
+  pnl: number;
+  openOrders: OpenOrder[];
+  /** Crowding figures from the previous tick. */
+  crowding: {
+    intensity: number;
+    phi: number;
+    sidePressure: number;
+    buyImpactMultiplier: number;
+    sellImpactMultiplier: number;
+    agentImpactMultiplier: number;
+  };
+}
+
+/** Per-agent accounting (SPEC §3) and its summary statistics. */
+export interface AgentStats {
+  agentId: string;
+  strategy: string;
+  status: 'active' | 'silenced';
+  statusReason: string | null;
+  cash: number;
+  inventory: number;
+  pnl: number;
+  realizedPnl: number;
+  totalBuyQty: number;
+  totalSellQty: number;
+  fillCount: number;
+  ordersSubmitted: number;
+  ordersRejected: number;
+  impactCost: number;
+  phi: number;
+  sharpe: number | null;
+  /** Free-form figures an analytics module or the sandbox adds (drawdown, sandbox counters, ...). */
+  extra: Record<string, number | string | boolean | null>;
+}
