@@ -1,0 +1,309 @@
+/**
+ * Per-agent performance diagnostics over a rolling window (SPEC §5). The PnL fed in is the same
+ * PnL execution books (effective prices including crowding impact), so crowding costs show up in
+ * Sharpe and on the leaderboard.
+ *
+ * Per tick the work is O(N + fills): each agent's PnL change, |inventory| and traded quantity go
+ * into fixed rings with running sums, which is all `sharpe()` and the leaderboard need. The rest
+ * (Sortino, drawdown, kurtosis, ...) is computed from the rings only when `agent()` is asked.
+ *
+ * Cost attribution: the spread cost |price - pre-trade mid| * qty and the impact cost
+ * (mid move against the trade from pre- to post-trade) * qty are charged to the taker (the side
+ * of the aggressor), the side that pays to trade. Both are cumulative over the run.
+ */
+import type { DiagnosticsConfig } from '../config.js';
+import type { Side } from '../types.js';
+import { autocorrelation, excessKurtosis } from './stats.js';
+
+export interface DiagnosticsFill {
+  buyer: number;
+  seller: number;
+  price: number;
+  qty: number;
+  aggressor: Side;
+}
+
+/** Plain JSON, snake_case (what the REST API serves and what fits AgentStats.extra). */
+export interface AgentDiagnostics {
+  [key: string]: number | null;
+  pnl: number;
+  sharpe: number | null;
+  sortino: number | null;
+  max_drawdown: number;
+  hit_rate: number | null;
+  excess_kurtosis: number | null;
+  abs_change_autocorr: number | null;
+  turnover: number;
+  spread_cost: number;
+  impact_cost: number;
+  fill_count: number;
+  avg_fill_size: number;
+  inventory: number;
+  window_changes: number;
+}
+
+export interface DiagnosticsOptions extends DiagnosticsConfig {
+  /** Annualisation, ticks per year (config.ticksPerYear). */
+  ticksPerYear: number;
+}
+
+export class Diagnostics {
+  readonly opts: DiagnosticsOptions;
+  private readonly W: number;
+  private n = 0;
+  private cap = 0;
+  // rings, agent i at [i*W, (i+1)*W); all share one write position per agent
+  private changes = new Float64Array(0);
+  private levels = new Float64Array(0); // PnL level after the change at the same slot
+  private absInv = new Float64Array(0);
+  private traded = new Float64Array(0);
+  private count = new Int32Array(0);
+  private pos = new Int32Array(0);
+  private sum = new Float64Array(0);
+  private sumSq = new Float64Array(0);
+  /** Per-agent shift of the running sums (a recent mean), so variance does not cancel catastrophically. */
+  private shift = new Float64Array(0);
+  private invSum = new Float64Array(0);
+  private tradedSum = new Float64Array(0);
+  private firstLevel = new Float64Array(0); // level before the oldest kept change
+  private prevPnl = new Float64Array(0);
+  private seen = new Uint8Array(0);
+  private tickTraded = new Float64Array(0);
+  private spreadCost = new Float64Array(0);
+  private impactCost = new Float64Array(0);
+  private fillCount = new Float64Array(0);
+  private fillQty = new Float64Array(0);
+  private inventory = new Float64Array(0);
+
+  constructor(opts: DiagnosticsOptions) {
+    if (!Number.isInteger(opts.window) || opts.window < 2) {
+      throw new RangeError(`diagnostics.window must be an integer >= 2, got ${opts.window}`);
+    }
+    this.opts = opts;
+    this.W = opts.window;
+  }
+
+  addAgent(): number {
+    if (this.n === this.cap) this.grow(Math.max(8, this.cap * 2));
+    return this.n++;
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  /** One tick: fills (with the mids around matching) and every agent's PnL and inventory after them. */
+  observe(
+    fills: readonly DiagnosticsFill[],
+    preMid: number,
+    postMid: number,
+    pnl: ArrayLike<number>,
+    inventory: ArrayLike<number>,
+  ): void {
+    for (const f of fills) {
+      const q = f.qty;
+      this.tickTraded[f.buyer]! += q;
+      this.tickTraded[f.seller]! += q;
+      this.fillCount[f.buyer]!++;
+      this.fillCount[f.seller]!++;
+      this.fillQty[f.buyer]! += q;
+      this.fillQty[f.seller]! += q;
+      const buyerTakes = f.aggressor === 'BID';
+      const taker = buyerTakes ? f.buyer : f.seller;
+      this.spreadCost[taker]! += Math.abs(f.price - preMid) * q;
+      const adverse = buyerTakes ? postMid - preMid : preMid - postMid;
+      if (adverse > 0) this.impactCost[taker]! += adverse * q;
+    }
+    const W = this.W;
+    const n = Math.min(this.n, pnl.length, inventory.length);
+    for (let i = 0; i < n; i++) {
+      const p = pnl[i]!;
+      const inv = inventory[i]!;
+      this.inventory[i] = inv;
+      const traded = this.tickTraded[i]!;
+      this.tickTraded[i] = 0;
+      if (!this.seen[i]) {
+        this.seen[i] = 1;
+        this.prevPnl[i] = p;
+        this.firstLevel[i] = p;
+        continue;
+      }
+      const d = p - this.prevPnl[i]!;
+      this.prevPnl[i] = p;
+      const at = i * W + this.pos[i]!;
+      const a = Math.abs(inv);
+      if (this.count[i] === 0) this.shift[i] = d;
+      const sh = this.shift[i]!;
+      if (this.count[i] === W) {
+        const old = this.changes[at]! - sh;
+        this.sum[i]! -= old;
+        this.sumSq[i]! -= old * old;
+        this.invSum[i]! -= this.absInv[at]!;
+        this.tradedSum[i]! -= this.traded[at]!;
+        this.firstLevel[i] = this.levels[at]!;
+      } else this.count[i]!++;
+      this.changes[at] = d;
+      this.levels[at] = p;
+      this.absInv[at] = a;
+      this.traded[at] = traded;
+      this.sum[i]! += d - sh;
+      this.sumSq[i]! += (d - sh) * (d - sh);
+      this.invSum[i]! += a;
+      this.tradedSum[i]! += traded;
+      const next = this.pos[i]! + 1;
+      if (next === W) {
+        this.pos[i] = 0;
+        this.resum(i);
+      } else this.pos[i] = next;
+    }
+  }
+
+  /** Annualised Sharpe of agent i: mean/std(ddof 1) * sqrt(ticksPerYear); null when not defined. */
+  sharpe(i: number): number | null {
+    const c = this.count[i] ?? 0;
+    if (c < Math.max(this.opts.minSharpeChanges, 2)) return null;
+    const ms = this.sum[i]! / c;
+    const v = (this.sumSq[i]! - c * ms * ms) / (c - 1);
+    const s = v > 0 ? Math.sqrt(v) : 0;
+    if (!(s > this.opts.minStd)) return null;
+    return ((this.shift[i]! + ms) / s) * Math.sqrt(this.opts.ticksPerYear);
+  }
+
+  /** Full diagnostics of agent i (O(window)). */
+  agent(i: number): AgentDiagnostics {
+    if (!Number.isInteger(i) || i < 0 || i >= this.n) {
+      throw new RangeError(`Diagnostics: agent index ${i} is not registered (0..${this.n - 1})`);
+    }
+    const ch = this.window(i, this.changes);
+    const lv = this.window(i, this.levels);
+    const c = ch.length;
+    let downSq = 0;
+    let pos = 0;
+    let nonzero = 0;
+    for (let k = 0; k < c; k++) {
+      const d = ch[k]!;
+      if (d < 0) downSq += d * d;
+      if (d !== 0) nonzero++;
+      if (d > 0) pos++;
+    }
+    let sortino: number | null = null;
+    if (c >= this.opts.minSharpeChanges && c > 0) {
+      const down = Math.sqrt(downSq / c);
+      if (down > this.opts.minStd) sortino = ((this.shift[i]! + this.sum[i]! / c) / down) * Math.sqrt(this.opts.ticksPerYear);
+    }
+    let peak = this.firstLevel[i]!;
+    let mdd = 0;
+    for (let k = 0; k < lv.length; k++) {
+      const l = lv[k]!;
+      if (l > peak) peak = l;
+      else if (peak - l > mdd) mdd = peak - l;
+    }
+    const abs = ch.map(Math.abs);
+    const meanInv = c > 0 ? this.invSum[i]! / c : Math.abs(this.inventory[i]!);
+    const meanTraded = c > 0 ? this.tradedSum[i]! / c : 0;
+    const fills = this.fillCount[i]!;
+    return {
+      pnl: this.seen[i] ? this.prevPnl[i]! : 0,
+      sharpe: this.sharpe(i),
+      sortino,
+      max_drawdown: mdd,
+      hit_rate: nonzero > 0 ? pos / nonzero : null,
+      excess_kurtosis: excessKurtosis(ch),
+      abs_change_autocorr: autocorrelation(abs, 1),
+      turnover: meanTraded / Math.max(meanInv, 1),
+      spread_cost: this.spreadCost[i]!,
+      impact_cost: this.impactCost[i]!,
+      fill_count: fills,
+      avg_fill_size: fills > 0 ? this.fillQty[i]! / fills : 0,
+      inventory: this.inventory[i]!,
+      window_changes: c,
+    };
+  }
+
+  /**
+   * Agent indices by Sharpe, best first; agents without a Sharpe last; ties (and the null group)
+   * ordered by agent id so the ranking is stable.
+   */
+  leaderboard(ids: readonly string[]): number[] {
+    const n = Math.min(this.n, ids.length);
+    const sharpe = new Array<number | null>(n);
+    for (let i = 0; i < n; i++) sharpe[i] = this.sharpe(i);
+    const order = Array.from({ length: n }, (_, i) => i);
+    order.sort((a, b) => {
+      const sa = sharpe[a]!;
+      const sb = sharpe[b]!;
+      if (sa !== null && sb !== null && sa !== sb) return sb - sa;
+      if (sa === null && sb !== null) return 1;
+      if (sb === null && sa !== null) return -1;
+      const ia = ids[a]!;
+      const ib = ids[b]!;
+      return ia < ib ? -1 : ia > ib ? 1 : a - b;
+    });
+    return order;
+  }
+
+  /** Values of one ring of agent i, oldest first. */
+  private window(i: number, ring: Float64Array): Float64Array {
+    const W = this.W;
+    const c = this.count[i]!;
+    const out = new Float64Array(c);
+    const start = c === W ? this.pos[i]! : 0;
+    for (let k = 0; k < c; k++) out[k] = ring[i * W + ((start + k) % W)]!;
+    return out;
+  }
+
+  private resum(i: number): void {
+    const W = this.W;
+    const c = this.count[i]!;
+    let total = 0;
+    for (let k = 0; k < c; k++) total += this.changes[i * W + k]!;
+    const sh = c > 0 ? total / c : 0;
+    this.shift[i] = sh;
+    let s = 0;
+    let s2 = 0;
+    let inv = 0;
+    let tr = 0;
+    for (let k = 0; k < c; k++) {
+      const at = i * W + k;
+      const d = this.changes[at]! - sh;
+      s += d;
+      s2 += d * d;
+      inv += this.absInv[at]!;
+      tr += this.traded[at]!;
+    }
+    this.sum[i] = s;
+    this.sumSq[i] = s2;
+    this.invSum[i] = inv;
+    this.tradedSum[i] = tr;
+  }
+
+  private grow(cap: number): void {
+    const W = this.W;
+    const f = (a: Float64Array, width = 1) => {
+      const b = new Float64Array(cap * width);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.changes = f(this.changes, W);
+    this.levels = f(this.levels, W);
+    this.absInv = f(this.absInv, W);
+    this.traded = f(this.traded, W);
+    this.count = i32(this.count);
+    this.pos = i32(this.pos);
+    for (const k of [
+      'sum', 'sumSq', 'shift', 'invSum', 'tradedSum', 'firstLevel', 'prevPnl', 'tickTraded',
+      'spreadCost', 'impactCost', 'fillCount', 'fillQty', 'inventory',
+    ] as const) {
+      this[k] = f(this[k]);
+    }
+    const seen = new Uint8Array(cap);
+    seen.set(this.seen);
+    this.seen = seen;
+    this.cap = cap;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Liquidity Fragility Index (SPEC §5): how much of the visible book sits right at the touch, and
+ * how one-sided the prints are, against the market's own early baseline.
+ *
+ *   step        = median gap between adjacent visible price levels (tick size when fewer than
+ *                 two levels on both sides) — the "inferred price step"
+ *   near ratio  = depth within nearSteps*step of mid / depth of the whole snapshot
+ *                 (1 for an empty book: nothing behind the touch is maximally fragile)
+ *   imbalance   = |buy prints - sell prints| / prints, a print at or above the pre-trade mid is a buy
+ *   raw         = ratio * (1 + imbalance)
+ *   baseline    = mean/std (population) of the first `baselineObservations` raws, then fixed
+ *   LFI         = clip((mean of last `smoothing` raws - baseline mean) / (2 * baseline std), 0, 1)
+ *                 (0 until the baseline exists; std floored at 1e-9)
+ *   alert       = NORMAL < warning <= WARNING < danger <= DANGER < critical <= CRITICAL
+ */
+import type { FragilityConfig } from '../config.js';
+import type { BookLevel, DepthSnapshot } from '../types.js';
+import { Float64Ring } from './ring-buffer.js';
+import { clip } from './stats.js';
+
+export const LfiAlert = {
+  NORMAL: 'NORMAL',
+  WARNING: 'WARNING',
+  DANGER: 'DANGER',
+  CRITICAL: 'CRITICAL',
+} as const;
+export type LfiAlert = (typeof LfiAlert)[keyof typeof LfiAlert];
+
+export interface FragilityReading {
+  lfi: number;
+  alert: LfiAlert;
+  nearDepthRatio: number;
+  fillImbalance: number;
+  raw: number;
+}
+
+const STD_FLOOR = 1e-9;
+
+/** Median adjacent-level gap of the snapshot, or `fallback`. */
+export function inferPriceStep(depth: Pick<DepthSnapshot, 'bids' | 'asks'>, fallback: number): number {
+  const gaps: number[] = [];
+  const collect = (levels: readonly BookLevel[]): void => {
+    for (let k = 1; k < levels.length; k++) {
+      const g = Math.abs(levels[k]!.price - levels[k - 1]!.price);
+      if (g > 0) gaps.push(g);
+    }
+  };
+  collect(depth.bids);
+  collect(depth.asks);
+  if (gaps.length === 0) return fallback;
+  gaps.sort((a, b) => a - b);
+  const h = gaps.length >> 1;
+  return gaps.length % 2 ? gaps[h]! : (gaps[h - 1]! + gaps[h]!) / 2;
+}
+
+/** Share of snapshot depth within `nearSteps` inferred steps of `mid` (1 for an empty book). */
+export function nearDepthRatio(
+  depth: Pick<DepthSnapshot, 'bids' | 'asks'>,
+  mid: number,
+  nearSteps: number,
+  tickSize: number,
+): number {
+  const reach = nearSteps * inferPriceStep(depth, tickSize) + 1e-12;
+  let near = 0;
+  let total = 0;
+  for (const side of [depth.bids, depth.asks]) {
+    for (const l of side) {
+      total += l.qty;
+      if (Math.abs(l.price - mid) <= reach) near += l.qty;
+    }
+  }
+  return total > 0 ? near / total : 1;
+}
+
+/** |buys - sells| / prints, prints at or above `mid` counting as buys; 0 without prints. */
+export function fillImbalance(fills: readonly { price: number }[], mid: number): number {
+  let buys = 0;
+  let sells = 0;
+  for (const f of fills) {
+    if (f.price >= mid) buys++;
+    else sells++;
+  }
+  const total = buys + sells;
+  return total > 0 ? Math.abs(buys - sells) / total : 0;
+}
+
+export class FragilityIndex {
+  readonly opts: FragilityConfig;
+  private readonly recent: Float64Ring;
+  private readonly baselineRaw: number[] = [];
+  private baseline: { mean: number; std: number } | null = null;
+  private readonly historyTick: Float64Ring;
+  private readonly historyLfi: Float64Ring;
+  private readonly historyRaw: Float64Ring;
+  private lastReading: FragilityReading = { lfi: 0, alert: LfiAlert.NORMAL, nearDepthRatio: 0, fillImbalance: 0, raw: 0 };
+  private lastTick: number | null = null;
+  private observations = 0;
+
+  constructor(opts: FragilityConfig) {
+    this.opts = opts;
+    this.recent = new Float64Ring(Math.max(1, Math.floor(opts.smoothing)));
+    const h = Math.max(1, Math.floor(opts.historyLength));
+    this.historyTick = new Float64Ring(h);
+    this.historyLfi = new Float64Ring(h);
+    this.historyRaw = new Float64Ring(h);
+  }
+
+  /** Alert level for an LFI value. */
+  alertFor(lfi: number): LfiAlert {
+    const o = this.opts;
+    if (lfi >= o.critical) return LfiAlert.CRITICAL;
+    if (lfi >= o.danger) return LfiAlert.DANGER;
+    if (lfi >= o.warning) return LfiAlert.WARNING;
+    return LfiAlert.NORMAL;
+  }
+
+  /** One tick: the post-trade book and this tick's prints against the pre-trade mid. */
+  observe(
+    tick: number,
+    depth: Pick<DepthSnapshot, 'bids' | 'asks'>,
+    mid: number,
+    fills: readonly { price: number }[],
+    preTradeMid: number,
+    tickSize: number,
+  ): FragilityReading {
+    const ratio = nearDepthRatio(depth, mid, this.opts.nearSteps, tickSize);
+    const imbalance = fillImbalance(fills, preTradeMid);
+    return this.observeRaw(tick, ratio, imbalance);
+  }
+
+  /** Same as `observe` from already computed components. */
+  observeRaw(tick: number, ratio: number, imbalance: number): FragilityReading {
+    const raw = ratio * (1 + imbalance);
+    this.recent.push(raw);
+    this.observations++;
+    const need = Math.max(1, Math.floor(this.opts.baselineObservations));
+    if (!this.baseline) {
+      this.baselineRaw.push(raw);
+      if (this.baselineRaw.length >= need) {
+        const m = this.baselineRaw.reduce((a, b) => a + b, 0) / this.baselineRaw.length;
+        const v = this.baselineRaw.reduce((a, b) => a + (b - m) * (b - m), 0) / this.baselineRaw.length;
+        this.baseline = { mean: m, std: Math.sqrt(v) };
+        this.baselineRaw.length = 0;
+      }
+    }
+    let lfi = 0;
+    if (this.baseline) {
+      let s = 0;
+      for (let k = 0; k < this.recent.length; k++) s += this.recent.get(k);
+      const smoothed = s / this.recent.length;
+      lfi = clip((smoothed - this.baseline.mean) / (2 * Math.max(this.baseline.std, STD_FLOOR)), 0, 1);
+    }
+    this.lastReading = { lfi, alert: this.alertFor(lfi), nearDepthRatio: ratio, fillImbalance: imbalance, raw };
+    this.lastTick = tick;
+    this.historyTick.push(tick);
+    this.historyLfi.push(lfi);
+    this.historyRaw.push(raw);
+    return this.lastReading;
+  }
+
+  get reading(): FragilityReading {
+    return this.lastReading;
+  }
+
+  /** Plain JSON (snake_case) for GET /analytics/fragility. */
+  snapshot(): unknown {
+    const r = this.lastReading;
+    const history: { tick: number; lfi: number; raw: number }[] = [];
+    for (let k = 0; k < this.historyTick.length; k++) {
+      history.push({ tick: this.historyTick.get(k), lfi: this.historyLfi.get(k), raw: this.historyRaw.get(k) });
+    }
+    return {
+      tick: this.lastTick,
+      lfi: r.lfi,
+      alert: r.alert,
+      near_depth_ratio: r.nearDepthRatio,
+      fill_imbalance: r.fillImbalance,
+      raw: r.raw,
+      observations: this.observations,
+      baseline: this.baseline ? { mean: this.baseline.mean, std: this.baseline.std } : null,
+      baseline_observations: this.opts.baselineObservations,
+      thresholds: { warning: this.opts.warning, danger: this.opts.danger, critical: this.opts.critical },
+      history,
+    };
+  }
+}

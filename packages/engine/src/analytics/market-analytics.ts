@@ -1,0 +1,357 @@
+/**
+ * The one object the Simulation talks to for crowding and analytics (SPEC §2 steps 2, 9, 10).
+ *
+ * Per tick it costs O(orders + fills + N) plus the N×N crowding update on pipeline ticks
+ * (config.crowding.updateEvery); everything served over REST (snapshots, the decay fit, PCA,
+ * full per-agent diagnostics) is computed only when asked.
+ *
+ * Timing contract: `executionMultipliers()` (before matching) uses the crowding of the previous
+ * pipeline run and this tick's orders; `agentView()` shows what agents see at the start of a tick,
+ * i.e. the figures of the previous tick; `endTick()` (after fills) updates everything.
+ */
+import type { SimulationConfig } from '../config.js';
+import type { CrowdedPair, CrowdingPayload } from '../events.js';
+import type { Rng } from '../rng.js';
+import type { DepthSnapshot, OrderType, Side } from '../types.js';
+import { AlphaDecay } from '../crowding/alpha-decay.js';
+import { CrowdingMatrix } from '../crowding/crowding-matrix.js';
+import { FACTOR_COUNT, FACTOR_NAMES, FactorSpace } from '../crowding/factor-space.js';
+import { pca2d } from '../crowding/pca.js';
+import { orderFlowImbalance, sideMultipliers, type SideMultipliers } from '../crowding/side-multipliers.js';
+import { Diagnostics, type AgentDiagnostics } from './diagnostics.js';
+import { FragilityIndex } from './fragility-index.js';
+import { RegimeDetector } from './regime-detector.js';
+
+/** A non-cancel order accepted this tick. */
+export interface TickOrderInfo {
+  agent: number;
+  side: Side;
+  type: OrderType;
+  price: number | null;
+  qty: number;
+}
+
+export interface TickFillInfo {
+  buyer: number;
+  seller: number;
+  price: number;
+  qty: number;
+  aggressor: Side;
+}
+
+export interface TickAnalyticsInput {
+  tick: number;
+  orders: readonly TickOrderInfo[];
+  fills: readonly TickFillInfo[];
+  preTrade: { mid: number; bestBid: number | null; bestAsk: number | null; depth: DepthSnapshot };
+  postTrade: { mid: number; spread: number | null; depth: DepthSnapshot };
+  /** ln(mid_t / mid_{t-1}), 0 on the first tick. */
+  logReturn: number;
+  /** Per agent index, after fills: the same PnL as execution. */
+  pnl: Float64Array;
+  inventory: Float64Array;
+  cash: Float64Array;
+  tickSize: number;
+}
+
+export interface ExecutionMultipliers {
+  buy: number;
+  sell: number;
+  sidePressure: number;
+  orderFlowImbalance: number;
+  /** Per agent index: clip(1 + kappa * Phi_i, min, max), 1 before any crowding exists. */
+  agent: Float64Array;
+}
+
+export interface TickAnalyticsOutput {
+  /** Null on ticks the crowding pipeline skipped (config.crowding.updateEvery). */
+  crowding: CrowdingPayload | null;
+  intensity: number;
+  regime: string;
+  prevRegime: string | null;
+  /** True on the first tick and whenever the regime changes. */
+  regimeChanged: boolean;
+  lfi: number;
+  lfiAlert: string;
+  lfiNearDepthRatio: number;
+}
+
+export interface AgentCrowdingView {
+  intensity: number;
+  phi: number;
+  sidePressure: number;
+  buyImpactMultiplier: number;
+  sellImpactMultiplier: number;
+  agentImpactMultiplier: number;
+}
+
+export interface MarketAnalyticsOptions {
+  /**
+   * Largest population whose full N×N matrix is put in each CROWDING_MATRIX_UPDATED payload;
+   * above it the event carries `matrix: []` (everything else intact) and the matrix is served by
+   * `crowdingSnapshot()` on demand, because N² numbers per tick would dominate the loop.
+   */
+  eventMatrixMaxAgents?: number;
+}
+
+const DEFAULT_EVENT_MATRIX_MAX_AGENTS = 500;
+
+export class MarketAnalytics {
+  readonly config: Readonly<SimulationConfig>;
+  readonly factorSpace: FactorSpace;
+  readonly crowding: CrowdingMatrix;
+  readonly alphaDecay: AlphaDecay;
+  readonly diagnostics: Diagnostics;
+  readonly fragility: FragilityIndex;
+  readonly regime: RegimeDetector;
+  private readonly eventMatrixMaxAgents: number;
+  private readonly ids: string[] = [];
+  private readonly strategies: string[] = [];
+  private idsCopy: string[] = [];
+  private agentMult = new Float64Array(8);
+  private side: SideMultipliers = { buy: 1, sell: 1, sidePressure: 0, orderFlowImbalance: 0 };
+  private hasCrowding = false;
+  private intensity = 0;
+  private crowdingTick: number | null = null;
+  private ticks = 0;
+  private lastTick: number | null = null;
+
+  constructor(config: Readonly<SimulationConfig>, rng: Rng, options: MarketAnalyticsOptions = {}) {
+    this.config = config;
+    const c = config.crowding;
+    this.factorSpace = new FactorSpace({ window: c.factorWindow, scalePercentile: c.scalePercentile });
+    this.crowding = new CrowdingMatrix({
+      phiNormalization: c.phiNormalization,
+      kappa: c.kappa,
+      agentMultiplierMin: c.agentMultiplierMin,
+      agentMultiplierMax: c.agentMultiplierMax,
+      topPairs: c.topPairs,
+    });
+    this.alphaDecay = new AlphaDecay(config.alphaDecay, rng);
+    this.diagnostics = new Diagnostics({ ...config.diagnostics, ticksPerYear: config.ticksPerYear });
+    this.fragility = new FragilityIndex(config.fragility);
+    this.regime = new RegimeDetector(config.regime);
+    this.eventMatrixMaxAgents = options.eventMatrixMaxAgents ?? DEFAULT_EVENT_MATRIX_MAX_AGENTS;
+  }
+
+  /** Registers an agent; returns its index (0, 1, 2, ... in call order; never reused). */
+  addAgent(agentId: string, strategy: string): number {
+    const i = this.ids.length;
+    this.ids.push(agentId);
+    this.strategies.push(strategy);
+    this.factorSpace.addAgent();
+    this.alphaDecay.addAgent();
+    this.diagnostics.addAgent();
+    if (this.agentMult.length < this.ids.length) {
+      const m = new Float64Array(this.agentMult.length * 2);
+      m.set(this.agentMult);
+      this.agentMult = m;
+    }
+    return i;
+  }
+
+  get agentCount(): number {
+    return this.ids.length;
+  }
+
+  /** SPEC §2 step 2 + §4: multipliers for this tick's matching. */
+  executionMultipliers(orders: readonly TickOrderInfo[]): ExecutionMultipliers {
+    const n = this.ids.length;
+    this.side = sideMultipliers(orderFlowImbalance(orders), this.hasCrowding ? this.intensity : 0, this.config.crowding);
+    const agent = this.agentMult.subarray(0, n);
+    const computed = this.hasCrowding ? this.crowding.size : 0;
+    for (let i = 0; i < n; i++) agent[i] = i < computed ? this.crowding.multipliers[i]! : 1;
+    return { ...this.side, agent };
+  }
+
+  /** SPEC §2 steps 9–10. */
+  endTick(input: TickAnalyticsInput): TickAnalyticsOutput {
+    const n = this.ids.length;
+    this.factorSpace.observe(input.tick, input.orders, input.fills, input.preTrade, input.logReturn);
+    this.alphaDecay.recordPnl(input.pnl);
+    this.diagnostics.observe(input.fills, input.preTrade.mid, input.postTrade.mid, input.pnl, input.inventory);
+
+    let payload: CrowdingPayload | null = null;
+    const every = Math.max(1, Math.floor(this.config.crowding.updateEvery));
+    if (this.ticks % every === 0 && n > 0) {
+      this.factorSpace.compute(input.tick);
+      this.crowding.compute(this.factorSpace.factors, this.factorSpace.weights, n);
+      this.alphaDecay.observeCrowding(this.crowding.phi.subarray(0, n), this.factorSpace.activity);
+      this.intensity = this.crowding.intensity;
+      this.hasCrowding = true;
+      this.crowdingTick = input.tick;
+      payload = this.crowdingPayload(input.tick);
+    }
+    this.ticks++;
+    this.lastTick = input.tick;
+
+    const depth = input.postTrade.depth;
+    const lfi = this.fragility.observe(input.tick, depth, input.postTrade.mid, input.fills, input.preTrade.mid, input.tickSize);
+    let total = 0;
+    for (const l of depth.bids) total += l.qty;
+    for (const l of depth.asks) total += l.qty;
+    const reading = this.regime.observe({
+      tick: input.tick,
+      logReturn: input.logReturn,
+      lfi: lfi.lfi,
+      spread: input.postTrade.spread,
+      depth: total,
+      fillImbalance: lfi.fillImbalance,
+      crowding: this.intensity,
+    });
+    return {
+      crowding: payload,
+      intensity: this.intensity,
+      regime: reading.regime,
+      prevRegime: reading.prevRegime,
+      regimeChanged: reading.changed,
+      lfi: lfi.lfi,
+      lfiAlert: lfi.alert,
+      lfiNearDepthRatio: lfi.nearDepthRatio,
+    };
+  }
+
+  /** What agent `index` sees in MarketState.crowding (the previous tick's figures). */
+  agentView(index: number): AgentCrowdingView {
+    const computed = this.hasCrowding ? this.crowding.size : 0;
+    const known = index >= 0 && index < computed;
+    return {
+      intensity: this.intensity,
+      phi: known ? this.crowding.phi[index]! : 0,
+      sidePressure: this.side.sidePressure,
+      buyImpactMultiplier: this.side.buy,
+      sellImpactMultiplier: this.side.sell,
+      agentImpactMultiplier: known ? this.crowding.multipliers[index]! : 1,
+    };
+  }
+
+  /** Annualised Sharpe of one agent in O(1) (for per-tick AgentStats); null when undefined. */
+  agentSharpe(index: number): number | null {
+    return this.diagnostics.sharpe(index);
+  }
+
+  /** Full diagnostics of one agent (O(window)), plus its Phi and cumulative crowding exposure. */
+  agentDiagnostics(index: number): AgentDiagnostics {
+    const d = this.diagnostics.agent(index);
+    d['phi'] = this.agentView(index).phi;
+    d['crowding_exposure'] = this.alphaDecay.exposure[index] ?? 0;
+    d['sharpe_proxy'] = this.alphaDecay.sharpeProxy(index);
+    return d;
+  }
+
+  /** Agent indices, best Sharpe first, agents without a Sharpe last, ties by agent id. */
+  leaderboard(): number[] {
+    return this.diagnostics.leaderboard(this.ids);
+  }
+
+  crowdingSnapshot(): unknown {
+    const n = this.hasCrowding ? this.crowding.size : 0;
+    const ids = this.ids.slice(0, n);
+    const phi: Record<string, number> = {};
+    const mult: Record<string, number> = {};
+    for (let i = 0; i < n; i++) {
+      phi[ids[i]!] = this.crowding.phi[i]!;
+      mult[ids[i]!] = this.crowding.multipliers[i]!;
+    }
+    return {
+      tick: this.crowdingTick,
+      intensity: this.intensity,
+      phi_normalization: this.config.crowding.phiNormalization,
+      kappa: this.config.crowding.kappa,
+      agent_ids: ids,
+      matrix: n > 0 ? this.crowding.toNested() : [],
+      phi,
+      agent_multipliers: mult,
+      top_pairs: this.topPairs(),
+      side: {
+        buy_multiplier: this.side.buy,
+        sell_multiplier: this.side.sell,
+        side_pressure: this.side.sidePressure,
+        order_flow_imbalance: this.side.orderFlowImbalance,
+      },
+    };
+  }
+
+  factorSpaceSnapshot(): unknown {
+    const n = this.hasCrowding ? this.crowding.size : 0;
+    const fs = this.factorSpace;
+    const proj = pca2d(fs.factors.subarray(0, n * FACTOR_COUNT), n, FACTOR_COUNT);
+    const agents = [];
+    for (let i = 0; i < n; i++) {
+      agents.push({
+        agent_id: this.ids[i]!,
+        strategy: this.strategies[i]!,
+        factors: fs.vectorOf(i),
+        vector: Array.from(fs.factors.subarray(i * FACTOR_COUNT, (i + 1) * FACTOR_COUNT)),
+        activity: fs.activity[i]!,
+        volume_share: fs.weights[i]!,
+        pca: { x: proj.coords[i * 2]!, y: proj.coords[i * 2 + 1]! },
+      });
+    }
+    return {
+      tick: this.crowdingTick,
+      window: fs.window,
+      factor_names: [...FACTOR_NAMES],
+      agents,
+      pca: {
+        method: 'exact eigen-decomposition of the 6x6 factor covariance (cyclic Jacobi)',
+        components: proj.components,
+        explained_variance_ratio: proj.explainedVarianceRatio,
+      },
+    };
+  }
+
+  decaySnapshot(): unknown {
+    const fit = this.alphaDecay.fit();
+    const agents = this.ids.map((id, i) => ({
+      agent_id: id,
+      strategy: this.strategies[i]!,
+      crowding_exposure: this.alphaDecay.exposure[i] ?? 0,
+      sharpe_proxy: this.alphaDecay.sharpeProxy(i),
+    }));
+    return {
+      tick: this.lastTick,
+      samples: fit.samples,
+      min_fit_samples: this.config.alphaDecay.minFitSamples,
+      alpha_max: fit.alphaMax,
+      lambda: fit.lambda,
+      half_life: fit.halfLife,
+      half_life_ci: fit.halfLifeCi,
+      r2: fit.r2,
+      curve: fit.curve,
+      model: 'sharpe = alpha_max * exp(-lambda * cumulative_crowding_exposure), OLS on log(max(sharpe, floor))',
+      agents,
+    };
+  }
+
+  regimeSnapshot(): unknown {
+    return this.regime.snapshot();
+  }
+
+  fragilitySnapshot(): unknown {
+    return this.fragility.snapshot();
+  }
+
+  private topPairs(): CrowdedPair[] {
+    return this.crowding.topPairs.map((p) => ({
+      agent_a: this.ids[p.a]!,
+      agent_b: this.ids[p.b]!,
+      similarity: p.similarity,
+    }));
+  }
+
+  private crowdingPayload(tick: number): CrowdingPayload {
+    const n = this.crowding.size;
+    if (this.idsCopy.length !== n) this.idsCopy = this.ids.slice(0, n);
+    const phi: Record<string, number> = {};
+    for (let i = 0; i < n; i++) phi[this.idsCopy[i]!] = this.crowding.phi[i]!;
+    return {
+      tick,
+      intensity: this.intensity,
+      agent_ids: this.idsCopy,
+      matrix: n <= this.eventMatrixMaxAgents ? this.crowding.toNested() : [],
+      phi,
+      top_pairs: this.topPairs(),
+    };
+  }
+}

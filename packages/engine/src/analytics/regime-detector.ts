@@ -1,0 +1,268 @@
+/**
+ * Market regime classification (SPEC §5) from rolling volatility, volatility clustering, drift,
+ * fragility, spread elasticity and crowding, with thresholds that self-calibrate: once
+ * `calibrationObservations` ticks have been seen, each threshold becomes max(its SPEC floor, the
+ * rolling quantile of that metric over the last `historyLength` ticks). Quantiles are taken over
+ * past observations (before the current tick is added), so a spike is judged against the market
+ * it interrupts.
+ *
+ *   volatility    population std of the last volWindow log returns
+ *   vol_autocorr  lag-1 autocorrelation of |log return| over the last volAutocorrWindow
+ *   drift         mean log return over the last driftWindow
+ *   elasticity    (relative spread widening) / (relative depth drop) * (1 + |fill imbalance|),
+ *                 0 when depth did not drop, clipped to [0, elasticityMax]
+ *
+ *   CRASH_PRONE  (lfi >= max(crashLfi, q90) and elasticity >= max(crashElasticity, q90) and
+ *                 crowding >= max(crashCrowding, q75))
+ *                or (vol >= max(crashVol, q90) and vol_autocorr >= max(crashVolAutocorr, q75) and
+ *                 lfi >= max(crashVolLfi, q75))
+ *   UNSTABLE     vol >= max(unstableVol, q75) and (vol_autocorr >= unstableVolAutocorr or
+ *                 elasticity >= max(unstableElasticity, q75) or lfi >= max(unstableLfi, q75))
+ *   TRENDING     |drift| >= max(trendDrift, q75) and lfi < max(trendLfi, q90)
+ *   CALM         otherwise
+ */
+import type { RegimeConfig } from '../config.js';
+import { Float64Ring } from './ring-buffer.js';
+import { RollingQuantile } from './rolling-quantile.js';
+import { clip } from './stats.js';
+
+export const Regime = {
+  CALM: 'CALM',
+  TRENDING: 'TRENDING',
+  UNSTABLE: 'UNSTABLE',
+  CRASH_PRONE: 'CRASH_PRONE',
+} as const;
+export type Regime = (typeof Regime)[keyof typeof Regime];
+
+export interface RegimeInput {
+  tick: number;
+  logReturn: number;
+  lfi: number;
+  /** Post-trade spread; null when a side is empty. */
+  spread: number | null;
+  /** Total visible depth (both sides of the snapshot). */
+  depth: number;
+  /** |buy prints - sell prints| / prints of this tick. */
+  fillImbalance: number;
+  /** Aggregate crowding intensity. */
+  crowding: number;
+}
+
+export interface RegimeMetrics {
+  volatility: number;
+  vol_autocorr: number;
+  drift: number;
+  lfi: number;
+  elasticity: number;
+  crowding: number;
+}
+
+export interface RegimeThresholds {
+  crash_lfi: number;
+  crash_elasticity: number;
+  crash_crowding: number;
+  crash_vol: number;
+  crash_vol_autocorr: number;
+  crash_vol_lfi: number;
+  unstable_vol: number;
+  unstable_vol_autocorr: number;
+  unstable_elasticity: number;
+  unstable_lfi: number;
+  trend_drift: number;
+  trend_lfi: number;
+}
+
+export interface RegimeReading {
+  regime: Regime;
+  prevRegime: Regime | null;
+  changed: boolean;
+  metrics: RegimeMetrics;
+}
+
+export class RegimeDetector {
+  readonly opts: RegimeConfig;
+  private readonly returns: Float64Ring;
+  private readonly qVol: RollingQuantile;
+  private readonly qVolAc: RollingQuantile;
+  private readonly qDrift: RollingQuantile;
+  private readonly qLfi: RollingQuantile;
+  private readonly qElastic: RollingQuantile;
+  private readonly qCrowd: RollingQuantile;
+  private prevSpread: number | null = null;
+  private prevDepth: number | null = null;
+  private observations = 0;
+  private current: Regime | null = null;
+  private lastMetrics: RegimeMetrics = { volatility: 0, vol_autocorr: 0, drift: 0, lfi: 0, elasticity: 0, crowding: 0 };
+  private lastThresholds: RegimeThresholds;
+  private lastTick: number | null = null;
+  private sinceTick: number | null = null;
+  private readonly changes: { tick: number; regime: Regime; prev_regime: Regime | null }[] = [];
+  private readonly counts: Record<Regime, number> = { CALM: 0, TRENDING: 0, UNSTABLE: 0, CRASH_PRONE: 0 };
+
+  constructor(opts: RegimeConfig) {
+    this.opts = opts;
+    const span = Math.max(opts.volWindow, opts.volAutocorrWindow, opts.driftWindow, 2);
+    this.returns = new Float64Ring(span);
+    const h = Math.max(1, Math.floor(opts.historyLength));
+    this.qVol = new RollingQuantile(h);
+    this.qVolAc = new RollingQuantile(h);
+    this.qDrift = new RollingQuantile(h);
+    this.qLfi = new RollingQuantile(h);
+    this.qElastic = new RollingQuantile(h);
+    this.qCrowd = new RollingQuantile(h);
+    this.lastThresholds = this.thresholds(false);
+  }
+
+  get regime(): Regime | null {
+    return this.current;
+  }
+
+  get calibrated(): boolean {
+    return this.observations >= this.opts.calibrationObservations;
+  }
+
+  observe(input: RegimeInput): RegimeReading {
+    this.returns.push(Number.isFinite(input.logReturn) ? input.logReturn : 0);
+    const metrics: RegimeMetrics = {
+      volatility: this.volatility(),
+      vol_autocorr: this.absReturnAutocorr(),
+      drift: this.drift(),
+      lfi: input.lfi,
+      elasticity: this.elasticity(input),
+      crowding: input.crowding,
+    };
+    this.prevSpread = input.spread ?? this.prevSpread;
+    this.prevDepth = input.depth;
+    const th = this.thresholds(this.calibrated);
+    const regime = this.classify(metrics, th);
+    this.qVol.push(metrics.volatility);
+    this.qVolAc.push(metrics.vol_autocorr);
+    this.qDrift.push(Math.abs(metrics.drift));
+    this.qLfi.push(metrics.lfi);
+    this.qElastic.push(metrics.elasticity);
+    this.qCrowd.push(metrics.crowding);
+    this.observations++;
+    const prev = this.current;
+    const changed = prev !== regime;
+    if (changed) {
+      this.changes.push({ tick: input.tick, regime, prev_regime: prev });
+      if (this.changes.length > this.opts.historyLength) this.changes.shift();
+      this.sinceTick = input.tick;
+    }
+    this.current = regime;
+    this.counts[regime]++;
+    this.lastMetrics = metrics;
+    this.lastThresholds = th;
+    this.lastTick = input.tick;
+    return { regime, prevRegime: prev, changed, metrics };
+  }
+
+  /** The SPEC rules applied to one set of metrics and thresholds. */
+  classify(m: RegimeMetrics, t: RegimeThresholds): Regime {
+    if (
+      (m.lfi >= t.crash_lfi && m.elasticity >= t.crash_elasticity && m.crowding >= t.crash_crowding) ||
+      (m.volatility >= t.crash_vol && m.vol_autocorr >= t.crash_vol_autocorr && m.lfi >= t.crash_vol_lfi)
+    ) {
+      return Regime.CRASH_PRONE;
+    }
+    if (
+      m.volatility >= t.unstable_vol &&
+      (m.vol_autocorr >= t.unstable_vol_autocorr || m.elasticity >= t.unstable_elasticity || m.lfi >= t.unstable_lfi)
+    ) {
+      return Regime.UNSTABLE;
+    }
+    if (Math.abs(m.drift) >= t.trend_drift && m.lfi < t.trend_lfi) return Regime.TRENDING;
+    return Regime.CALM;
+  }
+
+  /** Thresholds in force: the SPEC floors, raised to rolling quantiles once calibrated. */
+  thresholds(calibrated: boolean): RegimeThresholds {
+    const o = this.opts;
+    const q = (r: RollingQuantile, p: number): number => (calibrated ? r.quantile(p) : -Infinity);
+    return {
+      crash_lfi: Math.max(o.crashLfi, q(this.qLfi, 0.9)),
+      crash_elasticity: Math.max(o.crashElasticity, q(this.qElastic, 0.9)),
+      crash_crowding: Math.max(o.crashCrowding, q(this.qCrowd, 0.75)),
+      crash_vol: Math.max(o.crashVol, q(this.qVol, 0.9)),
+      crash_vol_autocorr: Math.max(o.crashVolAutocorr, q(this.qVolAc, 0.75)),
+      crash_vol_lfi: Math.max(o.crashVolLfi, q(this.qLfi, 0.75)),
+      unstable_vol: Math.max(o.unstableVol, q(this.qVol, 0.75)),
+      unstable_vol_autocorr: o.unstableVolAutocorr,
+      unstable_elasticity: Math.max(o.unstableElasticity, q(this.qElastic, 0.75)),
+      unstable_lfi: Math.max(o.unstableLfi, q(this.qLfi, 0.75)),
+      trend_drift: Math.max(o.trendDrift, q(this.qDrift, 0.75)),
+      trend_lfi: Math.max(o.trendLfi, q(this.qLfi, 0.9)),
+    };
+  }
+
+  /** Plain JSON (snake_case) for GET /analytics/regime. */
+  snapshot(): unknown {
+    return {
+      tick: this.lastTick,
+      regime: this.current,
+      since_tick: this.sinceTick,
+      metrics: { ...this.lastMetrics },
+      thresholds: { ...this.lastThresholds },
+      calibrated: this.calibrated,
+      observations: this.observations,
+      calibration_observations: this.opts.calibrationObservations,
+      regime_counts: { ...this.counts },
+      changes: this.changes.slice(),
+    };
+  }
+
+  private volatility(): number {
+    const r = this.returns;
+    const k = Math.min(this.opts.volWindow, r.length);
+    if (k < 2) return 0;
+    let s = 0;
+    for (let i = r.length - k; i < r.length; i++) s += r.get(i);
+    const m = s / k;
+    let v = 0;
+    for (let i = r.length - k; i < r.length; i++) {
+      const d = r.get(i) - m;
+      v += d * d;
+    }
+    return Math.sqrt(v / k);
+  }
+
+  private absReturnAutocorr(): number {
+    const r = this.returns;
+    const k = Math.min(this.opts.volAutocorrWindow, r.length);
+    if (k < 3) return 0;
+    const start = r.length - k;
+    let s = 0;
+    for (let i = start; i < r.length; i++) s += Math.abs(r.get(i));
+    const m = s / k;
+    let den = 0;
+    let num = 0;
+    let prev = Math.abs(r.get(start)) - m;
+    den += prev * prev;
+    for (let i = start + 1; i < r.length; i++) {
+      const d = Math.abs(r.get(i)) - m;
+      den += d * d;
+      num += prev * d;
+      prev = d;
+    }
+    return den > 1e-300 ? num / den : 0;
+  }
+
+  private drift(): number {
+    const r = this.returns;
+    const k = Math.min(this.opts.driftWindow, r.length);
+    if (k < 1) return 0;
+    let s = 0;
+    for (let i = r.length - k; i < r.length; i++) s += r.get(i);
+    return s / k;
+  }
+
+  private elasticity(input: RegimeInput): number {
+    const ps = this.prevSpread;
+    const pd = this.prevDepth;
+    if (ps === null || pd === null || input.spread === null || !(pd > 0) || !(ps > 0)) return 0;
+    const depthDrop = (pd - input.depth) / pd;
+    if (!(depthDrop > 1e-12)) return 0;
+    const widening = Math.max(input.spread - ps, 0) / ps;
+    return clip((widening / depthDrop) * (1 + Math.abs(input.fillImbalance)), 0, this.opts.elasticityMax);
+  }
+}

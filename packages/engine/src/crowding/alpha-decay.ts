@@ -1,0 +1,299 @@
+/**
+ * Alpha decay (SPEC §4): does an agent's risk-adjusted return fall as it accumulates exposure to
+ * crowding?
+ *
+ *   Sharpe proxy s_i = mean / std (population, ddof 0) of the agent's last `sharpeWindow` PnL
+ *                      changes, defined with >= `minSharpeSamples` changes and std > 0
+ *   e_i = clip(max(Phi_i, 0) * (0.5 + 0.5 * activity_i), 0, 1),   X_i += e_i   (each crowding update)
+ *   sample (X_i, s_i) per agent per crowding update, the last `maxSamples` kept (pooled)
+ *   fit   log(max(s, sharpeFloor)) = log(alpha_max) - lambda * X   by OLS, >= `minFitSamples`
+ *   lambda = max(-slope, 0); half_life = ln 2 / lambda (null when lambda ~ 0)
+ *
+ * The fit is lazy: it runs when asked and is cached until a new sample arrives. Its bootstrap
+ * confidence interval of the half-life resamples the pooled samples with a stream derived from the
+ * simulation's Rng and the sample count, so the interval depends on the data only, not on how often
+ * it was requested.
+ */
+import type { AlphaDecayConfig } from '../config.js';
+import type { Rng } from '../rng.js';
+import { clip, ols } from '../analytics/stats.js';
+
+export interface DecayCurvePoint {
+  exposure: number;
+  sharpe: number;
+}
+
+export interface DecayFit {
+  samples: number;
+  alphaMax: number | null;
+  lambda: number | null;
+  halfLife: number | null;
+  r2: number | null;
+  curve: DecayCurvePoint[];
+  /** Bootstrap percentile interval of the half-life; a bound is null where it is infinite (lambda ~ 0). */
+  halfLifeCi: { level: number; lower: number | null; upper: number | null; resamples: number } | null;
+}
+
+/** lambda below this counts as "no decay" (half-life null). */
+const LAMBDA_EPS = 1e-9;
+
+interface PointFit {
+  alphaMax: number;
+  lambda: number;
+  r2: number;
+}
+
+export class AlphaDecay {
+  readonly opts: AlphaDecayConfig;
+  private readonly rng: Rng;
+  private n = 0;
+  private cap = 0;
+  private changes = new Float64Array(0); // cap × sharpeWindow rings
+  private count = new Int32Array(0);
+  private pos = new Int32Array(0);
+  private sum = new Float64Array(0);
+  private sumSq = new Float64Array(0);
+  /** Per-agent shift of the running sums (a recent mean) against catastrophic cancellation. */
+  private shift = new Float64Array(0);
+  private prevPnl = new Float64Array(0);
+  private seen = new Uint8Array(0);
+  /** Cumulative crowding exposure X_i. */
+  exposure = new Float64Array(0);
+  private sAgent: Int32Array;
+  private sX: Float64Array;
+  private sY: Float64Array;
+  private sStart = 0;
+  private sSize = 0;
+  private version = 0;
+  private cached: DecayFit | null = null;
+  private cachedVersion = -1;
+
+  constructor(opts: AlphaDecayConfig, rng: Rng) {
+    if (!Number.isInteger(opts.sharpeWindow) || opts.sharpeWindow < 2) {
+      throw new RangeError(`alphaDecay.sharpeWindow must be an integer >= 2, got ${opts.sharpeWindow}`);
+    }
+    if (!Number.isInteger(opts.maxSamples) || opts.maxSamples < 1) {
+      throw new RangeError(`alphaDecay.maxSamples must be a positive integer, got ${opts.maxSamples}`);
+    }
+    this.opts = opts;
+    this.rng = rng.derive('alpha-decay');
+    this.sAgent = new Int32Array(opts.maxSamples);
+    this.sX = new Float64Array(opts.maxSamples);
+    this.sY = new Float64Array(opts.maxSamples);
+  }
+
+  addAgent(): number {
+    if (this.n === this.cap) this.grow(Math.max(8, this.cap * 2));
+    return this.n++;
+  }
+
+  get sampleCount(): number {
+    return this.sSize;
+  }
+
+  /** Records this tick's PnL (the first observation of an agent only sets its reference). */
+  recordPnl(pnl: ArrayLike<number>): void {
+    const W = this.opts.sharpeWindow;
+    const n = Math.min(this.n, pnl.length);
+    for (let i = 0; i < n; i++) {
+      const p = pnl[i]!;
+      if (!this.seen[i]) {
+        this.seen[i] = 1;
+        this.prevPnl[i] = p;
+        continue;
+      }
+      const d = p - this.prevPnl[i]!;
+      this.prevPnl[i] = p;
+      const at = i * W + this.pos[i]!;
+      if (this.count[i] === 0) this.shift[i] = d;
+      const sh = this.shift[i]!;
+      if (this.count[i]! === W) {
+        const old = this.changes[at]! - sh;
+        this.sum[i]! -= old;
+        this.sumSq[i]! -= old * old;
+      } else this.count[i]!++;
+      this.changes[at] = d;
+      this.sum[i]! += d - sh;
+      this.sumSq[i]! += (d - sh) * (d - sh);
+      const next = this.pos[i]! + 1;
+      if (next === W) {
+        this.pos[i] = 0;
+        // exact re-sum once per lap keeps the running sums free of drift
+        const c = this.count[i]!;
+        let total = 0;
+        for (let k = 0; k < c; k++) total += this.changes[i * W + k]!;
+        const mean = total / c;
+        this.shift[i] = mean;
+        let s = 0;
+        let s2 = 0;
+        for (let k = 0; k < c; k++) {
+          const v = this.changes[i * W + k]! - mean;
+          s += v;
+          s2 += v * v;
+        }
+        this.sum[i] = s;
+        this.sumSq[i] = s2;
+      } else this.pos[i] = next;
+    }
+  }
+
+  /** Sharpe proxy of agent i, or null when undefined. */
+  sharpeProxy(i: number): number | null {
+    const c = this.count[i] ?? 0;
+    if (c < this.opts.minSharpeSamples || c === 0) return null;
+    const ms = this.sum[i]! / c;
+    const v = this.sumSq[i]! / c - ms * ms;
+    if (!(v > 1e-24)) return null;
+    return (this.shift[i]! + ms) / Math.sqrt(v);
+  }
+
+  /**
+   * One crowding update: accumulate exposure from Phi and activity, then record a sample for each
+   * agent whose Sharpe proxy is defined.
+   */
+  observeCrowding(phi: ArrayLike<number>, activity: ArrayLike<number>): void {
+    const n = Math.min(this.n, phi.length, activity.length);
+    for (let i = 0; i < n; i++) {
+      const e = clip(Math.max(phi[i]!, 0) * (0.5 + 0.5 * activity[i]!), 0, 1);
+      this.exposure[i]! += e;
+      const s = this.sharpeProxy(i);
+      if (s !== null) this.addSample(i, this.exposure[i]!, s);
+    }
+  }
+
+  /** Adds one (exposure, Sharpe) observation for agent index `agent`. */
+  addSample(agent: number, exposure: number, sharpe: number): void {
+    const M = this.opts.maxSamples;
+    let at: number;
+    if (this.sSize < M) at = (this.sStart + this.sSize++) % M;
+    else {
+      at = this.sStart;
+      this.sStart = (this.sStart + 1) % M;
+    }
+    this.sAgent[at] = agent;
+    this.sX[at] = exposure;
+    this.sY[at] = sharpe;
+    this.version++;
+  }
+
+  /** Pooled fit over all agents' samples (cached until a new sample arrives). */
+  fit(): DecayFit {
+    if (this.cachedVersion === this.version && this.cached) return this.cached;
+    const idx = new Int32Array(this.sSize);
+    for (let k = 0; k < this.sSize; k++) idx[k] = (this.sStart + k) % this.opts.maxSamples;
+    this.cached = this.fitIndices(idx, `pooled:${this.version}`);
+    this.cachedVersion = this.version;
+    return this.cached;
+  }
+
+  /** Fit over the kept samples of one agent. */
+  fitAgent(agent: number): DecayFit {
+    const list: number[] = [];
+    for (let k = 0; k < this.sSize; k++) {
+      const at = (this.sStart + k) % this.opts.maxSamples;
+      if (this.sAgent[at] === agent) list.push(at);
+    }
+    return this.fitIndices(Int32Array.from(list), `agent:${agent}:${this.version}`);
+  }
+
+  private fitIndices(idx: Int32Array, streamKey: string): DecayFit {
+    const m = idx.length;
+    const empty: DecayFit = { samples: m, alphaMax: null, lambda: null, halfLife: null, r2: null, curve: [], halfLifeCi: null };
+    if (m < this.opts.minFitSamples) return empty;
+    const xs = new Float64Array(m);
+    const ys = new Float64Array(m);
+    let maxX = 0;
+    for (let k = 0; k < m; k++) {
+      xs[k] = this.sX[idx[k]!]!;
+      ys[k] = Math.log(Math.max(this.sY[idx[k]!]!, this.opts.sharpeFloor));
+      if (xs[k]! > maxX) maxX = xs[k]!;
+    }
+    const point = fitLogLinear(xs, ys);
+    const halfLife = point.lambda > LAMBDA_EPS ? Math.LN2 / point.lambda : null;
+    const P = Math.max(2, Math.floor(this.opts.curvePoints));
+    const curve: DecayCurvePoint[] = [];
+    for (let k = 0; k < P; k++) {
+      const x = (maxX * k) / (P - 1);
+      curve.push({ exposure: x, sharpe: point.alphaMax * Math.exp(-point.lambda * x) });
+    }
+    return {
+      samples: m,
+      alphaMax: point.alphaMax,
+      lambda: point.lambda,
+      halfLife,
+      r2: point.r2,
+      curve,
+      halfLifeCi: this.bootstrap(xs, ys, streamKey),
+    };
+  }
+
+  private bootstrap(xs: Float64Array, ys: Float64Array, streamKey: string): DecayFit['halfLifeCi'] {
+    const B = Math.floor(this.opts.bootstrapSamples);
+    if (B < 1) return null;
+    const rng = this.rng.derive(streamKey);
+    const m = xs.length;
+    const bx = new Float64Array(m);
+    const by = new Float64Array(m);
+    const lives = new Float64Array(B);
+    for (let b = 0; b < B; b++) {
+      for (let k = 0; k < m; k++) {
+        const j = Math.floor(rng.next() * m);
+        bx[k] = xs[j]!;
+        by[k] = ys[j]!;
+      }
+      const f = fitLogLinear(bx, by);
+      lives[b] = f.lambda > LAMBDA_EPS ? Math.LN2 / f.lambda : Infinity;
+    }
+    lives.sort();
+    const level = this.opts.bootstrapLevel;
+    const tail = (1 - level) / 2;
+    const at = (q: number): number => {
+      const pos = q * (B - 1);
+      const lo = Math.floor(pos);
+      const hi = Math.min(lo + 1, B - 1);
+      const a = lives[lo]!;
+      const c = lives[hi]!;
+      return a === c ? a : a + (c - a) * (pos - lo);
+    };
+    const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+    return { level, lower: finite(at(tail)), upper: finite(at(1 - tail)), resamples: B };
+  }
+
+  private grow(cap: number): void {
+    const W = this.opts.sharpeWindow;
+    const f = (a: Float64Array, width = 1) => {
+      const b = new Float64Array(cap * width);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.changes = f(this.changes, W);
+    this.count = i32(this.count);
+    this.pos = i32(this.pos);
+    this.sum = f(this.sum);
+    this.sumSq = f(this.sumSq);
+    this.shift = f(this.shift);
+    this.prevPnl = f(this.prevPnl);
+    this.exposure = f(this.exposure);
+    const seen = new Uint8Array(cap);
+    seen.set(this.seen);
+    this.seen = seen;
+    this.cap = cap;
+  }
+}
+
+/** OLS of y = log(alpha_max) - lambda * x; lambda floored at 0 (no decay). */
+function fitLogLinear(xs: Float64Array, ys: Float64Array): PointFit {
+  const r = ols(xs, ys);
+  if (!r) {
+    let my = 0;
+    for (let k = 0; k < ys.length; k++) my += ys[k]!;
+    my /= Math.max(ys.length, 1);
+    return { alphaMax: Math.exp(my), lambda: 0, r2: 0 };
+  }
+  return { alphaMax: Math.exp(r.intercept), lambda: Math.max(-r.slope, 0), r2: r.r2 };
+}

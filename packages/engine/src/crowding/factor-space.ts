@@ -1,0 +1,377 @@
+/**
+ * The six-factor behavioural space of SPEC §4, measured from what each agent was *seen* doing
+ * (its accepted orders and its fills) over a rolling window of W ticks — never from what a
+ * strategy says about itself.
+ *
+ * Cost model: `observe()` is O(orders + fills) per tick. Every contribution is logged in the slot
+ * of the tick it belongs to and added to per-agent running sums; when the tick leaves the window
+ * its slot is replayed with the opposite sign. Every W ticks the sums are rebuilt from the slots so
+ * floating-point drift cannot accumulate. `compute()` is O(N log N) (two percentiles).
+ *
+ * Holding periods use FIFO lot matching over the agent's whole fill history (a position does not
+ * stop being held because its opening fill left the window): a closing match counts while its
+ * close tick is inside the window, an open lot counts with its age up to now. Lots are capped per
+ * agent; past the cap the two oldest (same-sign) lots merge at their quantity-weighted tick, which
+ * keeps open quantity and open age exact.
+ */
+import type { OrderType, Side } from '../types.js';
+import { clip } from '../analytics/stats.js';
+
+export const FACTOR_NAMES = [
+  'turnover_rate',
+  'avg_holding_period',
+  'directional_bias',
+  'volatility_exposure',
+  'inventory_skew',
+  'order_aggressiveness',
+] as const;
+export type FactorName = (typeof FACTOR_NAMES)[number];
+/** Length of a factor vector; vectors are stored row-major, agent i at [i*FACTOR_COUNT, ...). */
+export const FACTOR_COUNT = FACTOR_NAMES.length;
+
+/** A non-cancel order accepted this tick, by agent index. */
+export interface ObservedOrder {
+  agent: number;
+  side: Side;
+  type: OrderType;
+  price: number | null;
+  qty: number;
+}
+
+/** A fill between agent indices; `aggressor` is the side of the taking order. */
+export interface ObservedFill {
+  buyer: number;
+  seller: number;
+  price: number;
+  qty: number;
+  aggressor: Side;
+}
+
+/** Pre-trade best quotes the orders were submitted against. */
+export interface TouchQuotes {
+  bestBid: number | null;
+  bestAsk: number | null;
+}
+
+export interface FactorSpaceOptions {
+  /** Rolling window W in ticks (config.crowding.factorWindow). */
+  window: number;
+  /** Percentile (0–100) that scales turnover and activity (config.crowding.scalePercentile). */
+  scalePercentile: number;
+  /** Open FIFO lots kept per agent before the oldest two merge. */
+  maxLotsPerAgent?: number;
+}
+
+// Running-sum fields per agent.
+const ORDER_QTY = 0;
+const SIGNED_ORDER_QTY = 1;
+const AGGR_QTY = 2;
+const VOL_QTY = 3;
+const FILL_QTY = 4;
+const SIGNED_FILL_QTY = 5;
+const CLOSED_AGE_QTY = 6;
+const CLOSED_QTY = 7;
+const STRIDE = 8;
+
+/** Contributions of one tick: (agent*STRIDE + field, value) pairs, buffers reused. */
+class TickSlot {
+  keys = new Int32Array(64);
+  values = new Float64Array(64);
+  n = 0;
+  add(key: number, value: number): void {
+    if (this.n === this.keys.length) {
+      const k = new Int32Array(this.n * 2);
+      k.set(this.keys);
+      this.keys = k;
+      const v = new Float64Array(this.n * 2);
+      v.set(this.values);
+      this.values = v;
+    }
+    this.keys[this.n] = key;
+    this.values[this.n] = value;
+    this.n++;
+  }
+}
+
+/** One agent's open lots, FIFO; all open lots share one sign. */
+class LotQueue {
+  ticks: number[] = [];
+  qtys: number[] = [];
+  head = 0;
+  get size(): number {
+    return this.ticks.length - this.head;
+  }
+  compact(): void {
+    if (this.head > 32 && this.head * 2 > this.ticks.length) {
+      this.ticks = this.ticks.slice(this.head);
+      this.qtys = this.qtys.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+/**
+ * Aggressiveness of one order against the pre-trade touch: MARKET = 1, a limit at or through the
+ * opposite touch = 1, otherwise its position inside the spread from its own touch (0) to the far
+ * touch (1); 0 when a side of the book is missing and it does not cross.
+ */
+export function orderAggressiveness(order: Pick<ObservedOrder, 'side' | 'type' | 'price'>, touch: TouchQuotes): number {
+  if (order.type === 'MARKET') return 1;
+  const p = order.price;
+  if (p === null || !Number.isFinite(p)) return 0;
+  const { bestBid, bestAsk } = touch;
+  if (order.side === 'BID') {
+    if (bestAsk !== null && p >= bestAsk) return 1;
+    if (bestBid === null || bestAsk === null || bestAsk <= bestBid) return 0;
+    return clip((p - bestBid) / (bestAsk - bestBid), 0, 1);
+  }
+  if (bestBid !== null && p <= bestBid) return 1;
+  if (bestBid === null || bestAsk === null || bestAsk <= bestBid) return 0;
+  return clip((bestAsk - p) / (bestAsk - bestBid), 0, 1);
+}
+
+/**
+ * Linear-interpolated percentile (0–100) of `xs[0..n)`, using `scratch` (length >= n) to sort.
+ */
+function percentileOf(xs: Float64Array, n: number, pct: number, scratch: Float64Array): number {
+  if (n === 0) return 0;
+  const s = scratch.subarray(0, n);
+  s.set(xs.subarray(0, n));
+  s.sort();
+  const pos = (Math.min(Math.max(pct, 0), 100) / 100) * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, n - 1);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
+/** Scale to [0,1] by a percentile; with a zero percentile any positive value maps to 1. */
+function scaled(x: number, p: number): number {
+  if (x <= 0) return 0;
+  return p > 0 ? Math.min(x / p, 1) : 1;
+}
+
+export class FactorSpace {
+  readonly window: number;
+  readonly scalePercentile: number;
+  private readonly maxLots: number;
+  private n = 0;
+  private cap = 0;
+  private sums = new Float64Array(0);
+  private openQty = new Float64Array(0);
+  private openQtyTick = new Float64Array(0);
+  private lots: LotQueue[] = [];
+  private readonly slots: TickSlot[] = [];
+  private readonly absReturns: Float64Array;
+  private absReturnSum = 0;
+  private observed = 0;
+  private lastTick = 0;
+
+  /** Row-major N×6 factor vectors from the last `compute()`. */
+  factors = new Float64Array(0);
+  /** Activity in [0,1] per agent from the last `compute()`. */
+  activity = new Float64Array(0);
+  /** Volume share w_j per agent from the last `compute()` (sums to 1 when N > 0). */
+  weights = new Float64Array(0);
+  private scratch = new Float64Array(0);
+  private turnoverRaw = new Float64Array(0);
+  private activityRaw = new Float64Array(0);
+
+  constructor(opts: FactorSpaceOptions) {
+    if (!Number.isInteger(opts.window) || opts.window < 2) {
+      throw new RangeError(`FactorSpace window must be an integer >= 2 ticks, got ${opts.window}`);
+    }
+    this.window = opts.window;
+    this.scalePercentile = opts.scalePercentile;
+    this.maxLots = opts.maxLotsPerAgent ?? 256;
+    for (let i = 0; i < this.window; i++) this.slots.push(new TickSlot());
+    this.absReturns = new Float64Array(this.window);
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  /** Appends an agent (zero history) and returns its index. */
+  addAgent(): number {
+    if (this.n === this.cap) this.grow(Math.max(8, this.cap * 2));
+    this.lots.push(new LotQueue());
+    return this.n++;
+  }
+
+  /** Records one tick. `logReturn` is that tick's market log return (for volatility exposure). */
+  observe(
+    tick: number,
+    orders: readonly ObservedOrder[],
+    fills: readonly ObservedFill[],
+    touch: TouchQuotes,
+    logReturn: number,
+  ): void {
+    const pos = this.observed % this.window;
+    const slot = this.slots[pos]!;
+    const sums = this.sums;
+    for (let k = 0; k < slot.n; k++) sums[slot.keys[k]!]! -= slot.values[k]!;
+    slot.n = 0;
+    const absR = Number.isFinite(logReturn) ? Math.abs(logReturn) : 0;
+    this.absReturnSum += absR - this.absReturns[pos]!;
+    this.absReturns[pos] = absR;
+    this.observed++;
+    this.lastTick = tick;
+
+    for (const o of orders) {
+      if (o.type === 'CANCEL' || !(o.qty > 0)) continue;
+      this.checkIndex(o.agent);
+      const base = o.agent * STRIDE;
+      const q = o.qty;
+      this.put(slot, base + ORDER_QTY, q);
+      this.put(slot, base + SIGNED_ORDER_QTY, o.side === 'BID' ? q : -q);
+      this.put(slot, base + AGGR_QTY, q * orderAggressiveness(o, touch));
+      if (absR > 0) this.put(slot, base + VOL_QTY, q * absR);
+    }
+    for (const f of fills) {
+      if (!(f.qty > 0)) continue;
+      this.checkIndex(f.buyer);
+      this.checkIndex(f.seller);
+      this.fillFor(slot, f.buyer, f.qty, tick);
+      this.fillFor(slot, f.seller, -f.qty, tick);
+    }
+    if (this.observed % this.window === 0) this.rebuildSums();
+  }
+
+  /** Recomputes factors, activity and weights as of `now` (default: the last observed tick). */
+  compute(now: number = this.lastTick): void {
+    const n = this.n;
+    const W = this.window;
+    const sums = this.sums;
+    let totalFill = 0;
+    for (let i = 0; i < n; i++) {
+      const b = i * STRIDE;
+      this.turnoverRaw[i] = sums[b + FILL_QTY]! / W;
+      this.activityRaw[i] = sums[b + ORDER_QTY]! + sums[b + FILL_QTY]!;
+      totalFill += sums[b + FILL_QTY]!;
+    }
+    const pTurn = percentileOf(this.turnoverRaw, n, this.scalePercentile, this.scratch);
+    const pAct = percentileOf(this.activityRaw, n, this.scalePercentile, this.scratch);
+    const marketAbs = this.absReturnSum / Math.max(1, Math.min(this.observed, W));
+    const f = this.factors;
+    for (let i = 0; i < n; i++) {
+      const b = i * STRIDE;
+      const o = i * FACTOR_COUNT;
+      const orderQty = sums[b + ORDER_QTY]!;
+      const fillQty = sums[b + FILL_QTY]!;
+      f[o] = scaled(this.turnoverRaw[i]!, pTurn);
+      const heldQty = sums[b + CLOSED_QTY]! + this.openQty[i]!;
+      f[o + 1] =
+        heldQty > 1e-12
+          ? clip((sums[b + CLOSED_AGE_QTY]! + now * this.openQty[i]! - this.openQtyTick[i]!) / heldQty / W, 0, 1)
+          : 0;
+      f[o + 2] = orderQty > 1e-12 ? clip(sums[b + SIGNED_ORDER_QTY]! / orderQty, -1, 1) : 0;
+      f[o + 3] =
+        orderQty > 1e-12 && marketAbs > 1e-15 ? clip(sums[b + VOL_QTY]! / orderQty / marketAbs / 2, 0, 1) : 0;
+      f[o + 4] = fillQty > 1e-12 ? clip(sums[b + SIGNED_FILL_QTY]! / fillQty, -1, 1) : 0;
+      f[o + 5] = orderQty > 1e-12 ? clip(sums[b + AGGR_QTY]! / orderQty, 0, 1) : 0;
+      this.activity[i] = scaled(this.activityRaw[i]!, pAct);
+      this.weights[i] = totalFill > 1e-12 ? Math.max(fillQty, 0) / totalFill : 1 / n;
+    }
+  }
+
+  /** Factor vector of agent `i` from the last `compute()`, as a plain record. */
+  vectorOf(i: number): Record<FactorName, number> {
+    const out = {} as Record<FactorName, number>;
+    for (let k = 0; k < FACTOR_COUNT; k++) out[FACTOR_NAMES[k]!] = this.factors[i * FACTOR_COUNT + k]!;
+    return out;
+  }
+
+  private put(slot: TickSlot, key: number, value: number): void {
+    this.sums[key]! += value;
+    slot.add(key, value);
+  }
+
+  private fillFor(slot: TickSlot, agent: number, signedQty: number, tick: number): void {
+    const base = agent * STRIDE;
+    this.put(slot, base + FILL_QTY, Math.abs(signedQty));
+    this.put(slot, base + SIGNED_FILL_QTY, signedQty);
+    const lots = this.lots[agent]!;
+    let rest = signedQty;
+    let closedAgeQty = 0;
+    let closedQty = 0;
+    // Match FIFO against open lots of the opposite sign.
+    while (rest !== 0 && lots.size > 0 && Math.sign(lots.qtys[lots.head]!) !== Math.sign(rest)) {
+      const lotQty = lots.qtys[lots.head]!;
+      const lotTick = lots.ticks[lots.head]!;
+      const m = Math.min(Math.abs(lotQty), Math.abs(rest));
+      closedAgeQty += m * (tick - lotTick);
+      closedQty += m;
+      this.openQty[agent]! -= m;
+      this.openQtyTick[agent]! -= m * lotTick;
+      const left = Math.abs(lotQty) - m;
+      if (left <= 1e-12) lots.head++;
+      else lots.qtys[lots.head] = Math.sign(lotQty) * left;
+      rest -= Math.sign(rest) * m;
+      if (Math.abs(rest) <= 1e-12) rest = 0;
+    }
+    if (lots.size === 0) {
+      // Keep the open sums exactly zero once flat.
+      this.openQty[agent] = 0;
+      this.openQtyTick[agent] = 0;
+    }
+    lots.compact();
+    if (closedQty > 0) {
+      this.put(slot, base + CLOSED_AGE_QTY, closedAgeQty);
+      this.put(slot, base + CLOSED_QTY, closedQty);
+    }
+    if (rest !== 0) {
+      const last = lots.ticks.length - 1;
+      if (lots.size > 0 && lots.ticks[last] === tick) lots.qtys[last]! += rest;
+      else {
+        lots.ticks.push(tick);
+        lots.qtys.push(rest);
+      }
+      this.openQty[agent]! += Math.abs(rest);
+      this.openQtyTick[agent]! += Math.abs(rest) * tick;
+      if (lots.size > this.maxLots) {
+        const h = lots.head;
+        const q0 = Math.abs(lots.qtys[h]!);
+        const q1 = Math.abs(lots.qtys[h + 1]!);
+        lots.ticks[h + 1] = (q0 * lots.ticks[h]! + q1 * lots.ticks[h + 1]!) / (q0 + q1);
+        lots.qtys[h + 1]! += lots.qtys[h]!;
+        lots.head++;
+      }
+    }
+  }
+
+  private rebuildSums(): void {
+    this.sums.fill(0);
+    for (const slot of this.slots) {
+      for (let k = 0; k < slot.n; k++) this.sums[slot.keys[k]!]! += slot.values[k]!;
+    }
+    let s = 0;
+    for (let k = 0; k < this.window; k++) s += this.absReturns[k]!;
+    this.absReturnSum = s;
+  }
+
+  private checkIndex(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.n) {
+      throw new RangeError(`FactorSpace: agent index ${i} is not registered (0..${this.n - 1}); call addAgent() first`);
+    }
+  }
+
+  private grow(cap: number): void {
+    const sums = new Float64Array(cap * STRIDE);
+    sums.set(this.sums);
+    this.sums = sums;
+    const re = (a: Float64Array, width = 1) => {
+      const b = new Float64Array(cap * width);
+      b.set(a);
+      return b;
+    };
+    this.openQty = re(this.openQty);
+    this.openQtyTick = re(this.openQtyTick);
+    this.factors = re(this.factors, FACTOR_COUNT);
+    this.activity = re(this.activity);
+    this.weights = re(this.weights);
+    this.scratch = new Float64Array(cap);
+    this.turnoverRaw = new Float64Array(cap);
+    this.activityRaw = new Float64Array(cap);
+    this.cap = cap;
+  }
+}

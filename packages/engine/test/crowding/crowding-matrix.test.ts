@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { CrowdingMatrix, type CrowdingMatrixOptions } from '../../src/crowding/crowding-matrix.js';
+
+const BASE: CrowdingMatrixOptions = {
+  phiNormalization: 'seed',
+  kappa: 18,
+  agentMultiplierMin: 0.2,
+  agentMultiplierMax: 6,
+  topPairs: 5,
+};
+
+function vectors(...rows: number[][]): Float64Array {
+  return Float64Array.from(rows.flat());
+}
+
+const A = [1, 0, 0, 0, 0, 0];
+const C = [-1, 0, 0, 0, 0, 0];
+
+function run(opts: Partial<CrowdingMatrixOptions>, rows: number[][], w: number[]): CrowdingMatrix {
+  const m = new CrowdingMatrix({ ...BASE, ...opts });
+  m.compute(vectors(...rows), Float64Array.from(w), rows.length);
+  return m;
+}
+
+describe('CrowdingMatrix', () => {
+  it('weighted_mean Phi reproduces the SPEC example (0.5, 5/7, -1)', () => {
+    const m = run({ phiNormalization: 'weighted_mean' }, [A, A, C], [0.6, 0.3, 0.1]);
+    expect(m.phi[0]).toBeCloseTo(0.5, 12);
+    expect(m.phi[1]).toBeCloseTo(5 / 7, 12);
+    expect(m.phi[2]).toBeCloseTo(-1, 12);
+  });
+
+  it('seed Phi is (1/(N-1)) * sum_{j!=i} C_ij w_j', () => {
+    // a: (1*0.3 + -1*0.1)/2 = 0.1; b: (0.6 - 0.1)/2 = 0.25; c: (-0.6 - 0.3)/2 = -0.45
+    const m = run({}, [A, A, C], [0.6, 0.3, 0.1]);
+    expect(m.phi[0]).toBeCloseTo(0.1, 12);
+    expect(m.phi[1]).toBeCloseTo(0.25, 12);
+    expect(m.phi[2]).toBeCloseTo(-0.45, 12);
+  });
+
+  it('seed Phi uses the cosine, not the raw dot product', () => {
+    // a=(3,4,0..), b=(4,3,0..): cos = 24/25; w=(0.5,0.5): Phi_a = Phi_b = 0.96*0.5/1
+    const m = run({}, [[3, 4, 0, 0, 0, 0], [4, 3, 0, 0, 0, 0]], [0.5, 0.5]);
+    expect(m.similarity(0, 1)).toBeCloseTo(0.96, 12);
+    expect(m.phi[0]).toBeCloseTo(0.48, 12);
+    expect(m.phi[1]).toBeCloseTo(0.48, 12);
+  });
+
+  it('aggregate intensity is the w_i*w_j-weighted mean of the upper triangle', () => {
+    // pairs: ab C=1 w=.18, ac C=-1 w=.06, bc C=-1 w=.03 → (.18-.06-.03)/.27 = 1/3
+    const m = run({}, [A, A, C], [0.6, 0.3, 0.1]);
+    expect(m.intensity).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('the diagonal is 1 even for a zero vector, whose off-diagonal similarities are 0', () => {
+    const m = run({}, [A, [0, 0, 0, 0, 0, 0], [0.2, 0.4, 0, 0, 0.1, 0]], [0.3, 0.3, 0.4]);
+    for (let i = 0; i < 3; i++) expect(m.similarity(i, i)).toBe(1);
+    expect(m.similarity(0, 1)).toBe(0);
+    expect(m.similarity(1, 2)).toBe(0);
+  });
+
+  it('the matrix is symmetric and clipped to [-1, 1]', () => {
+    const rows = [
+      [0.3, 0.1, -0.7, 0.2, 0.9, 0.4],
+      [0.3 * 1e8, 0.1 * 1e8, -0.7 * 1e8, 0.2 * 1e8, 0.9 * 1e8, 0.4 * 1e8],
+      [-0.3, -0.1, 0.7, -0.2, -0.9, -0.4],
+    ];
+    const m = run({}, rows, [0.2, 0.3, 0.5]);
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        expect(m.similarity(i, j)).toBe(m.similarity(j, i));
+        expect(Math.abs(m.similarity(i, j))).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(m.similarity(0, 2)).toBeCloseTo(-1, 12);
+  });
+
+  it('activity weighting raises intensity when the similar pair trades more', () => {
+    const quiet = run({}, [A, A, C], [0.2, 0.2, 0.6]).intensity;
+    const busy = run({}, [A, A, C], [0.45, 0.45, 0.1]).intensity;
+    expect(busy).toBeGreaterThan(quiet);
+  });
+
+  it('agent multipliers are clip(1 + kappa*Phi, 0.2, 6)', () => {
+    const m = run({ phiNormalization: 'weighted_mean' }, [A, A, C], [0.6, 0.3, 0.1]);
+    expect(m.multipliers[0]).toBe(6); // 1 + 18*0.5 = 10 → 6
+    expect(m.multipliers[2]).toBe(0.2); // 1 - 18 → 0.2
+    const small = run({ kappa: 2 }, [A, A, C], [0.6, 0.3, 0.1]);
+    expect(small.multipliers[0]).toBeCloseTo(1.2, 12); // 1 + 2*0.1
+  });
+
+  it('top pairs are the most similar off-diagonal pairs, best first', () => {
+    const m = run({ topPairs: 2 }, [A, [0.9, 0.1, 0, 0, 0, 0], C, [1, 0, 0, 0, 0, 0]], [0.25, 0.25, 0.25, 0.25]);
+    expect(m.topPairs.map((p) => [p.a, p.b])).toEqual([
+      [0, 3],
+      [0, 1],
+    ]);
+    expect(m.topPairs[0]!.similarity).toBeCloseTo(1, 12);
+  });
+
+  it('a single agent has Phi 0 and intensity 0', () => {
+    const m = run({}, [A], [1]);
+    expect(m.phi[0]).toBe(0);
+    expect(m.intensity).toBe(0);
+  });
+});
