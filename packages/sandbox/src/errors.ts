@@ -1,0 +1,24 @@
+/** Why a strategy was refused, with positions for source problems (1-based line and column). */
+export interface StrategyDiagnostic {
+  message: string;
+  line?: number;
+  column?: number;
+  /** Which check failed: name, reserved_name, size, syntax, class, methods, import, probe, ... */
+  rule?: string;
+}
+
+/** Thrown by validation and deploy; the server answers 400 with `diagnostics`. */
+export class StrategyValidationError extends Error {
+  readonly code = 'STRATEGY_INVALID';
+  readonly diagnostics: StrategyDiagnostic[];
+
+  constructor(diagnostics: StrategyDiagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('; ') || 'strategy is invalid');
+    this.name = 'StrategyValidationError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+export function formatDiagnostic(d: StrategyDiagnostic): string {
+  return d.line !== undefined ? `${d.line}:${d.column ?? 1} ${d.message}` : d.message;
+}

@@ -1,0 +1,32 @@
+/**
+ * @crowdalpha/sandbox — running user-uploaded TypeScript/JavaScript strategies safely in the
+ * live market: validation, a pool of runner processes hosting one isolated-vm isolate per
+ * strategy, the strategy SDK, and local backtests in the same sandbox.
+ */
+export { StrategyValidationError, formatDiagnostic, type StrategyDiagnostic } from './errors.js';
+export {
+  defaultLimits,
+  resolveLimits,
+  resolveTimeoutMs,
+  SandboxConfigError,
+  DEFAULT_TIMEOUT_MS,
+  MIN_TIMEOUT_MS,
+  MAX_TIMEOUT_MS,
+  type SandboxLimits,
+} from './limits.js';
+export {
+  checkStrategyName,
+  compileStrategy,
+  STRATEGY_NAME_RULE,
+  RESERVED_STRATEGY_NAMES,
+  DEFAULT_MAX_SOURCE_CHARS,
+  type CompiledStrategy,
+} from './validate-source.js';
+export { SandboxPool, type SandboxPoolOptions, type DeployConfig } from './sandbox-pool.js';
+export { SandboxAgent, type SandboxStats, type SandboxAgentCounters } from './sandbox-agent.js';
+export { parseDriverAnswer, type SanitizedAnswer } from './sanitize-orders.js';
+export { syntheticMarketState } from './synthetic-state.js';
+export { defaultRunnerPath } from './runner-process.js';
+export { runBacktest, type BacktestOptions, type BacktestReport } from './backtest.js';
+export * as sdk from './sdk/index.js';
+export { SDK_AMBIENT_DTS } from './sdk/ambient.js';

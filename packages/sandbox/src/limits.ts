@@ -1,0 +1,94 @@
+/**
+ * Resource limits of sandboxed strategies (SPEC §8). Every default is a named, overridable value;
+ * `resolveLimits` checks overrides and `resolveTimeoutMs` applies the per-deploy `timeout_ms` rule.
+ */
+
+export interface SandboxLimits {
+  /** Per-call CPU/wall deadline for `onTick`, ms (SPEC: default 120, min 5, max 1,000). */
+  timeoutMs: number;
+  /** Deadline for loading the code and running the constructor, ms. */
+  startupTimeoutMs: number;
+  /** Orders kept per tick; the rest are dropped and counted. */
+  maxOrdersPerTick: number;
+  /** Quantities are clamped into [minQty, maxQty] after rounding to an integer. */
+  minQty: number;
+  maxQty: number;
+  /** V8 heap cap per strategy isolate, MB (isolated-vm enforces >= 8). */
+  memoryMb: number;
+  /** Cap on the JSON a strategy may return per call, in UTF-16 code units. */
+  maxOutputBytes: number;
+  /** Extra time the host grants a runner beyond the largest deadline before its watchdog SIGKILLs it. */
+  watchdogSlackMs: number;
+  /** Watchdog strikes after which an agent is silenced (a sole offender is silenced at once). */
+  maxStrikes: number;
+  /** Source size cap, characters. */
+  maxSourceChars: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 120;
+export const MIN_TIMEOUT_MS = 5;
+export const MAX_TIMEOUT_MS = 1_000;
+
+export function defaultLimits(): SandboxLimits {
+  return {
+    timeoutMs: DEFAULT_TIMEOUT_MS,
+    startupTimeoutMs: 1_200,
+    maxOrdersPerTick: 12,
+    minQty: 1,
+    maxQty: 200,
+    memoryMb: 64,
+    maxOutputBytes: 64 * 1024,
+    watchdogSlackMs: 40,
+    maxStrikes: 2,
+    maxSourceChars: 32_000,
+  };
+}
+
+export class SandboxConfigError extends Error {
+  readonly code = 'SANDBOX_CONFIG_INVALID';
+  constructor(readonly path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.name = 'SandboxConfigError';
+  }
+}
+
+const INT_RANGES: Record<keyof SandboxLimits, [number, number]> = {
+  timeoutMs: [MIN_TIMEOUT_MS, MAX_TIMEOUT_MS],
+  startupTimeoutMs: [50, 30_000],
+  maxOrdersPerTick: [1, 1_000],
+  minQty: [1, 1_000_000],
+  maxQty: [1, 1_000_000],
+  memoryMb: [8, 4_096],
+  maxOutputBytes: [1_024, 16 * 1024 * 1024],
+  watchdogSlackMs: [1, 10_000],
+  maxStrikes: [1, 100],
+  maxSourceChars: [1, 10_000_000],
+};
+
+/** Defaults merged with overrides; throws SandboxConfigError naming the bad key and its range. */
+export function resolveLimits(overrides: Partial<SandboxLimits> = {}): Readonly<SandboxLimits> {
+  const out = defaultLimits();
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    const range = INT_RANGES[key as keyof SandboxLimits];
+    if (!range) throw new SandboxConfigError(key, `unknown limit; valid keys: ${Object.keys(INT_RANGES).join(', ')}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < range[0] || value > range[1]) {
+      throw new SandboxConfigError(key, `must be an integer in [${range[0]}, ${range[1]}], got ${String(value)}`);
+    }
+    out[key as keyof SandboxLimits] = value;
+  }
+  if (out.minQty > out.maxQty) throw new SandboxConfigError('minQty', `must be <= maxQty (${out.maxQty}), got ${out.minQty}`);
+  return Object.freeze(out);
+}
+
+/**
+ * The per-deploy `config.timeout_ms`: absent → the pool default; otherwise an integer in
+ * [5, 1000] or a SandboxConfigError (the server turns it into a 400).
+ */
+export function resolveTimeoutMs(value: unknown, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_TIMEOUT_MS || value > MAX_TIMEOUT_MS) {
+    throw new SandboxConfigError('config.timeout_ms', `must be an integer in [${MIN_TIMEOUT_MS}, ${MAX_TIMEOUT_MS}], got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,48 @@
+/**
+ * Messages between the host (SandboxPool) and a runner process, over Node IPC with the
+ * 'advanced' (structured clone) serialisation. Strategy data crosses only as JSON strings: the
+ * state goes in as `state`, the strategy's answer comes back as `out`, both parsed on the far side.
+ */
+
+export interface LoadSpec {
+  sid: string;
+  /** Wrapped compiled strategy: a function expression returning the BaseAgent subclass. */
+  code: string;
+  /** Constructor options as a JSON string. */
+  params: string;
+  seed: number;
+  startupTimeoutMs: number;
+  timeoutMs: number;
+  memoryMb: number;
+  maxOrders: number;
+  maxOutputBytes: number;
+}
+
+export interface TickCall {
+  sid: string;
+  seq: number;
+  state: string;
+}
+
+export type HostMessage =
+  | { t: 'load'; req: number; spec: LoadSpec }
+  | { t: 'tick'; calls: TickCall[] }
+  | { t: 'unload'; sid: string };
+
+/** Why a call failed: the strategy's own fault (timeout, memory, error, output, load) or the runner's. */
+export type FailureKind = 'timeout' | 'memory' | 'error' | 'output' | 'load' | 'dead' | 'busy' | 'crash' | 'watchdog';
+
+export interface CallResult {
+  sid: string;
+  seq: number;
+  ok: boolean;
+  /** The driver's JSON string (on success and on strategy-reported failures). */
+  out?: string;
+  kind?: FailureKind;
+  error?: string;
+}
+
+export type RunnerMessage =
+  | { t: 'ready'; pid: number }
+  | { t: 'loaded'; req: number; sid: string; ok: boolean; kind?: FailureKind; error?: string }
+  | { t: 'results'; items: CallResult[] };

@@ -1,0 +1,151 @@
+/**
+ * Runner process entry (compiled to dist/runner.js). Spawned by the host as
+ * `node --no-node-snapshot [permission flags] runner.js <isolated-vm path>`; hosts many strategies,
+ * one isolated-vm Isolate + Context each, and talks to the host over IPC only.
+ *
+ * Calls into isolates are asynchronous (each isolate runs on an isolated-vm pool thread), so one
+ * slow strategy does not hold up the others and this process's event loop stays free to report
+ * results as they complete. A strategy that ignores its interrupt (e.g. a huge BigInt parse)
+ * keeps its thread busy; the host's watchdog then SIGKILLs this whole process.
+ */
+import { createRequire } from 'node:module';
+import type * as IVM from 'isolated-vm';
+import { SANDBOX_PRELUDE } from './sdk/prelude.js';
+import type { CallResult, FailureKind, HostMessage, LoadSpec, RunnerMessage, TickCall } from './protocol.js';
+
+type Ivm = typeof IVM;
+
+interface Strategy {
+  isolate: IVM.Isolate;
+  tick: IVM.Reference<(state: string) => string>;
+  timeoutMs: number;
+  busy: boolean;
+  dead: string | null;
+}
+
+const ivmPath = process.argv[2];
+if (!ivmPath || !process.send) {
+  process.stderr.write('runner.js must be spawned by SandboxPool with an IPC channel and the isolated-vm path as argv[2]\n');
+  process.exit(2);
+}
+const ivm = createRequire(import.meta.url)(ivmPath) as Ivm;
+const strategies = new Map<string, Strategy>();
+let outbox: CallResult[] = [];
+let flushScheduled = false;
+
+function send(msg: RunnerMessage): void {
+  process.send!(msg);
+}
+
+/** Results that complete in the same turn go out in one IPC message. */
+function emit(result: CallResult): void {
+  outbox.push(result);
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(() => {
+      flushScheduled = false;
+      const items = outbox;
+      outbox = [];
+      send({ t: 'results', items });
+    });
+  }
+}
+
+function classify(err: unknown): { kind: FailureKind; error: string } {
+  // These are isolated-vm's own host-side errors, never user objects (the driver never throws).
+  const message = err instanceof Error ? err.message : String(err);
+  if (/timed out/i.test(message)) return { kind: 'timeout', error: 'exceeded its time limit' };
+  if (/memory limit/i.test(message)) return { kind: 'memory', error: 'exceeded its memory limit' };
+  if (/disposed/i.test(message)) return { kind: 'dead', error: 'sandbox was torn down' };
+  return { kind: 'error', error: message.slice(0, 300) };
+}
+
+function teardown(sid: string, reason: string): void {
+  const s = strategies.get(sid);
+  if (!s) return;
+  s.dead = reason;
+  try {
+    if (!s.isolate.isDisposed) s.isolate.dispose();
+  } catch {
+    /* already gone */
+  }
+}
+
+async function load(spec: LoadSpec): Promise<{ ok: boolean; kind?: FailureKind; error?: string }> {
+  if (strategies.has(spec.sid)) teardown(spec.sid, 'replaced');
+  strategies.delete(spec.sid);
+  const isolate = new ivm.Isolate({ memoryLimit: spec.memoryMb });
+  try {
+    const context = await isolate.createContext();
+    const driver = await context.eval(SANDBOX_PRELUDE, { reference: true, timeout: spec.startupTimeoutMs });
+    // {reference: true} matters: without it `get` returns a host function that calls into the
+    // isolate synchronously and without any deadline.
+    const boot = await driver.get('boot', { reference: true });
+    const tick = await driver.get('tick', { reference: true });
+    const factory = await context.eval(spec.code, { reference: true, timeout: spec.startupTimeoutMs, filename: 'strategy.js' });
+    const res: unknown = await boot.apply(
+      undefined,
+      [factory.derefInto(), spec.params, spec.seed, spec.maxOrders, spec.maxOutputBytes],
+      { timeout: spec.startupTimeoutMs },
+    );
+    if (typeof res !== 'string') throw new Error('driver returned a non-string');
+    const parsed = JSON.parse(res) as { ok?: unknown; error?: unknown };
+    if (parsed.ok !== true) {
+      isolate.dispose();
+      return { ok: false, kind: 'load', error: typeof parsed.error === 'string' ? parsed.error : 'failed to start' };
+    }
+    strategies.set(spec.sid, { isolate, tick, timeoutMs: spec.timeoutMs, busy: false, dead: null });
+    return { ok: true };
+  } catch (err) {
+    const c = classify(err);
+    try {
+      if (!isolate.isDisposed) isolate.dispose();
+    } catch {
+      /* gone */
+    }
+    // A syntax error in wrapped code surfaces here as isolated-vm's copy of a SyntaxError.
+    return { ok: false, kind: c.kind === 'error' ? 'load' : c.kind, error: c.kind === 'timeout' ? 'startup exceeded its time limit' : c.error };
+  }
+}
+
+function runCall(call: TickCall): void {
+  const s = strategies.get(call.sid);
+  if (!s) return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'dead', error: 'strategy is not loaded' });
+  if (s.dead) return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'dead', error: s.dead });
+  if (s.busy) return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'busy', error: 'previous call still running' });
+  s.busy = true;
+  s.tick.apply(undefined, [call.state], { timeout: s.timeoutMs }).then(
+    (out: unknown) => {
+      s.busy = false;
+      if (typeof out !== 'string') {
+        teardown(call.sid, 'returned a non-string');
+        return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'output', error: 'driver returned a non-string' });
+      }
+      emit({ sid: call.sid, seq: call.seq, ok: true, out });
+    },
+    (err: unknown) => {
+      s.busy = false;
+      const c = classify(err);
+      teardown(call.sid, c.error);
+      emit({ sid: call.sid, seq: call.seq, ok: false, kind: c.kind, error: c.error });
+    },
+  );
+}
+
+process.on('message', (msg: HostMessage) => {
+  switch (msg.t) {
+    case 'load':
+      void load(msg.spec).then((r) => send({ t: 'loaded', req: msg.req, sid: msg.spec.sid, ...r }));
+      break;
+    case 'tick':
+      for (const call of msg.calls) runCall(call);
+      break;
+    case 'unload':
+      teardown(msg.sid, 'unloaded');
+      strategies.delete(msg.sid);
+      break;
+  }
+});
+// The host going away (crash, SIGKILL) closes the channel: never outlive it.
+process.on('disconnect', () => process.exit(0));
+send({ t: 'ready', pid: process.pid });

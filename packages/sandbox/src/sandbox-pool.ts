@@ -1,0 +1,502 @@
+/**
+ * The sandbox of user strategies (SPEC §8, issue #5). One pool per server: a set of runner
+ * PROCESSES sized to the cores, each hosting many strategies (one isolated-vm Isolate + Context
+ * per strategy), plus a separate probe runner for registration so hostile code under review
+ * never shares a process with live strategies.
+ *
+ * Boundaries, outermost first:
+ * - process: a crash, OOM, native fault or a hang the interrupt cannot stop kills one runner; the
+ *   host's watchdog SIGKILLs a runner that misses the tick budget, respawns it, reloads its
+ *   other strategies and gives the offender(s) a strike;
+ * - isolate: no Node, no host references; per-call deadline (interrupt), heap cap, output cap;
+ * - data: only JSON strings cross, both ways; answers are re-validated here and copied field by
+ *   field into fresh OrderIntents.
+ */
+import os from 'node:os';
+import type { MarketState, OrderIntent } from '@crowdalpha/engine';
+import { StrategyValidationError } from './errors.js';
+import { resolveLimits, resolveTimeoutMs, type SandboxLimits } from './limits.js';
+import type { CallResult, FailureKind, LoadSpec } from './protocol.js';
+import { RunnerProcess } from './runner-process.js';
+import { SandboxAgent, type SandboxStats } from './sandbox-agent.js';
+import { parseDriverAnswer } from './sanitize-orders.js';
+import { syntheticMarketState } from './synthetic-state.js';
+import { checkStrategyName, compileStrategy } from './validate-source.js';
+
+export interface SandboxPoolOptions {
+  /** Runner processes for live strategies; default: the number of cores. */
+  workers?: number;
+  limits?: Partial<SandboxLimits>;
+  /** Seeds each strategy's Math.random (mixed with its agent id). */
+  seed?: number;
+  /** Path of the compiled runner entry; default dist/runner.js of this package. */
+  runnerPath?: string;
+}
+
+export interface DeployConfig {
+  timeout_ms?: number;
+  params?: Record<string, unknown>;
+}
+
+/** A call outcome plus the watchdog's verdict when the runner died under it. */
+type HostCallResult = CallResult & { strike?: boolean; sole?: boolean };
+
+interface Pending {
+  seq: number;
+  resolve: (r: HostCallResult) => void;
+}
+
+/** One runner process slot; the process is replaced when it dies. */
+interface Slot {
+  index: number;
+  proc: RunnerProcess | null;
+  starting: Promise<RunnerProcess> | null;
+  agents: Set<string>;
+  pending: Map<string, Pending>;
+  /** Agent ids the watchdog blamed for the kill in progress. */
+  blamed: Set<string> | null;
+  consecutiveSpawnFailures: number;
+}
+
+interface Entry {
+  agent: SandboxAgent;
+  code: string;
+  paramsJson: string;
+  seed: number;
+  slot: Slot;
+  state: 'loading' | 'ready' | 'silenced';
+}
+
+function hashKey(key: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class SandboxPool {
+  readonly limits: Readonly<SandboxLimits>;
+  readonly seed: number;
+  /** Called when an agent goes silent; the server forwards it to `sim.setAgentStatus`. */
+  onAgentSilenced?: (agentId: string, reason: string) => void;
+  private readonly runnerPath: string | undefined;
+  private readonly slots: Slot[];
+  private readonly probeSlot: Slot;
+  private readonly entries = new Map<string, Entry>();
+  private seq = 0;
+  private probeCounter = 0;
+  private closed = false;
+
+  constructor(opts: SandboxPoolOptions = {}) {
+    this.limits = resolveLimits(opts.limits);
+    this.seed = opts.seed ?? 0;
+    this.runnerPath = opts.runnerPath;
+    const n = opts.workers ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+    if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`workers must be an integer in [1, 256], got ${n}`);
+    const mk = (index: number): Slot => ({ index, proc: null, starting: null, agents: new Set(), pending: new Map(), blamed: null, consecutiveSpawnFailures: 0 });
+    this.slots = Array.from({ length: n }, (_, i) => mk(i));
+    this.probeSlot = mk(-1);
+  }
+
+  get workerCount(): number {
+    return this.slots.length;
+  }
+
+  /** Pids of the live runner processes (tests and ops). */
+  runnerPids(): number[] {
+    return this.slots.map((s) => s.proc?.pid).filter((p): p is number => typeof p === 'number');
+  }
+
+  // ---- processes ----
+
+  private spawnInto(slot: Slot): Promise<RunnerProcess> {
+    if (slot.proc?.alive) return Promise.resolve(slot.proc);
+    if (slot.starting) return slot.starting;
+    const proc = new RunnerProcess(this.runnerPath);
+    slot.proc = proc;
+    proc.onResults = (items) => this.onResults(slot, items);
+    proc.onExit = (reason) => this.onRunnerExit(slot, proc, reason);
+    slot.starting = proc.ready.then(
+      () => {
+        slot.starting = null;
+        slot.consecutiveSpawnFailures = 0;
+        return proc;
+      },
+      (err: unknown) => {
+        slot.starting = null;
+        slot.consecutiveSpawnFailures++;
+        throw err;
+      },
+    );
+    return slot.starting;
+  }
+
+  private onRunnerExit(slot: Slot, proc: RunnerProcess, reason: string): void {
+    if (slot.proc !== proc) return;
+    slot.proc = null;
+    // Killed by the watchdog: the blamed calls get a strike, other pending ones are innocent.
+    // Died on its own (OOM, native fault): every call still pending is a suspect.
+    const byWatchdog = slot.blamed !== null;
+    const suspects = slot.blamed ?? new Set(slot.pending.keys());
+    slot.blamed = null;
+    const sole = suspects.size === 1;
+    const pending = [...slot.pending.entries()];
+    slot.pending.clear();
+    for (const [sid, p] of pending) {
+      const suspect = suspects.has(sid);
+      p.resolve({
+        sid,
+        seq: p.seq,
+        ok: false,
+        kind: byWatchdog ? 'watchdog' : 'crash',
+        error: byWatchdog
+          ? `no answer within the tick budget; runner killed and restarted`
+          : `runner process died while this strategy was running (${reason})`,
+        strike: suspect,
+        sole: suspect && sole,
+      });
+    }
+    if (this.closed || slot === this.probeSlot) return;
+    // Restart the survivors in a fresh process; their in-sandbox state starts over.
+    const survivors = [...slot.agents].map((id) => this.entries.get(id)).filter((e): e is Entry => !!e && e.state !== 'silenced');
+    for (const e of survivors) e.state = 'loading';
+    if (survivors.length === 0) return;
+    void this.restart(slot, survivors);
+  }
+
+  private async restart(slot: Slot, survivors: Entry[]): Promise<void> {
+    if (slot.consecutiveSpawnFailures > 0) await sleep(Math.min(2_000, 100 * 2 ** slot.consecutiveSpawnFailures));
+    if (this.closed) return;
+    let proc: RunnerProcess;
+    try {
+      proc = await this.spawnInto(slot);
+    } catch (err) {
+      if (slot.consecutiveSpawnFailures >= 3) {
+        for (const e of survivors) this.silence(e, `sandbox runner could not be restarted: ${(err as Error).message}`);
+        return;
+      }
+      return this.restart(slot, survivors);
+    }
+    await Promise.all(
+      survivors.map(async (e) => {
+        if (e.state === 'silenced' || slot.proc !== proc) return;
+        const outcome = await this.loadWithDeadline(slot, e.agent.id, this.loadSpec(e));
+        if ((e.state as Entry['state']) === 'silenced') return;
+        if (outcome.ok) {
+          e.state = 'ready';
+          e.agent.counters.restarts++;
+          e.agent.runnerPid = proc.pid ?? null;
+        } else if (outcome.kind !== 'crash') {
+          this.silence(e, `restart failed: ${outcome.error ?? outcome.kind}`);
+        }
+      }),
+    );
+  }
+
+  /** Kills a runner that missed its deadline, blaming the given strategies. */
+  private watchdogKill(slot: Slot, blamed: string[]): void {
+    if (!slot.proc) return;
+    slot.blamed = new Set([...(slot.blamed ?? []), ...blamed]);
+    slot.proc.kill();
+  }
+
+  private loadSpec(e: Entry): LoadSpec {
+    return {
+      sid: e.agent.id,
+      code: e.code,
+      params: e.paramsJson,
+      seed: e.seed,
+      startupTimeoutMs: this.limits.startupTimeoutMs,
+      timeoutMs: e.agent.timeoutMs,
+      memoryMb: this.limits.memoryMb,
+      maxOrders: this.limits.maxOrdersPerTick,
+      maxOutputBytes: this.limits.maxOutputBytes,
+    };
+  }
+
+  /** Loads with the startup deadline; a runner that misses it (e.g. an uninterruptible constructor) is killed. */
+  private async loadWithDeadline(slot: Slot, sid: string, spec: LoadSpec): Promise<{ ok: boolean; kind?: FailureKind | undefined; error?: string | undefined }> {
+    const proc = await this.spawnInto(slot);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<{ ok: false; kind: FailureKind; error: string }>((resolve) => {
+      timer = setTimeout(() => {
+        this.watchdogKill(slot, [sid]);
+        resolve({ ok: false, kind: 'watchdog', error: `startup did not finish within ${spec.startupTimeoutMs} ms; runner killed` });
+      }, spec.startupTimeoutMs + this.limits.watchdogSlackMs);
+    });
+    const outcome = await Promise.race([proc.load(spec), deadline]);
+    clearTimeout(timer);
+    return outcome;
+  }
+
+  private call(slot: Slot, sid: string, state: string): Promise<HostCallResult> {
+    const seq = ++this.seq;
+    return new Promise((resolve) => {
+      slot.pending.set(sid, { seq, resolve });
+      if (!slot.proc?.tick([{ sid, seq, state }])) {
+        slot.pending.delete(sid);
+        resolve({ sid, seq, ok: false, kind: 'crash', error: 'runner process is not running' });
+      }
+    });
+  }
+
+  private onResults(slot: Slot, items: CallResult[]): void {
+    for (const item of items) {
+      const p = slot.pending.get(item.sid);
+      if (!p || p.seq !== item.seq) continue;
+      slot.pending.delete(item.sid);
+      p.resolve(item);
+    }
+  }
+
+  // ---- registration ----
+
+  /**
+   * Validate (name, size, syntax with line:column, exactly one BaseAgent subclass with its
+   * methods, no import/require) and probe-start in the probe runner with one onTick on a
+   * synthetic state. Resolves with the compiled code to persist; rejects with
+   * StrategyValidationError. Nothing is kept either way.
+   */
+  async validate(name: string, source: string): Promise<{ compiled: string }> {
+    const nameProblems = checkStrategyName(name);
+    if (nameProblems.length) throw new StrategyValidationError(nameProblems);
+    const { code } = compileStrategy(source, { maxSourceChars: this.limits.maxSourceChars });
+    await this.probe(code, {});
+    return { compiled: code };
+  }
+
+  /** Starts the code in the probe runner and runs one onTick; throws StrategyValidationError on any failure. */
+  async probe(code: string, params: Record<string, unknown>): Promise<void> {
+    if (this.closed) throw new Error('SandboxPool is closed');
+    const slot = this.probeSlot;
+    const sid = `__probe_${++this.probeCounter}`;
+    const fail = (message: string): never => {
+      throw new StrategyValidationError([{ rule: 'probe', message }]);
+    };
+    const spec: LoadSpec = {
+      sid,
+      code,
+      params: JSON.stringify(params),
+      seed: hashKey(sid, this.seed),
+      startupTimeoutMs: this.limits.startupTimeoutMs,
+      timeoutMs: this.limits.timeoutMs,
+      memoryMb: this.limits.memoryMb,
+      maxOrders: this.limits.maxOrdersPerTick,
+      maxOutputBytes: this.limits.maxOutputBytes,
+    };
+    const loaded = await this.loadWithDeadline(slot, sid, spec);
+    if (!loaded.ok) return fail(`strategy failed to start: ${loaded.error ?? loaded.kind}`);
+    try {
+      const state = syntheticMarketState(sid);
+      const res = await this.callWithDeadline(slot, sid, JSON.stringify(state), this.limits.timeoutMs);
+      if (!res.ok) return fail(`onTick failed on a synthetic market state: ${res.error ?? res.kind}`);
+      const answer = parseDriverAnswer(res.out ?? '', state.tickSize, this.limits);
+      if (!answer.ok) return fail(`onTick failed on a synthetic market state: ${answer.error}`);
+    } finally {
+      slot.proc?.unload(sid);
+    }
+  }
+
+  private async callWithDeadline(slot: Slot, sid: string, state: string, timeoutMs: number): Promise<CallResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const p = this.call(slot, sid, state);
+    const late = new Promise<void>((r) => {
+      timer = setTimeout(r, timeoutMs + this.limits.watchdogSlackMs);
+    });
+    const first = await Promise.race([p, late]);
+    clearTimeout(timer);
+    if (first) return first;
+    this.watchdogKill(slot, [sid]);
+    return p;
+  }
+
+  /**
+   * Create a live agent from already-validated code (as returned by `validate`) in the least
+   * loaded runner, start it (startup deadline) and return it; the caller adds it to the
+   * Simulation. Rejects with StrategyValidationError if it does not start, keeping nothing.
+   */
+  async deploy(agentId: string, strategyName: string, compiled: string, config: DeployConfig = {}): Promise<SandboxAgent> {
+    if (this.closed) throw new Error('SandboxPool is closed');
+    if (typeof agentId !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(agentId)) {
+      throw new StrategyValidationError([{ rule: 'agent_id', message: `agent_id must be 1-64 letters, digits, _ . or -, got ${JSON.stringify(agentId)}` }]);
+    }
+    if (this.entries.has(agentId)) throw new StrategyValidationError([{ rule: 'agent_id', message: `agent_id "${agentId}" is already deployed in the sandbox` }]);
+    let timeoutMs: number;
+    try {
+      timeoutMs = resolveTimeoutMs(config.timeout_ms, this.limits.timeoutMs);
+    } catch (err) {
+      throw new StrategyValidationError([{ rule: 'config', message: (err as Error).message }]);
+    }
+    let paramsJson: string;
+    try {
+      paramsJson = JSON.stringify(config.params ?? {});
+    } catch {
+      throw new StrategyValidationError([{ rule: 'config', message: 'config.params must be plain JSON' }]);
+    }
+    const params = JSON.parse(paramsJson) as Record<string, unknown>;
+    const slot = this.slots.reduce((a, b) => (b.agents.size < a.agents.size ? b : a));
+    const agent = new SandboxAgent(agentId, strategyName, params, timeoutMs);
+    const entry: Entry = { agent, code: compiled, paramsJson, seed: hashKey(agentId, this.seed), slot, state: 'loading' };
+    this.entries.set(agentId, entry);
+    slot.agents.add(agentId);
+    const outcome = await this.loadWithDeadline(slot, agentId, this.loadSpec(entry)).catch((err: unknown) => ({
+      ok: false as const,
+      kind: 'crash' as const,
+      error: (err as Error).message,
+    }));
+    if (!outcome.ok) {
+      this.entries.delete(agentId);
+      slot.agents.delete(agentId);
+      slot.proc?.unload(agentId);
+      throw new StrategyValidationError([{ rule: 'probe', message: `strategy failed to start: ${outcome.error ?? outcome.kind}` }]);
+    }
+    entry.state = 'ready';
+    agent.runnerPid = slot.proc?.pid ?? null;
+    return agent;
+  }
+
+  // ---- the tick ----
+
+  /**
+   * Ask every given sandbox agent for its orders, concurrently across runners. Resolves when all
+   * answered or at the largest per-agent deadline plus `watchdogSlackMs`, whichever is first;
+   * runners still busy then are SIGKILLed and restarted. Late, failed and silenced agents are
+   * absent from the result; failures silence the agent and show in its stats.
+   */
+  async collect(states: Map<string, MarketState>): Promise<Map<string, OrderIntent[]>> {
+    const result = new Map<string, OrderIntent[]>();
+    const work: Promise<void>[] = [];
+    const inFlight: Array<{ entry: Entry; slot: Slot }> = [];
+    let budget = 0;
+    let open = true;
+    const started = performance.now();
+    for (const [agentId, state] of states) {
+      const entry = this.entries.get(agentId);
+      if (!entry || entry.state !== 'ready') continue;
+      const slot = entry.slot;
+      if (slot.pending.has(agentId) || !slot.proc?.alive) continue;
+      entry.agent.counters.calls++;
+      budget = Math.max(budget, entry.agent.timeoutMs);
+      inFlight.push({ entry, slot });
+      const tickSize = state.tickSize;
+      work.push(
+        this.call(slot, agentId, JSON.stringify(state)).then((res) => {
+          if (open) entry.agent.counters.lastLatencyMs = Math.round((performance.now() - started) * 1000) / 1000;
+          const orders = this.handle(entry, res, tickSize);
+          if (orders && open) result.set(agentId, orders);
+        }),
+      );
+    }
+    if (work.length === 0) return result;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      Promise.all(work).then(() => false),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(true), budget + this.limits.watchdogSlackMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    open = false;
+    if (timedOut) {
+      const overdue = new Map<Slot, string[]>();
+      for (const { entry, slot } of inFlight) {
+        if (!slot.pending.has(entry.agent.id)) continue;
+        entry.agent.counters.late++;
+        overdue.set(slot, [...(overdue.get(slot) ?? []), entry.agent.id]);
+      }
+      for (const [slot, ids] of overdue) this.watchdogKill(slot, ids);
+    }
+    return result;
+  }
+
+  /** Applies one call's outcome to the agent; returns its orders or null. */
+  private handle(entry: Entry, res: HostCallResult, tickSize: number): OrderIntent[] | null {
+    const agent = entry.agent;
+    if (entry.state === 'silenced') return null;
+    if (!res.ok) {
+      if (res.kind === 'watchdog' || res.kind === 'crash') {
+        if (res.strike) {
+          agent.counters.strikes++;
+          if (res.sole || agent.counters.strikes >= this.limits.maxStrikes) this.silence(entry, `${res.kind}: ${res.error ?? 'failed'}`);
+        }
+        return null;
+      }
+      if (res.kind === 'timeout') agent.counters.timeouts++;
+      else agent.counters.errors++;
+      this.silence(entry, `${res.kind}: ${res.error ?? 'failed'}`);
+      return null;
+    }
+    const parsed = parseDriverAnswer(res.out ?? '', tickSize, this.limits);
+    if (!parsed.ok) {
+      agent.counters.errors++;
+      this.silence(entry, `${parsed.kind}: ${parsed.error}`);
+      return null;
+    }
+    const a = parsed.answer;
+    agent.counters.answered++;
+    agent.counters.orders += a.orders.length;
+    agent.counters.malformedDropped += a.malformed;
+    agent.counters.overCapDropped += a.overCap;
+    agent.counters.qtyClamped += a.clamped;
+    agent.recordFactors(a.factorVector);
+    return a.orders;
+  }
+
+  /** Tears the strategy's context down and marks the agent silent with `sandbox_error`. */
+  private silence(entry: Entry, reason: string): void {
+    if (entry.state === 'silenced') return;
+    entry.state = 'silenced';
+    entry.agent.silencedReason = reason;
+    entry.slot.proc?.unload(entry.agent.id);
+    entry.slot.agents.delete(entry.agent.id);
+    try {
+      this.onAgentSilenced?.(entry.agent.id, reason);
+    } catch {
+      /* a listener bug must not break the tick */
+    }
+  }
+
+  /** Silence an agent on request (operator action); its sandbox context is torn down. */
+  stop(agentId: string, reason = 'stopped'): boolean {
+    const e = this.entries.get(agentId);
+    if (!e) return false;
+    this.silence(e, reason);
+    return true;
+  }
+
+  has(agentId: string): boolean {
+    return this.entries.has(agentId);
+  }
+
+  agent(agentId: string): SandboxAgent | undefined {
+    return this.entries.get(agentId)?.agent;
+  }
+
+  /** Sandbox counters of one agent (calls, timeouts, malformed_dropped, strikes, sandbox_error, ...). */
+  stats(agentId: string): SandboxStats {
+    const e = this.entries.get(agentId);
+    if (!e) throw new RangeError(`no sandboxed agent "${agentId}"; deployed: ${[...this.entries.keys()].join(', ') || 'none'}`);
+    return { ...e.agent.stats(), sandbox_loading: e.state === 'loading' };
+  }
+
+  /** Kills every runner; pending calls resolve as failed. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const procs = [...this.slots, this.probeSlot].map((s) => s.proc).filter((p): p is RunnerProcess => !!p);
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (!p.alive) return resolve();
+            p.child.once('exit', () => resolve());
+            p.kill();
+          }),
+      ),
+    );
+  }
+}
