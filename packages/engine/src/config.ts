@@ -149,8 +149,10 @@ export interface SimulationConfig {
   recentTradesInState: number;
   volatilityWindow: number;
   vwapWindow: number;
-  /** Mids kept for agents' lookback and analytics (bounded history). */
+  /** Mids kept for analytics and the price-history endpoint (bounded history). */
   priceHistoryLength: number;
+  /** Mids handed to each agent in `MarketState.priceHistory` (its lookback). */
+  stateHistoryLength: number;
   /** Fills kept in the engine's trade tape. */
   tradeTapeLength: number;
   /** Fills carried in each TICK event. */
@@ -187,8 +189,9 @@ export function defaultConfig(): SimulationConfig {
     volatilityWindow: 20,
     vwapWindow: 200,
     priceHistoryLength: 512,
+    stateHistoryLength: 100,
     tradeTapeLength: 5000,
-    recentFillsInTick: 50,
+    recentFillsInTick: 20,
     tickDurationNs: 100_000_000,
     analytics: true,
     population: { momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0 },
@@ -328,6 +331,7 @@ const INTEGER_KEYS = new Set([
   'volatilityWindow',
   'vwapWindow',
   'priceHistoryLength',
+  'stateHistoryLength',
   'tradeTapeLength',
   'recentFillsInTick',
 ]);

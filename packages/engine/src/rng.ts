@@ -25,6 +25,13 @@ function hashString(key: string): number {
   return h >>> 0;
 }
 
+/** Serialisable generator state, for checkpoints. */
+export interface RngState {
+  seed: number;
+  words: [number, number, number, number];
+  spareNormal: number | null;
+}
+
 export class Rng {
   private a: number;
   private b: number;
@@ -98,6 +105,19 @@ export class Rng {
     return items;
   }
 
+  /** Serialisable position of the stream, for checkpoints. */
+  getState(): RngState {
+    return { seed: this.seed, words: [this.a, this.b, this.c, this.d], spareNormal: this.spareNormal };
+  }
+
+  /** A generator continuing exactly where `state` was taken. */
+  static fromState(state: RngState): Rng {
+    const rng = new Rng(state.seed);
+    [rng.a, rng.b, rng.c, rng.d] = state.words;
+    rng.spareNormal = state.spareNormal;
+    return rng;
+  }
+
   /** An independent stream named by `key`, fixed by this generator's seed (not its position). */
   derive(key: string): Rng {
     return new Rng((this.seed * 31 + hashString(key)) % 0x7fffffff);
@@ -107,3 +127,4 @@ export class Rng {
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
+

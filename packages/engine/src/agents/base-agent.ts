@@ -17,6 +17,13 @@ export abstract class BaseAgent {
   readonly id: string;
   /** Strategy type name, e.g. `momentum`. */
   readonly strategy: string;
+  /**
+   * True for agents answered outside `Simulation.step()` (a sandboxed strategy in another process,
+   * an off-thread learner): the two-phase tick asks them through the caller, not `onTick`.
+   */
+  readonly external: boolean = false;
+  /** The agent's own configuration as plain JSON, recorded in checkpoints and the store. */
+  params: Record<string, unknown> = {};
   protected rng: Rng | null = null;
   protected tickSize = 0.0001;
 

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+/** The `crowdalpha` command. */
+import { Command, Option } from 'commander';
+import { intOption } from './options.js';
+import { runCommand } from './run-command.js';
+
+const program = new Command();
+program.name('crowdalpha').description('CrowdAlpha: a multi-agent limit order book market with crowding analytics').showHelpAfterError();
+
+program
+  .command('run')
+  .description('run a market headless and print a summary')
+  .option('--ticks <n>', 'ticks to simulate', intOption('--ticks', 1), 2000)
+  .option('--seed <n>', 'random seed (same seed, same run)', intOption('--seed', 0, 2 ** 31 - 1), 42)
+  .option('--momentum <n>', 'momentum agents', intOption('--momentum', 0, 100_000))
+  .option('--mean-reversion <n>', 'mean-reversion agents', intOption('--mean-reversion', 0, 100_000))
+  .option('--market-makers <n>', 'market makers', intOption('--market-makers', 0, 100_000))
+  .option('--config <file>', 'JSON file of config overrides (any SimulationConfig keys)')
+  .option('--no-analytics', 'turn crowding and analytics off (faster)')
+  .option('--out <file>', 'write every event as JSON lines')
+  .option('--report <file>', 'write a JSON research report (stylized facts, leaderboard, crowding, decay)')
+  .option('--json', 'print the summary as JSON')
+  .addOption(new Option('--no-progress', 'no progress bar'))
+  .action(async (opts) => {
+    process.exitCode = await runCommand(opts);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const exec = promisify(execFile);
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'crowdalpha-cli-'));
+
+async function cli(...args: string[]) {
+  try {
+    const r = await exec(process.execPath, [bin, ...args], { timeout: 120_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('crowdalpha run', () => {
+  it('prints a JSON summary of the run', async () => {
+    const r = await cli('run', '--ticks', '300', '--seed', '5', '--json');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.ticks).toBe(300);
+    expect(s.seed).toBe(5);
+    expect(s.fills).toBeGreaterThan(0);
+    expect(s.start_mid).toBeGreaterThan(0);
+    expect(typeof s.final_regime).toBe('string');
+  });
+
+  it('writes byte-identical event files for the same seed', async () => {
+    const a = path.join(dir, 'a.jsonl');
+    const b = path.join(dir, 'b.jsonl');
+    await cli('run', '--ticks', '200', '--seed', '9', '--out', a);
+    await cli('run', '--ticks', '200', '--seed', '9', '--out', b);
+    const text = readFileSync(a, 'utf8');
+    expect(text.length).toBeGreaterThan(1000);
+    expect(readFileSync(b, 'utf8')).toBe(text);
+    const first = JSON.parse(text.split('\n')[0] as string);
+    expect(first.schema_version).toBe(1);
+  });
+
+  it('honours population flags', async () => {
+    const out = path.join(dir, 'pop.jsonl');
+    await cli('run', '--ticks', '5', '--momentum', '1', '--mean-reversion', '0', '--market-makers', '1', '--out', out);
+    const ticks = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'TICK');
+    expect(ticks[0].payload.agent_stats.map((s: { agent_id: string }) => s.agent_id)).toEqual(['mom_1', 'mm_1']);
+  });
+
+  it('refuses a non-numeric tick count with a clear message', async () => {
+    const r = await cli('run', '--ticks', 'lots');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--ticks must be a whole number from 1');
+  });
+
+  it('refuses an unknown config key from --config naming the path', async () => {
+    const cfg = path.join(dir, 'bad.json');
+    writeFileSync(cfg, JSON.stringify({ crowding: { kapa: 1 } }));
+    const r = await cli('run', '--ticks', '5', '--config', cfg);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('config.crowding.kapa: unknown key');
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * The built-in strategy types, their tunable parameters and a factory. The server's
+ * `POST /strategies` and the default population both go through `createBuiltinAgent`, so a
+ * deployed `momentum` is exactly the agent a CLI run creates.
+ */
+import { defaultConfig, type MarketMakerConfig, type MeanReversionConfig, type MomentumConfig, type SimulationConfig } from '../config.js';
+import type { BaseAgent } from './base-agent.js';
+import { MarketMakerAgent } from './market-maker.js';
+import { MeanReversionAgent } from './mean-reversion.js';
+import { MomentumAgent } from './momentum.js';
+
+export type BuiltinStrategyType = 'momentum' | 'mean_reversion' | 'market_maker';
+
+export interface BuiltinStrategyInfo {
+  type: BuiltinStrategyType;
+  idPrefix: string;
+  description: string;
+  /** Tunable parameters with their defaults (from SPEC §6). `index` shifts the per-agent variants. */
+  params: Record<string, { default: number; description: string }>;
+}
+
+export class AgentConfigError extends Error {
+  readonly code = 'AGENT_CONFIG_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'AgentConfigError';
+  }
+}
+
+function describe<T extends object>(defaults: T, docs: Partial<Record<keyof T, string>>): BuiltinStrategyInfo['params'] {
+  const out: BuiltinStrategyInfo['params'] = {
+    index: { default: 0, description: 'variant number: shifts EMA spans / thresholds / spreads as the i-th agent of the type' },
+  };
+  for (const [k, v] of Object.entries(defaults)) out[k] = { default: v as number, description: docs[k as keyof T] ?? k };
+  return out;
+}
+
+const d = defaultConfig();
+export const BUILTIN_STRATEGIES: readonly BuiltinStrategyInfo[] = [
+  {
+    type: 'momentum',
+    idPrefix: 'mom',
+    description: 'Trend follower: fast/slow EMA crossover, market orders on strong signals, limit at the touch on weak ones.',
+    params: describe(d.momentum, { qty: 'base order size', maxInventory: 'no new orders beyond this |inventory|' }),
+  },
+  {
+    type: 'mean_reversion',
+    idPrefix: 'rev',
+    description: 'Fades z-score extremes of the mid against its rolling mean, with jittered thresholds and a cooldown.',
+    params: describe(d.meanReversion, { window: 'rolling window of mids', qty: 'base order size' }),
+  },
+  {
+    type: 'market_maker',
+    idPrefix: 'mm',
+    description: 'Quotes both sides around an inventory-skewed reservation price; spread widens with volatility and crowding.',
+    params: describe(d.marketMaker, { qty: 'quote size', maxInventory: 'quote size shrinks to 0 at this |inventory|' }),
+  },
+];
+
+export function isBuiltinStrategy(type: string): type is BuiltinStrategyType {
+  return BUILTIN_STRATEGIES.some((s) => s.type === type);
+}
+
+/**
+ * A built-in agent of `type` with `params` overriding the simulation's defaults for that type.
+ * Unknown types or parameters, or non-finite/negative values, throw AgentConfigError naming the
+ * valid choices.
+ */
+export function createBuiltinAgent(
+  type: string,
+  id: string,
+  params: Record<string, unknown> = {},
+  base: Readonly<SimulationConfig> = defaultConfig(),
+): BaseAgent {
+  const info = BUILTIN_STRATEGIES.find((s) => s.type === type);
+  if (!info) {
+    throw new AgentConfigError(`unknown strategy type "${type}"; valid types are ${BUILTIN_STRATEGIES.map((s) => s.type).join(', ')}`);
+  }
+  const merged: Record<string, number> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (!(k in info.params)) {
+      throw new AgentConfigError(`unknown parameter "${k}" for ${type}; valid parameters are ${Object.keys(info.params).join(', ')}`);
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new AgentConfigError(`parameter "${k}" of ${type} must be a finite number >= 0, got ${JSON.stringify(v)}`);
+    }
+    merged[k] = v;
+  }
+  const index = Math.floor(merged.index ?? 0);
+  const overrides = { ...merged };
+  delete overrides.index;
+  let agent: BaseAgent;
+  switch (info.type) {
+    case 'momentum':
+      agent = new MomentumAgent(id, { ...base.momentum, ...overrides } as MomentumConfig, index);
+      break;
+    case 'mean_reversion':
+      agent = new MeanReversionAgent(id, { ...base.meanReversion, ...overrides } as MeanReversionConfig, index);
+      break;
+    case 'market_maker':
+      agent = new MarketMakerAgent(id, { ...base.marketMaker, ...overrides } as MarketMakerConfig, index);
+      break;
+  }
+  // Creation parameters, so a checkpoint can rebuild the same agent.
+  agent.params = merged;
+  return agent;
+}
+
+/** The default population of `config.population`: mom_1.., rev_1.., mm_1.. */
+export function defaultPopulation(config: Readonly<SimulationConfig>): BaseAgent[] {
+  const agents: BaseAgent[] = [];
+  const p = config.population;
+  const add = (type: BuiltinStrategyType, prefix: string, count: number) => {
+    for (let i = 0; i < count; i++) agents.push(createBuiltinAgent(type, `${prefix}_${i + 1}`, { index: i }, config));
+  };
+  add('momentum', 'mom', p.momentum);
+  add('mean_reversion', 'rev', p.meanReversion);
+  add('market_maker', 'mm', p.marketMakers);
+  return agents;
+}

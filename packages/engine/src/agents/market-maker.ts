@@ -1,0 +1,69 @@
+/**
+ * Market maker (SPEC §6): every tick it pulls its quotes and re-quotes both sides around a
+ * reservation price — the mid, skewed against its inventory, jittered, and leaning with recent
+ * signed order flow. The half spread widens with volatility, inventory and crowding (a crowded
+ * market is a more dangerous one to provide liquidity in), and further on the side under pressure.
+ * Quote size shrinks toward the inventory limit.
+ */
+import type { MarketMakerConfig } from '../config.js';
+import type { MarketState, OrderIntent } from '../types.js';
+import { BaseAgent } from './base-agent.js';
+
+export class MarketMakerAgent extends BaseAgent {
+  private readonly baseSpread: number;
+  private readonly jitter: number;
+
+  constructor(
+    id: string,
+    private readonly cfg: MarketMakerConfig,
+    index = 0,
+  ) {
+    super(id, 'market_maker');
+    this.baseSpread = cfg.baseSpreadBase + cfg.baseSpreadStep * index;
+    this.jitter = cfg.quoteJitterBase + cfg.quoteJitterStep * index;
+  }
+
+  onTick(state: MarketState): OrderIntent[] {
+    const cfg = this.cfg;
+    const orders: OrderIntent[] = [];
+    for (const o of state.openOrders) orders.push({ side: o.side, type: 'CANCEL', qty: 0, cancelTarget: o.orderId });
+
+    const inv = state.position;
+    let flowQty = 0;
+    let flowSigned = 0;
+    for (const t of state.recentTrades) {
+      flowQty += t.qty;
+      flowSigned += t.aggressor === 'BID' ? t.qty : -t.qty;
+    }
+    const flow = flowQty > 0 ? flowSigned / flowQty : 0;
+    const noise = this.random.normal(0, this.jitter);
+    const crowding = Math.max(state.crowding.intensity, 0);
+    const half =
+      Math.max(cfg.minHalfSpread, (this.baseSpread / 2) * (1 + cfg.volMultiplier * state.volatility) + cfg.inventoryPenalty * Math.abs(inv)) *
+      (1 + cfg.crowdingWiden * crowding);
+    // Skew by the inventory *fraction* (inventorySkew at the limit). The makers re-centre on a mid
+    // they set themselves, so a skew larger than the spread would ratchet the price every tick.
+    const reservation = state.mid - cfg.inventorySkew * (inv / cfg.maxInventory) + noise + cfg.flowLean * flow;
+    const sp = state.crowding.sidePressure;
+    const bidHalf = half * (1 + cfg.sidePressureWiden * Math.max(-sp, 0));
+    const askHalf = half * (1 + cfg.sidePressureWiden * Math.max(sp, 0));
+
+    // Size shrinks toward the limit, but a maker never leaves a side empty: at the limit it shows
+    // one lot twice as far out. An empty side freezes the mid, and with it every signal in a
+    // market whose only liquidity is the makers'.
+    const atLong = inv >= cfg.maxInventory;
+    const atShort = inv <= -cfg.maxInventory;
+    const bidQty = atLong ? 1 : Math.max(1, Math.round(cfg.qty * (1 - Math.max(inv, 0) / cfg.maxInventory)));
+    const askQty = atShort ? 1 : Math.max(1, Math.round(cfg.qty * (1 - Math.max(-inv, 0) / cfg.maxInventory)));
+    const bid = this.roundPrice(reservation - bidHalf * (atLong ? 2 : 1));
+    let ask = this.roundPrice(reservation + askHalf * (atShort ? 2 : 1));
+    if (ask <= bid) ask = this.roundPrice(bid + this.tickSize);
+    if (bidQty >= 1 && bid > 0) orders.push({ side: 'BID', type: 'LIMIT', price: bid, qty: bidQty });
+    if (askQty >= 1) orders.push({ side: 'ASK', type: 'LIMIT', price: ask, qty: askQty });
+    return orders;
+  }
+
+  override factorVector(): number[] {
+    return [this.baseSpread];
+  }
+}

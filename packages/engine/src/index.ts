@@ -1,0 +1,43 @@
+/**
+ * @crowdalpha/engine — the pure, deterministic market library: order book and matching,
+ * execution accounting, built-in agents, crowding and analytics, the simulation loop and its
+ * event contract. No I/O: time and randomness are passed in.
+ */
+export * from './book/index.js';
+export * from './types.js';
+export * from './config.js';
+export { Rng, type RngState } from './rng.js';
+export * from './events.js';
+export { BaseAgent, Orders, type AgentContext } from './agents/base-agent.js';
+export { MomentumAgent } from './agents/momentum.js';
+export { MeanReversionAgent } from './agents/mean-reversion.js';
+export { MarketMakerAgent } from './agents/market-maker.js';
+export {
+  AgentConfigError,
+  BUILTIN_STRATEGIES,
+  createBuiltinAgent,
+  defaultPopulation,
+  isBuiltinStrategy,
+  type BuiltinStrategyInfo,
+  type BuiltinStrategyType,
+} from './agents/builtin-registry.js';
+export { Ledger, type LedgerRow } from './execution/ledger.js';
+export { impactPerUnit } from './execution/impact-model.js';
+export {
+  Simulation,
+  SimulationError,
+  type AgentSpec,
+  type SimulationCheckpoint,
+  type SimulationOptions,
+  type TickRequest,
+  type TickResult,
+} from './simulation.js';
+export { NumberRing, RingBuffer } from './util/ring-buffer.js';
+export { FACTOR_NAMES, FactorSpace } from './crowding/factor-space.js';
+export { CrowdingMatrix } from './crowding/crowding-matrix.js';
+export { AlphaDecay } from './crowding/alpha-decay.js';
+export { Diagnostics } from './analytics/diagnostics.js';
+export { FragilityIndex, LfiAlert } from './analytics/fragility-index.js';
+export { Regime, RegimeDetector } from './analytics/regime-detector.js';
+export { stylizedFacts } from './analytics/stylized-facts.js';
+export { MarketAnalytics } from './analytics/market-analytics.js';

@@ -1,0 +1,803 @@
+/**
+ * The market: agents, the book, execution accounting and the research layer, advanced one tick at
+ * a time through the SPEC §2 pipeline. Pure and deterministic: time comes from the `clock` the
+ * caller passes (default: a simulated clock), randomness from one seeded `Rng`.
+ *
+ * A tick runs in two phases so that agents may answer asynchronously (sandboxed strategies in
+ * other processes, off-thread learners): `prepareTick()` hands out every active agent's
+ * `MarketState`, `completeTick(orders)` matches whatever came back. `step()` does both for the
+ * all-in-process case.
+ */
+import type { BaseAgent } from './agents/base-agent.js';
+import { createBuiltinAgent, defaultPopulation } from './agents/builtin-registry.js';
+import { MarketAnalytics, type ExecutionMultipliers, type TickFillInfo, type TickOrderInfo } from './analytics/market-analytics.js';
+import { MatchingEngine } from './book/matching-engine.js';
+import { OrderBook } from './book/order-book.js';
+import { rejectReason } from './book/reject-code.js';
+import { resolveConfig, type DeepPartial, type SimulationConfig } from './config.js';
+import {
+  agentStatsToWire,
+  EventType,
+  fillToWire,
+  makeEvent,
+  orderToWire,
+  type AgentStatsWire,
+  type MarketEvent,
+  type OrderFilledPayload,
+  type TickPayload,
+} from './events.js';
+import { impactPerUnit } from './execution/impact-model.js';
+import { Ledger, type LedgerRow } from './execution/ledger.js';
+import { Rng, type RngState } from './rng.js';
+import { ORDER_TYPES, SIDES, type AgentStats, type DepthSnapshot, type Fill, type MarketState, type OpenOrder, type Order, type OrderIntent, type Side } from './types.js';
+import { NumberRing, RingBuffer } from './util/ring-buffer.js';
+
+export interface SimulationOptions {
+  /** Nanosecond timestamps for events and states; called once per tick. Default: tick × tickDurationNs. */
+  clock?: () => number;
+  /** Create `config.population` built-ins (mom_1.., rev_1.., mm_1..). Default true. */
+  population?: boolean;
+}
+
+export interface TickRequest {
+  tick: number;
+  timestamp: number;
+  /** One state per active agent, keyed by agent id. */
+  states: Map<string, MarketState>;
+}
+
+export interface TickResult {
+  tick: number;
+  events: MarketEvent[];
+  state: TickPayload;
+}
+
+export interface AgentSpec {
+  id: string;
+  strategy: string;
+  params: Record<string, unknown>;
+}
+
+export interface SimulationCheckpoint {
+  version: 1;
+  config: SimulationConfig;
+  tick: number;
+  nextOrderId: number;
+  rng: RngState;
+  lastMid: number | null;
+  lastSpread: number | null;
+  mids: number[];
+  vwapWindow: [number, number][];
+  /** Running VWAP sums, kept exactly: re-adding the window would round differently. */
+  vwapSums: [number, number];
+  /** Volume and fill count since the run started. */
+  totals: [number, number];
+  tape: Fill[];
+  book: { orderId: number; agentId: string; side: Side; price: number; qty: number; tick: number }[];
+  agents: {
+    id: string;
+    strategy: string;
+    params: Record<string, unknown>;
+    external: boolean;
+    status: AgentStats['status'];
+    statusReason: string | null;
+    extra: AgentStats['extra'];
+    ledger: LedgerRow;
+    ordersSubmitted: number;
+    ordersRejected: number;
+    rng: RngState;
+    state: unknown;
+  }[];
+}
+
+interface AgentSlot {
+  agent: BaseAgent;
+  index: number;
+  rng: Rng;
+  status: AgentStats['status'];
+  statusReason: string | null;
+  extra: AgentStats['extra'];
+  openOrders: number[];
+  ordersSubmitted: number;
+  ordersRejected: number;
+}
+
+interface PendingTick {
+  tick: number;
+  timestamp: number;
+  preMid: number;
+  preDepth: DepthSnapshot;
+}
+
+export class SimulationError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SimulationError';
+  }
+}
+
+const UNKNOWN = 'UNKNOWN';
+
+export class Simulation {
+  readonly config: Readonly<SimulationConfig>;
+  private rng: Rng;
+  private readonly clock: () => number;
+  private readonly book: OrderBook;
+  private readonly matcher: MatchingEngine;
+  private readonly ledger = new Ledger();
+  private readonly analytics: MarketAnalytics | null;
+  private readonly slots: AgentSlot[] = [];
+  private readonly byId = new Map<string, AgentSlot>();
+  private readonly mids: NumberRing;
+  private readonly tape: RingBuffer<Fill>;
+  private readonly vwapFills: RingBuffer<[number, number]>;
+  private vwapNotional = 0;
+  private vwapQty = 0;
+  private pnl = new Float64Array(16);
+  private prevCash = new Float64Array(16);
+  private prevInventory = new Float64Array(16);
+  private prevPnl = new Float64Array(16);
+  private ones = new Float64Array(16).fill(1);
+  private tickCount = 0;
+  private nextOrderId = 1;
+  private lastMid: number | null = null;
+  private lastSpread: number | null = null;
+  private volatility = 0;
+  private totalVolume = 0;
+  private totalFills = 0;
+  private pending: PendingTick | null = null;
+  private latest: TickPayload | null = null;
+  private regime = UNKNOWN;
+
+  constructor(overrides: DeepPartial<SimulationConfig> = {}, options: SimulationOptions = {}) {
+    this.config = resolveConfig(overrides);
+    const cfg = this.config;
+    this.rng = new Rng(cfg.seed);
+    this.clock = options.clock ?? (() => this.tickCount * cfg.tickDurationNs);
+    this.book = new OrderBook({ tickSize: cfg.tickSize });
+    this.matcher = new MatchingEngine(this.book);
+    this.analytics = cfg.analytics ? new MarketAnalytics(cfg, this.rng.derive('analytics')) : null;
+    this.mids = new NumberRing(cfg.priceHistoryLength);
+    this.tape = new RingBuffer<Fill>(cfg.tradeTapeLength);
+    this.vwapFills = new RingBuffer<[number, number]>(cfg.vwapWindow);
+    if (options.population !== false) for (const agent of defaultPopulation(cfg)) this.addAgent(agent);
+  }
+
+  /** Ticks completed so far. */
+  get tick(): number {
+    return this.tickCount;
+  }
+
+  /** Adds an agent; it takes part from the next prepared tick. Ids are unique. */
+  addAgent(agent: BaseAgent): void {
+    if (this.byId.has(agent.id)) {
+      throw new SimulationError('AGENT_EXISTS', `an agent with id "${agent.id}" already exists; choose another id`);
+    }
+    const index = this.ledger.add(this.config.initialCash);
+    if (this.analytics) {
+      const ai = this.analytics.addAgent(agent.id, agent.strategy);
+      if (ai !== index) throw new SimulationError('INTERNAL', `analytics index ${ai} != ledger index ${index}`);
+    }
+    this.ensureCapacity(index + 1);
+    this.pnl[index] = this.config.initialCash;
+    this.prevCash[index] = this.config.initialCash;
+    this.prevPnl[index] = this.config.initialCash;
+    const rng = this.rng.derive(`agent:${agent.id}`);
+    agent.attach({ rng, tickSize: this.config.tickSize });
+    const slot: AgentSlot = {
+      agent,
+      index,
+      rng,
+      status: 'active',
+      statusReason: null,
+      extra: {},
+      openOrders: [],
+      ordersSubmitted: 0,
+      ordersRejected: 0,
+    };
+    this.slots.push(slot);
+    this.byId.set(agent.id, slot);
+  }
+
+  agentIds(): string[] {
+    return this.slots.map((s) => s.agent.id);
+  }
+
+  hasAgent(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  getAgent(id: string): BaseAgent | null {
+    return this.byId.get(id)?.agent ?? null;
+  }
+
+  /** Silenced agents get no state and submit nothing; the reason shows in their stats. */
+  setAgentStatus(id: string, status: AgentStats['status'], reason: string | null): void {
+    const slot = this.slotOf(id);
+    slot.status = status;
+    slot.statusReason = reason;
+  }
+
+  /** Merges figures (e.g. sandbox counters) into the agent's `extra` stats. */
+  setAgentExtra(id: string, extra: AgentStats['extra']): void {
+    const slot = this.slotOf(id);
+    Object.assign(slot.extra, extra);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The tick
+
+  /** Phase one (SPEC §2 steps 1–3): the pre-trade snapshot as each active agent's MarketState. */
+  prepareTick(): TickRequest {
+    if (this.pending) {
+      throw new SimulationError('TICK_PENDING', `tick ${this.pending.tick} was prepared but not completed; call completeTick() first`);
+    }
+    const cfg = this.config;
+    const tick = this.tickCount + 1;
+    const timestamp = this.clock();
+    const depth = this.book.depth(cfg.depthLevels);
+    const mid = depth.mid ?? this.lastMid ?? cfg.initialPrice;
+    const recentTrades = this.tape.tail(cfg.recentTradesInState);
+    const priceHistory = this.mids.tail(cfg.stateHistoryLength);
+    const vwap = this.vwapQty > 0 ? this.vwapNotional / this.vwapQty : mid;
+    this.pending = { tick, timestamp, preMid: mid, preDepth: depth };
+
+    const states = new Map<string, MarketState>();
+    for (const slot of this.slots) {
+      if (slot.status !== 'active') continue;
+      const i = slot.index;
+      const position = this.ledger.inventory[i] as number;
+      const cash = this.ledger.cash[i] as number;
+      states.set(slot.agent.id, {
+        tick,
+        timestamp,
+        mid,
+        bestBid: depth.bestBid,
+        bestAsk: depth.bestAsk,
+        spread: depth.spread,
+        depth,
+        recentTrades,
+        priceHistory,
+        volatility: this.volatility,
+        vwap,
+        tickSize: cfg.tickSize,
+        agentId: slot.agent.id,
+        position,
+        cash,
+        pnl: cash + position * mid,
+        openOrders: this.openOrdersOf(slot),
+        crowding: this.analytics
+          ? this.analytics.agentView(i)
+          : { intensity: 0, phi: 0, sidePressure: 0, buyImpactMultiplier: 1, sellImpactMultiplier: 1, agentImpactMultiplier: 1 },
+      });
+    }
+    return { tick, timestamp, states };
+  }
+
+  /** Calls `onTick` of every in-process (non-external) agent in the request. A throwing agent is skipped. */
+  runLocalAgents(request: TickRequest): Map<string, OrderIntent[]> {
+    const out = new Map<string, OrderIntent[]>();
+    for (const [id, state] of request.states) {
+      const slot = this.byId.get(id);
+      if (!slot || slot.agent.external) continue;
+      try {
+        const orders = slot.agent.onTick(state);
+        if (Array.isArray(orders)) out.set(id, orders);
+      } catch (err) {
+        slot.extra.errors = ((slot.extra.errors as number | undefined) ?? 0) + 1;
+        slot.extra.last_error = err instanceof Error ? err.message : String(err);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Phase two (SPEC §2 steps 2, 4–11): shuffle, match, account, analyse, emit. Agents missing from
+   * `orders` contribute nothing; invalid orders are rejected and counted, never thrown.
+   */
+  completeTick(orders: Map<string, OrderIntent[]>): TickResult {
+    const pending = this.pending;
+    if (!pending) throw new SimulationError('TICK_NOT_PREPARED', 'completeTick() needs a prepared tick; call prepareTick() first');
+    const cfg = this.config;
+    const tick = pending.tick;
+
+    // Gather in agent order (deterministic), then shuffle so no agent moves first (step 4).
+    const batch: { slot: AgentSlot; intent: OrderIntent }[] = [];
+    for (const slot of this.slots) {
+      if (slot.status !== 'active') continue;
+      const intents = orders.get(slot.agent.id);
+      if (!intents) continue;
+      for (const intent of intents) batch.push({ slot, intent });
+    }
+    this.rng.shuffle(batch);
+
+    // Step 2: execution multipliers from the previous tick's crowding and this tick's order flow.
+    const infos: TickOrderInfo[] = [];
+    for (const { slot, intent } of batch) {
+      if (!isPlainIntent(intent) || intent.type === 'CANCEL' || !(typeof intent.qty === 'number' && intent.qty > 0 && Number.isFinite(intent.qty))) continue;
+      infos.push({ agent: slot.index, side: intent.side, type: intent.type, price: intent.price ?? null, qty: intent.qty });
+    }
+    const mult: ExecutionMultipliers = this.analytics
+      ? this.analytics.executionMultipliers(infos)
+      : { buy: 1, sell: 1, sidePressure: 0, orderFlowImbalance: 0, agent: this.ones };
+
+    // Step 5–7: match in shuffled order, account each fill as it happens.
+    const accepted: Order[] = [];
+    const tickFills: Fill[] = [];
+    const fillInfos: TickFillInfo[] = [];
+    const acceptedInfos: TickOrderInfo[] = [];
+    for (const { slot, intent } of batch) {
+      slot.ordersSubmitted++;
+      const reason = this.submit(slot, intent, tick, accepted, acceptedInfos);
+      if (reason !== null) {
+        slot.ordersRejected++;
+        slot.extra.last_reject_reason = reason;
+      }
+      this.drainFills(tick, mult, tickFills, fillInfos);
+    }
+
+    // Step 8: price history.
+    const postDepth = this.book.depth(cfg.depthLevels);
+    const prevMid = this.lastMid ?? cfg.initialPrice;
+    const mid = postDepth.mid ?? this.lastMid ?? cfg.initialPrice;
+    const logReturn = prevMid > 0 && mid > 0 ? Math.log(mid / prevMid) : 0;
+    this.mids.push(mid);
+    this.volatility = this.rollingVolatility();
+    const vwap = this.vwapQty > 0 ? this.vwapNotional / this.vwapQty : mid;
+
+    const n = this.slots.length;
+    const ledger = this.ledger;
+    for (let i = 0; i < n; i++) this.pnl[i] = (ledger.cash[i] as number) + (ledger.inventory[i] as number) * mid;
+
+    // Steps 9–10: crowding and analytics.
+    const out = this.analytics
+      ? this.analytics.endTick({
+          tick,
+          orders: acceptedInfos,
+          fills: fillInfos,
+          preTrade: { mid: pending.preMid, bestBid: pending.preDepth.bestBid, bestAsk: pending.preDepth.bestAsk, depth: pending.preDepth },
+          postTrade: { mid, spread: postDepth.spread, depth: postDepth },
+          logReturn,
+          pnl: this.pnl.subarray(0, n),
+          inventory: ledger.inventory.subarray(0, n),
+          cash: ledger.cash.subarray(0, n),
+          tickSize: cfg.tickSize,
+        })
+      : null;
+
+    // Step 11: events in SPEC §7 order.
+    const ts = pending.timestamp;
+    const events: MarketEvent[] = [];
+    for (const o of accepted) events.push(makeEvent(EventType.ORDER_SUBMITTED, ts, orderToWire(o)));
+    const wireFills: OrderFilledPayload[] = [];
+    for (const f of tickFills) {
+      const w = fillToWire(f);
+      wireFills.push(w);
+      events.push(makeEvent(EventType.ORDER_FILLED, ts, w));
+    }
+    if (mid !== this.lastMid || postDepth.spread !== this.lastSpread) {
+      events.push(
+        makeEvent(EventType.PRICE_UPDATED, ts, { tick, prev_mid: this.lastMid, mid, prev_spread: this.lastSpread, spread: postDepth.spread }),
+      );
+    }
+    for (let i = 0; i < n; i++) {
+      const cash = ledger.cash[i] as number;
+      const inv = ledger.inventory[i] as number;
+      const pnl = this.pnl[i] as number;
+      if (cash !== this.prevCash[i] || inv !== this.prevInventory[i] || pnl !== this.prevPnl[i]) {
+        events.push(makeEvent(EventType.AGENT_STATE_CHANGED, ts, { tick, agent_id: (this.slots[i] as AgentSlot).agent.id, cash, inventory: inv, pnl }));
+        this.prevCash[i] = cash;
+        this.prevInventory[i] = inv;
+        this.prevPnl[i] = pnl;
+      }
+    }
+    if (out?.crowding) events.push(makeEvent(EventType.CROWDING_MATRIX_UPDATED, ts, out.crowding));
+    if (out) {
+      if (out.regimeChanged) events.push(makeEvent(EventType.REGIME_CHANGED, ts, { tick, prev_regime: out.prevRegime, regime: out.regime }));
+      this.regime = out.regime;
+    }
+
+    const recent = tickFills.length >= cfg.recentFillsInTick ? wireFills.slice(-cfg.recentFillsInTick) : this.tape.tail(cfg.recentFillsInTick).map(fillToWire);
+    const state: TickPayload = {
+      tick,
+      mid,
+      spread: postDepth.spread,
+      vwap,
+      volatility: this.volatility,
+      regime: this.regime,
+      lfi: out?.lfi ?? 0,
+      lfi_near_depth_ratio: out?.lfiNearDepthRatio ?? 0,
+      lfi_alert: out?.lfiAlert ?? UNKNOWN,
+      crowding: out?.intensity ?? 0,
+      order_book: postDepth,
+      recent_fills: recent,
+      agent_stats: this.allAgentStats(),
+    };
+    events.push(makeEvent(EventType.TICK, ts, state));
+
+    this.lastMid = mid;
+    this.lastSpread = postDepth.spread;
+    this.tickCount = tick;
+    this.latest = state;
+    this.pending = null;
+    return { tick, events, state };
+  }
+
+  /** One tick with every agent answered in-process. */
+  step(): TickResult {
+    return this.completeTick(this.runLocalAgents(this.prepareTick()));
+  }
+
+  /** Runs `ticks` steps; returns the last result (null for 0). */
+  run(ticks: number, onTick?: (r: TickResult) => void): TickResult | null {
+    let last: TickResult | null = null;
+    for (let k = 0; k < ticks; k++) {
+      last = this.step();
+      onTick?.(last);
+    }
+    return last;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads
+
+  latestTick(): TickPayload | null {
+    return this.latest;
+  }
+
+  depth(levels = this.config.depthLevels): DepthSnapshot {
+    return this.book.depth(levels);
+  }
+
+  /** Fills from the bounded tape, oldest first: the newest `limit` with tick > `sinceTick`. */
+  trades(opts: { limit?: number; sinceTick?: number } = {}): OrderFilledPayload[] {
+    const limit = opts.limit ?? 100;
+    const since = opts.sinceTick ?? -Infinity;
+    const out: OrderFilledPayload[] = [];
+    for (let i = this.tape.length - 1; i >= 0 && out.length < limit; i--) {
+      const f = this.tape.at(i) as Fill;
+      if (f.tick <= since) break;
+      out.push(fillToWire(f));
+    }
+    return out.reverse();
+  }
+
+  priceHistory(): number[] {
+    return this.mids.toArray();
+  }
+
+  metrics(): Record<string, number | string | null> {
+    const depth = this.book.depth(1);
+    const mid = depth.mid ?? this.lastMid ?? this.config.initialPrice;
+    const last = this.tape.last();
+    return {
+      tick: this.tickCount,
+      mid,
+      spread: depth.spread,
+      best_bid: depth.bestBid,
+      best_ask: depth.bestAsk,
+      last_price: last ? last.price : null,
+      vwap: this.vwapQty > 0 ? this.vwapNotional / this.vwapQty : mid,
+      volatility: this.volatility,
+      regime: this.regime,
+      total_volume: this.totalVolume,
+      fill_count: this.totalFills,
+      resting_orders: this.book.size,
+      agents: this.slots.length,
+      active_agents: this.slots.filter((s) => s.status === 'active').length,
+    };
+  }
+
+  agentStats(id: string): AgentStatsWire | null {
+    const slot = this.byId.get(id);
+    return slot ? agentStatsToWire(this.statsOf(slot)) : null;
+  }
+
+  allAgentStats(): AgentStatsWire[] {
+    return this.slots.map((s) => agentStatsToWire(this.statsOf(s)));
+  }
+
+  /** Agents by Sharpe (desc), nulls last, ties by id — a stable order for the leaderboard. */
+  leaderboard(): AgentStatsWire[] {
+    return this.allAgentStats().sort((a, b) => {
+      if (a.sharpe === null && b.sharpe === null) return a.agent_id < b.agent_id ? -1 : a.agent_id > b.agent_id ? 1 : 0;
+      if (a.sharpe === null) return 1;
+      if (b.sharpe === null) return -1;
+      return b.sharpe - a.sharpe || (a.agent_id < b.agent_id ? -1 : 1);
+    });
+  }
+
+  /** Full per-agent diagnostics (SPEC §5), or null when analytics are off or the id is unknown. */
+  agentDiagnostics(id: string): unknown {
+    const slot = this.byId.get(id);
+    return slot && this.analytics ? this.analytics.agentDiagnostics(slot.index) : null;
+  }
+
+  crowdingSnapshot(): unknown {
+    return this.analytics?.crowdingSnapshot() ?? null;
+  }
+  factorSpaceSnapshot(): unknown {
+    return this.analytics?.factorSpaceSnapshot() ?? null;
+  }
+  decaySnapshot(): unknown {
+    return this.analytics?.decaySnapshot() ?? null;
+  }
+  regimeSnapshot(): unknown {
+    return this.analytics?.regimeSnapshot() ?? null;
+  }
+  fragilitySnapshot(): unknown {
+    return this.analytics?.fragilitySnapshot() ?? null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Checkpoints
+
+  /**
+   * Plain-JSON state to resume from: book, accounting, agents' internal state and random streams,
+   * price history and tape. The analytics windows are not included: they re-warm within their
+   * window lengths after a restore.
+   */
+  checkpoint(): SimulationCheckpoint {
+    if (this.pending) throw new SimulationError('TICK_PENDING', 'cannot checkpoint in the middle of a tick; complete it first');
+    const book: SimulationCheckpoint['book'] = [];
+    for (const slot of this.slots) {
+      for (const id of slot.openOrders) {
+        const o = this.book.getOrder(id);
+        if (o) book.push({ orderId: id, agentId: slot.agent.id, side: o.side, price: o.price, qty: o.qty, tick: o.tick });
+      }
+    }
+    book.sort((a, b) => a.orderId - b.orderId);
+    return {
+      version: 1,
+      config: structuredCloneJson(this.config),
+      tick: this.tickCount,
+      nextOrderId: this.nextOrderId,
+      rng: this.rng.getState(),
+      lastMid: this.lastMid,
+      lastSpread: this.lastSpread,
+      mids: this.mids.toArray(),
+      vwapWindow: this.vwapFills.toArray().map(([p, q]) => [p, q]),
+      vwapSums: [this.vwapNotional, this.vwapQty],
+      totals: [this.totalVolume, this.totalFills],
+      tape: this.tape.toArray().map((f) => ({ ...f })),
+      book,
+      agents: this.slots.map((s) => ({
+        id: s.agent.id,
+        strategy: s.agent.strategy,
+        params: s.agent.params,
+        external: s.agent.external,
+        status: s.status,
+        statusReason: s.statusReason,
+        extra: { ...s.extra },
+        ledger: this.ledger.row(s.index),
+        ordersSubmitted: s.ordersSubmitted,
+        ordersRejected: s.ordersRejected,
+        rng: s.rng.getState(),
+        state: s.agent.saveState(),
+      })),
+    };
+  }
+
+  /**
+   * A simulation continuing from `cp`. `agentFactory` rebuilds agents that are not built-ins
+   * (sandboxed strategies); return null to fall back to the built-in registry.
+   */
+  static restore(
+    cp: SimulationCheckpoint,
+    opts: { agentFactory?: (spec: AgentSpec) => BaseAgent | null; clock?: () => number } = {},
+  ): Simulation {
+    if (!cp || cp.version !== 1) throw new SimulationError('CHECKPOINT_INVALID', `unsupported checkpoint version ${String(cp?.version)}; expected 1`);
+    const sim = new Simulation(cp.config, { population: false, ...(opts.clock ? { clock: opts.clock } : {}) });
+    for (const a of cp.agents) {
+      const spec: AgentSpec = { id: a.id, strategy: a.strategy, params: a.params };
+      const agent = opts.agentFactory?.(spec) ?? createBuiltinAgent(a.strategy, a.id, a.params, sim.config);
+      sim.addAgent(agent);
+      const slot = sim.slotOf(a.id);
+      sim.ledger.setRow(slot.index, a.ledger);
+      slot.status = a.status;
+      slot.statusReason = a.statusReason;
+      slot.extra = { ...a.extra };
+      slot.ordersSubmitted = a.ordersSubmitted;
+      slot.ordersRejected = a.ordersRejected;
+      slot.rng = Rng.fromState(a.rng);
+      agent.attach({ rng: slot.rng, tickSize: sim.config.tickSize });
+      if (a.state !== null && a.state !== undefined) agent.loadState(a.state);
+      sim.prevCash[slot.index] = a.ledger.cash;
+      sim.prevInventory[slot.index] = a.ledger.inventory;
+    }
+    for (const o of cp.book) {
+      const slot = sim.slotOf(o.agentId);
+      const code = sim.matcher.processOrder(o.orderId, slot.index, o.side, 'LIMIT', o.price, o.qty, o.tick);
+      if (code !== 0 || sim.matcher.lastFilled !== 0) {
+        throw new SimulationError('CHECKPOINT_INVALID', `checkpoint book order ${o.orderId} could not be restored as a resting order (${rejectReason(code)})`);
+      }
+      slot.openOrders.push(o.orderId);
+    }
+    sim.matcher.fills.clear();
+    for (const m of cp.mids) sim.mids.push(m);
+    for (const f of cp.tape) sim.tape.push(f);
+    for (const [p, q] of cp.vwapWindow) sim.vwapFills.push([p, q]);
+    [sim.vwapNotional, sim.vwapQty] = cp.vwapSums;
+    [sim.totalVolume, sim.totalFills] = cp.totals;
+    sim.rng = Rng.fromState(cp.rng);
+    sim.tickCount = cp.tick;
+    sim.nextOrderId = cp.nextOrderId;
+    sim.lastMid = cp.lastMid;
+    sim.lastSpread = cp.lastSpread;
+    sim.volatility = sim.rollingVolatility();
+    const mid = cp.lastMid ?? sim.config.initialPrice;
+    for (const s of sim.slots) {
+      sim.pnl[s.index] = sim.ledger.pnl(s.index, mid);
+      sim.prevPnl[s.index] = sim.pnl[s.index] as number;
+    }
+    return sim;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Internals
+
+  private slotOf(id: string): AgentSlot {
+    const slot = this.byId.get(id);
+    if (!slot) throw new SimulationError('AGENT_NOT_FOUND', `no agent with id "${id}"; known agents: ${this.agentIds().join(', ')}`);
+    return slot;
+  }
+
+  /** Accepts or rejects one intent; returns the reject reason or null. */
+  private submit(slot: AgentSlot, intent: OrderIntent, tick: number, accepted: Order[], acceptedInfos: TickOrderInfo[]): string | null {
+    if (!isPlainIntent(intent)) {
+      return `malformed order: expected {side: ${SIDES.join('|')}, type: ${ORDER_TYPES.join('|')}, qty, price?, cancelTarget?}`;
+    }
+    const orderId = this.nextOrderId++;
+    if (intent.type === 'CANCEL') {
+      const target = intent.cancelTarget;
+      if (typeof target !== 'number' || !Number.isInteger(target)) return `CANCEL needs an integer cancelTarget (an id from openOrders), got ${String(target)}`;
+      const resting = this.book.getOrder(target);
+      if (resting && resting.owner !== slot.index) return `cancel target ${target} belongs to another agent; agents may cancel only their own orders`;
+      if (resting) this.matcher.processCancel(target);
+      accepted.push({ tick, orderId, agentId: slot.agent.id, side: intent.side, orderType: 'CANCEL', price: null, qty: 0, cancelTarget: target });
+      return null;
+    }
+    const price = intent.type === 'LIMIT' ? (intent.price ?? null) : null;
+    const code = this.matcher.processOrder(orderId, slot.index, intent.side, intent.type, price, intent.qty, tick);
+    if (code !== 0) return rejectReason(code);
+    if (this.matcher.lastRested > 0) slot.openOrders.push(orderId);
+    const reported = price === null ? null : this.book.ticksToPrice(this.book.priceToTicks(price));
+    accepted.push({ tick, orderId, agentId: slot.agent.id, side: intent.side, orderType: intent.type, price: reported, qty: intent.qty, cancelTarget: null });
+    acceptedInfos.push({ agent: slot.index, side: intent.side, type: intent.type, price: reported, qty: intent.qty });
+    return null;
+  }
+
+  /** Moves the matcher's fills into accounting, the tape and this tick's lists. */
+  private drainFills(tick: number, mult: ExecutionMultipliers, tickFills: Fill[], fillInfos: TickFillInfo[]): void {
+    const fb = this.matcher.fills;
+    const eta = this.config.eta;
+    for (let k = 0; k < fb.count; k++) {
+      const takerBuys = fb.takerSide[k] === 0;
+      const taker = fb.takerOwner[k] as number;
+      const maker = fb.makerOwner[k] as number;
+      const buyer = takerBuys ? taker : maker;
+      const seller = takerBuys ? maker : taker;
+      const qty = fb.qty[k] as number;
+      const price = this.book.ticksToPrice(fb.priceTicks[k] as number);
+      const buyImpact = impactPerUnit(eta, mult.buy, (mult.agent[buyer] as number) ?? 1, qty);
+      const sellImpact = impactPerUnit(eta, mult.sell, (mult.agent[seller] as number) ?? 1, qty);
+      this.ledger.applyLeg(buyer, qty, price, buyImpact);
+      this.ledger.applyLeg(seller, -qty, price, sellImpact);
+      const takerId = fb.takerOrderId[k] as number;
+      const makerId = fb.makerOrderId[k] as number;
+      const fill: Fill = {
+        tick,
+        buyOrderId: takerBuys ? takerId : makerId,
+        sellOrderId: takerBuys ? makerId : takerId,
+        buyAgentId: (this.slots[buyer] as AgentSlot).agent.id,
+        sellAgentId: (this.slots[seller] as AgentSlot).agent.id,
+        price,
+        qty,
+        aggressor: takerBuys ? 'BID' : 'ASK',
+      };
+      tickFills.push(fill);
+      fillInfos.push({ buyer, seller, price, qty, aggressor: fill.aggressor });
+      this.tape.push(fill);
+      this.pushVwap(price, qty);
+      this.totalVolume += qty;
+      this.totalFills++;
+    }
+    fb.clear();
+  }
+
+  private pushVwap(price: number, qty: number): void {
+    const evicted = this.vwapFills.push([price, qty]);
+    this.vwapNotional += price * qty;
+    this.vwapQty += qty;
+    if (evicted) {
+      this.vwapNotional -= evicted[0] * evicted[1];
+      this.vwapQty -= evicted[1];
+    }
+  }
+
+  /** Std of log returns over the last `volatilityWindow` mids. */
+  private rollingVolatility(): number {
+    const w = Math.min(this.config.volatilityWindow, this.mids.length);
+    if (w < 3) return 0;
+    const start = this.mids.length - w;
+    let sum = 0;
+    let sumSq = 0;
+    for (let k = start + 1; k < this.mids.length; k++) {
+      const r = Math.log(this.mids.at(k) / this.mids.at(k - 1));
+      sum += r;
+      sumSq += r * r;
+    }
+    const m = w - 1;
+    const mean = sum / m;
+    return Math.sqrt(Math.max(sumSq / m - mean * mean, 0));
+  }
+
+  private openOrdersOf(slot: AgentSlot): OpenOrder[] {
+    const out: OpenOrder[] = [];
+    let keep = 0;
+    const ids = slot.openOrders;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k] as number;
+      const o = this.book.getOrder(id);
+      if (!o) continue;
+      ids[keep++] = id;
+      out.push({ orderId: id, side: o.side, price: o.price, qty: o.qty, tick: o.tick });
+    }
+    ids.length = keep;
+    return out;
+  }
+
+  private statsOf(slot: AgentSlot): AgentStats {
+    const i = slot.index;
+    const l = this.ledger;
+    const view = this.analytics?.agentView(i);
+    const sharpe = this.analytics ? this.analytics.agentSharpe(i) : null;
+    return {
+      agentId: slot.agent.id,
+      strategy: slot.agent.strategy,
+      status: slot.status,
+      statusReason: slot.statusReason,
+      cash: l.cash[i] as number,
+      inventory: l.inventory[i] as number,
+      pnl: this.pnl[i] as number,
+      realizedPnl: l.realizedPnl[i] as number,
+      totalBuyQty: l.totalBuyQty[i] as number,
+      totalSellQty: l.totalSellQty[i] as number,
+      fillCount: l.fillCount[i] as number,
+      ordersSubmitted: slot.ordersSubmitted,
+      ordersRejected: slot.ordersRejected,
+      impactCost: l.impactCost[i] as number,
+      phi: view?.phi ?? 0,
+      sharpe,
+      extra: slot.extra,
+    };
+  }
+
+  private ensureCapacity(n: number): void {
+    if (n <= this.pnl.length) return;
+    const size = Math.max(n, this.pnl.length * 2);
+    const grow = (a: Float64Array, fill = 0) => {
+      const b = new Float64Array(size).fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.pnl = grow(this.pnl);
+    this.prevCash = grow(this.prevCash);
+    this.prevInventory = grow(this.prevInventory);
+    this.prevPnl = grow(this.prevPnl);
+    this.ones = new Float64Array(size).fill(1);
+  }
+}
+
+function isPlainIntent(o: unknown): o is OrderIntent {
+  if (o === null || typeof o !== 'object') return false;
+  const r = o as Record<string, unknown>;
+  return (SIDES as readonly unknown[]).includes(r.side) && (ORDER_TYPES as readonly unknown[]).includes(r.type);
+}
+
+function structuredCloneJson<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}

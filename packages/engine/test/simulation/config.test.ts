@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, resolveConfig } from '../../src/config.js';
+
+describe('config', () => {
+  it('pins the SPEC defaults', () => {
+    const c = defaultConfig();
+    expect([c.initialPrice, c.initialCash, c.eta, c.crowding.kappa, c.ticksPerYear, c.seed, c.tickSize]).toEqual([100, 100_000, 0.01, 18, 252, 42, 0.0001]);
+    expect(c.population).toEqual({ momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0 });
+    expect([c.crowding.factorWindow, c.crowding.phiNormalization, c.crowding.agentMultiplierMin, c.crowding.agentMultiplierMax]).toEqual([50, 'seed', 0.2, 6]);
+    expect([c.crowding.sideBaseCoef, c.crowding.sidePressureCoef, c.crowding.sideMultiplierMin, c.crowding.sideMultiplierMax]).toEqual([1.6, 0.9, 1, 4]);
+    expect([c.alphaDecay.sharpeWindow, c.alphaDecay.minSharpeSamples, c.alphaDecay.minFitSamples]).toEqual([100, 10, 20]);
+    expect([c.diagnostics.window, c.diagnostics.minSharpeChanges]).toEqual([250, 50]);
+    expect([c.fragility.nearSteps, c.fragility.baselineObservations, c.fragility.smoothing, c.fragility.warning, c.fragility.danger, c.fragility.critical]).toEqual([5, 50, 5, 0.45, 0.65, 0.85]);
+    expect([c.regime.volWindow, c.regime.volAutocorrWindow, c.regime.driftWindow, c.regime.calibrationObservations]).toEqual([40, 60, 20, 80]);
+    expect([c.momentum.fastBase, c.momentum.slowBase, c.momentum.slowStep, c.momentum.qty, c.momentum.maxInventory]).toEqual([5, 15, 3, 5, 50]);
+    expect([c.meanReversion.window, c.meanReversion.zThresholdBase, c.meanReversion.marketZ, c.meanReversion.maxInventory]).toEqual([30, 1.2, 2.4, 40]);
+    expect([c.marketMaker.baseSpreadBase, c.marketMaker.minHalfSpread, c.marketMaker.volMultiplier, c.marketMaker.qty, c.marketMaker.maxInventory]).toEqual([0.05, 0.01, 70, 8, 60]);
+    expect([c.depthLevels, c.volatilityWindow, c.vwapWindow]).toEqual([10, 20, 200]);
+  });
+
+  it('returns a frozen config', () => {
+    const c = resolveConfig({ seed: 1 });
+    expect(Object.isFrozen(c) && Object.isFrozen(c.crowding)).toBe(true);
+  });
+
+  it('overrides nested values', () => {
+    expect(resolveConfig({ crowding: { kappa: 3 } }).crowding.kappa).toBe(3);
+  });
+
+  it('rejects a wrong type naming the path and the rule', () => {
+    expect(() => resolveConfig({ eta: 'big' } as never)).toThrow('config.eta: must be a finite number, got "big"');
+  });
+
+  it('rejects an invalid enum value naming the choices', () => {
+    expect(() => resolveConfig({ crowding: { phiNormalization: 'mean' } } as never)).toThrow(/"seed", "weighted_mean"/);
+  });
+
+  it('rejects a fractional window', () => {
+    expect(() => resolveConfig({ depthLevels: 2.5 })).toThrow(/depthLevels: must be a positive integer/);
+  });
+});
