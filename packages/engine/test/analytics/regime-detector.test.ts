@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { Regime, RegimeDetector, type RegimeInput } from '../../src/analytics/regime-detector.js';
+import { defaultConfig } from '../../src/config.js';
+import { Rng } from '../../src/rng.js';
+
+const cfg = defaultConfig().regime;
+
+function calmTick(tick: number, rng: Rng): RegimeInput {
+  return { tick, logReturn: rng.normal(0, 0.0001), lfi: 0.1, spread: 0.02, depth: 200, fillImbalance: 0.1, crowding: 0.1 };
+}
+
+describe('RegimeDetector', () => {
+  it('a quiet market is CALM, and the first tick counts as a change', () => {
+    const d = new RegimeDetector(cfg);
+    const rng = new Rng(3);
+    const first = d.observe(calmTick(0, rng));
+    expect(first.changed).toBe(true);
+    expect(first.prevRegime).toBeNull();
+    let r = first;
+    for (let t = 1; t < 200; t++) r = d.observe(calmTick(t, rng));
+    expect(r.regime).toBe(Regime.CALM);
+  });
+
+  it('reaches CRASH_PRONE under fragile, crowded, volatile input', () => {
+    const d = new RegimeDetector(cfg);
+    const rng = new Rng(4);
+    for (let t = 0; t < 150; t++) d.observe(calmTick(t, rng));
+    let r = d.observe(calmTick(150, rng));
+    let depth = 200;
+    let spread = 0.02;
+    for (let t = 151; t < 200 && r.regime !== Regime.CRASH_PRONE; t++) {
+      depth *= 0.8; // liquidity draining...
+      spread *= 1.6; // ...while the spread blows out
+      r = d.observe({ tick: t, logReturn: (t % 2 ? -1 : 1) * 0.01, lfi: 0.95, spread, depth, fillImbalance: 0.9, crowding: 0.8 });
+    }
+    expect(r.regime).toBe(Regime.CRASH_PRONE);
+  });
+
+  it('a steady one-directional drift with a sound book is TRENDING', () => {
+    const d = new RegimeDetector(cfg);
+    let r = d.observe({ tick: 0, logReturn: 0.0002, lfi: 0.1, spread: 0.02, depth: 200, fillImbalance: 0, crowding: 0 });
+    for (let t = 1; t < 40; t++) r = d.observe({ tick: t, logReturn: 0.0002, lfi: 0.1, spread: 0.02, depth: 200, fillImbalance: 0, crowding: 0 });
+    expect(r.regime).toBe(Regime.TRENDING);
+  });
+
+  it('thresholds stay at the SPEC floors before 80 observations, then follow rolling quantiles', () => {
+    const d = new RegimeDetector(cfg);
+    for (let t = 0; t < 79; t++) d.observe({ tick: t, logReturn: 0, lfi: 0.9, spread: 0.02, depth: 200, fillImbalance: 0, crowding: 0.9 });
+    expect(d.thresholds(d.calibrated).crash_crowding).toBe(0.55);
+    d.observe({ tick: 79, logReturn: 0, lfi: 0.9, spread: 0.02, depth: 200, fillImbalance: 0, crowding: 0.9 });
+    expect(d.calibrated).toBe(true);
+    expect(d.thresholds(true).crash_crowding).toBeCloseTo(0.9, 12);
+    expect(d.thresholds(true).crash_lfi).toBeCloseTo(0.9, 12);
+  });
+
+  it('exposes the four regimes by name', () => {
+    expect(Object.values(Regime)).toEqual(['CALM', 'TRENDING', 'UNSTABLE', 'CRASH_PRONE']);
+  });
+});
