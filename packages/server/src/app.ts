@@ -1,0 +1,89 @@
+/**
+ * The Fastify application: validation, errors, CORS, rate limiting, OpenAPI at /docs, the
+ * WebSocket upgrade, the dashboard's static files, and one plugin per resource.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import fastifyStatic from '@fastify/static';
+import type { Logger } from 'pino';
+import type { ServerContext } from './context.js';
+import { ApiError, apiError } from './errors.js';
+import { makeErrorHandler } from './http/error-handler.js';
+import { createValidatorCompiler } from './http/validator.js';
+import { analyticsPlugin } from './plugins/analytics.js';
+import { controlPlugin } from './plugins/control.js';
+import { marketPlugin } from './plugins/market.js';
+import { rootPlugin, wantsHtml } from './plugins/root.js';
+import { simulationsPlugin } from './plugins/simulations.js';
+import { strategiesPlugin } from './plugins/strategies.js';
+import { submissionsPlugin } from './plugins/submissions.js';
+import { wsPlugin } from './plugins/ws.js';
+
+function corsOrigin(setting: string): boolean | string[] {
+  const s = setting.trim();
+  if (s === '*' || s === 'true') return true;
+  if (s === '' || s === 'false') return false;
+  return s.split(',').map((o) => o.trim()).filter(Boolean);
+}
+
+export async function buildApp(ctx: ServerContext, logger: Logger): Promise<FastifyInstance> {
+  const o = ctx.options;
+  const app = Fastify({
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    bodyLimit: o.bodyLimit,
+    logController: new LogController({ disableRequestLogging: !o.logRequests }),
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+  app.setValidatorCompiler(createValidatorCompiler());
+  app.setErrorHandler(makeErrorHandler(o.bodyLimit));
+  app.setNotFoundHandler((req, reply) => {
+    if (ctx.webRoot && req.method === 'GET' && wantsHtml(req)) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    const err = apiError('CA_ERR_ROUTE_NOT_FOUND', req.method, req.url.split('?')[0] ?? req.url);
+    return reply.code(err.statusCode).send(err.toBody());
+  });
+
+  await app.register(cors, { origin: corsOrigin(o.corsOrigins) });
+  if (o.rateLimitMax > 0) {
+    await app.register(rateLimit, {
+      max: o.rateLimitMax,
+      timeWindow: o.rateLimitWindowMs,
+      allowList: o.rateLimitAllowList,
+      errorResponseBuilder: (_req, c) =>
+        new ApiError('CA_ERR_RATE_LIMITED', `rate limit exceeded: at most ${c.max} requests per ${o.rateLimitWindowMs} ms; retry in ${c.ttl} ms`),
+    });
+  }
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'CrowdAlpha API',
+        version: ctx.version,
+        description:
+          'Live multi-agent limit order book market: market data, crowding analytics, strategy deployment and review, market control, run history. ' +
+          'Errors are `{ "error": { "code", "message", "field"?, "rule"? } }` with stable CA_ERR_* codes. The event stream is WS /ws/market (see GET /ws/schema).',
+      },
+      tags: ['health', 'market', 'analytics', 'strategies', 'submissions', 'control', 'simulations', 'websocket'].map((name) => ({ name })),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(websocket, { options: { maxPayload: o.wsMaxPayload, perMessageDeflate: false } });
+  if (ctx.webRoot) {
+    await app.register(fastifyStatic, { root: ctx.webRoot, prefix: '/', wildcard: true, index: false });
+  }
+
+  const opts = { ctx };
+  await app.register(rootPlugin, opts);
+  await app.register(marketPlugin, opts);
+  await app.register(controlPlugin, opts);
+  await app.register(analyticsPlugin, opts);
+  await app.register(strategiesPlugin, opts);
+  await app.register(submissionsPlugin, opts);
+  await app.register(simulationsPlugin, opts);
+  await app.register(wsPlugin, opts);
+  return app;
+}

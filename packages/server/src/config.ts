@@ -1,0 +1,226 @@
+/**
+ * Server options: every knob of the live server as a named value with a documented default and an
+ * environment variable. `resolveServerOptions(overrides, env)` layers defaults < env < overrides and
+ * rejects bad values with a message naming the variable and what would be valid.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DeepPartial, SimulationConfig } from '@crowdalpha/engine';
+
+export interface ServerOptions {
+  /** TCP port (PORT). 0 picks an ephemeral port. */
+  port: number;
+  /** Bind address (HOST). Loopback by default; set 0.0.0.0 to expose the market. */
+  host: string;
+  /** sqlite:<path> | sqlite::memory: | postgres://user@host:port/db[?schema=name] (DATABASE_URL). */
+  databaseUrl: string;
+  /** Milliseconds between the end of one tick and the start of the next (CROWDALPHA_TICK_DELAY_MS). */
+  tickDelayMs: number;
+  /** Seed of a fresh market (CROWDALPHA_SEED). */
+  seed: number;
+  /** Engine overrides for a fresh market, JSON (CROWDALPHA_MARKET_CONFIG). */
+  marketConfig: DeepPartial<SimulationConfig>;
+  /** Start ticking as soon as the server listens (CROWDALPHA_AUTOSTART). */
+  autostart: boolean;
+  /** `*` or a comma-separated list of allowed origins (CROWDALPHA_CORS_ORIGINS). */
+  corsOrigins: string;
+  /** Engine checkpoint every N ticks, used to resume after a restart (CROWDALPHA_CHECKPOINT_EVERY). */
+  checkpointEvery: number;
+  /** Tick and crowding snapshots are stored every N ticks (CROWDALPHA_SNAPSHOT_EVERY). */
+  snapshotEvery: number;
+  /** Batched store writes are flushed at least this often (CROWDALPHA_FLUSH_INTERVAL_MS). */
+  flushIntervalMs: number;
+  /** ...or as soon as this many rows are pending (CROWDALPHA_FLUSH_MAX_BATCH). */
+  flushMaxBatch: number;
+  /** Rows kept pending while the database is down before the oldest fills are dropped (CROWDALPHA_MAX_PENDING_ROWS). */
+  maxPendingRows: number;
+  /** Requests per window per client IP; 0 disables the limiter (CROWDALPHA_RATE_LIMIT_MAX). */
+  rateLimitMax: number;
+  /** Rate-limit window (CROWDALPHA_RATE_LIMIT_WINDOW_MS). */
+  rateLimitWindowMs: number;
+  /** Client IPs never rate-limited, comma-separated (CROWDALPHA_RATE_LIMIT_ALLOWLIST). */
+  rateLimitAllowList: string[];
+  /** Largest accepted request body, bytes (CROWDALPHA_BODY_LIMIT). */
+  bodyLimit: number;
+  /** Events queued per WebSocket client before it is told to RESYNC (CROWDALPHA_WS_QUEUE_MAX). */
+  wsQueueMax: number;
+  /** Bytes handed to one socket and not yet flushed before further events wait in the queue (CROWDALPHA_WS_SEND_HIGH_WATER). */
+  wsSendHighWater: number;
+  /** A client whose socket has not drained for this long after a RESYNC is disconnected (CROWDALPHA_WS_STUCK_TIMEOUT_MS). */
+  wsStuckTimeoutMs: number;
+  /** HEARTBEAT after this much silence (CROWDALPHA_WS_HEARTBEAT_MS). */
+  wsHeartbeatMs: number;
+  /** Concurrent WebSocket clients (CROWDALPHA_WS_MAX_CLIENTS). */
+  wsMaxClients: number;
+  /** Largest client → server WebSocket message, bytes (CROWDALPHA_WS_MAX_PAYLOAD). */
+  wsMaxPayload: number;
+  /** Outer deadline for one tick's sandbox collection (CROWDALPHA_SANDBOX_DEADLINE_MS). */
+  sandboxDeadlineMs: number;
+  /** Sandbox worker processes; 0 = one per core (CROWDALPHA_SANDBOX_WORKERS). */
+  sandboxWorkers: number;
+  /** Built dashboard served at `/` when present (CROWDALPHA_WEB_DIST). Empty string disables. */
+  webDist: string;
+  /** pino level (LOG_LEVEL). */
+  logLevel: string;
+  /** 'auto' (pretty on a TTY), 'pretty' or 'json' (CROWDALPHA_LOG_FORMAT). */
+  logFormat: 'auto' | 'pretty' | 'json';
+  /** Log every request (CROWDALPHA_LOG_REQUESTS); off by default because it halves throughput. */
+  logRequests: boolean;
+  /** Time to wait for in-flight work on shutdown (CROWDALPHA_SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** packages/web/dist, seen from packages/server/{src,dist}. */
+export const DEFAULT_WEB_DIST = path.resolve(here, '..', '..', 'web', 'dist');
+
+export function defaultServerOptions(): ServerOptions {
+  return {
+    port: 8000,
+    host: '127.0.0.1',
+    databaseUrl: 'sqlite:./data/crowdalpha.db',
+    tickDelayMs: 100,
+    seed: 42,
+    marketConfig: {},
+    autostart: true,
+    corsOrigins: '*',
+    checkpointEvery: 100,
+    snapshotEvery: 10,
+    flushIntervalMs: 250,
+    flushMaxBatch: 2000,
+    maxPendingRows: 200_000,
+    rateLimitMax: 6000,
+    rateLimitWindowMs: 60_000,
+    rateLimitAllowList: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
+    bodyLimit: 128 * 1024,
+    wsQueueMax: 512,
+    wsSendHighWater: 1024 * 1024,
+    wsStuckTimeoutMs: 10_000,
+    wsHeartbeatMs: 30_000,
+    wsMaxClients: 5000,
+    wsMaxPayload: 16 * 1024,
+    sandboxDeadlineMs: 1500,
+    sandboxWorkers: 0,
+    webDist: DEFAULT_WEB_DIST,
+    logLevel: 'info',
+    logFormat: 'auto',
+    logRequests: false,
+    shutdownTimeoutMs: 10_000,
+  };
+}
+
+export class ServerConfigError extends Error {
+  readonly code = 'CA_ERR_SERVER_CONFIG';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ServerConfigError';
+  }
+}
+
+type Kind = 'int' | 'string' | 'bool' | 'json' | 'list' | 'format';
+interface EnvSpec {
+  key: keyof ServerOptions;
+  kind: Kind;
+  min?: number;
+  max?: number;
+}
+
+/** Environment variable → option, with the rule each value must satisfy. */
+export const ENV_MAP: Readonly<Record<string, EnvSpec>> = {
+  PORT: { key: 'port', kind: 'int', min: 0, max: 65535 },
+  HOST: { key: 'host', kind: 'string' },
+  DATABASE_URL: { key: 'databaseUrl', kind: 'string' },
+  LOG_LEVEL: { key: 'logLevel', kind: 'string' },
+  CROWDALPHA_TICK_DELAY_MS: { key: 'tickDelayMs', kind: 'int', min: 0, max: 60_000 },
+  CROWDALPHA_SEED: { key: 'seed', kind: 'int', min: 0, max: 2 ** 31 - 1 },
+  CROWDALPHA_MARKET_CONFIG: { key: 'marketConfig', kind: 'json' },
+  CROWDALPHA_AUTOSTART: { key: 'autostart', kind: 'bool' },
+  CROWDALPHA_CORS_ORIGINS: { key: 'corsOrigins', kind: 'string' },
+  CROWDALPHA_CHECKPOINT_EVERY: { key: 'checkpointEvery', kind: 'int', min: 1, max: 1_000_000 },
+  CROWDALPHA_SNAPSHOT_EVERY: { key: 'snapshotEvery', kind: 'int', min: 1, max: 1_000_000 },
+  CROWDALPHA_FLUSH_INTERVAL_MS: { key: 'flushIntervalMs', kind: 'int', min: 10, max: 60_000 },
+  CROWDALPHA_FLUSH_MAX_BATCH: { key: 'flushMaxBatch', kind: 'int', min: 1, max: 1_000_000 },
+  CROWDALPHA_MAX_PENDING_ROWS: { key: 'maxPendingRows', kind: 'int', min: 100, max: 100_000_000 },
+  CROWDALPHA_RATE_LIMIT_MAX: { key: 'rateLimitMax', kind: 'int', min: 0, max: 100_000_000 },
+  CROWDALPHA_RATE_LIMIT_WINDOW_MS: { key: 'rateLimitWindowMs', kind: 'int', min: 100, max: 86_400_000 },
+  CROWDALPHA_RATE_LIMIT_ALLOWLIST: { key: 'rateLimitAllowList', kind: 'list' },
+  CROWDALPHA_BODY_LIMIT: { key: 'bodyLimit', kind: 'int', min: 1024, max: 64 * 1024 * 1024 },
+  CROWDALPHA_WS_QUEUE_MAX: { key: 'wsQueueMax', kind: 'int', min: 1, max: 1_000_000 },
+  CROWDALPHA_WS_SEND_HIGH_WATER: { key: 'wsSendHighWater', kind: 'int', min: 1024, max: 1024 * 1024 * 1024 },
+  CROWDALPHA_WS_STUCK_TIMEOUT_MS: { key: 'wsStuckTimeoutMs', kind: 'int', min: 10, max: 600_000 },
+  CROWDALPHA_WS_HEARTBEAT_MS: { key: 'wsHeartbeatMs', kind: 'int', min: 10, max: 3_600_000 },
+  CROWDALPHA_WS_MAX_CLIENTS: { key: 'wsMaxClients', kind: 'int', min: 1, max: 1_000_000 },
+  CROWDALPHA_WS_MAX_PAYLOAD: { key: 'wsMaxPayload', kind: 'int', min: 64, max: 16 * 1024 * 1024 },
+  CROWDALPHA_SANDBOX_DEADLINE_MS: { key: 'sandboxDeadlineMs', kind: 'int', min: 10, max: 60_000 },
+  CROWDALPHA_SANDBOX_WORKERS: { key: 'sandboxWorkers', kind: 'int', min: 0, max: 256 },
+  CROWDALPHA_WEB_DIST: { key: 'webDist', kind: 'string' },
+  CROWDALPHA_LOG_FORMAT: { key: 'logFormat', kind: 'format' },
+  CROWDALPHA_LOG_REQUESTS: { key: 'logRequests', kind: 'bool' },
+  CROWDALPHA_SHUTDOWN_TIMEOUT_MS: { key: 'shutdownTimeoutMs', kind: 'int', min: 0, max: 600_000 },
+};
+
+function parseEnvValue(name: string, spec: EnvSpec, raw: string): unknown {
+  switch (spec.kind) {
+    case 'int': {
+      const n = Number(raw);
+      if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) {
+        throw new ServerConfigError(name, `must be a whole number, got ${JSON.stringify(raw)}`);
+      }
+      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
+        throw new ServerConfigError(name, `must be between ${spec.min} and ${spec.max}, got ${n}`);
+      }
+      return n;
+    }
+    case 'bool': {
+      const v = raw.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      throw new ServerConfigError(name, `must be true/false (or 1/0), got ${JSON.stringify(raw)}`);
+    }
+    case 'json': {
+      try {
+        const v: unknown = JSON.parse(raw);
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
+        return v;
+      } catch (e) {
+        throw new ServerConfigError(name, `must be a JSON object of engine config overrides (${(e as Error).message})`);
+      }
+    }
+    case 'list':
+      return raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    case 'format':
+      if (raw !== 'auto' && raw !== 'pretty' && raw !== 'json') {
+        throw new ServerConfigError(name, `must be auto, pretty or json, got ${JSON.stringify(raw)}`);
+      }
+      return raw;
+    default:
+      return raw;
+  }
+}
+
+/** Defaults, then the environment, then explicit overrides (the CLI's flags). */
+export function resolveServerOptions(
+  overrides: Partial<ServerOptions> = {},
+  env: Record<string, string | undefined> = process.env,
+): ServerOptions {
+  const opts = defaultServerOptions() as unknown as Record<string, unknown>;
+  for (const [name, spec] of Object.entries(ENV_MAP)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    opts[spec.key] = parseEnvValue(name, spec, raw);
+  }
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) continue;
+    if (!(k in opts)) {
+      throw new ServerConfigError(k, `unknown server option; valid options are ${Object.keys(opts).join(', ')}`);
+    }
+    opts[k] = v;
+  }
+  return opts as unknown as ServerOptions;
+}

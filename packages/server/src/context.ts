@@ -1,0 +1,22 @@
+/** What every route plugin receives: the live parts of one running server. */
+import type { MarketHub } from './hub/market-hub.js';
+import type { WsHub } from './hub/ws-hub.js';
+import type { ServerOptions } from './config.js';
+import type { Store } from './store/store.js';
+import type { StoreWriter } from './store/store-writer.js';
+
+export interface ServerContext {
+  hub: MarketHub;
+  ws: WsHub;
+  store: Store;
+  writer: StoreWriter;
+  options: ServerOptions;
+  /** Absolute path of the dashboard's index.html directory, or null when not built. */
+  webRoot: string | null;
+  startedAt: number;
+  version: string;
+}
+
+export interface PluginOptions {
+  ctx: ServerContext;
+}

@@ -1,0 +1,15 @@
+/**
+ * @crowdalpha/server — the live REST + WebSocket API over the engine, with persistence.
+ * `startServer()` runs everything; the pieces are exported for the CLI and for tests.
+ */
+export { startServer, type RunningServer, type StartOptions } from './server.js';
+export { buildApp } from './app.js';
+export { resolveServerOptions, defaultServerOptions, ENV_MAP, ServerConfigError, type ServerOptions } from './config.js';
+export { ERRORS, ApiError, apiError, type ErrorCode, type ErrorBody } from './errors.js';
+export { MarketHub, type MarketHubOptions, type HubStatus } from './hub/market-hub.js';
+export { WsHub, type WsHubOptions, type WsHubStats, type HubSocket } from './hub/ws-hub.js';
+export { Store, StoreError } from './store/store.js';
+export { StoreWriter } from './store/store-writer.js';
+export { openDatabase, parseDatabaseUrl, dropPostgresSchema, DatabaseUrlError } from './store/database.js';
+export { MIGRATIONS } from './store/migrations.js';
+export { createLogger } from './logger.js';

@@ -1,0 +1,108 @@
+/** GET /market/book, /market/trades, /market/metrics, /market/snapshot, /market/config. */
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { PluginOptions } from '../context.js';
+import { apiError } from '../errors.js';
+import { EngineJson, errorResponses } from '../schemas/common.js';
+import { BookQuery, BookResponse, TRADES_LIMIT_DEFAULT, TRADES_LIMIT_MAX, TRADES_LIMIT_MIN, TradesQuery, TradesResponse } from '../schemas/market.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export const marketPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
+  const { hub } = ctx;
+
+  app.get<{ Querystring: BookQuery }>(
+    '/market/book',
+    {
+      schema: {
+        tags: ['market'],
+        summary: 'Order book depth: top levels per side aggregated by price',
+        querystring: BookQuery,
+        response: { 200: BookResponse, ...errorResponses(400) },
+      },
+    },
+    async (req, reply) => {
+      const levels = req.query.levels ?? hub.sim.config.depthLevels;
+      // The book only changes once per tick: serialise once per tick and level count.
+      const body = hub.cached(`book:${levels}`, () => JSON.stringify({ tick: hub.sim.tick, ...hub.sim.depth(levels) }));
+      return reply.type(JSON_TYPE).send(body);
+    },
+  );
+
+  app.get<{ Querystring: TradesQuery }>(
+    '/market/trades',
+    {
+      schema: {
+        tags: ['market'],
+        summary: 'Recent fills from the trade tape, oldest first',
+        querystring: TradesQuery,
+        response: { 200: TradesResponse, ...errorResponses(400) },
+      },
+    },
+    async (req) => {
+      const limit = Math.min(TRADES_LIMIT_MAX, Math.max(TRADES_LIMIT_MIN, req.query.limit ?? TRADES_LIMIT_DEFAULT));
+      const opts: { limit: number; sinceTick?: number } = { limit };
+      if (req.query.since_tick !== undefined) opts.sinceTick = req.query.since_tick;
+      const fills = hub.sim.trades(opts);
+      return { tick: hub.sim.tick, count: fills.length, fills };
+    },
+  );
+
+  app.get(
+    '/market/metrics',
+    { schema: { tags: ['market'], summary: 'Key market figures: mid, spread, VWAP, volatility, regime, volume', response: { 200: EngineJson('Simulation.metrics()') } } },
+    async (_req, reply) => reply.type(JSON_TYPE).send(hub.cached('metrics', () => JSON.stringify(hub.sim.metrics()))),
+  );
+
+  app.get(
+    '/market/snapshot',
+    {
+      schema: {
+        tags: ['market'],
+        summary: 'The latest TICK event (envelope + payload), for re-hydrating a client after RESYNC',
+        response: { 200: EngineJson('TICK event: {schema_version, type, timestamp, payload}'), ...errorResponses(404) },
+      },
+    },
+    async (_req, reply) => {
+      const tick = hub.sim.latestTick();
+      if (!tick) throw apiError('CA_ERR_NO_TICK_YET');
+      const body = hub.cached('snapshot', () => JSON.stringify(hub.lastTickEvent ?? { schema_version: 1, type: 'TICK', timestamp: 0, payload: tick }));
+      return reply.type(JSON_TYPE).send(body);
+    },
+  );
+
+  app.get(
+    '/market/config',
+    {
+      schema: {
+        tags: ['control'],
+        summary: 'The running market: simulation id, seed, tick period, state, and the full resolved engine config',
+        response: {
+          200: Type.Object(
+            {
+              simulation_id: Type.String(),
+              seed: Type.Integer(),
+              running: Type.Boolean(),
+              tick: Type.Integer(),
+              tick_delay_ms: Type.Integer(),
+              checkpoint_every: Type.Integer(),
+              snapshot_every: Type.Integer(),
+              config: EngineJson('SimulationConfig (camelCase), every SPEC default resolved'),
+            },
+            { additionalProperties: true },
+          ),
+        },
+      },
+    },
+    async () => ({
+      simulation_id: hub.simulationId,
+      seed: hub.currentSeed,
+      running: hub.isRunning,
+      tick: hub.sim.tick,
+      tick_delay_ms: hub.tickDelayMs,
+      checkpoint_every: ctx.options.checkpointEvery,
+      snapshot_every: ctx.options.snapshotEvery,
+      config: hub.sim.config,
+    }),
+  );
+};

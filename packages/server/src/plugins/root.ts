@@ -1,0 +1,100 @@
+/**
+ * GET / (dashboard for browsers when built, JSON service info otherwise), GET /health (always
+ * JSON), GET /status (market, store, stream and sandbox status).
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { PluginOptions } from '../context.js';
+import { EngineJson } from '../schemas/common.js';
+
+/** True when the client prefers HTML over JSON (a browser navigating to the page). */
+export function wantsHtml(req: FastifyRequest): boolean {
+  const accept = req.headers.accept ?? '';
+  if (!accept.includes('text/html')) return false;
+  const html = accept.indexOf('text/html');
+  const json = accept.indexOf('application/json');
+  return json === -1 || html < json;
+}
+
+export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
+  const { hub, store, ws, writer } = ctx;
+  const info = () => ({
+    status: 'ok',
+    service: 'CrowdAlpha API',
+    version: ctx.version,
+    docs: '/docs',
+    openapi: '/docs/json',
+    websocket: '/ws/market',
+    dashboard: ctx.webRoot !== null,
+  });
+
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Service info as JSON; browsers (Accept: text/html) get the dashboard when it is built',
+        response: { 200: Type.Object({ status: Type.String(), service: Type.String() }, { additionalProperties: true }) },
+      },
+    },
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      if (ctx.webRoot && wantsHtml(req)) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+      return info();
+    },
+  );
+
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness: always JSON; 503 when the database does not answer',
+        response: { 200: Type.Object({ status: Type.String(), database: Type.Boolean(), tick: Type.Integer() }), 503: Type.Object({ status: Type.String(), database: Type.Boolean(), tick: Type.Integer() }) },
+      },
+    },
+    async (_req, reply) => {
+      const database = await store.ping();
+      return reply.code(database ? 200 : 503).send({ status: database ? 'ok' : 'degraded', database, tick: hub.sim.tick });
+    },
+  );
+
+  app.get(
+    '/status',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Market state (running, tick, mid, regime) plus stream, store and sandbox figures',
+        response: {
+          200: Type.Object(
+            {
+              running: Type.Boolean(),
+              tick: Type.Integer(),
+              mid_price: Type.Union([Type.Number(), Type.Null()]),
+              regime: Type.Union([Type.String(), Type.Null()]),
+              market: EngineJson('MarketHub status'),
+              websocket: EngineJson('WsHub stats'),
+              store: EngineJson('backend, location, writer stats'),
+              sandbox: EngineJson('{available, reason}'),
+              uptime_s: Type.Number(),
+            },
+            { additionalProperties: true },
+          ),
+        },
+      },
+    },
+    async () => {
+      const latest = hub.sim.latestTick();
+      return {
+        running: hub.isRunning,
+        tick: hub.sim.tick,
+        mid_price: latest?.mid ?? null,
+        regime: latest?.regime ?? null,
+        market: hub.status(),
+        websocket: ws.stats(),
+        store: { backend: store.backend, location: store.location, ...writer.stats() },
+        sandbox: { available: hub.sandboxAvailable, reason: hub.sandboxUnavailableReason },
+        uptime_s: Math.round((Date.now() - ctx.startedAt) / 100) / 10,
+      };
+    },
+  );
+};

@@ -1,0 +1,110 @@
+/** GET /simulations and /simulations/{id}: past and current runs with a sampled tick history. */
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { PluginOptions } from '../context.js';
+import { apiError } from '../errors.js';
+import { EngineJson, errorResponses } from '../schemas/common.js';
+import type { SimulationRow } from '../store/store.js';
+
+const ListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+});
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const DetailQuery = Type.Object({ points: Type.Optional(Type.Integer({ minimum: 2, maximum: 2000, default: 200, description: 'tick history samples' })) });
+
+const SimulationSummary = Type.Object({
+  id: Type.String(),
+  seed: Type.Integer(),
+  status: Type.String({ description: 'running (the live market, or resumable) | ended (replaced by a reset)' }),
+  current: Type.Boolean(),
+  created_at: Type.String(),
+  ended_at: Type.Union([Type.String(), Type.Null()]),
+  last_tick: Type.Integer(),
+  last_mid: Type.Union([Type.Number(), Type.Null()]),
+  config: EngineJson('engine config overrides of the run'),
+});
+
+export const simulationsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
+  const { hub, store } = ctx;
+  const summary = (r: SimulationRow) => {
+    const current = r.id === hub.simulationId;
+    return {
+      id: r.id,
+      seed: r.seed,
+      status: r.status,
+      current,
+      created_at: r.created_at,
+      ended_at: r.ended_at,
+      last_tick: current ? hub.sim.tick : r.last_tick,
+      last_mid: current ? (hub.sim.latestTick()?.mid ?? r.last_mid) : r.last_mid,
+      config: JSON.parse(r.config) as Record<string, unknown>,
+    };
+  };
+
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/simulations',
+    {
+      schema: {
+        tags: ['simulations'],
+        summary: 'Runs of this server, newest first',
+        querystring: ListQuery,
+        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(SimulationSummary) }), ...errorResponses(400) },
+      },
+    },
+    async (req) => {
+      const rows = await store.listSimulations(req.query.limit ?? 50, req.query.offset ?? 0);
+      return { total: await store.countSimulations(), items: rows.map(summary) };
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof DetailQuery> }>(
+    '/simulations/:id',
+    {
+      schema: {
+        tags: ['simulations'],
+        summary: 'One run: summary, its agents with their latest stored stats, fill count and a sampled tick history',
+        params: IdParams,
+        querystring: DetailQuery,
+        response: {
+          200: Type.Object({
+            simulation: SimulationSummary,
+            fill_count: Type.Integer(),
+            agents: Type.Array(EngineJson('agent row: agent_id, strategy, kind, owner, status, stats')),
+            history: Type.Array(EngineJson('tick snapshot: tick, mid, spread, vwap, volatility, regime, lfi, crowding, agents')),
+          }),
+          ...errorResponses(400, 404),
+        },
+      },
+    },
+    async (req) => {
+      const row = await store.getSimulation(req.params.id);
+      if (!row) throw apiError('CA_ERR_NOT_FOUND', 'simulation', req.params.id).at('id', 'exists');
+      const live = row.id === hub.simulationId;
+      const agents = (await store.listAgents(row.id)).map((a) => ({
+        agent_id: a.agent_id,
+        strategy: a.strategy,
+        kind: a.kind,
+        owner: a.owner,
+        status: a.status,
+        status_reason: a.status_reason,
+        created_tick: a.created_tick,
+        config: JSON.parse(a.config) as unknown,
+        stats: live ? hub.sim.agentStats(a.agent_id) : a.final_stats ? (JSON.parse(a.final_stats) as unknown) : null,
+      }));
+      const history = (await store.sampledTickHistory(row.id, req.query.points ?? 200)).map((h) => ({
+        tick: h.tick,
+        mid: h.mid,
+        spread: h.spread,
+        vwap: h.vwap,
+        volatility: h.volatility,
+        regime: h.regime,
+        lfi: h.lfi,
+        crowding: h.crowding,
+        created_at: h.created_at,
+        agents: JSON.parse(h.agents) as unknown,
+      }));
+      return { simulation: summary(row), fill_count: await store.countFills(row.id), agents, history };
+    },
+  );
+};

@@ -1,0 +1,182 @@
+/**
+ * Strategy config submissions (SPEC §8): POST /strategies/submit-config, GET
+ * /strategies/submissions, POST /strategies/submissions/{id}/approve and /reject.
+ * Status moves pending → approved | deployed | rejected; approving may deploy.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { PluginOptions } from '../context.js';
+import { ApiError, apiError } from '../errors.js';
+import { submissionId } from '../ids.js';
+import { errorResponses } from '../schemas/common.js';
+import {
+  ApproveBody,
+  RejectBody,
+  Submission,
+  SubmissionIdParams,
+  SubmissionsQuery,
+  SUBMISSIONS_LIMIT_DEFAULT,
+  SUBMISSIONS_LIMIT_MAX,
+  SubmitConfigBody,
+} from '../schemas/strategies.js';
+import type { SubmissionRow } from '../store/store.js';
+
+function toWire(row: SubmissionRow) {
+  return {
+    submission_id: row.id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    submitter_name: row.submitter_name,
+    contact: row.contact,
+    mode: row.mode,
+    template_strategy: row.template_strategy,
+    parameters: JSON.parse(row.parameters) as Record<string, number | boolean | string>,
+    clone_source_agent_id: row.clone_source_agent_id,
+    visibility: row.visibility,
+    notes: row.notes,
+    status: row.status,
+    deployed_agent_id: row.deployed_agent_id,
+  };
+}
+
+export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
+  const { hub, store } = ctx;
+
+  app.post<{ Body: SubmitConfigBody }>(
+    '/strategies/submit-config',
+    {
+      schema: {
+        tags: ['submissions'],
+        summary: 'Submit a strategy configuration for review (stored as pending)',
+        body: SubmitConfigBody,
+        response: {
+          201: Type.Object({ submission_id: Type.String(), status: Type.String(), message: Type.String() }),
+          ...errorResponses(400, 413, 415),
+        },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const types = (await hub.strategyTypes()).map((t) => t.type);
+      if (!types.includes(b.template_strategy)) {
+        throw apiError('CA_ERR_UNKNOWN_STRATEGY', b.template_strategy, types.join(', ')).at('template_strategy', 'existing strategy');
+      }
+      const now = new Date().toISOString();
+      const row: SubmissionRow = {
+        id: submissionId(),
+        submitter_name: b.submitter_name.trim(),
+        contact: b.contact.trim(),
+        mode: b.mode ?? 'beginner',
+        template_strategy: b.template_strategy,
+        parameters: JSON.stringify(b.parameters ?? {}),
+        visibility: b.visibility ?? 'public',
+        notes: b.notes ?? null,
+        clone_source_agent_id: b.clone_source_agent_id ?? null,
+        status: 'pending',
+        deployed_agent_id: null,
+        created_at: now,
+        updated_at: now,
+      };
+      await store.insertSubmission(row);
+      req.log.info({ submissionId: row.id, template: row.template_strategy }, 'config submitted');
+      return reply.code(201).send({ submission_id: row.id, status: row.status, message: 'Submission received. It will be reviewed before activation.' });
+    },
+  );
+
+  app.get<{ Querystring: SubmissionsQuery }>(
+    '/strategies/submissions',
+    {
+      schema: {
+        tags: ['submissions'],
+        summary: 'Recent submissions, newest first, optionally by status',
+        querystring: SubmissionsQuery,
+        response: { 200: Type.Object({ items: Type.Array(Submission) }), ...errorResponses(400) },
+      },
+    },
+    async (req) => {
+      const limit = Math.min(SUBMISSIONS_LIMIT_MAX, Math.max(1, req.query.limit ?? SUBMISSIONS_LIMIT_DEFAULT));
+      const filter: { status?: string; limit: number } = { limit };
+      if (req.query.status) filter.status = req.query.status;
+      return { items: (await store.listSubmissions(filter)).map(toWire) };
+    },
+  );
+
+  app.post<{ Params: SubmissionIdParams; Body: ApproveBody | undefined }>(
+    '/strategies/submissions/:id/approve',
+    {
+      schema: {
+        tags: ['submissions'],
+        summary: 'Approve a pending submission; with deploy (default true) its agent joins the market',
+        params: SubmissionIdParams,
+        body: Type.Optional(ApproveBody),
+        response: { 200: Type.Object({ submission: Submission, deployed: Type.Boolean() }), ...errorResponses(400, 404, 409, 501) },
+      },
+    },
+    async (req) => {
+      const id = req.params.id;
+      const row = await store.getSubmission(id);
+      if (!row) throw apiError('CA_ERR_NOT_FOUND', 'submission', id).at('id', 'exists');
+      if (row.status !== 'pending' && row.status !== 'approved') throw apiError('CA_ERR_SUBMISSION_STATE', id, row.status).at('status', 'pending or approved');
+      const deploy = req.body?.deploy ?? true;
+      if (!deploy) {
+        await store.updateSubmission(id, { status: 'approved' });
+        return { submission: toWire((await store.getSubmission(id)) as SubmissionRow), deployed: false };
+      }
+      const params = JSON.parse(row.parameters) as Record<string, unknown>;
+      let agentId: string;
+      const builtin = (await hub.strategyTypes()).find((t) => t.type === row.template_strategy);
+      if (!builtin) throw apiError('CA_ERR_UNKNOWN_STRATEGY', row.template_strategy, (await hub.strategyTypes()).map((t) => t.type).join(', ')).at('template_strategy', 'existing strategy');
+      if (builtin.kind === 'builtin') {
+        try {
+          agentId = (await hub.deployBuiltin({ type: row.template_strategy, agentId: req.body?.agent_id, params, owner: row.submitter_name })).agent_id;
+        } catch (e) {
+          if (e instanceof ApiError && e.code === 'CA_ERR_BAD_AGENT_CONFIG') {
+            throw new ApiError('CA_ERR_BAD_AGENT_CONFIG', `submission ${id} cannot be deployed: ${e.message}`, { field: 'parameters', rule: 'strategy parameters' });
+          }
+          throw e;
+        }
+      } else {
+        const strat = await store.getUserStrategy(row.template_strategy);
+        if (!strat) throw apiError('CA_ERR_NOT_FOUND', 'user strategy', row.template_strategy);
+        const out = await hub.registerUserStrategy({
+          name: strat.name,
+          code: strat.source,
+          deploy: true,
+          agentId: req.body?.agent_id,
+          config: { params },
+          owner: row.submitter_name,
+        });
+        agentId = out.agent_id as string;
+      }
+      await store.updateSubmission(id, { status: 'deployed', deployed_agent_id: agentId });
+      req.log.info({ submissionId: id, agentId }, 'submission deployed');
+      return { submission: toWire((await store.getSubmission(id)) as SubmissionRow), deployed: true };
+    },
+  );
+
+  app.post<{ Params: SubmissionIdParams; Body: RejectBody | undefined }>(
+    '/strategies/submissions/:id/reject',
+    {
+      schema: {
+        tags: ['submissions'],
+        summary: 'Reject a pending or approved submission',
+        params: SubmissionIdParams,
+        body: Type.Optional(RejectBody),
+        response: { 200: Type.Object({ submission: Submission }), ...errorResponses(400, 404) },
+      },
+    },
+    async (req) => {
+      const id = req.params.id;
+      const row = await store.getSubmission(id);
+      if (!row) throw apiError('CA_ERR_NOT_FOUND', 'submission', id).at('id', 'exists');
+      if (row.status !== 'pending' && row.status !== 'approved') {
+        throw new ApiError('CA_ERR_SUBMISSION_STATE', `submission ${id} is in status '${row.status}' and cannot be rejected; only pending or approved submissions can`, {
+          field: 'status',
+          rule: 'pending or approved',
+        });
+      }
+      await store.updateSubmission(id, { status: 'rejected' });
+      return { submission: toWire((await store.getSubmission(id)) as SubmissionRow) };
+    },
+  );
+};

@@ -1,0 +1,67 @@
+/** WS /ws/market (the live event stream) and GET /ws/schema (its contract). */
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { EVENT_SCHEMA } from '@crowdalpha/engine';
+import type { PluginOptions } from '../context.js';
+import { WsHub } from '../hub/ws-hub.js';
+import { EngineJson } from '../schemas/common.js';
+
+const WsQuery = Type.Object({
+  types: Type.Optional(Type.String({ maxLength: 400, description: 'comma-separated event types to receive (default: all), e.g. TICK,CROWDING_MATRIX_UPDATED' })),
+});
+
+export const wsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
+  const { ws, options } = ctx;
+
+  app.get(
+    '/ws/schema',
+    { schema: { tags: ['websocket'], summary: 'The event contract of /ws/market (SPEC §7) and the stream limits', response: { 200: EngineJson('EVENT_SCHEMA + server limits') } } },
+    async () => ({
+      ...EVENT_SCHEMA,
+      endpoint: '/ws/market',
+      server_messages: {
+        SUBSCRIBED: 'answer to a subscribe message: {types}',
+        ERROR: 'answer to a message the server could not understand: {message}',
+      },
+      query: { types: 'optional comma-separated initial subscription, e.g. /ws/market?types=TICK' },
+      limits: {
+        queue_max_events: options.wsQueueMax,
+        send_high_water_bytes: options.wsSendHighWater,
+        stuck_timeout_ms: options.wsStuckTimeoutMs,
+        heartbeat_idle_ms: options.wsHeartbeatMs,
+        max_clients: options.wsMaxClients,
+        max_client_message_bytes: options.wsMaxPayload,
+      },
+    }),
+  );
+
+  app.get<{ Querystring: { types?: string } }>(
+    '/ws/market',
+    { websocket: true, schema: { tags: ['websocket'], summary: 'Live event stream (WebSocket upgrade)', querystring: WsQuery } },
+    (socket, req) => {
+      if (ws.full) {
+        socket.close(1013, `server is at its ${options.wsMaxClients}-client limit; retry later`);
+        return;
+      }
+      let types: Set<string> | null = null;
+      if (req.query.types) {
+        const parsed = WsHub.parseTypes(req.query.types.split(',').map((t) => t.trim()).filter(Boolean));
+        if ('error' in parsed) {
+          socket.close(1008, parsed.error.slice(0, 120));
+          return;
+        }
+        types = parsed.types;
+      }
+      const client = ws.add(socket, types);
+      socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+        if (isBinary) return ws.sendControl(client, 'ERROR', { message: 'binary messages are not supported; send text' });
+        ws.handleMessage(client, Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+      });
+      socket.on('close', () => ws.remove(client));
+      socket.on('error', (err: Error) => {
+        req.log.debug({ err: err.message }, 'websocket error');
+        ws.remove(client);
+      });
+    },
+  );
+};

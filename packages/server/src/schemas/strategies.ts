@@ -1,0 +1,115 @@
+/** Schemas of /strategies/* (deploy, user strategies, submissions). Limits are SPEC §8. */
+import { Type, type Static } from '@sinclair/typebox';
+import { AgentIdSchema } from './common.js';
+
+export const STRATEGY_NAME_PATTERN = '^[a-zA-Z][a-zA-Z0-9_]{2,63}$';
+export const CODE_MAX_CHARS = 32_000;
+export const SANDBOX_TIMEOUT_MIN_MS = 5;
+export const SANDBOX_TIMEOUT_MAX_MS = 1000;
+
+export const AgentParams = Type.Record(Type.String(), Type.Number(), {
+  maxProperties: 64,
+  propertyNames: { minLength: 1, maxLength: 64 },
+  description: 'strategy parameters by name (see GET /strategies for each type\'s parameters and defaults)',
+});
+
+export const DeployBody = Type.Object(
+  {
+    strategy_type: Type.String({ minLength: 1, maxLength: 64, description: 'a built-in type: momentum, mean_reversion, market_maker' }),
+    agent_id: Type.Optional(AgentIdSchema),
+    config: Type.Optional(AgentParams),
+    owner: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+  },
+  { additionalProperties: false },
+);
+export type DeployBody = Static<typeof DeployBody>;
+
+export const UserStrategyBody = Type.Object(
+  {
+    strategy_name: Type.String({ pattern: STRATEGY_NAME_PATTERN, description: 'letter first, then 2-63 letters, digits or _' }),
+    code: Type.String({ minLength: 1, maxLength: CODE_MAX_CHARS, description: 'TypeScript source: exactly one class extending BaseAgent' }),
+    deploy: Type.Optional(Type.Boolean({ default: false })),
+    agent_id: Type.Optional(AgentIdSchema),
+    config: Type.Optional(
+      Type.Object(
+        {
+          timeout_ms: Type.Optional(Type.Integer({ minimum: SANDBOX_TIMEOUT_MIN_MS, maximum: SANDBOX_TIMEOUT_MAX_MS, description: 'per-call timeout (default 120)' })),
+          params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 64 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    owner: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+  },
+  { additionalProperties: false },
+);
+export type UserStrategyBody = Static<typeof UserStrategyBody>;
+
+export const AgentIdParams = Type.Object({ agent_id: Type.String({ minLength: 1, maxLength: 64 }) });
+export type AgentIdParams = Static<typeof AgentIdParams>;
+
+// ---- submissions ------------------------------------------------------------------------------
+
+export const SUBMISSION_STATUSES = ['pending', 'approved', 'deployed', 'rejected'] as const;
+export const SUBMISSIONS_LIMIT_MAX = 200;
+export const SUBMISSIONS_LIMIT_DEFAULT = 100;
+
+export const SubmissionParameterValue = Type.Union([Type.Number(), Type.Boolean(), Type.String({ maxLength: 200 })]);
+
+export const SubmitConfigBody = Type.Object(
+  {
+    submitter_name: Type.String({ minLength: 2, maxLength: 80 }),
+    contact: Type.String({ minLength: 3, maxLength: 120 }),
+    mode: Type.Optional(Type.Union([Type.Literal('beginner'), Type.Literal('intermediate'), Type.Literal('advanced')], { default: 'beginner' })),
+    template_strategy: Type.String({ minLength: 3, maxLength: 64, description: 'an existing strategy: a built-in type or a registered user strategy' }),
+    parameters: Type.Optional(
+      Type.Record(Type.String(), SubmissionParameterValue, {
+        maxProperties: 32,
+        propertyNames: { minLength: 1, maxLength: 64 },
+        description: 'at most 32 keys of at most 64 characters; finite numbers, booleans or strings of at most 200 characters',
+      }),
+    ),
+    clone_source_agent_id: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+    visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')], { default: 'public' })),
+    notes: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type SubmitConfigBody = Static<typeof SubmitConfigBody>;
+
+export const SubmissionsQuery = Type.Object({
+  status: Type.Optional(Type.Union(SUBMISSION_STATUSES.map((s) => Type.Literal(s)))),
+  limit: Type.Optional(Type.Integer({ description: `clamped to 1..${SUBMISSIONS_LIMIT_MAX} (default ${SUBMISSIONS_LIMIT_DEFAULT})` })),
+});
+export type SubmissionsQuery = Static<typeof SubmissionsQuery>;
+
+export const SubmissionIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+export type SubmissionIdParams = Static<typeof SubmissionIdParams>;
+
+export const ApproveBody = Type.Object(
+  {
+    deploy: Type.Optional(Type.Boolean({ default: true })),
+    agent_id: Type.Optional(AgentIdSchema),
+  },
+  { additionalProperties: false },
+);
+export type ApproveBody = Static<typeof ApproveBody>;
+
+export const RejectBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
+export type RejectBody = Static<typeof RejectBody>;
+
+export const Submission = Type.Object({
+  submission_id: Type.String(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  submitter_name: Type.String(),
+  contact: Type.String(),
+  mode: Type.String(),
+  template_strategy: Type.String(),
+  parameters: Type.Record(Type.String(), SubmissionParameterValue),
+  clone_source_agent_id: Type.Union([Type.String(), Type.Null()]),
+  visibility: Type.String(),
+  notes: Type.Union([Type.String(), Type.Null()]),
+  status: Type.String(),
+  deployed_agent_id: Type.Union([Type.String(), Type.Null()]),
+});

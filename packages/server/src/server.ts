@@ -1,0 +1,124 @@
+/**
+ * `startServer(options)`: the whole live server in one call — store (migrated), batched writer,
+ * sandbox pool (optional), market hub (resumed from its checkpoint or fresh), WebSocket hub and
+ * the HTTP app, listening. `close()` shuts down in order: stop ticking and checkpoint, close
+ * sockets, final flush, close the database. The CLI's `serve` and `main.ts` both call this.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import { resolveServerOptions, type ServerOptions } from './config.js';
+import type { ServerContext } from './context.js';
+import { MarketHub } from './hub/market-hub.js';
+import { loadSandbox } from './hub/sandbox-host.js';
+import { WsHub } from './hub/ws-hub.js';
+import { createLogger } from './logger.js';
+import { Store } from './store/store.js';
+import { StoreWriter } from './store/store-writer.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: ServerContext;
+  hub: MarketHub;
+  ws: WsHub;
+  store: Store;
+  /** e.g. http://127.0.0.1:8000 */
+  url: string;
+  port: number;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Provide a logger (tests pass a silent one); default: from logLevel/logFormat. */
+  logger?: Logger;
+  /** Environment to read options from (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Build the app without listening (tests using inject). */
+  listen?: boolean;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.resolve(here, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function webRootOf(dir: string): string | null {
+  if (!dir) return null;
+  const abs = path.resolve(dir);
+  return fs.existsSync(path.join(abs, 'index.html')) ? abs : null;
+}
+
+export async function startServer(overrides: Partial<ServerOptions> = {}, start: StartOptions = {}): Promise<RunningServer> {
+  const options = resolveServerOptions(overrides, start.env ?? process.env);
+  const logger = start.logger ?? createLogger(options);
+  const store = await Store.open(options.databaseUrl);
+  const writer = new StoreWriter(store, {
+    flushIntervalMs: options.flushIntervalMs,
+    flushMaxBatch: options.flushMaxBatch,
+    maxPendingRows: options.maxPendingRows,
+    onError: (err, rows) => logger.error({ err: (err as Error)?.message ?? String(err), rows }, 'store flush failed; rows kept for the next attempt'),
+  });
+  const sandbox = await loadSandbox({ workers: options.sandboxWorkers, seed: options.seed });
+  if (!sandbox.available) logger.warn({ reason: sandbox.reason }, 'user strategies disabled (POST /strategies/user answers 501)');
+  const hub = new MarketHub(store, writer, sandbox, options, logger);
+  let app: FastifyInstance | null = null;
+  try {
+    const resumed = await hub.init();
+    const ws = new WsHub({
+      queueMax: options.wsQueueMax,
+      sendHighWater: options.wsSendHighWater,
+      stuckTimeoutMs: options.wsStuckTimeoutMs,
+      heartbeatMs: options.wsHeartbeatMs,
+      maxClients: options.wsMaxClients,
+      snapshotUrl: '/market/snapshot',
+    });
+    hub.onTick((result) => ws.broadcast(result.events));
+    const ctx: ServerContext = { hub, ws, store, writer, options, webRoot: webRootOf(options.webDist), startedAt: Date.now(), version: packageVersion() };
+    app = await buildApp(ctx, logger);
+    let url = '';
+    let port = options.port;
+    if (start.listen !== false) {
+      url = await app.listen({ port: options.port, host: options.host });
+      const addr = app.server.address();
+      if (addr && typeof addr === 'object') port = addr.port;
+      url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+    } else {
+      await app.ready();
+    }
+    if (options.autostart) hub.start();
+    logger.info(
+      { url, database: `${store.backend}:${store.location}`, simulationId: hub.simulationId, resumed: resumed.resumed, tick: resumed.fromTick, dashboard: ctx.webRoot !== null },
+      'CrowdAlpha server ready',
+    );
+    let closing: Promise<void> | null = null;
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        await hub.stop();
+        ws.close();
+        await app?.close();
+        await writer.close();
+        if (sandbox.available) await sandbox.pool.close().catch(() => undefined);
+        await store.close();
+        logger.info({ simulationId: hub.simulationId, tick: hub.sim.tick }, 'CrowdAlpha server stopped');
+      })();
+      return closing;
+    };
+    return { app, ctx, hub, ws, store, url, port, logger, close };
+  } catch (e) {
+    await hub.stop().catch(() => undefined);
+    await app?.close().catch(() => undefined);
+    await writer.close().catch(() => undefined);
+    if (sandbox.available) await sandbox.pool.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Versioned schema migrations, run by Kysely's `Migrator` on both backends. Append new entries;
+ * never edit one that has shipped (the migrator records names and refuses reordering).
+ */
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { sql } from 'kysely';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- migrations are written against the schema of their time, not today's types */
+type AnyDb = Kysely<any>;
+
+const m0001_initial: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('simulations')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('seed', 'integer', (c) => c.notNull())
+      .addColumn('config', 'text', (c) => c.notNull())
+      .addColumn('status', 'varchar(16)', (c) => c.notNull())
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .addColumn('ended_at', 'varchar(32)')
+      .addColumn('last_tick', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('last_mid', 'double precision')
+      .execute();
+    await db.schema.createIndex('simulations_created_idx').on('simulations').columns(['created_at']).execute();
+
+    await db.schema
+      .createTable('agents')
+      .addColumn('simulation_id', 'varchar(64)', (c) => c.notNull().references('simulations.id').onDelete('cascade'))
+      .addColumn('agent_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('strategy', 'varchar(64)', (c) => c.notNull())
+      .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+      .addColumn('owner', 'varchar(120)')
+      .addColumn('config', 'text', (c) => c.notNull())
+      .addColumn('status', 'varchar(16)', (c) => c.notNull())
+      .addColumn('status_reason', 'text')
+      .addColumn('final_stats', 'text')
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .addColumn('created_tick', 'integer', (c) => c.notNull().defaultTo(0))
+      .addPrimaryKeyConstraint('agents_pk', ['simulation_id', 'agent_id'])
+      .execute();
+
+    await db.schema
+      .createTable('user_strategies')
+      .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('compiled', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('strategy_submissions')
+      .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
+      .addColumn('submitter_name', 'varchar(80)', (c) => c.notNull())
+      .addColumn('contact', 'varchar(120)', (c) => c.notNull())
+      .addColumn('mode', 'varchar(16)', (c) => c.notNull())
+      .addColumn('template_strategy', 'varchar(64)', (c) => c.notNull())
+      .addColumn('parameters', 'text', (c) => c.notNull())
+      .addColumn('visibility', 'varchar(16)', (c) => c.notNull())
+      .addColumn('notes', 'text')
+      .addColumn('clone_source_agent_id', 'varchar(64)')
+      .addColumn('status', 'varchar(16)', (c) => c.notNull())
+      .addColumn('deployed_agent_id', 'varchar(64)')
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('submissions_status_created_idx')
+      .on('strategy_submissions')
+      .columns(['status', 'created_at'])
+      .execute();
+
+    await db.schema
+      .createTable('fills')
+      .addColumn('simulation_id', 'varchar(64)', (c) => c.notNull().references('simulations.id').onDelete('cascade'))
+      .addColumn('tick', 'integer', (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('buy_order_id', 'integer', (c) => c.notNull())
+      .addColumn('sell_order_id', 'integer', (c) => c.notNull())
+      .addColumn('buy_agent_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('sell_agent_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('price', 'double precision', (c) => c.notNull())
+      .addColumn('qty', 'integer', (c) => c.notNull())
+      .addColumn('aggressor', 'varchar(4)', (c) => c.notNull())
+      .addPrimaryKeyConstraint('fills_pk', ['simulation_id', 'tick', 'seq'])
+      .execute();
+
+    await db.schema
+      .createTable('tick_snapshots')
+      .addColumn('simulation_id', 'varchar(64)', (c) => c.notNull().references('simulations.id').onDelete('cascade'))
+      .addColumn('tick', 'integer', (c) => c.notNull())
+      .addColumn('mid', 'double precision', (c) => c.notNull())
+      .addColumn('spread', 'double precision')
+      .addColumn('vwap', 'double precision', (c) => c.notNull())
+      .addColumn('volatility', 'double precision', (c) => c.notNull())
+      .addColumn('regime', 'varchar(32)', (c) => c.notNull())
+      .addColumn('lfi', 'double precision', (c) => c.notNull())
+      .addColumn('crowding', 'double precision', (c) => c.notNull())
+      .addColumn('agents', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .addPrimaryKeyConstraint('tick_snapshots_pk', ['simulation_id', 'tick'])
+      .execute();
+
+    await db.schema
+      .createTable('crowding_snapshots')
+      .addColumn('simulation_id', 'varchar(64)', (c) => c.notNull().references('simulations.id').onDelete('cascade'))
+      .addColumn('tick', 'integer', (c) => c.notNull())
+      .addColumn('intensity', 'double precision', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('crowding_snapshots_pk', ['simulation_id', 'tick'])
+      .execute();
+
+    await db.schema
+      .createTable('checkpoints')
+      .addColumn('simulation_id', 'varchar(64)', (c) => c.notNull().references('simulations.id').onDelete('cascade'))
+      .addColumn('tick', 'integer', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .addPrimaryKeyConstraint('checkpoints_pk', ['simulation_id', 'tick'])
+      .execute();
+  },
+  async down(db: AnyDb) {
+    for (const t of ['checkpoints', 'crowding_snapshots', 'tick_snapshots', 'fills', 'strategy_submissions', 'user_strategies', 'agents', 'simulations']) {
+      await db.schema.dropTable(t).ifExists().execute();
+    }
+  },
+};
+
+/** Ordered by name; the migrator records each applied name in `kysely_migration`. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_initial': m0001_initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};
+
+/** A no-op statement used as a cheap liveness probe on both backends. */
+export const PING = sql`select 1 as ok`;

@@ -1,0 +1,116 @@
+/**
+ * Table types of the store, shared by both backends. Timestamps are ISO-8601 strings and JSON
+ * columns are text, so SQLite and PostgreSQL return the same shapes (no driver-specific Date or
+ * bigint values leak out).
+ */
+
+export interface SimulationsTable {
+  id: string;
+  seed: number;
+  /** Resolved engine config overrides, JSON. */
+  config: string;
+  /** running | ended */
+  status: string;
+  created_at: string;
+  ended_at: string | null;
+  last_tick: number;
+  /** Last mid seen, for listings. */
+  last_mid: number | null;
+}
+
+export interface AgentsTable {
+  simulation_id: string;
+  agent_id: string;
+  strategy: string;
+  /** builtin (the default population) | deployed (POST /strategies, approved submissions) | user (sandboxed code) */
+  kind: string;
+  owner: string | null;
+  /** Agent params / sandbox config, JSON. */
+  config: string;
+  status: string;
+  status_reason: string | null;
+  /** Final (or latest persisted) AgentStatsWire, JSON. */
+  final_stats: string | null;
+  created_at: string;
+  created_tick: number;
+}
+
+export interface UserStrategiesTable {
+  name: string;
+  source: string;
+  compiled: string;
+  created_at: string;
+}
+
+export interface SubmissionsTable {
+  id: string;
+  submitter_name: string;
+  contact: string;
+  mode: string;
+  template_strategy: string;
+  /** JSON object. */
+  parameters: string;
+  visibility: string;
+  notes: string | null;
+  clone_source_agent_id: string | null;
+  status: string;
+  deployed_agent_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FillsTable {
+  simulation_id: string;
+  tick: number;
+  /** Position of the fill within its tick. */
+  seq: number;
+  buy_order_id: number;
+  sell_order_id: number;
+  buy_agent_id: string;
+  sell_agent_id: string;
+  price: number;
+  qty: number;
+  aggressor: string;
+}
+
+export interface TickSnapshotsTable {
+  simulation_id: string;
+  tick: number;
+  mid: number;
+  spread: number | null;
+  vwap: number;
+  volatility: number;
+  regime: string;
+  lfi: number;
+  crowding: number;
+  /** Leaderboard at this tick (agent_id, pnl, sharpe, inventory), JSON. */
+  agents: string;
+  created_at: string;
+}
+
+export interface CrowdingSnapshotsTable {
+  simulation_id: string;
+  tick: number;
+  intensity: number;
+  /** CROWDING_MATRIX_UPDATED payload, JSON. */
+  payload: string;
+}
+
+export interface CheckpointsTable {
+  simulation_id: string;
+  tick: number;
+  /** SimulationCheckpoint, JSON. */
+  state: string;
+  created_at: string;
+}
+
+export interface Database {
+  simulations: SimulationsTable;
+  agents: AgentsTable;
+  user_strategies: UserStrategiesTable;
+  strategy_submissions: SubmissionsTable;
+  fills: FillsTable;
+  tick_snapshots: TickSnapshotsTable;
+  crowding_snapshots: CrowdingSnapshotsTable;
+  checkpoints: CheckpointsTable;
+}

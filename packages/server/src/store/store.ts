@@ -1,0 +1,331 @@
+/**
+ * The server's persistence: one Kysely query builder over SQLite or PostgreSQL with versioned
+ * migrations. Durable records (agents, user strategies, submissions) are written here directly and
+ * awaited before a request answers; high-volume rows (fills, snapshots, checkpoints) arrive in
+ * batches from `StoreWriter`, off the tick path.
+ */
+import { Migrator, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { openDatabase } from './database.js';
+import type { Backend } from './database.js';
+import { migrationProvider } from './migrations.js';
+import type {
+  AgentsTable,
+  CheckpointsTable,
+  CrowdingSnapshotsTable,
+  Database,
+  FillsTable,
+  SimulationsTable,
+  SubmissionsTable,
+  TickSnapshotsTable,
+  UserStrategiesTable,
+} from './schema.js';
+
+export type SimulationRow = SimulationsTable;
+export type AgentRow = AgentsTable;
+export type SubmissionRow = SubmissionsTable;
+export type UserStrategyRow = UserStrategiesTable;
+export type FillRow = FillsTable;
+export type TickSnapshotRow = TickSnapshotsTable;
+export type CrowdingSnapshotRow = CrowdingSnapshotsTable;
+export type CheckpointRow = CheckpointsTable;
+
+/** Rows of one batched write; see StoreWriter. */
+export interface WriteBatch {
+  fills: FillRow[];
+  tickSnapshots: TickSnapshotRow[];
+  crowdingSnapshots: CrowdingSnapshotRow[];
+  checkpoint: CheckpointRow | null;
+  /** Latest tick and mid per simulation. */
+  progress: Map<string, { tick: number; mid: number | null }>;
+}
+
+export class StoreError extends Error {
+  readonly code = 'CA_ERR_STORE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+/** Rows per multi-row INSERT: under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 400;
+/** Checkpoints kept per simulation (older ones are pruned as new ones land). */
+const CHECKPOINTS_KEPT = 2;
+
+function chunks<T>(rows: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+export class Store {
+  private constructor(
+    readonly db: Kysely<Database>,
+    readonly backend: Backend,
+    readonly location: string,
+  ) {}
+
+  /** Opens the database and applies pending migrations. */
+  static async open(databaseUrl: string): Promise<Store> {
+    const opened = await openDatabase(databaseUrl);
+    const store = new Store(opened.db, opened.backend, opened.location);
+    try {
+      await store.migrate();
+    } catch (e) {
+      await opened.db.destroy();
+      throw e;
+    }
+    return store;
+  }
+
+  /** Applies pending migrations; returns the names applied now. */
+  async migrate(): Promise<string[]> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(none)';
+      throw new StoreError(`migration ${failed} failed on ${this.backend} ${this.location}: ${(error as Error).message ?? error}`, { cause: error });
+    }
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  async appliedMigrations(): Promise<string[]> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    return (await migrator.getMigrations()).filter((m) => m.executedAt).map((m) => m.name);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1 as ok`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  // ---- simulations ----------------------------------------------------------------------------
+
+  async createSimulation(row: Pick<SimulationRow, 'id' | 'seed' | 'config'>): Promise<SimulationRow> {
+    const full: SimulationRow = { ...row, status: 'running', created_at: new Date().toISOString(), ended_at: null, last_tick: 0, last_mid: null };
+    await this.db.insertInto('simulations').values(full).execute();
+    return full;
+  }
+
+  async endSimulation(id: string, lastTick: number, lastMid: number | null): Promise<void> {
+    await this.db
+      .updateTable('simulations')
+      .set({ status: 'ended', ended_at: new Date().toISOString(), last_tick: lastTick, last_mid: lastMid })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** The newest simulation still marked running: the one a restarted server resumes. */
+  async latestRunningSimulation(): Promise<SimulationRow | null> {
+    const row = await this.db
+      .selectFrom('simulations')
+      .selectAll()
+      .where('status', '=', 'running')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ?? null;
+  }
+
+  async getSimulation(id: string): Promise<SimulationRow | null> {
+    return (await this.db.selectFrom('simulations').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+  }
+
+  async listSimulations(limit: number, offset = 0): Promise<SimulationRow[]> {
+    return this.db.selectFrom('simulations').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  }
+
+  async countSimulations(): Promise<number> {
+    const r = await this.db.selectFrom('simulations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  // ---- agents ---------------------------------------------------------------------------------
+
+  async insertAgent(row: AgentRow): Promise<void> {
+    await this.db.insertInto('agents').values(row).execute();
+  }
+
+  async insertAgents(rows: AgentRow[]): Promise<void> {
+    for (const part of chunks(rows, INSERT_CHUNK / 4)) await this.db.insertInto('agents').values(part).execute();
+  }
+
+  async listAgents(simulationId: string): Promise<AgentRow[]> {
+    return this.db.selectFrom('agents').selectAll().where('simulation_id', '=', simulationId).orderBy('created_tick').orderBy('agent_id').execute();
+  }
+
+  async getAgent(simulationId: string, agentId: string): Promise<AgentRow | null> {
+    return (
+      (await this.db.selectFrom('agents').selectAll().where('simulation_id', '=', simulationId).where('agent_id', '=', agentId).executeTakeFirst()) ??
+      null
+    );
+  }
+
+  /** Latest stats and status of many agents at once (on checkpoints, reset and shutdown). */
+  async updateAgentStats(simulationId: string, updates: Array<{ agent_id: string; status: string; status_reason: string | null; final_stats: string }>): Promise<void> {
+    if (updates.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      for (const u of updates) {
+        await tx
+          .updateTable('agents')
+          .set({ status: u.status, status_reason: u.status_reason, final_stats: u.final_stats })
+          .where('simulation_id', '=', simulationId)
+          .where('agent_id', '=', u.agent_id)
+          .execute();
+      }
+    });
+  }
+
+  // ---- user strategies ------------------------------------------------------------------------
+
+  async saveUserStrategy(row: Omit<UserStrategyRow, 'created_at'>): Promise<UserStrategyRow> {
+    const full: UserStrategyRow = { ...row, created_at: new Date().toISOString() };
+    await this.db.insertInto('user_strategies').values(full).execute();
+    return full;
+  }
+
+  async getUserStrategy(name: string): Promise<UserStrategyRow | null> {
+    return (await this.db.selectFrom('user_strategies').selectAll().where('name', '=', name).executeTakeFirst()) ?? null;
+  }
+
+  async listUserStrategies(): Promise<Array<Pick<UserStrategyRow, 'name' | 'created_at'>>> {
+    return this.db.selectFrom('user_strategies').select(['name', 'created_at']).orderBy('created_at').orderBy('name').execute();
+  }
+
+  // ---- submissions ----------------------------------------------------------------------------
+
+  async insertSubmission(row: SubmissionRow): Promise<void> {
+    await this.db.insertInto('strategy_submissions').values(row).execute();
+  }
+
+  async getSubmission(id: string): Promise<SubmissionRow | null> {
+    return (await this.db.selectFrom('strategy_submissions').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+  }
+
+  async listSubmissions(filter: { status?: string; limit: number }): Promise<SubmissionRow[]> {
+    let q = this.db.selectFrom('strategy_submissions').selectAll();
+    if (filter.status) q = q.where('status', '=', filter.status);
+    return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+  }
+
+  async updateSubmission(id: string, patch: Partial<Pick<SubmissionRow, 'status' | 'deployed_agent_id'>>): Promise<void> {
+    await this.db
+      .updateTable('strategy_submissions')
+      .set({ ...patch, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  // ---- batched market data --------------------------------------------------------------------
+
+  /** Writes one batch in a single transaction: all of it lands, or none of it. */
+  async writeBatch(batch: WriteBatch): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      for (const part of chunks(batch.fills, INSERT_CHUNK)) {
+        await tx.insertInto('fills').values(part).onConflict((oc) => oc.doNothing()).execute();
+      }
+      for (const part of chunks(batch.tickSnapshots, INSERT_CHUNK / 4)) {
+        await tx.insertInto('tick_snapshots').values(part).onConflict((oc) => oc.doNothing()).execute();
+      }
+      for (const part of chunks(batch.crowdingSnapshots, INSERT_CHUNK / 4)) {
+        await tx.insertInto('crowding_snapshots').values(part).onConflict((oc) => oc.doNothing()).execute();
+      }
+      if (batch.checkpoint) {
+        const cp = batch.checkpoint;
+        await tx.insertInto('checkpoints').values(cp).onConflict((oc) => oc.columns(['simulation_id', 'tick']).doUpdateSet({ state: cp.state, created_at: cp.created_at })).execute();
+        const keep = await tx
+          .selectFrom('checkpoints')
+          .select('tick')
+          .where('simulation_id', '=', cp.simulation_id)
+          .orderBy('tick', 'desc')
+          .limit(CHECKPOINTS_KEPT)
+          .execute();
+        const oldestKept = keep[keep.length - 1]?.tick;
+        if (oldestKept !== undefined) {
+          await tx.deleteFrom('checkpoints').where('simulation_id', '=', cp.simulation_id).where('tick', '<', oldestKept).execute();
+        }
+      }
+      for (const [id, p] of batch.progress) {
+        await tx.updateTable('simulations').set({ last_tick: p.tick, last_mid: p.mid }).where('id', '=', id).execute();
+      }
+    });
+  }
+
+  async latestCheckpoint(simulationId: string): Promise<CheckpointRow | null> {
+    return (
+      (await this.db.selectFrom('checkpoints').selectAll().where('simulation_id', '=', simulationId).orderBy('tick', 'desc').limit(1).executeTakeFirst()) ??
+      null
+    );
+  }
+
+  /**
+   * Removes market rows newer than `tick`: after resuming from a checkpoint the engine replays
+   * those ticks, and the history must describe the run that actually continues.
+   */
+  async truncateAfter(simulationId: string, tick: number): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('fills').where('simulation_id', '=', simulationId).where('tick', '>', tick).execute();
+      await tx.deleteFrom('tick_snapshots').where('simulation_id', '=', simulationId).where('tick', '>', tick).execute();
+      await tx.deleteFrom('crowding_snapshots').where('simulation_id', '=', simulationId).where('tick', '>', tick).execute();
+      await tx.deleteFrom('checkpoints').where('simulation_id', '=', simulationId).where('tick', '>', tick).execute();
+      await tx.updateTable('simulations').set({ last_tick: tick }).where('id', '=', simulationId).execute();
+    });
+  }
+
+  async fills(simulationId: string, opts: { sinceTick?: number; limit: number }): Promise<FillRow[]> {
+    let q = this.db.selectFrom('fills').selectAll().where('simulation_id', '=', simulationId);
+    if (opts.sinceTick !== undefined) q = q.where('tick', '>=', opts.sinceTick);
+    return q.orderBy('tick').orderBy('seq').limit(opts.limit).execute();
+  }
+
+  async countFills(simulationId: string): Promise<number> {
+    const r = await this.db.selectFrom('fills').select((eb) => eb.fn.countAll().as('n')).where('simulation_id', '=', simulationId).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  async countTickSnapshots(simulationId: string): Promise<number> {
+    const r = await this.db.selectFrom('tick_snapshots').select((eb) => eb.fn.countAll().as('n')).where('simulation_id', '=', simulationId).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  /**
+   * About `points` tick snapshots spread evenly over the run (ticks on a common stride), oldest
+   * first, always including the latest one. Filters in SQL, so long runs are not loaded whole.
+   */
+  async sampledTickHistory(simulationId: string, points: number): Promise<TickSnapshotRow[]> {
+    const range = await this.db
+      .selectFrom('tick_snapshots')
+      .select((eb) => [eb.fn.min('tick').as('lo'), eb.fn.max('tick').as('hi'), eb.fn.countAll().as('n')])
+      .where('simulation_id', '=', simulationId)
+      .executeTakeFirst();
+    const n = Number(range?.n ?? 0);
+    if (n === 0) return [];
+    const lo = Number(range?.lo);
+    const hi = Number(range?.hi);
+    let q = this.db.selectFrom('tick_snapshots').selectAll().where('simulation_id', '=', simulationId);
+    if (n > points) {
+      // Snapshots sit on a regular tick spacing; stride a whole number of spacings.
+      const spacing = Math.max(1, Math.round((hi - lo) / (n - 1)));
+      const stride = spacing * Math.ceil(n / points);
+      q = q.where((eb) => eb.or([eb(sql<number>`(tick - ${lo}) % ${stride}`, '=', 0), eb('tick', '=', hi)]));
+    }
+    return q.orderBy('tick').execute();
+  }
+
+  async latestCrowdingSnapshot(simulationId: string): Promise<CrowdingSnapshotRow | null> {
+    return (
+      (await this.db.selectFrom('crowding_snapshots').selectAll().where('simulation_id', '=', simulationId).orderBy('tick', 'desc').limit(1).executeTakeFirst()) ??
+      null
+    );
+  }
+}
