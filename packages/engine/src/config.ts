@@ -50,6 +50,9 @@ export interface MarketMakerConfig {
 }
 
 export interface RlPpoConfig {
+  /** Learn online with PPO; false runs the fixed stochastic fallback policy. */
+  learn: boolean;
+  maxInventory: number;
   riskAversion: number;
   smallQty: number;
   smallOffset: number;
@@ -62,6 +65,12 @@ export interface RlPpoConfig {
   gamma: number;
   clipEpsilon: number;
   rolloutLength: number;
+  epochs: number;
+  gaeLambda: number;
+  entropyCoef: number;
+  hiddenUnits: number;
+  /** Learning-curve points kept (one per PPO update). */
+  curveLength: number;
 }
 
 export interface PopulationConfig {
@@ -238,6 +247,8 @@ export function defaultConfig(): SimulationConfig {
       sidePressureWiden: 0.5,
     },
     rlPpo: {
+      learn: true,
+      maxInventory: 50,
       riskAversion: 0.001,
       smallQty: 2,
       smallOffset: 0.25,
@@ -250,6 +261,11 @@ export function defaultConfig(): SimulationConfig {
       gamma: 0.99,
       clipEpsilon: 0.2,
       rolloutLength: 128,
+      epochs: 4,
+      gaeLambda: 0.95,
+      entropyCoef: 0.01,
+      hiddenUnits: 32,
+      curveLength: 500,
     },
     crowding: {
       factorWindow: 50,

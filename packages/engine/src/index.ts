@@ -12,6 +12,7 @@ export { BaseAgent, Orders, type AgentContext } from './agents/base-agent.js';
 export { MomentumAgent } from './agents/momentum.js';
 export { MeanReversionAgent } from './agents/mean-reversion.js';
 export { MarketMakerAgent } from './agents/market-maker.js';
+export { RL_ACTIONS, RL_FEATURES, RlPpoAgent, type LearningPoint } from './agents/rl/ppo-agent.js';
 export {
   AgentConfigError,
   BUILTIN_STRATEGIES,

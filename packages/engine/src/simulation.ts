@@ -516,6 +516,12 @@ export class Simulation {
     return slot && this.analytics ? this.analytics.agentDiagnostics(slot.index) : null;
   }
 
+  /** A learning agent's curve (one point per update), or null for agents that do not learn. */
+  agentLearningCurve(id: string): unknown[] | null {
+    const agent = this.byId.get(id)?.agent as { learningCurve?: () => unknown[] } | undefined;
+    return typeof agent?.learningCurve === 'function' ? agent.learningCurve() : null;
+  }
+
   crowdingSnapshot(): unknown {
     return this.analytics?.crowdingSnapshot() ?? null;
   }
@@ -772,7 +778,7 @@ export class Simulation {
       impactCost: l.impactCost[i] as number,
       phi: view?.phi ?? 0,
       sharpe,
-      extra: slot.extra,
+      extra: agentExtra(slot),
     };
   }
 
@@ -790,6 +796,11 @@ export class Simulation {
     this.prevPnl = grow(this.prevPnl);
     this.ones = new Float64Array(size).fill(1);
   }
+}
+
+function agentExtra(slot: AgentSlot): AgentStats['extra'] {
+  const own = slot.agent.diagnostics();
+  return own ? { ...slot.extra, ...own } : slot.extra;
 }
 
 function isPlainIntent(o: unknown): o is OrderIntent {

@@ -55,6 +55,11 @@ export abstract class BaseAgent {
     return [];
   }
 
+  /** Extra figures for the agent's stats (e.g. a learner's progress); null when there are none. */
+  diagnostics(): Record<string, number | string | boolean | null> | null {
+    return null;
+  }
+
   /** Internal state for checkpoints (plain JSON). Agents without state return null. */
   saveState(): unknown {
     return null;

@@ -3,20 +3,21 @@
  * `POST /strategies` and the default population both go through `createBuiltinAgent`, so a
  * deployed `momentum` is exactly the agent a CLI run creates.
  */
-import { defaultConfig, type MarketMakerConfig, type MeanReversionConfig, type MomentumConfig, type SimulationConfig } from '../config.js';
+import { defaultConfig, type MarketMakerConfig, type MeanReversionConfig, type MomentumConfig, type RlPpoConfig, type SimulationConfig } from '../config.js';
 import type { BaseAgent } from './base-agent.js';
 import { MarketMakerAgent } from './market-maker.js';
 import { MeanReversionAgent } from './mean-reversion.js';
 import { MomentumAgent } from './momentum.js';
+import { RlPpoAgent } from './rl/ppo-agent.js';
 
-export type BuiltinStrategyType = 'momentum' | 'mean_reversion' | 'market_maker';
+export type BuiltinStrategyType = 'momentum' | 'mean_reversion' | 'market_maker' | 'rl_ppo';
 
 export interface BuiltinStrategyInfo {
   type: BuiltinStrategyType;
   idPrefix: string;
   description: string;
   /** Tunable parameters with their defaults (from SPEC §6). `index` shifts the per-agent variants. */
-  params: Record<string, { default: number; description: string }>;
+  params: Record<string, { default: number | boolean; description: string }>;
 }
 
 export class AgentConfigError extends Error {
@@ -31,7 +32,7 @@ function describe<T extends object>(defaults: T, docs: Partial<Record<keyof T, s
   const out: BuiltinStrategyInfo['params'] = {
     index: { default: 0, description: 'variant number: shifts EMA spans / thresholds / spreads as the i-th agent of the type' },
   };
-  for (const [k, v] of Object.entries(defaults)) out[k] = { default: v as number, description: docs[k as keyof T] ?? k };
+  for (const [k, v] of Object.entries(defaults)) out[k] = { default: v as number | boolean, description: docs[k as keyof T] ?? k };
   return out;
 }
 
@@ -55,6 +56,12 @@ export const BUILTIN_STRATEGIES: readonly BuiltinStrategyInfo[] = [
     description: 'Quotes both sides around an inventory-skewed reservation price; spread widens with volatility and crowding.',
     params: describe(d.marketMaker, { qty: 'quote size', maxInventory: 'quote size shrinks to 0 at this |inventory|' }),
   },
+  {
+    type: 'rl_ppo',
+    idPrefix: 'rl',
+    description: 'Online PPO actor-critic over 14 market features and 7 actions; reward is PnL change less inventory risk and expected impact.',
+    params: describe(d.rlPpo, { learn: 'learn online (false: fixed stochastic fallback policy)', riskAversion: 'inventory penalty in the reward' }),
+  },
 ];
 
 export function isBuiltinStrategy(type: string): type is BuiltinStrategyType {
@@ -76,17 +83,20 @@ export function createBuiltinAgent(
   if (!info) {
     throw new AgentConfigError(`unknown strategy type "${type}"; valid types are ${BUILTIN_STRATEGIES.map((s) => s.type).join(', ')}`);
   }
-  const merged: Record<string, number> = {};
+  const merged: Record<string, number | boolean> = {};
   for (const [k, v] of Object.entries(params)) {
-    if (!(k in info.params)) {
+    const spec = info.params[k];
+    if (!spec) {
       throw new AgentConfigError(`unknown parameter "${k}" for ${type}; valid parameters are ${Object.keys(info.params).join(', ')}`);
     }
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+    if (typeof spec.default === 'boolean') {
+      if (typeof v !== 'boolean') throw new AgentConfigError(`parameter "${k}" of ${type} must be true or false, got ${JSON.stringify(v)}`);
+    } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
       throw new AgentConfigError(`parameter "${k}" of ${type} must be a finite number >= 0, got ${JSON.stringify(v)}`);
     }
     merged[k] = v;
   }
-  const index = Math.floor(merged.index ?? 0);
+  const index = Math.floor(Number(merged.index ?? 0));
   const overrides = { ...merged };
   delete overrides.index;
   let agent: BaseAgent;
@@ -99,6 +109,9 @@ export function createBuiltinAgent(
       break;
     case 'market_maker':
       agent = new MarketMakerAgent(id, { ...base.marketMaker, ...overrides } as MarketMakerConfig, index);
+      break;
+    case 'rl_ppo':
+      agent = new RlPpoAgent(id, { ...base.rlPpo, ...overrides } as RlPpoConfig, base.eta);
       break;
   }
   // Creation parameters, so a checkpoint can rebuild the same agent.
@@ -116,5 +129,6 @@ export function defaultPopulation(config: Readonly<SimulationConfig>): BaseAgent
   add('momentum', 'mom', p.momentum);
   add('mean_reversion', 'rev', p.meanReversion);
   add('market_maker', 'mm', p.marketMakers);
+  add('rl_ppo', 'rl', p.rl);
   return agents;
 }
