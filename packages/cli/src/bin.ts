@@ -2,6 +2,7 @@
 /** The `crowdalpha` command. */
 import { Command, Option } from 'commander';
 import { intOption } from './options.js';
+import { backtestCommand } from './backtest-command.js';
 import { runCommand } from './run-command.js';
 
 const program = new Command();
@@ -23,6 +24,21 @@ program
   .addOption(new Option('--no-progress', 'no progress bar'))
   .action(async (opts) => {
     process.exitCode = await runCommand(opts);
+  });
+
+program
+  .command('backtest')
+  .description('run a strategy file (TypeScript or JavaScript) in the sandbox against the default market')
+  .argument('<file>', 'strategy source file, e.g. my_strategy.ts')
+  .option('--ticks <n>', 'ticks to simulate', intOption('--ticks', 1), 5000)
+  .option('--seed <n>', 'random seed', intOption('--seed', 0, 2 ** 31 - 1), 42)
+  .option('--timeout-ms <n>', 'per-call deadline of the strategy, ms (5..1000)', intOption('--timeout-ms', 5, 1000))
+  .option('--params <file>', 'JSON file of constructor options for the strategy')
+  .option('--config <file>', 'JSON file of market config overrides')
+  .option('--json', 'print the report as JSON')
+  .addOption(new Option('--no-progress', 'no progress bar'))
+  .action(async (file, opts) => {
+    process.exitCode = await backtestCommand(file, opts);
   });
 
 await program.parseAsync(process.argv);
