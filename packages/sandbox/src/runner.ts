@@ -75,18 +75,21 @@ async function load(spec: LoadSpec): Promise<{ ok: boolean; kind?: FailureKind; 
   if (strategies.has(spec.sid)) teardown(spec.sid, 'replaced');
   strategies.delete(spec.sid);
   const isolate = new ivm.Isolate({ memoryLimit: spec.memoryMb });
+  // One startup budget for all steps, so the runner answers before the host's load watchdog fires.
+  const startedAt = performance.now();
+  const left = (): number => Math.max(1, Math.floor(spec.startupTimeoutMs - (performance.now() - startedAt)));
   try {
     const context = await isolate.createContext();
-    const driver = await context.eval(SANDBOX_PRELUDE, { reference: true, timeout: spec.startupTimeoutMs });
+    const driver = await context.eval(SANDBOX_PRELUDE, { reference: true, timeout: left() });
     // {reference: true} matters: without it `get` returns a host function that calls into the
     // isolate synchronously and without any deadline.
     const boot = await driver.get('boot', { reference: true });
     const tick = await driver.get('tick', { reference: true });
-    const factory = await context.eval(spec.code, { reference: true, timeout: spec.startupTimeoutMs, filename: 'strategy.js' });
+    const factory = await context.eval(spec.code, { reference: true, timeout: left(), filename: 'strategy.js' });
     const res: unknown = await boot.apply(
       undefined,
       [factory.derefInto(), spec.params, spec.seed, spec.maxOrders, spec.maxOutputBytes],
-      { timeout: spec.startupTimeoutMs },
+      { timeout: left() },
     );
     if (typeof res !== 'string') throw new Error('driver returned a non-string');
     const parsed = JSON.parse(res) as { ok?: unknown; error?: unknown };

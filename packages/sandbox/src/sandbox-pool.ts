@@ -143,7 +143,9 @@ export class SandboxPool {
     const byWatchdog = slot.blamed !== null;
     const suspects = slot.blamed ?? new Set(slot.pending.keys());
     slot.blamed = null;
-    const sole = suspects.size === 1;
+    // A sole watchdog suspect certainly missed its deadline; a crash may have an outside cause, so
+    // crash suspects are only silenced after maxStrikes.
+    const sole = byWatchdog && suspects.size === 1;
     const pending = [...slot.pending.entries()];
     slot.pending.clear();
     for (const [sid, p] of pending) {

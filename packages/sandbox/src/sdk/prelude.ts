@@ -161,6 +161,9 @@ function tick(stateJson) {
     let out;
     try { out = ReflectApply(tickFn, instance, [state]); } catch (e) { return fail('error', 'onTick threw: ' + describe(e)); }
     if (out !== null && (typeof out === 'object' || typeof out === 'function') && typeof out.then === 'function') {
+      // Mark it handled: an unhandled rejection would otherwise be copied out by isolated-vm
+      // after this call returns, reading whatever getters its reason has.
+      try { ReflectApply(out.then, out, [undefined, function () {}]); } catch (e) { /* still refused below */ }
       return fail('output', 'onTick returned a Promise; it must return an array of orders synchronously');
     }
     if (!isArray(out)) return fail('output', 'onTick must return an array of orders, got ' + (out === null ? 'null' : typeof out));

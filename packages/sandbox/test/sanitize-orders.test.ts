@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { parseDriverAnswer } from '../src/sanitize-orders.js';
+
+const limits = { maxOrdersPerTick: 12, minQty: 1, maxQty: 200 };
+const answer = (orders: unknown[], extra = 0) => JSON.stringify({ ok: true, orders, extra, fv: [1, null, 2] });
+
+describe('parseDriverAnswer', () => {
+  it('keeps valid orders as fresh objects with whitelisted fields only', () => {
+    const r = parseDriverAnswer(answer([{ side: 'BID', type: 'LIMIT', qty: 5, price: 99.99, evil: 1 }, { side: 'sell', type: 'market', qty: 2 }]), 0.01, limits);
+    expect(r).toEqual({
+      ok: true,
+      answer: {
+        orders: [
+          { side: 'BID', type: 'LIMIT', qty: 5, price: 99.99 },
+          { side: 'ASK', type: 'MARKET', qty: 2, price: null },
+        ],
+        malformed: 0,
+        overCap: 0,
+        clamped: 0,
+        factorVector: [1, 0, 2],
+      },
+    });
+  });
+  it('drops NaN/Infinity/negative/zero quantities and prices, clamps and rounds the rest', () => {
+    const r = parseDriverAnswer(
+      answer([
+        { side: 'BID', type: 'LIMIT', qty: null, price: 100 }, // NaN serialises as null
+        { side: 'BID', type: 'LIMIT', qty: -3, price: 100 },
+        { side: 'BID', type: 'LIMIT', qty: 0, price: 100 },
+        { side: 'BID', type: 'LIMIT', qty: 5, price: -1 },
+        { side: 'BID', type: 'LIMIT', qty: 5, price: null },
+        { side: 'BID', type: 'LIMIT', qty: 0.4, price: 100.123456 },
+        { side: 'ASK', type: 'LIMIT', qty: 1e9, price: 100 },
+        { side: 'UP', type: 'LIMIT', qty: 1, price: 100 },
+        { side: 'BID', type: 'STOP', qty: 1, price: 100 },
+        { side: 'BID', type: 'CANCEL', cancelTarget: 1.5 },
+        { side: 'BID', type: 'CANCEL', cancelTarget: 17 },
+        null,
+        'x',
+      ]),
+      0.01,
+      limits,
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.answer.orders).toEqual([
+      { side: 'BID', type: 'LIMIT', qty: 1, price: 100.12 },
+      { side: 'ASK', type: 'LIMIT', qty: 200, price: 100 },
+      { side: 'BID', type: 'CANCEL', qty: 0, price: null, cancelTarget: 17 },
+    ]);
+    expect(r.answer.malformed).toBe(10);
+    expect(r.answer.clamped).toBe(2);
+  });
+  it('caps orders per tick and counts what the sandbox already cut off', () => {
+    const many = Array.from({ length: 20 }, () => ({ side: 'BID', type: 'MARKET', qty: 1 }));
+    const r = parseDriverAnswer(answer(many, 1000), 0.01, limits);
+    expect(r.ok && r.answer.orders.length).toBe(12);
+    expect(r.ok && r.answer.overCap).toBe(1008);
+  });
+  it('turns strategy failures and garbage into errors without throwing', () => {
+    expect(parseDriverAnswer('{"ok":false,"kind":"error","error":"boom"}', 0.01, limits)).toEqual({ ok: false, kind: 'error', error: 'boom' });
+    expect(parseDriverAnswer('not json', 0.01, limits).ok).toBe(false);
+    expect(parseDriverAnswer('[1]', 0.01, limits).ok).toBe(false);
+    expect(parseDriverAnswer('{"ok":true}', 0.01, limits).ok).toBe(false);
+    const proto = parseDriverAnswer('{"ok":true,"orders":[{"__proto__":{"side":"BID","type":"MARKET","qty":1}}],"extra":0}', 0.01, limits);
+    expect(proto.ok && proto.answer.malformed).toBe(1);
+    expect(({} as Record<string, unknown>).side).toBeUndefined();
+  });
+});
