@@ -28,7 +28,8 @@ export class IdIndex {
 
   /** Home bucket: Fibonacci hashing of the id's low and high 32 bits. */
   private home(id: number): number {
-    return Math.imul((id | 0) ^ ((id / 4294967296) | 0), 0x9e3779b1) >>> this.shift;
+    const high = id > 0x7fffffff ? (id / 4294967296) | 0 : 0;
+    return Math.imul((id | 0) ^ high, 0x9e3779b1) >>> this.shift;
   }
 
   /** Slot of an id, or -1 when absent. */

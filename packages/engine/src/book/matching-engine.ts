@@ -91,7 +91,7 @@ export class MatchingEngine {
     if (!Number.isSafeInteger(orderId) || orderId < 0) return RejectCode.INVALID_ORDER_ID;
     if (!Number.isInteger(owner) || owner < 0 || owner > MAX_OWNER) return RejectCode.INVALID_OWNER;
     if (!Number.isFinite(tick)) return RejectCode.INVALID_TICK;
-    if (book.ids.get(orderId) !== NONE) return RejectCode.DUPLICATE_ORDER_ID;
+    if (orderId <= book.maxRestedId && book.ids.get(orderId) !== NONE) return RejectCode.DUPLICATE_ORDER_ID;
 
     const fills = this.fills;
     this.lastFillStart = fills.count;

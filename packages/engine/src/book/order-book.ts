@@ -69,6 +69,11 @@ export class OrderBook {
   private freeOrder = NONE;
   private orderTop = 0;
   private live = 0;
+  /**
+   * Largest id that ever rested. Callers assign increasing ids, so a new id above it cannot be on
+   * the book and the duplicate check skips the hash probe (a likely cache miss).
+   */
+  maxRestedId = -1;
 
   // Level pool columns, indexed by level slot.
   /** First (oldest) order; for a free level, the next free level. */
@@ -287,6 +292,7 @@ export class OrderBook {
     this.lvlCount[lvl] = this.lvlCount[lvl]! + 1;
     this.sideQty[side] = this.sideQty[side]! + qty;
     this.ids.insert(orderId, s);
+    if (orderId > this.maxRestedId) this.maxRestedId = orderId;
     this.linkOwner(s, owner);
     this.live++;
     return s;
