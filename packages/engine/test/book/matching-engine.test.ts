@@ -178,4 +178,16 @@ describe('MatchingEngine matching rules', () => {
     expect(h.book.getOrder(big + 2 ** 32)?.qty).toBe(4);
     expect(h.book.auditInvariants()).toEqual([]);
   });
+
+  it('an id counts as a duplicate only while an order with it rests, whatever the id order', () => {
+    const h = harness();
+    const sub = (orderId: number, price: number) =>
+      h.engine.submit({ orderId, owner: 0, side: 'ASK', type: 'LIMIT', price, qty: 1, tick: 0 }).status;
+    expect(sub(10, 101)).toBe('ACCEPTED');
+    expect(sub(5, 102)).toBe('ACCEPTED'); // lower than the newest id, not resting: fine
+    expect(sub(5, 103)).toBe('REJECTED'); // resting: duplicate
+    expect(sub(10, 103)).toBe('REJECTED');
+    h.market('BID', 1); // fills id 10
+    expect(sub(10, 104)).toBe('ACCEPTED'); // no longer resting: reusable
+  });
 });
