@@ -40,6 +40,15 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
     forceCloseConnections: true,
   });
   app.setValidatorCompiler(createValidatorCompiler());
+  // JSON only: a text/plain body is a 415, not a string that fails validation later. An empty
+  // JSON body is "no body" (routes whose body is optional accept it; others say it is missing).
+  app.removeContentTypeParser('text/plain');
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
+    parseJson(req, body.toString(), done);
+  });
   app.setErrorHandler(makeErrorHandler(o.bodyLimit));
   app.setNotFoundHandler((req, reply) => {
     if (ctx.webRoot && req.method === 'GET' && wantsHtml(req)) return reply.type('text/html; charset=utf-8').sendFile('index.html');

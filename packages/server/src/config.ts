@@ -56,6 +56,8 @@ export interface ServerOptions {
   wsMaxPayload: number;
   /** Outer deadline for one tick's sandbox collection (CROWDALPHA_SANDBOX_DEADLINE_MS). */
   sandboxDeadlineMs: number;
+  /** Run user strategies (needs @crowdalpha/sandbox); false answers POST /strategies/user with 501 (CROWDALPHA_SANDBOX). */
+  sandbox: boolean;
   /** Sandbox worker processes; 0 = one per core (CROWDALPHA_SANDBOX_WORKERS). */
   sandboxWorkers: number;
   /** Built dashboard served at `/` when present (CROWDALPHA_WEB_DIST). Empty string disables. */
@@ -100,6 +102,7 @@ export function defaultServerOptions(): ServerOptions {
     wsMaxClients: 5000,
     wsMaxPayload: 16 * 1024,
     sandboxDeadlineMs: 1500,
+    sandbox: true,
     sandboxWorkers: 0,
     webDist: DEFAULT_WEB_DIST,
     logLevel: 'info',
@@ -155,6 +158,7 @@ export const ENV_MAP: Readonly<Record<string, EnvSpec>> = {
   CROWDALPHA_WS_MAX_CLIENTS: { key: 'wsMaxClients', kind: 'int', min: 1, max: 1_000_000 },
   CROWDALPHA_WS_MAX_PAYLOAD: { key: 'wsMaxPayload', kind: 'int', min: 64, max: 16 * 1024 * 1024 },
   CROWDALPHA_SANDBOX_DEADLINE_MS: { key: 'sandboxDeadlineMs', kind: 'int', min: 10, max: 60_000 },
+  CROWDALPHA_SANDBOX: { key: 'sandbox', kind: 'bool' },
   CROWDALPHA_SANDBOX_WORKERS: { key: 'sandboxWorkers', kind: 'int', min: 0, max: 256 },
   CROWDALPHA_WEB_DIST: { key: 'webDist', kind: 'string' },
   CROWDALPHA_LOG_FORMAT: { key: 'logFormat', kind: 'format' },

@@ -13,7 +13,7 @@ import { buildApp } from './app.js';
 import { resolveServerOptions, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
 import { MarketHub } from './hub/market-hub.js';
-import { loadSandbox } from './hub/sandbox-host.js';
+import { loadSandbox, type SandboxLoad } from './hub/sandbox-host.js';
 import { WsHub } from './hub/ws-hub.js';
 import { createLogger } from './logger.js';
 import { Store } from './store/store.js';
@@ -67,7 +67,9 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
     maxPendingRows: options.maxPendingRows,
     onError: (err, rows) => logger.error({ err: (err as Error)?.message ?? String(err), rows }, 'store flush failed; rows kept for the next attempt'),
   });
-  const sandbox = await loadSandbox({ workers: options.sandboxWorkers, seed: options.seed });
+  const sandbox: SandboxLoad = options.sandbox
+    ? await loadSandbox({ workers: options.sandboxWorkers, seed: options.seed })
+    : { available: false, reason: 'the sandbox is disabled by configuration (CROWDALPHA_SANDBOX=false)' };
   if (!sandbox.available) logger.warn({ reason: sandbox.reason }, 'user strategies disabled (POST /strategies/user answers 501)');
   const hub = new MarketHub(store, writer, sandbox, options, logger);
   let app: FastifyInstance | null = null;

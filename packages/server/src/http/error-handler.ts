@@ -59,10 +59,13 @@ export function validationError(issues: AjvIssue[], context: string | undefined)
   });
 }
 
-export function toApiError(err: FastifyError | ApiError | Error, bodyLimit: number): ApiError {
+export function toApiError(err: FastifyError | ApiError | Error, bodyLimit: number, request?: FastifyRequest): ApiError {
   if (err instanceof ApiError) return err;
   const fe = err as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
-  if (fe.validation) return validationError(fe.validation, fe.validationContext);
+  if (fe.validation) {
+    if (fe.validationContext === 'body' && request && request.body === undefined) return apiError('CA_ERR_EMPTY_BODY');
+    return validationError(fe.validation, fe.validationContext);
+  }
   switch (fe.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return apiError('CA_ERR_BAD_JSON', fe.message.replace(/^Body is not valid JSON but content-type is set to 'application\/json'$/, 'parse failed'));
@@ -85,7 +88,7 @@ export function toApiError(err: FastifyError | ApiError | Error, bodyLimit: numb
 
 export function makeErrorHandler(bodyLimit: number) {
   return function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-    const api = toApiError(err, bodyLimit);
+    const api = toApiError(err, bodyLimit, request);
     if (api.statusCode >= 500) request.log.error({ err }, 'request failed');
     else request.log.debug({ code: api.code, message: api.message }, 'request refused');
     if (api.code === 'CA_ERR_RATE_LIMITED' && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');

@@ -3,7 +3,7 @@
  * /strategies/submissions, POST /strategies/submissions/{id}/approve and /reject.
  * Status moves pending → approved | deployed | rejected; approving may deploy.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { PluginOptions } from '../context.js';
 import { ApiError, apiError } from '../errors.js';
@@ -37,6 +37,11 @@ function toWire(row: SubmissionRow) {
     status: row.status,
     deployed_agent_id: row.deployed_agent_id,
   };
+}
+
+/** Approve/reject take an optional body: no body means all defaults. */
+async function emptyBodyIsEmptyObject(req: FastifyRequest): Promise<void> {
+  if (req.body === undefined || req.body === null) req.body = {};
 }
 
 export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
@@ -101,14 +106,15 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
     },
   );
 
-  app.post<{ Params: SubmissionIdParams; Body: ApproveBody | undefined }>(
+  app.post<{ Params: SubmissionIdParams; Body: ApproveBody }>(
     '/strategies/submissions/:id/approve',
     {
+      preValidation: emptyBodyIsEmptyObject,
       schema: {
         tags: ['submissions'],
         summary: 'Approve a pending submission; with deploy (default true) its agent joins the market',
         params: SubmissionIdParams,
-        body: Type.Optional(ApproveBody),
+        body: ApproveBody,
         response: { 200: Type.Object({ submission: Submission, deployed: Type.Boolean() }), ...errorResponses(400, 404, 409, 501) },
       },
     },
@@ -117,7 +123,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       const row = await store.getSubmission(id);
       if (!row) throw apiError('CA_ERR_NOT_FOUND', 'submission', id).at('id', 'exists');
       if (row.status !== 'pending' && row.status !== 'approved') throw apiError('CA_ERR_SUBMISSION_STATE', id, row.status).at('status', 'pending or approved');
-      const deploy = req.body?.deploy ?? true;
+      const deploy = req.body.deploy ?? true;
       if (!deploy) {
         await store.updateSubmission(id, { status: 'approved' });
         return { submission: toWire((await store.getSubmission(id)) as SubmissionRow), deployed: false };
@@ -128,7 +134,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       if (!builtin) throw apiError('CA_ERR_UNKNOWN_STRATEGY', row.template_strategy, (await hub.strategyTypes()).map((t) => t.type).join(', ')).at('template_strategy', 'existing strategy');
       if (builtin.kind === 'builtin') {
         try {
-          agentId = (await hub.deployBuiltin({ type: row.template_strategy, agentId: req.body?.agent_id, params, owner: row.submitter_name })).agent_id;
+          agentId = (await hub.deployBuiltin({ type: row.template_strategy, agentId: req.body.agent_id, params, owner: row.submitter_name })).agent_id;
         } catch (e) {
           if (e instanceof ApiError && e.code === 'CA_ERR_BAD_AGENT_CONFIG') {
             throw new ApiError('CA_ERR_BAD_AGENT_CONFIG', `submission ${id} cannot be deployed: ${e.message}`, { field: 'parameters', rule: 'strategy parameters' });
@@ -142,7 +148,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
           name: strat.name,
           code: strat.source,
           deploy: true,
-          agentId: req.body?.agent_id,
+          agentId: req.body.agent_id,
           config: { params },
           owner: row.submitter_name,
         });
@@ -154,14 +160,15 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
     },
   );
 
-  app.post<{ Params: SubmissionIdParams; Body: RejectBody | undefined }>(
+  app.post<{ Params: SubmissionIdParams; Body: RejectBody }>(
     '/strategies/submissions/:id/reject',
     {
+      preValidation: emptyBodyIsEmptyObject,
       schema: {
         tags: ['submissions'],
         summary: 'Reject a pending or approved submission',
         params: SubmissionIdParams,
-        body: Type.Optional(RejectBody),
+        body: RejectBody,
         response: { 200: Type.Object({ submission: Submission }), ...errorResponses(400, 404) },
       },
     },
