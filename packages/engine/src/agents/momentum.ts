@@ -28,6 +28,14 @@ export class MomentumAgent extends BaseAgent {
   }
 
   onTick(state: MarketState): OrderIntent[] {
+    const orders = this.decide(state);
+    // A limit left over from an older signal is not this tick's view: pull it first.
+    if (state.openOrders.length === 0) return orders;
+    const cancels: OrderIntent[] = state.openOrders.map((o) => ({ side: o.side, type: 'CANCEL', qty: 0, cancelTarget: o.orderId }));
+    return cancels.concat(orders);
+  }
+
+  private decide(state: MarketState): OrderIntent[] {
     const mid = state.mid;
     this.fast = this.fast === null ? mid : this.fast + this.fastAlpha * (mid - this.fast);
     this.slow = this.slow === null ? mid : this.slow + this.slowAlpha * (mid - this.slow);
