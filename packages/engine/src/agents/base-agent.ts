@@ -4,7 +4,7 @@
  * this same shape.
  */
 import type { Rng } from '../rng.js';
-import type { MarketState, OrderIntent } from '../types.js';
+import type { MarketState, OpenOrder, OrderIntent } from '../types.js';
 
 /** What the simulation hands an agent when it joins: its identity and its own random stream. */
 export interface AgentContext {
@@ -92,5 +92,9 @@ export const Orders = {
   },
   cancel(orderId: number, side: OrderIntent['side'] = 'BID'): OrderIntent {
     return { side, type: 'CANCEL', qty: 0, price: null, cancelTarget: orderId };
+  },
+  /** Cancels for every order in `open` (an agent's `MarketState.openOrders`). */
+  cancelAll(open: readonly OpenOrder[]): OrderIntent[] {
+    return open.map((o) => ({ side: o.side, type: 'CANCEL', qty: 0, price: null, cancelTarget: o.orderId }));
   },
 };

@@ -7,7 +7,7 @@
  */
 import type { MarketMakerConfig } from '../config.js';
 import type { MarketState, OrderIntent } from '../types.js';
-import { BaseAgent } from './base-agent.js';
+import { BaseAgent, Orders } from './base-agent.js';
 
 export class MarketMakerAgent extends BaseAgent {
   private readonly baseSpread: number;
@@ -25,8 +25,7 @@ export class MarketMakerAgent extends BaseAgent {
 
   onTick(state: MarketState): OrderIntent[] {
     const cfg = this.cfg;
-    const orders: OrderIntent[] = [];
-    for (const o of state.openOrders) orders.push({ side: o.side, type: 'CANCEL', qty: 0, cancelTarget: o.orderId });
+    const orders = Orders.cancelAll(state.openOrders);
 
     const inv = state.position;
     let flowQty = 0;

@@ -7,7 +7,7 @@
  */
 import type { MeanReversionConfig } from '../config.js';
 import type { MarketState, OrderIntent } from '../types.js';
-import { BaseAgent } from './base-agent.js';
+import { BaseAgent, Orders } from './base-agent.js';
 
 export class MeanReversionAgent extends BaseAgent {
   private readonly threshold: number;
@@ -25,11 +25,8 @@ export class MeanReversionAgent extends BaseAgent {
   }
 
   onTick(state: MarketState): OrderIntent[] {
-    const orders = this.decide(state);
-    // A stale reversion bet is no bet: pull what is still resting before placing the new one.
-    if (state.openOrders.length === 0) return orders;
-    const cancels: OrderIntent[] = state.openOrders.map((o) => ({ side: o.side, type: 'CANCEL', qty: 0, cancelTarget: o.orderId }));
-    return cancels.concat(orders);
+    // A limit left over from an older signal is not this tick's view: pull it first.
+    return Orders.cancelAll(state.openOrders).concat(this.decide(state));
   }
 
   private decide(state: MarketState): OrderIntent[] {

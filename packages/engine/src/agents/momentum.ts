@@ -6,7 +6,7 @@
  */
 import type { MomentumConfig } from '../config.js';
 import type { MarketState, OrderIntent } from '../types.js';
-import { BaseAgent } from './base-agent.js';
+import { BaseAgent, Orders } from './base-agent.js';
 
 export class MomentumAgent extends BaseAgent {
   private fast: number | null = null;
@@ -28,11 +28,8 @@ export class MomentumAgent extends BaseAgent {
   }
 
   onTick(state: MarketState): OrderIntent[] {
-    const orders = this.decide(state);
     // A limit left over from an older signal is not this tick's view: pull it first.
-    if (state.openOrders.length === 0) return orders;
-    const cancels: OrderIntent[] = state.openOrders.map((o) => ({ side: o.side, type: 'CANCEL', qty: 0, cancelTarget: o.orderId }));
-    return cancels.concat(orders);
+    return Orders.cancelAll(state.openOrders).concat(this.decide(state));
   }
 
   private decide(state: MarketState): OrderIntent[] {
