@@ -1,0 +1,57 @@
+/** Top-of-book ladder: asks above, bids below, depth bars scaled to the largest visible level. */
+import type { DepthSnapshot } from '../api/types.js';
+import { fmtInt, fmtPrice } from '../lib/format.js';
+
+export function OrderBookLadder({ book, levels = 10 }: { book: DepthSnapshot | null; levels?: number }) {
+  if (!book) return <p className="empty">No book yet.</p>;
+  const asks = book.asks.slice(0, levels);
+  const bids = book.bids.slice(0, levels);
+  let maxQty = 1;
+  for (const l of asks) maxQty = Math.max(maxQty, l.qty);
+  for (const l of bids) maxQty = Math.max(maxQty, l.qty);
+  let cumA = 0;
+  const askRows = asks.map((l) => ({ ...l, cum: (cumA += l.qty) })).reverse();
+  let cumB = 0;
+  const bidRows = bids.map((l) => ({ ...l, cum: (cumB += l.qty) }));
+  return (
+    <table className="ladder" aria-label="Order book ladder">
+      <thead>
+        <tr>
+          <th scope="col">Price</th>
+          <th scope="col">Qty</th>
+          <th scope="col">Orders</th>
+          <th scope="col">Cum</th>
+        </tr>
+      </thead>
+      <tbody>
+        {askRows.map((l) => (
+          <tr key={`a${l.price}`} className="ask">
+            <td className="num">{fmtPrice(l.price)}</td>
+            <td className="num bar-cell">
+              <span className="bar ask-bar" style={{ width: `${(100 * l.qty) / maxQty}%` }} />
+              <span className="bar-label">{fmtInt(l.qty)}</span>
+            </td>
+            <td className="num">{l.orders}</td>
+            <td className="num muted">{fmtInt(l.cum)}</td>
+          </tr>
+        ))}
+        <tr className="spread-row">
+          <td colSpan={4}>
+            spread <strong>{fmtPrice(book.spread)}</strong> · mid <strong>{fmtPrice(book.mid)}</strong>
+          </td>
+        </tr>
+        {bidRows.map((l) => (
+          <tr key={`b${l.price}`} className="bid">
+            <td className="num">{fmtPrice(l.price)}</td>
+            <td className="num bar-cell">
+              <span className="bar bid-bar" style={{ width: `${(100 * l.qty) / maxQty}%` }} />
+              <span className="bar-label">{fmtInt(l.qty)}</span>
+            </td>
+            <td className="num">{l.orders}</td>
+            <td className="num muted">{fmtInt(l.cum)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

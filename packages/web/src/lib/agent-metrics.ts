@@ -1,0 +1,34 @@
+/**
+ * Leaderboard columns from an AgentStatsWire. Drawdown and turnover come from the analytics
+ * diagnostics the engine merges into `extra`; the key names are read tolerantly here (one place).
+ */
+import type { AgentStatsWire } from '../api/types.js';
+
+function extraNum(a: AgentStatsWire, ...keys: string[]): number | null {
+  for (const k of keys) {
+    const v = a.extra[k];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return null;
+}
+
+export interface LeaderboardColumn {
+  key: string;
+  label: string;
+  title: string;
+  value: (a: AgentStatsWire) => number | null;
+  /** Higher is better (rank direction). */
+  higherIsBetter: boolean;
+  digits: number;
+}
+
+export const LEADERBOARD_COLUMNS: LeaderboardColumn[] = [
+  { key: 'sharpe', label: 'Sharpe', title: 'Annualised Sharpe of per-tick PnL changes (null until ≥ 50 changes)', value: (a) => a.sharpe, higherIsBetter: true, digits: 2 },
+  { key: 'pnl', label: 'PnL', title: 'Mark-to-market PnL including impact', value: (a) => a.pnl, higherIsBetter: true, digits: 2 },
+  { key: 'drawdown', label: 'Max DD', title: 'Maximum drawdown of PnL', value: (a) => extraNum(a, 'max_drawdown', 'drawdown', 'maxDrawdown'), higherIsBetter: false, digits: 2 },
+  { key: 'turnover', label: 'Turnover', title: 'Mean traded qty / max(mean |inventory|, 1)', value: (a) => extraNum(a, 'turnover', 'turnover_rate'), higherIsBetter: false, digits: 2 },
+  { key: 'phi', label: 'Φ', title: 'Per-agent crowding intensity Phi', value: (a) => a.phi, higherIsBetter: false, digits: 3 },
+  { key: 'impact', label: 'Impact cost', title: 'Adverse mid move × qty', value: (a) => a.impact_cost, higherIsBetter: false, digits: 2 },
+  { key: 'inventory', label: 'Inv', title: 'Inventory (position)', value: (a) => a.inventory, higherIsBetter: true, digits: 0 },
+  { key: 'fills', label: 'Fills', title: 'Fill count', value: (a) => a.fill_count, higherIsBetter: true, digits: 0 },
+];

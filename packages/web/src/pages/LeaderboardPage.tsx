@@ -1,0 +1,123 @@
+/**
+ * Agents ranked by Sharpe (or another column), with hysteresis so near-ties don't swap at 10 Hz,
+ * status including silenced sandbox agents and why, and click-through to each strategy page.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { toAgentStatsList } from '../api/adapters.js';
+import { getJson } from '../api/http.js';
+import { Panel } from '../components/Panel.js';
+import { LEADERBOARD_COLUMNS } from '../lib/agent-metrics.js';
+import { fmtNum, fmtSigned } from '../lib/format.js';
+import { strategyColor } from '../lib/palette.js';
+import { strategyHref } from '../lib/router.js';
+import { stableOrder } from '../state/stable-order.js';
+import { useEventTypes, useMarket } from '../state/use-market.js';
+
+export function LeaderboardPage() {
+  useEventTypes(['TICK']);
+  const session = useMarket();
+  const { store } = session;
+  const [sortKey, setSortKey] = useState('sharpe');
+  const [filter, setFilter] = useState('');
+  const [hydrateErr, setHydrateErr] = useState<string | null>(null);
+  const prevOrder = useRef<string[]>([]);
+  const prevKey = useRef(sortKey);
+
+  useEffect(() => {
+    if (store.agents.size > 0) return;
+    getJson('/strategies/leaderboard')
+      .then((raw) => {
+        if (store.agents.size === 0) for (const a of toAgentStatsList(raw)) store.agents.set(a.agent_id, a);
+        setHydrateErr(null);
+      })
+      .catch((e: unknown) => setHydrateErr(e instanceof Error ? e.message : String(e)));
+  }, [store]);
+
+  const col = LEADERBOARD_COLUMNS.find((c) => c.key === sortKey) ?? LEADERBOARD_COLUMNS[0]!;
+  if (prevKey.current !== sortKey) {
+    prevOrder.current = [];
+    prevKey.current = sortKey;
+  }
+  const ids = [...store.agents.keys()];
+  const order = stableOrder(prevOrder.current, ids, (id) => {
+    const a = store.agents.get(id);
+    const v = a ? col.value(a) : null;
+    return v === null ? null : col.higherIsBetter ? v : -v;
+  });
+  prevOrder.current = order;
+  const q = filter.trim().toLowerCase();
+  const rows = order.map((id, i) => ({ rank: i + 1, a: store.agents.get(id)! })).filter((r) => q === '' || r.a.agent_id.toLowerCase().includes(q) || r.a.strategy.toLowerCase().includes(q));
+  const silenced = useMemo(() => rows.filter((r) => r.a.status === 'silenced').length, [rows]);
+
+  return (
+    <div className="page">
+      <Panel
+        title="Leaderboard"
+        error={hydrateErr}
+        actions={
+          <div className="inline-tools">
+            <label className="inline">
+              Filter
+              <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="agent or strategy" />
+            </label>
+            <span className="muted">
+              {rows.length} agents · {silenced} silenced · tick {store.latest?.tick ?? '—'}
+            </span>
+          </div>
+        }
+      >
+        <div className="table-scroll">
+          <table className="leaderboard" data-testid="leaderboard">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">Agent</th>
+                <th scope="col">Strategy</th>
+                {LEADERBOARD_COLUMNS.map((c) => (
+                  <th scope="col" key={c.key} title={c.title} aria-sort={c.key === sortKey ? (c.higherIsBetter ? 'descending' : 'ascending') : 'none'}>
+                    <button type="button" className={`th-btn ${c.key === sortKey ? 'on' : ''}`} onClick={() => setSortKey(c.key)}>
+                      {c.label}
+                      {c.key === sortKey ? (c.higherIsBetter ? ' ▼' : ' ▲') : ''}
+                    </button>
+                  </th>
+                ))}
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ rank, a }) => (
+                <tr key={a.agent_id} className={a.status === 'silenced' ? 'silenced' : ''} data-agent={a.agent_id}>
+                  <td className="num muted">{rank}</td>
+                  <td>
+                    <a href={strategyHref(a.agent_id)}>{a.agent_id}</a>
+                  </td>
+                  <td>
+                    <span className="dot" style={{ background: strategyColor(a.strategy) }} /> {a.strategy}
+                  </td>
+                  {LEADERBOARD_COLUMNS.map((c) => {
+                    const v = c.value(a);
+                    return (
+                      <td key={c.key} className={`num ${c.key === 'pnl' && v !== null ? (v >= 0 ? 'pos' : 'neg') : ''}`}>
+                        {c.key === 'pnl' ? fmtSigned(v, c.digits) : fmtNum(v, c.digits)}
+                      </td>
+                    );
+                  })}
+                  <td>
+                    {a.status === 'silenced' ? (
+                      <span className="status-silenced" title={a.status_reason ?? ''}>
+                        silenced{a.status_reason ? `: ${a.status_reason}` : ''}
+                      </span>
+                    ) : (
+                      <span className="status-active">active</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {rows.length === 0 && <p className="empty">No agents yet.</p>}
+      </Panel>
+    </div>
+  );
+}

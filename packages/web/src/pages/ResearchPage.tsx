@@ -1,0 +1,115 @@
+/** Past simulations (GET /simulations) and one run's results: its numeric series as charts and CSV. */
+import { useMemo } from 'react';
+import { findSeriesTables, isObj, toSimulations, toSimulationSummary, type SeriesTable, type SimulationSummary } from '../api/adapters.js';
+import { Panel } from '../components/Panel.js';
+import { SeriesChart } from '../components/SeriesChart.js';
+import { usePoll } from '../components/use-poll.js';
+import { fmtInt, toCsv } from '../lib/format.js';
+import { OKABE_ITO } from '../lib/palette.js';
+
+const SERIES_COLORS = [OKABE_ITO.skyBlue, OKABE_ITO.orange, OKABE_ITO.green, OKABE_ITO.purple, OKABE_ITO.yellow, OKABE_ITO.vermillion];
+
+function download(filename: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function TableChart({ table, simId }: { table: SeriesTable; simId: string }) {
+  const cols = useMemo(() => table.columns.map((_, c) => Float64Array.from(table.rows.map((r) => r[c] ?? NaN))), [table]);
+  const ys = cols.slice(1, 7);
+  return (
+    <Panel
+      title={table.name}
+      actions={
+        <button type="button" className="small" onClick={() => download(`${simId}-${table.name.replace(/[^\w.-]+/g, '_')}.csv`, toCsv(table.columns, table.rows))}>
+          Download CSV
+        </button>
+      }
+    >
+      <SeriesChart
+        label={`${table.name} of simulation ${simId}`}
+        revision={0}
+        x={cols[0] ?? new Float64Array()}
+        ys={ys}
+        defs={table.columns.slice(1, 7).map((c, i) => ({ label: c, color: SERIES_COLORS[i % SERIES_COLORS.length] as string, digits: 4 }))}
+        height={200}
+      />
+      <p className="muted">{fmtInt(table.rows.length)} rows · x = {table.columns[0]}</p>
+    </Panel>
+  );
+}
+
+function SimulationDetail({ id }: { id: string }) {
+  const detail = usePoll(`/simulations/${encodeURIComponent(id)}`, 0, (raw) => (isObj(raw) ? raw : null));
+  const summary: SimulationSummary | null = detail.data ? toSimulationSummary(detail.data) : null;
+  const tables = useMemo(() => (detail.data ? findSeriesTables(detail.data) : []), [detail.data]);
+  return (
+    <>
+      <Panel title={`Simulation ${id}`} error={detail.error}>
+        {summary && (
+          <div className="kv-grid">
+            <div><span>Status</span><strong>{summary.status || '—'}</strong></div>
+            <div><span>Created</span><strong>{summary.createdAt || '—'}</strong></div>
+            <div><span>Ticks</span><strong>{fmtInt(summary.ticks)}</strong></div>
+            <div><span>Seed</span><strong>{summary.seed ?? '—'}</strong></div>
+          </div>
+        )}
+        {detail.data && (
+          <details>
+            <summary>Raw result JSON</summary>
+            <pre className="json">{JSON.stringify(detail.data, (_k, v: unknown) => (Array.isArray(v) && v.length > 20 ? `[${v.length} items]` : v), 2)}</pre>
+          </details>
+        )}
+        {detail.data && tables.length === 0 && <p className="empty">This result has no numeric series to chart.</p>}
+      </Panel>
+      <div className="grid-2">
+        {tables.map((t) => (
+          <TableChart key={t.name} table={t} simId={id} />
+        ))}
+      </div>
+    </>
+  );
+}
+
+export function ResearchPage({ simulationId }: { simulationId: string | null }) {
+  const list = usePoll('/simulations', 10_000, (raw) => toSimulations(raw));
+  const sims = list.data ?? [];
+  return (
+    <div className="page research">
+      <Panel
+        title="Past simulations"
+        error={list.error}
+        actions={
+          sims.length > 0 ? (
+            <button type="button" className="small" onClick={() => download('simulations.csv', toCsv(['id', 'name', 'status', 'created_at', 'ticks', 'seed'], sims.map((s) => [s.id, s.name, s.status, s.createdAt, s.ticks, s.seed])))}>
+              Download list CSV
+            </button>
+          ) : undefined
+        }
+      >
+        {sims.length === 0 ? (
+          <p className="empty">No simulations stored yet. Run one with <code>crowdalpha run</code> or a sweep.</p>
+        ) : (
+          <div className="table-scroll short">
+            <table className="tape" data-testid="simulations">
+              <thead><tr><th>Id</th><th>Name</th><th>Status</th><th>Created</th><th>Ticks</th><th>Seed</th></tr></thead>
+              <tbody>
+                {sims.map((s) => (
+                  <tr key={s.id} className={s.id === simulationId ? 'selected' : ''}>
+                    <td><a href={`#/research/${encodeURIComponent(s.id)}`}>{s.id}</a></td>
+                    <td>{s.name}</td><td>{s.status}</td><td>{s.createdAt}</td><td className="num">{fmtInt(s.ticks)}</td><td className="num">{s.seed ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Panel>
+      {simulationId && <SimulationDetail id={simulationId} />}
+    </div>
+  );
+}

@@ -1,0 +1,184 @@
+/**
+ * One agent: PnL and inventory, Phi and impact cost over time, its factor vector against the crowd,
+ * its alpha-decay fit, its recent orders and fills, and RL learning curves for RL agents.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { FACTOR_NAMES, toAgentStats, toDecayView, toFactorSpace, type FactorSpace } from '../api/adapters.js';
+import { getJson } from '../api/http.js';
+import type { AgentStatsWire } from '../api/types.js';
+import { DecayChart } from '../components/DecayChart.js';
+import { Panel } from '../components/Panel.js';
+import { SeriesChart } from '../components/SeriesChart.js';
+import { usePoll } from '../components/use-poll.js';
+import { fmtInt, fmtNum, fmtPrice, fmtSigned, humanize } from '../lib/format.js';
+import { OKABE_ITO, strategyColor } from '../lib/palette.js';
+import { AGENT } from '../state/market-store.js';
+import { useEventTypes, useMarket } from '../state/use-market.js';
+
+function FactorBars({ space, agentId }: { space: FactorSpace | null; agentId: string }) {
+  if (!space) return <p className="empty">No factor space yet.</p>;
+  const me = space.points.find((p) => p.agentId === agentId);
+  if (!me) return <p className="empty">{agentId} has no factor vector yet.</p>;
+  const others = space.points.filter((p) => p.agentId !== agentId);
+  const names = space.factorNames.length === me.factors.length ? space.factorNames : FACTOR_NAMES.slice(0, me.factors.length);
+  return (
+    <table className="factor-bars" aria-label={`Factor vector of ${agentId} against the crowd mean`}>
+      <thead>
+        <tr>
+          <th scope="col">Factor</th>
+          <th scope="col">{agentId}</th>
+          <th scope="col">Crowd mean (n={others.length})</th>
+        </tr>
+      </thead>
+      <tbody>
+        {names.map((n, i) => {
+          const mine = me.factors[i] ?? 0;
+          const crowd = others.length > 0 ? others.reduce((s, p) => s + (p.factors[i] ?? 0), 0) / others.length : 0;
+          const bar = (v: number, color: string) => (
+            <div className="hbar" title={v.toFixed(3)}>
+              <span className="hbar-zero" />
+              <span className="hbar-fill" style={{ background: color, left: v >= 0 ? '50%' : `${50 + 50 * Math.max(-1, v)}%`, width: `${50 * Math.min(1, Math.abs(v))}%` }} />
+              <span className="hbar-val">{v.toFixed(2)}</span>
+            </div>
+          );
+          return (
+            <tr key={n}>
+              <th scope="row">{humanize(n)}</th>
+              <td>{bar(mine, strategyColor(me.strategy))}</td>
+              <td>{bar(crowd, '#888')}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+export function StrategyPage({ agentId }: { agentId: string }) {
+  useEventTypes(['TICK', 'ORDER_SUBMITTED', 'ORDER_FILLED']);
+  const session = useMarket();
+  const { store } = session;
+  const [restStats, setRestStats] = useState<AgentStatsWire | null>(null);
+  const [err, setErr] = useState<string | null>(null);
+
+  useEffect(() => {
+    store.setFocus(agentId);
+    return () => store.setFocus(null);
+  }, [store, agentId]);
+  useEffect(() => {
+    let alive = true;
+    getJson(`/strategies/${encodeURIComponent(agentId)}/stats`)
+      .then((raw) => {
+        if (!alive) return;
+        setRestStats(toAgentStats(raw && typeof raw === 'object' && 'stats' in raw ? (raw as { stats: unknown }).stats : raw));
+        setErr(null);
+      })
+      .catch((e: unknown) => alive && setErr(e instanceof Error ? e.message : String(e)));
+    return () => {
+      alive = false;
+    };
+  }, [agentId]);
+
+  const strategyOf = useCallback((id: string) => store.agents.get(id)?.strategy ?? 'unknown', [store]);
+  const factor = usePoll('/analytics/factor-space', 5000, (raw) => toFactorSpace(raw, strategyOf));
+  const decay = usePoll('/analytics/decay', 5000, (raw) => toDecayView(raw, strategyOf));
+
+  const a = store.agents.get(agentId) ?? restStats;
+  const series = store.agentSeries.get(agentId);
+  const cols = series ? series.columns() : null;
+  const rl = store.rlSeries.get(agentId);
+  const isRl = (a?.strategy ?? '').startsWith('rl');
+
+  return (
+    <div className="page strategy">
+      <Panel title={`Strategy ${agentId}`} error={a ? null : err}>
+        {a ? (
+          <div className="kv-grid" data-testid="strategy-summary">
+            <div><span>Strategy</span><strong><span className="dot" style={{ background: strategyColor(a.strategy) }} /> {a.strategy}</strong></div>
+            <div><span>Status</span><strong className={a.status === 'silenced' ? 'status-silenced' : 'status-active'}>{a.status}{a.status_reason ? `: ${a.status_reason}` : ''}</strong></div>
+            <div><span>PnL</span><strong>{fmtSigned(a.pnl)}</strong></div>
+            <div><span>Realized</span><strong>{fmtSigned(a.realized_pnl)}</strong></div>
+            <div><span>Sharpe</span><strong>{fmtNum(a.sharpe)}</strong></div>
+            <div><span>Inventory</span><strong>{fmtInt(a.inventory)}</strong></div>
+            <div><span>Cash</span><strong>{fmtNum(a.cash)}</strong></div>
+            <div><span>Φ</span><strong>{fmtNum(a.phi, 3)}</strong></div>
+            <div><span>Impact cost</span><strong>{fmtNum(a.impact_cost)}</strong></div>
+            <div><span>Fills</span><strong>{fmtInt(a.fill_count)}</strong></div>
+            <div><span>Orders</span><strong>{fmtInt(a.orders_submitted)} ({fmtInt(a.orders_rejected)} rejected)</strong></div>
+            {Object.entries(a.extra).slice(0, 16).map(([k, v]) => (
+              <div key={k}><span>{humanize(k)}</span><strong>{typeof v === 'number' ? fmtNum(v, 3) : String(v)}</strong></div>
+            ))}
+          </div>
+        ) : (
+          <p className="empty">Waiting for {agentId} to appear in the stream…</p>
+        )}
+      </Panel>
+      <div className="grid-2">
+        <Panel title="PnL and inventory">
+          {cols ? (
+            <SeriesChart testId="pnl-chart" label={`${agentId} PnL and inventory`} revision={session.revision} x={cols[AGENT.tick]!} ys={[cols[AGENT.pnl]!, cols[AGENT.inventory]!]} defs={[{ label: 'PnL', color: OKABE_ITO.skyBlue }, { label: 'inventory', color: OKABE_ITO.orange, scale: 'y2', digits: 0 }]} />
+          ) : (
+            <p className="empty">History starts when this page is open and the agent updates.</p>
+          )}
+        </Panel>
+        <Panel title="Crowding Φ and impact cost">
+          {cols ? (
+            <SeriesChart testId="phi-chart" label={`${agentId} Phi and impact cost`} revision={session.revision} x={cols[AGENT.tick]!} ys={[cols[AGENT.phi]!, cols[AGENT.impact]!]} defs={[{ label: 'Φ', color: OKABE_ITO.purple, digits: 3 }, { label: 'impact cost', color: OKABE_ITO.vermillion, scale: 'y2' }]} />
+          ) : (
+            <p className="empty">No history yet.</p>
+          )}
+        </Panel>
+        <Panel title="Factor vector vs crowd" error={factor.error}>
+          <FactorBars space={factor.data} agentId={agentId} />
+        </Panel>
+        <Panel title="Alpha decay fit" error={decay.error}>
+          <DecayChart view={decay.data} highlight={agentId} />
+        </Panel>
+        <Panel title="Recent orders">
+          <div className="tape-scroll">
+            <table className="tape" data-testid="agent-orders">
+              <thead><tr><th>Tick</th><th>Id</th><th>Side</th><th>Type</th><th>Price</th><th>Qty</th></tr></thead>
+              <tbody>
+                {store.focusOrders.newest(40).map((o) => (
+                  <tr key={o.orderId} className={o.side === 'BID' ? 'buy' : 'sell'}>
+                    <td className="num muted">{o.tick}</td><td className="num">{o.orderId}</td><td>{o.side}</td><td>{o.type}</td><td className="num">{fmtPrice(o.price)}</td><td className="num">{o.qty}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {store.focusOrders.length === 0 && <p className="empty">No orders seen since this page opened.</p>}
+          </div>
+        </Panel>
+        <Panel title="Recent fills">
+          <div className="tape-scroll">
+            <table className="tape" data-testid="agent-fills">
+              <thead><tr><th>Tick</th><th>Side</th><th>Price</th><th>Qty</th><th>Counterparty</th></tr></thead>
+              <tbody>
+                {store.focusFills.newest(40).map((f, i) => (
+                  <tr key={`${f.tick}-${i}`} className={f.side === 'BUY' ? 'buy' : 'sell'}>
+                    <td className="num muted">{f.tick}</td><td>{f.side}</td><td className="num">{fmtPrice(f.price)}</td><td className="num">{f.qty}</td><td>{f.counterparty}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {store.focusFills.length === 0 && <p className="empty">No fills seen since this page opened.</p>}
+          </div>
+        </Panel>
+      </div>
+      {isRl && (
+        <Panel title="RL learning curves">
+          {rl && rl.size > 0 ? (
+            <div className="grid-2">
+              {[...rl.entries()].map(([k, s]) => {
+                const c = s.columns();
+                return <SeriesChart key={k} label={`${agentId} ${k}`} revision={session.revision} x={c[0]!} ys={[c[1]!]} defs={[{ label: humanize(k), color: OKABE_ITO.purple, digits: 4 }]} height={160} />;
+              })}
+            </div>
+          ) : (
+            <p className="empty">This RL agent reports no numeric learning figures in its stats yet.</p>
+          )}
+        </Panel>
+      )}
+    </div>
+  );
+}

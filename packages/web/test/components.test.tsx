@@ -1,0 +1,71 @@
+// @vitest-environment jsdom
+import './dom-stubs.js';
+import { act, cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OrderBookLadder } from '../src/components/OrderBookLadder.js';
+import { PriceChart } from '../src/components/PriceChart.js';
+import { LeaderboardPage } from '../src/pages/LeaderboardPage.js';
+import { MarketSession } from '../src/state/market-session.js';
+import { SessionContext } from '../src/state/use-market.js';
+import { agent, tickEvent } from './fixtures.js';
+
+afterEach(cleanup);
+
+const flush = () => act(async () => { await new Promise((r) => setTimeout(r, 40)); });
+
+function rowsOrder(): string[] {
+  return [...document.querySelectorAll('table.leaderboard tbody tr')].map((tr) => tr.getAttribute('data-agent') ?? '');
+}
+
+describe('OrderBookLadder', () => {
+  it('shows asks above the spread row and bids below, with depth bars scaled to the largest level', () => {
+    render(<OrderBookLadder book={{ bids: [{ price: 99.9, qty: 10, orders: 1 }], asks: [{ price: 100.1, qty: 5, orders: 2 }], bestBid: 99.9, bestAsk: 100.1, mid: 100, spread: 0.2 }} />);
+    const rows = [...document.querySelectorAll('tbody tr')];
+    expect(rows.map((r) => r.className)).toEqual(['ask', 'spread-row', 'bid']);
+    expect(screen.getByText(/spread/).textContent).toContain('0.2000');
+    const bars = [...document.querySelectorAll<HTMLElement>('.bar')].map((b) => b.style.width);
+    expect(bars).toEqual(['50%', '100%']);
+  });
+});
+
+describe('LeaderboardPage', () => {
+  it('ranks by Sharpe and does not swap near-ties between updates', async () => {
+    const session = new MarketSession('ws://127.0.0.1:9/never');
+    render(
+      <SessionContext.Provider value={session}>
+        <LeaderboardPage />
+      </SessionContext.Provider>,
+    );
+    act(() => session.store.apply(tickEvent(1, { agent_stats: [agent('a', { sharpe: 1 }), agent('b', { sharpe: 2 }), agent('c', { sharpe: null })] })));
+    await flush();
+    expect(rowsOrder()).toEqual(['b', 'a', 'c']);
+    // a edges past b by less than the hysteresis: the table keeps its order
+    act(() => session.store.apply(tickEvent(2, { agent_stats: [agent('a', { sharpe: 2.01 }), agent('b', { sharpe: 2 }), agent('c', { sharpe: null })] })));
+    await flush();
+    expect(rowsOrder()).toEqual(['b', 'a', 'c']);
+    // a clear lead reorders
+    act(() => session.store.apply(tickEvent(3, { agent_stats: [agent('a', { sharpe: 3 }), agent('b', { sharpe: 2 }), agent('c', { sharpe: null, status: 'silenced', status_reason: 'timeout 120 ms' })] })));
+    await flush();
+    expect(rowsOrder()).toEqual(['a', 'b', 'c']);
+    expect(screen.getByText(/silenced: timeout 120 ms/)).toBeTruthy();
+    const link = document.querySelector('tr[data-agent="a"] a');
+    expect(link?.getAttribute('href')).toBe('#/strategy/a');
+  });
+});
+
+describe('PriceChart', () => {
+  it('mounts uPlot under jsdom and follows the store', async () => {
+    const session = new MarketSession('ws://127.0.0.1:9/never');
+    render(
+      <SessionContext.Provider value={session}>
+        <PriceChart height={200} />
+      </SessionContext.Provider>,
+    );
+    act(() => {
+      for (let t = 1; t <= 5; t++) session.store.apply(tickEvent(t));
+    });
+    await flush();
+    expect(document.querySelector('[data-testid="price-chart"] .uplot')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Live' }).getAttribute('aria-pressed')).toBe('true');
+  });
+});
