@@ -36,21 +36,31 @@ export interface FragilityReading {
 
 const STD_FLOOR = 1e-9;
 
+/** Scratch for the level gaps (depth snapshots are small; grows if one is not). */
+let gapScratch = new Float64Array(64);
+
+function collectGaps(levels: readonly BookLevel[], count: number): number {
+  for (let k = 1; k < levels.length; k++) {
+    const g = Math.abs(levels[k]!.price - levels[k - 1]!.price);
+    if (g > 0) {
+      if (count === gapScratch.length) {
+        const bigger = new Float64Array(count * 2);
+        bigger.set(gapScratch);
+        gapScratch = bigger;
+      }
+      gapScratch[count++] = g;
+    }
+  }
+  return count;
+}
+
 /** Median adjacent-level gap of the snapshot, or `fallback`. */
 export function inferPriceStep(depth: Pick<DepthSnapshot, 'bids' | 'asks'>, fallback: number): number {
-  const gaps: number[] = [];
-  const collect = (levels: readonly BookLevel[]): void => {
-    for (let k = 1; k < levels.length; k++) {
-      const g = Math.abs(levels[k]!.price - levels[k - 1]!.price);
-      if (g > 0) gaps.push(g);
-    }
-  };
-  collect(depth.bids);
-  collect(depth.asks);
-  if (gaps.length === 0) return fallback;
-  gaps.sort((a, b) => a - b);
-  const h = gaps.length >> 1;
-  return gaps.length % 2 ? gaps[h]! : (gaps[h - 1]! + gaps[h]!) / 2;
+  const count = collectGaps(depth.asks, collectGaps(depth.bids, 0));
+  if (count === 0) return fallback;
+  const gaps = gapScratch.subarray(0, count).sort();
+  const h = count >> 1;
+  return count % 2 ? gaps[h]! : (gaps[h - 1]! + gaps[h]!) / 2;
 }
 
 /** Share of snapshot depth within `nearSteps` inferred steps of `mid` (1 for an empty book). */
@@ -63,11 +73,13 @@ export function nearDepthRatio(
   const reach = nearSteps * inferPriceStep(depth, tickSize) + 1e-12;
   let near = 0;
   let total = 0;
-  for (const side of [depth.bids, depth.asks]) {
-    for (const l of side) {
-      total += l.qty;
-      if (Math.abs(l.price - mid) <= reach) near += l.qty;
-    }
+  for (const l of depth.bids) {
+    total += l.qty;
+    if (Math.abs(l.price - mid) <= reach) near += l.qty;
+  }
+  for (const l of depth.asks) {
+    total += l.qty;
+    if (Math.abs(l.price - mid) <= reach) near += l.qty;
   }
   return total > 0 ? near / total : 1;
 }

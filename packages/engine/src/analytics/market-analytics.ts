@@ -14,7 +14,7 @@ import type { CrowdedPair, CrowdingPayload } from '../events.js';
 import type { Rng } from '../rng.js';
 import type { DepthSnapshot, OrderType, Side } from '../types.js';
 import { AlphaDecay } from '../crowding/alpha-decay.js';
-import { CrowdingMatrix } from '../crowding/crowding-matrix.js';
+import { CrowdingMatrix, nestedRows, similarityPass } from '../crowding/crowding-matrix.js';
 import { FACTOR_COUNT, FACTOR_NAMES, FactorSpace } from '../crowding/factor-space.js';
 import { pca2d } from '../crowding/pca.js';
 import { orderFlowImbalance, sideMultipliers, type SideMultipliers } from '../crowding/side-multipliers.js';
@@ -89,12 +89,20 @@ export interface MarketAnalyticsOptions {
   /**
    * Largest population whose full N×N matrix is put in each CROWDING_MATRIX_UPDATED payload;
    * above it the event carries `matrix: []` (everything else intact) and the matrix is served by
-   * `crowdingSnapshot()` on demand, because N² numbers per tick would dominate the loop.
+   * `crowdingSnapshot()` on demand, because N² numbers per tick would dominate the loop. The
+   * payload's `matrix` and `top_pairs` are enumerable getters, computed on first read from the
+   * tick's own unit vectors, so JSON.stringify and structuredClone see ordinary arrays.
    */
   eventMatrixMaxAgents?: number;
+  /**
+   * Up to this population the payload's matrix and top pairs are computed eagerly as plain data
+   * (cheaper than lazy getters for a few hundred pairs); above it they are lazy getters.
+   */
+  eagerPairsMaxAgents?: number;
 }
 
 const DEFAULT_EVENT_MATRIX_MAX_AGENTS = 500;
+const DEFAULT_EAGER_PAIRS_MAX_AGENTS = 64;
 
 export class MarketAnalytics {
   readonly config: Readonly<SimulationConfig>;
@@ -105,6 +113,7 @@ export class MarketAnalytics {
   readonly fragility: FragilityIndex;
   readonly regime: RegimeDetector;
   private readonly eventMatrixMaxAgents: number;
+  private readonly eagerPairsMaxAgents: number;
   private readonly ids: string[] = [];
   private readonly strategies: string[] = [];
   private idsCopy: string[] = [];
@@ -132,6 +141,7 @@ export class MarketAnalytics {
     this.fragility = new FragilityIndex(config.fragility);
     this.regime = new RegimeDetector(config.regime);
     this.eventMatrixMaxAgents = options.eventMatrixMaxAgents ?? DEFAULT_EVENT_MATRIX_MAX_AGENTS;
+    this.eagerPairsMaxAgents = options.eagerPairsMaxAgents ?? DEFAULT_EAGER_PAIRS_MAX_AGENTS;
   }
 
   /** Registers an agent; returns its index (0, 1, 2, ... in call order; never reused). */
@@ -343,15 +353,51 @@ export class MarketAnalytics {
   private crowdingPayload(tick: number): CrowdingPayload {
     const n = this.crowding.size;
     if (this.idsCopy.length !== n) this.idsCopy = this.ids.slice(0, n);
+    const ids = this.idsCopy;
     const phi: Record<string, number> = {};
-    for (let i = 0; i < n; i++) phi[this.idsCopy[i]!] = this.crowding.phi[i]!;
-    return {
-      tick,
-      intensity: this.intensity,
-      agent_ids: this.idsCopy,
-      matrix: n <= this.eventMatrixMaxAgents ? this.crowding.toNested() : [],
-      phi,
-      top_pairs: this.topPairs(),
+    for (let i = 0; i < n; i++) phi[ids[i]!] = this.crowding.phi[i]!;
+    // The all-pairs part (matrix, top pairs) is built from a private copy of this tick's unit
+    // vectors (n×6 numbers) when the payload is first read — serialised, or inspected — so a run
+    // nobody watches never pays for it, and a payload read late still shows its own tick.
+    const K = this.config.crowding.topPairs;
+    const withMatrix = n <= this.eventMatrixMaxAgents;
+    if (n <= this.eagerPairsMaxAgents) {
+      // Small markets: a few hundred pairs cost less than the lazy machinery.
+      return {
+        tick,
+        intensity: this.intensity,
+        agent_ids: ids,
+        matrix: withMatrix ? this.crowding.toNested() : [],
+        phi,
+        top_pairs: this.topPairs(),
+      };
+    }
+    const unit = this.crowding.unit.slice(0, n * FACTOR_COUNT);
+    let flat: Float64Array | null = null;
+    let pairs: CrowdedPair[] | null = null;
+    let nested: number[][] | null = null;
+    const pass = (): void => {
+      if (withMatrix) flat = new Float64Array(n * n);
+      pairs = similarityPass(unit, n, K, flat).map((p) => ({ agent_a: ids[p.a]!, agent_b: ids[p.b]!, similarity: p.similarity }));
     };
+    const payload = { tick, intensity: this.intensity, agent_ids: ids, matrix: [], phi, top_pairs: [] } as unknown as CrowdingPayload;
+    Object.defineProperty(payload, 'matrix', {
+      enumerable: true,
+      configurable: true,
+      get: (): number[][] => {
+        if (!withMatrix) return [];
+        if (!flat) pass();
+        return (nested ??= nestedRows(flat!, n));
+      },
+    });
+    Object.defineProperty(payload, 'top_pairs', {
+      enumerable: true,
+      configurable: true,
+      get: (): CrowdedPair[] => {
+        if (!pairs) pass();
+        return pairs!;
+      },
+    });
+    return payload;
   }
 }

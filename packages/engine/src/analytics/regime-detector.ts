@@ -79,6 +79,9 @@ export interface RegimeReading {
   metrics: RegimeMetrics;
 }
 
+const quantileOf = (r: RollingQuantile, p: number): number => r.quantile(p);
+const never = (): number => -Infinity;
+
 export class RegimeDetector {
   readonly opts: RegimeConfig;
   private readonly returns: Float64Ring;
@@ -178,7 +181,7 @@ export class RegimeDetector {
   /** Thresholds in force: the SPEC floors, raised to rolling quantiles once calibrated. */
   thresholds(calibrated: boolean): RegimeThresholds {
     const o = this.opts;
-    const q = (r: RollingQuantile, p: number): number => (calibrated ? r.quantile(p) : -Infinity);
+    const q = calibrated ? quantileOf : never;
     return {
       crash_lfi: Math.max(o.crashLfi, q(this.qLfi, 0.9)),
       crash_elasticity: Math.max(o.crashElasticity, q(this.qElastic, 0.9)),

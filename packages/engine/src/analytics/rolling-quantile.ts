@@ -4,7 +4,6 @@
  * metric so its self-calibrating thresholds cost a few hundred nanoseconds per tick.
  */
 import { Float64Ring } from './ring-buffer.js';
-import { quantileSorted } from './stats.js';
 
 export class RollingQuantile {
   private readonly order: Float64Ring;
@@ -34,9 +33,14 @@ export class RollingQuantile {
     this.n++;
   }
 
-  /** Linear-interpolated quantile (numpy default) of the kept values; 0 when empty. */
+  /** Linear-interpolated quantile (numpy's default method) of the kept values; 0 when empty. */
   quantile(q: number): number {
-    return quantileSorted(this.sorted.subarray(0, this.n), q);
+    const n = this.n;
+    if (n === 0) return 0;
+    const pos = Math.min(Math.max(q, 0), 1) * (n - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(lo + 1, n - 1);
+    return this.sorted[lo]! + (this.sorted[hi]! - this.sorted[lo]!) * (pos - lo);
   }
 
   private lowerBound(x: number): number {

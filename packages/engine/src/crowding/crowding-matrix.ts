@@ -7,12 +7,23 @@
  *   intensity = sum_{i<j} w_i w_j C_ij / sum_{i<j} w_i w_j        (0 when no pair has weight)
  *   agent multiplier = clip(1 + kappa * Phi_i, min, max)
  *
- * Hot path: one pass over the upper triangle with precomputed inverse norms, writing both halves
- * of a reused Float64Array N×N and accumulating Phi, intensity and the top-K pairs in the same
- * loop; nothing is allocated per pair.
+ * Cost: with unit vectors u_i (zero vectors stay zero) C_ij = u_i·u_j, so with S = sum_j w_j u_j
+ *
+ *   sum_{j!=i} C_ij w_j      = u_i·S - w_i |u_i|^2
+ *   sum_{i<j} w_i w_j C_ij   = (|S|^2 - sum_i w_i^2 |u_i|^2) / 2
+ *
+ * and Phi, intensity and the multipliers — everything execution needs each tick — are exact in
+ * O(N·6). (Cosines of unit vectors only leave [-1, 1] by rounding, so the clip changes nothing
+ * beyond 1e-16.) Only the N×N matrix itself and the top crowded pairs need all pairs; they come
+ * from `similarityPass`, a blocked upper-triangle loop over the unit vectors that writes both
+ * halves of a reused Float64Array inside cache-sized tiles and allocates nothing per pair. It runs
+ * lazily, when the matrix or the pairs are read.
  */
 import { FACTOR_COUNT } from './factor-space.js';
 import { clip } from '../analytics/stats.js';
+
+/** Tile edge of the blocked upper-triangle pass. */
+const TILE = 64;
 
 export type PhiNormalization = 'seed' | 'weighted_mean';
 
@@ -31,31 +42,116 @@ export interface IndexPair {
   similarity: number;
 }
 
+/** Whether pair (c, a, b) ranks before (c2, a2, b2): higher similarity, then lower indices. */
+function precedes(c: number, a: number, b: number, c2: number, a2: number, b2: number): boolean {
+  return c > c2 || (c === c2 && (a < a2 || (a === a2 && b < b2)));
+}
+
+/** Reused top-K working lists of `similarityPass` (consumed before it returns). */
+let topScratch = { a: new Int32Array(8), b: new Int32Array(8), c: new Float64Array(8) };
+
+/**
+ * All pairs of `n` row-major unit vectors (length FACTOR_COUNT each): the `topK` most similar
+ * off-diagonal pairs (similarity desc, then indices asc) and, when `out` is given (length >= n²),
+ * the full clipped similarity matrix with unit diagonal.
+ */
+export function similarityPass(unit: Float64Array, n: number, topK: number, out: Float64Array | null): IndexPair[] {
+  const D = FACTOR_COUNT;
+  const K = Math.max(0, Math.floor(topK));
+  if (topScratch.c.length < K) topScratch = { a: new Int32Array(K), b: new Int32Array(K), c: new Float64Array(K) };
+  const { a: topA, b: topB, c: topC } = topScratch;
+  let kept = 0;
+  // a pair must reach this similarity to be considered for the top-K list
+  let floor = K === 0 ? Infinity : -Infinity;
+  const m = out ?? new Float64Array(0);
+  const store = out !== null;
+  for (let I = 0; I < n; I += TILE) {
+    const iEnd = Math.min(I + TILE, n);
+    for (let J = I; J < n; J += TILE) {
+      const jEnd = Math.min(J + TILE, n);
+      for (let i = I; i < iEnd; i++) {
+        const oi = i * D;
+        const u0 = unit[oi]!;
+        const u1 = unit[oi + 1]!;
+        const u2 = unit[oi + 2]!;
+        const u3 = unit[oi + 3]!;
+        const u4 = unit[oi + 4]!;
+        const u5 = unit[oi + 5]!;
+        const row = i * n;
+        let j = J;
+        if (J === I) {
+          if (store) m[row + i] = 1;
+          j = i + 1;
+        }
+        for (; j < jEnd; j++) {
+          const oj = j * D;
+          let c = u0 * unit[oj]! + u1 * unit[oj + 1]! + u2 * unit[oj + 2]! + u3 * unit[oj + 3]! + u4 * unit[oj + 4]! + u5 * unit[oj + 5]!;
+          if (c > 1) c = 1;
+          else if (c < -1) c = -1;
+          if (store) {
+            m[row + j] = c;
+            m[j * n + i] = c;
+          }
+          if (c >= floor) {
+            let at = kept < K ? kept : K - 1;
+            if (kept === K && !precedes(c, i, j, topC[at]!, topA[at]!, topB[at]!)) continue;
+            while (at > 0 && precedes(c, i, j, topC[at - 1]!, topA[at - 1]!, topB[at - 1]!)) {
+              topA[at] = topA[at - 1]!;
+              topB[at] = topB[at - 1]!;
+              topC[at] = topC[at - 1]!;
+              at--;
+            }
+            topA[at] = i;
+            topB[at] = j;
+            topC[at] = c;
+            if (kept < K) kept++;
+            if (kept === K) floor = topC[K - 1]!;
+          }
+        }
+      }
+    }
+  }
+  const pairs: IndexPair[] = [];
+  for (let k = 0; k < kept; k++) pairs.push({ a: topA[k]!, b: topB[k]!, similarity: topC[k]! });
+  return pairs;
+}
+
+/** Row-major n×n values as nested arrays (plain loops: much faster than Array.from on subarrays). */
+export function nestedRows(flat: Float64Array, n: number): number[][] {
+  const out: number[][] = new Array<number[]>(n);
+  for (let i = 0; i < n; i++) {
+    const row = new Array<number>(n);
+    const o = i * n;
+    for (let j = 0; j < n; j++) row[j] = flat[o + j]!;
+    out[i] = row;
+  }
+  return out;
+}
+
 export class CrowdingMatrix {
   readonly opts: CrowdingMatrixOptions;
   /** Agents in the last `compute()`. */
   size = 0;
-  /** Row-major size×size similarity matrix of the last `compute()` (stride = size). */
-  matrix = new Float64Array(0);
   /** Phi per agent (length >= size). */
   phi = new Float64Array(0);
   /** clip(1 + kappa*Phi, min, max) per agent (length >= size). */
   multipliers = new Float64Array(0);
   /** Pair-weighted mean off-diagonal similarity. */
   intensity = 0;
-  /** Most similar off-diagonal pairs, by similarity desc (ties: earlier pair first). */
-  topPairs: IndexPair[] = [];
-  private invNorm = new Float64Array(0);
-  private topA = new Int32Array(0);
-  private topB = new Int32Array(0);
-  private topC = new Float64Array(0);
+  /** Row-major unit factor vectors of the last `compute()` (zero vectors stay zero). */
+  unit = new Float64Array(0);
+  private matrixBuf = new Float64Array(0);
+  private readonly sumVec = new Float64Array(FACTOR_COUNT);
+  private matrixFresh = false;
+  private pairs: IndexPair[] | null = null;
 
   constructor(opts: CrowdingMatrixOptions) {
     this.opts = opts;
   }
 
   /**
-   * Recomputes everything from `factors` (row-major n×FACTOR_COUNT) and volume shares `weights`.
+   * Recomputes Phi, intensity and multipliers from `factors` (row-major n×FACTOR_COUNT) and volume
+   * shares `weights`, in O(n). The matrix and top pairs follow lazily.
    */
   compute(factors: Float64Array, weights: Float64Array, n: number): void {
     const D = FACTOR_COUNT;
@@ -63,114 +159,88 @@ export class CrowdingMatrix {
       throw new RangeError(`CrowdingMatrix.compute: need ${n * D} factor values and ${n} weights`);
     }
     this.ensure(n);
-    const m = this.matrix;
+    const u = this.unit;
     const phi = this.phi;
-    const inv = this.invNorm;
+    const S = this.sumVec.fill(0);
+    let wSum = 0;
+    let wSq = 0;
+    let selfTerms = 0; // sum_i w_i^2 |u_i|^2
     for (let i = 0; i < n; i++) {
       const o = i * D;
-      const s =
-        factors[o]! * factors[o]! +
-        factors[o + 1]! * factors[o + 1]! +
-        factors[o + 2]! * factors[o + 2]! +
-        factors[o + 3]! * factors[o + 3]! +
-        factors[o + 4]! * factors[o + 4]! +
-        factors[o + 5]! * factors[o + 5]!;
-      inv[i] = s > 1e-24 ? 1 / Math.sqrt(s) : 0;
-      phi[i] = 0;
-    }
-    const K = Math.max(0, Math.floor(this.opts.topPairs));
-    let kept = 0;
-    let floor = -Infinity; // similarity a pair must beat to enter a full top-K list
-    const topA = this.topA;
-    const topB = this.topB;
-    const topC = this.topC;
-    let num = 0;
-    let den = 0;
-    for (let i = 0; i < n; i++) {
-      const oi = i * D;
-      const f0 = factors[oi]!;
-      const f1 = factors[oi + 1]!;
-      const f2 = factors[oi + 2]!;
-      const f3 = factors[oi + 3]!;
-      const f4 = factors[oi + 4]!;
-      const f5 = factors[oi + 5]!;
-      const ii = inv[i]!;
-      const wi = weights[i]!;
-      let phiI = 0;
-      const row = i * n;
-      m[row + i] = 1;
-      for (let j = i + 1; j < n; j++) {
-        const oj = j * D;
-        let c =
-          (f0 * factors[oj]! +
-            f1 * factors[oj + 1]! +
-            f2 * factors[oj + 2]! +
-            f3 * factors[oj + 3]! +
-            f4 * factors[oj + 4]! +
-            f5 * factors[oj + 5]!) *
-          ii *
-          inv[j]!;
-        if (c > 1) c = 1;
-        else if (c < -1) c = -1;
-        m[row + j] = c;
-        m[j * n + i] = c;
-        const wj = weights[j]!;
-        phiI += c * wj;
-        phi[j]! += c * wi;
-        const ww = wi * wj;
-        num += ww * c;
-        den += ww;
-        if (K > 0 && (kept < K || c > floor)) {
-          // insertion into the small sorted list (desc); strict > keeps earlier pairs on ties
-          let at = kept < K ? kept : K - 1;
-          while (at > 0 && topC[at - 1]! < c) {
-            topA[at] = topA[at - 1]!;
-            topB[at] = topB[at - 1]!;
-            topC[at] = topC[at - 1]!;
-            at--;
-          }
-          topA[at] = i;
-          topB[at] = j;
-          topC[at] = c;
-          if (kept < K) kept++;
-          if (kept === K) floor = topC[K - 1]!;
-        }
+      let s = 0;
+      for (let k = 0; k < D; k++) s += factors[o + k]! * factors[o + k]!;
+      const inv = s > 1e-24 ? 1 / Math.sqrt(s) : 0;
+      const w = weights[i]!;
+      let self = 0;
+      for (let k = 0; k < D; k++) {
+        const x = factors[o + k]! * inv;
+        u[o + k] = x;
+        S[k]! += w * x;
+        self += x * x;
       }
-      phi[i]! += phiI;
+      wSum += w;
+      wSq += w * w;
+      selfTerms += w * w * self;
     }
-    if (this.opts.phiNormalization === 'weighted_mean') {
-      let wSum = 0;
-      for (let i = 0; i < n; i++) wSum += weights[i]!;
-      for (let i = 0; i < n; i++) {
-        const others = wSum - weights[i]!;
-        phi[i] = others > 1e-12 ? phi[i]! / others : 0;
-      }
-    } else {
-      const scale = n > 1 ? 1 / (n - 1) : 0;
-      for (let i = 0; i < n; i++) phi[i]! *= scale;
-    }
+    let s2 = 0;
+    for (let k = 0; k < D; k++) s2 += S[k]! * S[k]!;
+    const weighted = this.opts.phiNormalization === 'weighted_mean';
+    const scale = n > 1 ? 1 / (n - 1) : 0;
     const { kappa, agentMultiplierMin: lo, agentMultiplierMax: hi } = this.opts;
-    for (let i = 0; i < n; i++) this.multipliers[i] = clip(1 + kappa * phi[i]!, lo, hi);
-    this.intensity = den > 1e-300 ? clip(num / den, -1, 1) : 0;
-    this.topPairs = [];
-    for (let k = 0; k < kept; k++) this.topPairs.push({ a: topA[k]!, b: topB[k]!, similarity: topC[k]! });
+    for (let i = 0; i < n; i++) {
+      const o = i * D;
+      let dot = 0;
+      let self = 0;
+      for (let k = 0; k < D; k++) {
+        dot += u[o + k]! * S[k]!;
+        self += u[o + k]! * u[o + k]!;
+      }
+      const w = weights[i]!;
+      const others = dot - w * self; // drop j = i: exactly the term u_i·S contains
+      if (weighted) {
+        const wOthers = wSum - w;
+        phi[i] = wOthers > 1e-12 ? others / wOthers : 0;
+      } else phi[i] = others * scale;
+      this.multipliers[i] = clip(1 + kappa * phi[i]!, lo, hi);
+    }
+    const den = (wSum * wSum - wSq) / 2;
+    this.intensity = den > 1e-300 ? clip((s2 - selfTerms) / 2 / den, -1, 1) : 0;
+    this.matrixFresh = false;
+    this.pairs = null;
   }
 
-  /** C_ij of the last compute. */
+  /** Row-major size×size similarity matrix of the last compute (built on first read). */
+  get matrix(): Float64Array {
+    if (!this.matrixFresh) {
+      const n = this.size;
+      if (this.matrixBuf.length < n * n) this.matrixBuf = new Float64Array(n * n);
+      this.pairs = similarityPass(this.unit, n, this.opts.topPairs, this.matrixBuf);
+      this.matrixFresh = true;
+    }
+    return this.matrixBuf;
+  }
+
+  /** Most similar off-diagonal pairs, similarity desc, ties by lower indices (computed on first read). */
+  get topPairs(): IndexPair[] {
+    if (!this.pairs) this.pairs = similarityPass(this.unit, this.size, this.opts.topPairs, null);
+    return this.pairs;
+  }
+
+  /** C_ij of the last compute, in O(6). */
   similarity(i: number, j: number): number {
-    return this.matrix[i * this.size + j]!;
+    if (i === j) return 1;
+    const D = FACTOR_COUNT;
+    let c = 0;
+    for (let k = 0; k < D; k++) c += this.unit[i * D + k]! * this.unit[j * D + k]!;
+    return clip(c, -1, 1);
   }
 
   /** The matrix as nested arrays (allocates size² numbers; for snapshots and events). */
   toNested(): number[][] {
-    const n = this.size;
-    const out: number[][] = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = Array.from(this.matrix.subarray(i * n, (i + 1) * n));
-    return out;
+    return nestedRows(this.matrix, this.size);
   }
 
   private ensure(n: number): void {
-    if (this.matrix.length < n * n) this.matrix = new Float64Array(n * n);
     if (this.phi.length < n) {
       const cap = Math.max(n, this.phi.length * 2, 8);
       const grow = (a: Float64Array) => {
@@ -180,13 +250,7 @@ export class CrowdingMatrix {
       };
       this.phi = grow(this.phi);
       this.multipliers = grow(this.multipliers);
-      this.invNorm = new Float64Array(cap);
-    }
-    const K = Math.max(0, Math.floor(this.opts.topPairs));
-    if (this.topA.length < K) {
-      this.topA = new Int32Array(K);
-      this.topB = new Int32Array(K);
-      this.topC = new Float64Array(K);
+      this.unit = new Float64Array(cap * FACTOR_COUNT);
     }
     this.size = n;
   }

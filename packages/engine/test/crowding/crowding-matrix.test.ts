@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CrowdingMatrix, type CrowdingMatrixOptions } from '../../src/crowding/crowding-matrix.js';
+import { Rng } from '../../src/rng.js';
 
 const BASE: CrowdingMatrixOptions = {
   phiNormalization: 'seed',
@@ -102,5 +103,63 @@ describe('CrowdingMatrix', () => {
     const m = run({}, [A], [1]);
     expect(m.phi[0]).toBe(0);
     expect(m.intensity).toBe(0);
+  });
+
+  it('the O(N) Phi and intensity equal their pairwise definitions over the full matrix', () => {
+    const rng = new Rng(21);
+    const n = 150; // spans several 64-wide tiles
+    const rows = Array.from({ length: n }, (_, i) =>
+      i % 17 === 0 ? [0, 0, 0, 0, 0, 0] : Array.from({ length: 6 }, () => rng.uniform(-1, 1)),
+    );
+    const raw = rows.map(() => rng.next());
+    const total = raw.reduce((a, b) => a + b);
+    const w = raw.map((x) => x / total);
+    for (const phiNormalization of ['seed', 'weighted_mean'] as const) {
+      const m = run({ phiNormalization }, rows, w);
+      const c = m.matrix;
+      let num = 0;
+      let den = 0;
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        let ws = 0;
+        for (let j = 0; j < n; j++) {
+          if (j === i) continue;
+          s += c[i * n + j]! * w[j]!;
+          ws += w[j]!;
+          if (j > i) {
+            num += w[i]! * w[j]! * c[i * n + j]!;
+            den += w[i]! * w[j]!;
+          }
+        }
+        expect(m.phi[i]).toBeCloseTo(phiNormalization === 'seed' ? s / (n - 1) : s / ws, 12);
+        expect(c[i * n + i]).toBe(1);
+      }
+      expect(m.intensity).toBeCloseTo(num / den, 12);
+    }
+  });
+
+  it('the matrix from the tiled pass matches similarity(i, j) and is symmetric', () => {
+    const rng = new Rng(22);
+    const n = 70;
+    const rows = Array.from({ length: n }, () => Array.from({ length: 6 }, () => rng.uniform(-1, 1)));
+    const m = run({}, rows, rows.map(() => 1 / n));
+    const c = m.matrix;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        expect(c[i * n + j]).toBe(c[j * n + i]);
+        expect(c[i * n + j]).toBeCloseTo(m.similarity(i, j), 14);
+      }
+    }
+  });
+
+  it('top pairs across tiles: ties are ordered by agent indices', () => {
+    const n = 130;
+    const rows = Array.from({ length: n }, (_, i) => (i === 3 || i === 100 || i === 129 ? A : [0, 0, 0, 0, 0, 0]));
+    const m = run({ topPairs: 3 }, rows, rows.map(() => 1 / n));
+    expect(m.topPairs.map((p) => [p.a, p.b])).toEqual([
+      [3, 100],
+      [3, 129],
+      [100, 129],
+    ]);
   });
 });
