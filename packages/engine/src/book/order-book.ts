@@ -45,6 +45,8 @@ export const BID = 0;
 export const ASK = 1;
 
 const NONE = -1;
+/** `depth(Infinity)` means every level. */
+const MAX_DEPTH_LEVELS = 0x7fffffff;
 
 export class OrderBook {
   readonly tickSize: number;
@@ -181,9 +183,9 @@ export class OrderBook {
     return side === 'BID' ? this.bids.n : this.asks.n;
   }
 
-  /** Top `levels` levels per side aggregated by price: bids high→low, asks low→high. */
+  /** Top `levels` levels per side aggregated by price: bids high→low, asks low→high (Infinity: all). */
   depth(levels: number): DepthSnapshot {
-    const want = Number.isFinite(levels) && levels > 0 ? Math.floor(levels) : 0;
+    const want = levels > 0 ? Math.floor(Math.min(levels, MAX_DEPTH_LEVELS)) : 0; // NaN → 0
     return {
       bids: this.sideLevels(this.bids, want, 1),
       asks: this.sideLevels(this.asks, want, -1),
@@ -255,8 +257,8 @@ export class OrderBook {
   // ---------------------------------------------------------------- mutation (engine only)
 
   /**
-   * Appends a validated order to the back of its price level (creating the level if needed).
-   * The id must not be resting already. Returns the order's slot.
+   * @internal Engine only: appends a validated order to the back of its price level (creating
+   * the level if needed). The id must not be resting already. Returns the order's slot.
    */
   rest(orderId: number, owner: number, side: number, px: number, qty: number, time: number): number {
     const s = this.allocOrder();
@@ -298,7 +300,7 @@ export class OrderBook {
     return s;
   }
 
-  /** Removes a resting order wherever it sits in its level; returns the qty it still had. */
+  /** @internal Engine only: removes a resting order from its level; returns the qty it had left. */
   remove(s: number): number {
     const qty = this.ordQty[s]!;
     const lvl = this.ordLevel[s]!;
@@ -324,8 +326,8 @@ export class OrderBook {
   }
 
   /**
-   * Forgets an order the matching loop already unlinked from its level (or is about to drop with
-   * its level): id index, owner list, slot.
+   * @internal Engine only: forgets an order the matching loop already unlinked from its level
+   * (or is about to drop with its level): id index, owner list, slot.
    */
   retire(s: number): void {
     this.ids.delete(this.ordId[s]!);
@@ -335,7 +337,7 @@ export class OrderBook {
     this.live--;
   }
 
-  /** Drops the (now empty) best level of a side; the matching loop consumed all its orders. */
+  /** @internal Engine only: drops the best level of a side once the matching loop emptied it. */
   dropBestLevel(side: number): void {
     const ladder = side === BID ? this.bids : this.asks;
     const n = --ladder.n;

@@ -70,6 +70,8 @@ describe('OrderBook queries', () => {
     expect(d.bids.map((l) => l.price)).toEqual([99, 98, 97]);
     expect(d.asks.map((l) => l.price)).toEqual([101, 102, 103]);
     expect(h.book.depth(0).bids).toEqual([]);
+    expect(h.book.depth(Number.POSITIVE_INFINITY).asks).toHaveLength(5);
+    expect(h.book.depth(Number.NaN).asks).toEqual([]);
   });
 
   it('size counts live resting orders only', () => {
