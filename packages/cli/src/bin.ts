@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { intOption } from './options.js';
 import { backtestCommand } from './backtest-command.js';
 import { runCommand } from './run-command.js';
+import { sweepCommand } from './sweep/sweep-command.js';
 
 const program = new Command();
 program.name('crowdalpha').description('CrowdAlpha: a multi-agent limit order book market with crowding analytics').showHelpAfterError();
@@ -39,6 +40,21 @@ program
   .addOption(new Option('--no-progress', 'no progress bar'))
   .action(async (file, opts) => {
     process.exitCode = await backtestCommand(file, opts);
+  });
+
+program
+  .command('sweep')
+  .description('run a grid of config overrides x seeds on worker threads; one CSV row per run')
+  .option('--ticks <n>', 'ticks per run', intOption('--ticks', 1), 2000)
+  .option('--seeds <list>', 'seeds: lo..hi or a comma list', '1..3')
+  .option('--set <path=values>', 'a swept parameter, e.g. crowding.kappa=0,6,18 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--config <file>', 'JSON file of config overrides shared by every run')
+  .requiredOption('--out <file>', 'CSV file to write')
+  .option('--jsonl <file>', 'also write the rows as JSON lines')
+  .option('--workers <n>', 'worker threads (default: one per core)', intOption('--workers', 1, 256))
+  .addOption(new Option('--no-progress', 'no progress bar'))
+  .action(async (opts) => {
+    process.exitCode = await sweepCommand(opts);
   });
 
 await program.parseAsync(process.argv);
