@@ -1,0 +1,106 @@
+/**
+ * POST /strategies/user through the real sandbox (@crowdalpha/sandbox): registration with
+ * validation, deployment into the live market, a hanging strategy silenced with its reason while
+ * the market goes on, and sandboxed agents restored after a restart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import type { RunningServer } from '../src/server.js';
+import { startTestServer, tempSqlite } from './helpers.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const BENIGN = `
+class Quoter extends BaseAgent {
+  onTick(state) {
+    return [limit(Side.BID, state.mid - 0.05, 1), limit(Side.ASK, state.mid + 0.05, 1)];
+  }
+  factorVector() { return [0, 0, 0, 0, 0, 0]; }
+}`;
+const HANGS = `
+class Spinner extends BaseAgent {
+  onTick(state) { if (state.agentId === 'user_spin') { for (;;) {} } return []; }
+  factorVector() { return []; }
+}`;
+
+const db = tempSqlite();
+let server: RunningServer;
+const opts = { sandbox: true, sandboxWorkers: 1 };
+
+const post = (s: RunningServer, url: string, body: unknown) =>
+  s.app.inject({ method: 'POST', url, payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+const get = (s: RunningServer, url: string) => s.app.inject({ method: 'GET', url });
+const json = (r: LightMyRequestResponse): Json => r.json() as Json;
+
+beforeAll(async () => {
+  server = await startTestServer(db.url, opts);
+  if (!server.hub.sandboxAvailable) throw new Error(`the sandbox must be available for this suite: ${server.hub.sandboxUnavailableReason}`);
+}, 60_000);
+afterAll(async () => {
+  await server?.close();
+  db.cleanup();
+});
+
+describe('user strategies', () => {
+  it('registers without deploying', async () => {
+    const r = await post(server, '/strategies/user', { strategy_name: 'quoter', code: BENIGN });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(json(r)).toEqual({ registered: 'quoter', deployed: false });
+    const types = json(await get(server, '/strategies')).strategy_types as Json[];
+    expect(types.find((t) => t.type === 'quoter')).toMatchObject({ kind: 'user' });
+  });
+
+  it('deploys a registered strategy, which then trades through the sandbox', async () => {
+    const r = await post(server, '/strategies/user', { strategy_name: 'quoter', code: BENIGN, deploy: true, agent_id: 'user_alpha_1', config: { timeout_ms: 200 } });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(json(r)).toEqual({ registered: 'quoter', deployed: true, agent_id: 'user_alpha_1', strategy_type: 'quoter' });
+    await post(server, '/market/control', { action: 'step', ticks: 5 });
+    const stats = json(await get(server, '/strategies/user_alpha_1/stats'));
+    expect(stats).toMatchObject({ agent_id: 'user_alpha_1', strategy: 'quoter', status: 'active' });
+    expect(stats.orders_submitted).toBeGreaterThanOrEqual(8);
+    expect(Object.keys(stats.extra).length).toBeGreaterThan(0);
+  });
+
+  it('refuses invalid code with a 400 that points at the problem', async () => {
+    const r = await post(server, '/strategies/user', { strategy_name: 'broken', code: 'class X extends BaseAgent {\n  onTick( }' });
+    expect(r.statusCode, r.body).toBe(400);
+    const e = json(r).error;
+    expect(e).toMatchObject({ code: 'CA_ERR_STRATEGY_INVALID', field: 'code' });
+    expect(e.message).toMatch(/strategy broken was refused: .*line \d+/);
+    expect(Array.isArray(e.details)).toBe(true);
+    const listed = (json(await get(server, '/strategies')).strategy_types as Json[]).map((t) => t.type);
+    expect(listed).not.toContain('broken');
+  });
+
+  it('refuses a built-in name and a taken name with different code', async () => {
+    const builtin = await post(server, '/strategies/user', { strategy_name: 'momentum', code: BENIGN });
+    expect(json(builtin).error).toMatchObject({ code: 'CA_ERR_STRATEGY_INVALID', field: 'strategy_name' });
+    const taken = await post(server, '/strategies/user', { strategy_name: 'quoter', code: HANGS });
+    expect(taken.statusCode).toBe(409);
+    expect(json(taken).error.code).toBe('CA_ERR_STRATEGY_EXISTS');
+  });
+
+  it('silences a strategy that hangs, shows why, and the market goes on', async () => {
+    const r = await post(server, '/strategies/user', { strategy_name: 'spinner', code: HANGS, deploy: true, agent_id: 'user_spin', config: { timeout_ms: 30 } });
+    expect(r.statusCode, r.body).toBe(201);
+    const before = server.hub.sim.tick;
+    await post(server, '/market/control', { action: 'step', ticks: 4 });
+    expect(server.hub.sim.tick).toBe(before + 4);
+    const stats = json(await get(server, '/strategies/user_spin/stats'));
+    expect(stats.status).toBe('silenced');
+    expect(stats.status_reason).toMatch(/timeout|time/i);
+    expect(json(await get(server, '/strategies/user_alpha_1/stats')).status).toBe('active');
+  });
+
+  it('brings sandboxed agents back after a restart', async () => {
+    await server.close();
+    server = await startTestServer(db.url, opts);
+    const ids = (json(await get(server, '/strategies')).agents as Json[]).map((a) => a.agent_id);
+    expect(ids).toEqual(expect.arrayContaining(['user_alpha_1', 'user_spin']));
+    const ordersBefore = json(await get(server, '/strategies/user_alpha_1/stats')).orders_submitted as number;
+    await post(server, '/market/control', { action: 'step', ticks: 3 });
+    const after = json(await get(server, '/strategies/user_alpha_1/stats'));
+    expect(after.status).toBe('active');
+    expect(after.orders_submitted).toBeGreaterThan(ordersBefore);
+  }, 60_000);
+});
