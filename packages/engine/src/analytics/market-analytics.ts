@@ -164,7 +164,11 @@ export class MarketAnalytics {
     return this.ids.length;
   }
 
-  /** SPEC §2 step 2 + §4: multipliers for this tick's matching. */
+  /**
+   * SPEC §2 step 2 + §4: multipliers for this tick's matching, from the previous crowding update
+   * and this tick's non-cancel orders. All 1 before any crowding exists. `agent` is a view of an
+   * internal buffer, valid until the next call.
+   */
   executionMultipliers(orders: readonly TickOrderInfo[]): ExecutionMultipliers {
     const n = this.ids.length;
     this.side = sideMultipliers(orderFlowImbalance(orders), this.hasCrowding ? this.intensity : 0, this.config.crowding);

@@ -157,6 +157,31 @@ describe('MarketAnalytics', () => {
     expect(fs.agents[0]!.pca.x).toBeCloseTo((fs.agents[1]!.pca.x), 12);
   });
 
+  it('snapshots are valid before any tick has run', () => {
+    const a = analytics();
+    a.addAgent('a', 'x');
+    expect(a.crowdingSnapshot()).toMatchObject({ tick: null, intensity: 0, agent_ids: [], matrix: [] });
+    expect(a.factorSpaceSnapshot()).toMatchObject({ tick: null, agents: [] });
+    expect(a.decaySnapshot()).toMatchObject({ samples: 0, half_life: null });
+    expect(a.regimeSnapshot()).toMatchObject({ regime: null, observations: 0 });
+    expect(a.fragilitySnapshot()).toMatchObject({ lfi: 0, alert: 'NORMAL', baseline: null });
+  });
+
+  it('above eagerPairsMaxAgents the payload computes matrix and top pairs on read, for its own tick', () => {
+    const a = new MarketAnalytics(resolveConfig({}), new Rng(42), { eagerPairsMaxAgents: 2 });
+    crowdedMarket(a, 10);
+    const early = a.endTick(input(10, [], [], [0, 0, 0, 0])).crowding!;
+    const eager = analytics();
+    crowdedMarket(eager, 10);
+    const reference = eager.endTick(input(10, [], [], [0, 0, 0, 0])).crowding!;
+    // later ticks change the market; the early payload must still show tick 10
+    for (let t = 11; t < 30; t++) {
+      a.endTick(input(t, [{ agent: 3, side: 'BID', type: 'MARKET', price: null, qty: 9 }], [{ buyer: 3, seller: 2, price: 100.05, qty: 9, aggressor: 'BID' }], [0, 0, 0, 0]));
+    }
+    expect(JSON.parse(JSON.stringify(early))).toEqual(JSON.parse(JSON.stringify(reference)));
+    expect(early.top_pairs[0]).toMatchObject({ agent_a: 'mom_1', agent_b: 'usr_clone' });
+  });
+
   it('the leaderboard ranks by Sharpe with agents lacking one last', () => {
     const a = analytics({ diagnostics: { minSharpeChanges: 5 } });
     a.addAgent('steady', 'x');
