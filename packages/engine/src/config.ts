@@ -47,6 +47,8 @@ export interface MarketMakerConfig {
   crowdingWiden: number;
   flowLean: number;
   sidePressureWiden: number;
+  /** Weight of the newest mid in the maker's fair-value EMA (1 = quote around the current mid). */
+  fairValueAlpha: number;
 }
 
 export interface RlPpoConfig {
@@ -245,6 +247,7 @@ export function defaultConfig(): SimulationConfig {
       crowdingWiden: 1.25,
       flowLean: 0.01,
       sidePressureWiden: 0.5,
+      fairValueAlpha: 0.1,
     },
     rlPpo: {
       learn: true,

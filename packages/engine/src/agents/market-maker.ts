@@ -12,6 +12,8 @@ import { BaseAgent, Orders } from './base-agent.js';
 export class MarketMakerAgent extends BaseAgent {
   private readonly baseSpread: number;
   private readonly jitter: number;
+  /** The maker's own slow estimate of fair value (EMA of mids). */
+  private fair: number | null = null;
 
   constructor(
     id: string,
@@ -42,7 +44,11 @@ export class MarketMakerAgent extends BaseAgent {
       (1 + cfg.crowdingWiden * crowding);
     // Skew by the inventory *fraction* (inventorySkew at the limit). The makers re-centre on a mid
     // they set themselves, so a skew larger than the spread would ratchet the price every tick.
-    const reservation = state.mid - cfg.inventorySkew * (inv / cfg.maxInventory) + noise + cfg.flowLean * flow;
+    // Fair value: pulled toward the mid, and shocked by the maker's own noise so that the shocks
+    // (not the skew) accumulate into a random walk. Re-centring on the raw mid instead makes any
+    // persistent inventory skew a per-tick price drift, since the makers set that mid themselves.
+    this.fair = (this.fair === null ? state.mid : this.fair + cfg.fairValueAlpha * (state.mid - this.fair)) + noise;
+    const reservation = this.fair - cfg.inventorySkew * (inv / cfg.maxInventory) + cfg.flowLean * flow;
     const sp = state.crowding.sidePressure;
     const bidHalf = half * (1 + cfg.sidePressureWiden * Math.max(-sp, 0));
     const askHalf = half * (1 + cfg.sidePressureWiden * Math.max(sp, 0));
@@ -64,5 +70,13 @@ export class MarketMakerAgent extends BaseAgent {
 
   override factorVector(): number[] {
     return [this.baseSpread];
+  }
+
+  override saveState(): unknown {
+    return { fair: this.fair };
+  }
+
+  override loadState(state: unknown): void {
+    this.fair = (state as { fair: number | null }).fair;
   }
 }
