@@ -51,6 +51,20 @@ describe('crowdalpha run', () => {
     expect(ticks[0].payload.agent_stats.map((s: { agent_id: string }) => s.agent_id)).toEqual(['mom_1', 'mm_1']);
   });
 
+  it('writes a research report with stylized facts and their criteria', async () => {
+    const report = path.join(dir, 'report.json');
+    const r = await cli('run', '--ticks', '600', '--seed', '3', '--report', report);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(report, 'utf8'));
+    expect(doc.summary.ticks).toBe(600);
+    expect(doc.stylized_facts.n).toBe(599);
+    for (const k of ['heavy_tails', 'no_linear_predictability', 'volatility_clustering', 'aggregational_gaussianity']) {
+      expect(typeof doc.stylized_facts.facts[k].pass).toBe('boolean');
+      expect(doc.stylized_facts.facts[k].criterion.length).toBeGreaterThan(10);
+    }
+    expect(doc.leaderboard).toHaveLength(8);
+  });
+
   it('refuses a non-numeric tick count with a clear message', async () => {
     const r = await cli('run', '--ticks', 'lots');
     expect(r.code).not.toBe(0);
