@@ -6,13 +6,15 @@
  * Cost model: `observe()` is O(orders + fills) per tick. Every contribution is logged in the slot
  * of the tick it belongs to and added to per-agent running sums; when the tick leaves the window
  * its slot is replayed with the opposite sign. Every W ticks the sums are rebuilt from the slots so
- * floating-point drift cannot accumulate. `compute()` is O(N log N) (two percentiles).
+ * floating-point drift cannot accumulate. `compute()` is O(N log N + fills in the window).
  *
- * Holding periods use FIFO lot matching over the agent's whole fill history (a position does not
- * stop being held because its opening fill left the window): a closing match counts while its
- * close tick is inside the window, an open lot counts with its age up to now. Lots are capped per
- * agent; past the cap the two oldest (same-sign) lots merge at their quantity-weighted tick, which
- * keeps open quantity and open age exact.
+ * Holding periods use FIFO lot matching of the agent's fills inside the window, replayed in
+ * `compute()` (O(fills in the window)): a matched pair counts its age from opening to closing
+ * fill, a lot still open counts its age up to now, and the quantity-weighted mean age over W
+ * lands in [0, 1]. Matching only inside the window (as the factor's definition says) keeps the
+ * factor discriminating: with whole-history lots every agent that ever carried inventory for
+ * more than W ticks would sit at 1, and an agent that stopped trading would still look like a
+ * "holder" that resembles every other idle holder.
  */
 import type { OrderType, Side } from '../types.js';
 import { clip } from '../analytics/stats.js';
@@ -58,8 +60,6 @@ export interface FactorSpaceOptions {
   window: number;
   /** Percentile (0–100) that scales turnover and activity (config.crowding.scalePercentile). */
   scalePercentile: number;
-  /** Open FIFO lots kept per agent before the oldest two merge. */
-  maxLotsPerAgent?: number;
 }
 
 // Running-sum fields per agent.
@@ -69,15 +69,30 @@ const AGGR_QTY = 2;
 const VOL_QTY = 3;
 const FILL_QTY = 4;
 const SIGNED_FILL_QTY = 5;
-const CLOSED_AGE_QTY = 6;
-const CLOSED_QTY = 7;
-const STRIDE = 8;
+const STRIDE = 6;
 
-/** Contributions of one tick: (agent*STRIDE + field, value) pairs, buffers reused. */
+/** Contributions of one tick: (agent*STRIDE + field, value) pairs and the fills, buffers reused. */
 class TickSlot {
   keys = new Int32Array(64);
   values = new Float64Array(64);
   n = 0;
+  tick = 0;
+  fillAgent = new Int32Array(16);
+  fillSigned = new Float64Array(16);
+  fills = 0;
+  addFill(agent: number, signedQty: number): void {
+    if (this.fills === this.fillAgent.length) {
+      const a = new Int32Array(this.fills * 2);
+      a.set(this.fillAgent);
+      this.fillAgent = a;
+      const q = new Float64Array(this.fills * 2);
+      q.set(this.fillSigned);
+      this.fillSigned = q;
+    }
+    this.fillAgent[this.fills] = agent;
+    this.fillSigned[this.fills] = signedQty;
+    this.fills++;
+  }
   add(key: number, value: number): void {
     if (this.n === this.keys.length) {
       const k = new Int32Array(this.n * 2);
@@ -93,7 +108,7 @@ class TickSlot {
   }
 }
 
-/** One agent's open lots, FIFO; all open lots share one sign. */
+/** One agent's open lots while replaying the window, FIFO; all open lots share one sign. */
 class LotQueue {
   ticks: number[] = [];
   qtys: number[] = [];
@@ -101,12 +116,10 @@ class LotQueue {
   get size(): number {
     return this.ticks.length - this.head;
   }
-  compact(): void {
-    if (this.head > 32 && this.head * 2 > this.ticks.length) {
-      this.ticks = this.ticks.slice(this.head);
-      this.qtys = this.qtys.slice(this.head);
-      this.head = 0;
-    }
+  reset(): void {
+    this.ticks.length = 0;
+    this.qtys.length = 0;
+    this.head = 0;
   }
 }
 
@@ -153,13 +166,12 @@ function scaled(x: number, p: number): number {
 export class FactorSpace {
   readonly window: number;
   readonly scalePercentile: number;
-  private readonly maxLots: number;
   private n = 0;
   private cap = 0;
   private sums = new Float64Array(0);
-  private openQty = new Float64Array(0);
-  private openQtyTick = new Float64Array(0);
   private lots: LotQueue[] = [];
+  private heldAgeQty = new Float64Array(0);
+  private heldQty = new Float64Array(0);
   private readonly slots: TickSlot[] = [];
   private readonly absReturns: Float64Array;
   private absReturnSum = 0;
@@ -182,7 +194,6 @@ export class FactorSpace {
     }
     this.window = opts.window;
     this.scalePercentile = opts.scalePercentile;
-    this.maxLots = opts.maxLotsPerAgent ?? 256;
     for (let i = 0; i < this.window; i++) this.slots.push(new TickSlot());
     this.absReturns = new Float64Array(this.window);
   }
@@ -211,6 +222,8 @@ export class FactorSpace {
     const sums = this.sums;
     for (let k = 0; k < slot.n; k++) sums[slot.keys[k]!]! -= slot.values[k]!;
     slot.n = 0;
+    slot.fills = 0;
+    slot.tick = tick;
     const absR = Number.isFinite(logReturn) ? Math.abs(logReturn) : 0;
     this.absReturnSum += absR - this.absReturns[pos]!;
     this.absReturns[pos] = absR;
@@ -231,8 +244,8 @@ export class FactorSpace {
       if (!(f.qty > 0)) continue;
       this.checkIndex(f.buyer);
       this.checkIndex(f.seller);
-      this.fillFor(slot, f.buyer, f.qty, tick);
-      this.fillFor(slot, f.seller, -f.qty, tick);
+      this.fillFor(slot, f.buyer, f.qty);
+      this.fillFor(slot, f.seller, -f.qty);
     }
     if (this.observed % this.window === 0) this.rebuildSums();
   }
@@ -252,6 +265,7 @@ export class FactorSpace {
     const pTurn = percentileOf(this.turnoverRaw, n, this.scalePercentile, this.scratch);
     const pAct = percentileOf(this.activityRaw, n, this.scalePercentile, this.scratch);
     const marketAbs = this.absReturnSum / Math.max(1, Math.min(this.observed, W));
+    this.replayHoldings(now);
     const f = this.factors;
     for (let i = 0; i < n; i++) {
       const b = i * STRIDE;
@@ -259,11 +273,8 @@ export class FactorSpace {
       const orderQty = sums[b + ORDER_QTY]!;
       const fillQty = sums[b + FILL_QTY]!;
       f[o] = scaled(this.turnoverRaw[i]!, pTurn);
-      const heldQty = sums[b + CLOSED_QTY]! + this.openQty[i]!;
-      f[o + 1] =
-        heldQty > 1e-12
-          ? clip((sums[b + CLOSED_AGE_QTY]! + now * this.openQty[i]! - this.openQtyTick[i]!) / heldQty / W, 0, 1)
-          : 0;
+      const held = this.heldQty[i]!;
+      f[o + 1] = held > 1e-12 ? clip(this.heldAgeQty[i]! / held / W, 0, 1) : 0;
       f[o + 2] = orderQty > 1e-12 ? clip(sums[b + SIGNED_ORDER_QTY]! / orderQty, -1, 1) : 0;
       f[o + 3] =
         orderQty > 1e-12 && marketAbs > 1e-15 ? clip(sums[b + VOL_QTY]! / orderQty / marketAbs / 2, 0, 1) : 0;
@@ -286,55 +297,59 @@ export class FactorSpace {
     slot.add(key, value);
   }
 
-  private fillFor(slot: TickSlot, agent: number, signedQty: number, tick: number): void {
+  private fillFor(slot: TickSlot, agent: number, signedQty: number): void {
     const base = agent * STRIDE;
     this.put(slot, base + FILL_QTY, Math.abs(signedQty));
     this.put(slot, base + SIGNED_FILL_QTY, signedQty);
-    const lots = this.lots[agent]!;
-    let rest = signedQty;
-    let closedAgeQty = 0;
-    let closedQty = 0;
-    // Match FIFO against open lots of the opposite sign.
-    while (rest !== 0 && lots.size > 0 && Math.sign(lots.qtys[lots.head]!) !== Math.sign(rest)) {
-      const lotQty = lots.qtys[lots.head]!;
-      const lotTick = lots.ticks[lots.head]!;
-      const m = Math.min(Math.abs(lotQty), Math.abs(rest));
-      closedAgeQty += m * (tick - lotTick);
-      closedQty += m;
-      this.openQty[agent]! -= m;
-      this.openQtyTick[agent]! -= m * lotTick;
-      const left = Math.abs(lotQty) - m;
-      if (left <= 1e-12) lots.head++;
-      else lots.qtys[lots.head] = Math.sign(lotQty) * left;
-      rest -= Math.sign(rest) * m;
-      if (Math.abs(rest) <= 1e-12) rest = 0;
-    }
-    if (lots.size === 0) {
-      // Keep the open sums exactly zero once flat.
-      this.openQty[agent] = 0;
-      this.openQtyTick[agent] = 0;
-    }
-    lots.compact();
-    if (closedQty > 0) {
-      this.put(slot, base + CLOSED_AGE_QTY, closedAgeQty);
-      this.put(slot, base + CLOSED_QTY, closedQty);
-    }
-    if (rest !== 0) {
-      const last = lots.ticks.length - 1;
-      if (lots.size > 0 && lots.ticks[last] === tick) lots.qtys[last]! += rest;
-      else {
-        lots.ticks.push(tick);
-        lots.qtys.push(rest);
+    slot.addFill(agent, signedQty);
+  }
+
+  /**
+   * FIFO lot matching of each agent's fills in the window, oldest tick first: fills heldAgeQty
+   * (sum of qty * age) and heldQty per agent, open lots aged up to `now`.
+   */
+  private replayHoldings(now: number): void {
+    const n = this.n;
+    this.heldAgeQty.fill(0, 0, n);
+    this.heldQty.fill(0, 0, n);
+    for (let i = 0; i < n; i++) this.lots[i]!.reset();
+    const W = this.window;
+    const kept = Math.min(this.observed, W);
+    const first = this.observed >= W ? this.observed % W : 0;
+    for (let s = 0; s < kept; s++) {
+      const slot = this.slots[(first + s) % W]!;
+      const tick = slot.tick;
+      for (let k = 0; k < slot.fills; k++) {
+        const agent = slot.fillAgent[k]!;
+        const lots = this.lots[agent]!;
+        let rest = slot.fillSigned[k]!;
+        while (rest !== 0 && lots.size > 0 && Math.sign(lots.qtys[lots.head]!) !== Math.sign(rest)) {
+          const lotQty = lots.qtys[lots.head]!;
+          const m = Math.min(Math.abs(lotQty), Math.abs(rest));
+          this.heldAgeQty[agent]! += m * (tick - lots.ticks[lots.head]!);
+          this.heldQty[agent]! += m;
+          const left = Math.abs(lotQty) - m;
+          if (left <= 1e-12) lots.head++;
+          else lots.qtys[lots.head] = Math.sign(lotQty) * left;
+          rest -= Math.sign(rest) * m;
+          if (Math.abs(rest) <= 1e-12) rest = 0;
+        }
+        if (rest !== 0) {
+          const last = lots.ticks.length - 1;
+          if (lots.size > 0 && lots.ticks[last] === tick) lots.qtys[last]! += rest;
+          else {
+            lots.ticks.push(tick);
+            lots.qtys.push(rest);
+          }
+        }
       }
-      this.openQty[agent]! += Math.abs(rest);
-      this.openQtyTick[agent]! += Math.abs(rest) * tick;
-      if (lots.size > this.maxLots) {
-        const h = lots.head;
-        const q0 = Math.abs(lots.qtys[h]!);
-        const q1 = Math.abs(lots.qtys[h + 1]!);
-        lots.ticks[h + 1] = (q0 * lots.ticks[h]! + q1 * lots.ticks[h + 1]!) / (q0 + q1);
-        lots.qtys[h + 1]! += lots.qtys[h]!;
-        lots.head++;
+    }
+    for (let i = 0; i < n; i++) {
+      const lots = this.lots[i]!;
+      for (let k = lots.head; k < lots.ticks.length; k++) {
+        const q = Math.abs(lots.qtys[k]!);
+        this.heldAgeQty[i]! += q * (now - lots.ticks[k]!);
+        this.heldQty[i]! += q;
       }
     }
   }
@@ -364,8 +379,8 @@ export class FactorSpace {
       b.set(a);
       return b;
     };
-    this.openQty = re(this.openQty);
-    this.openQtyTick = re(this.openQtyTick);
+    this.heldAgeQty = new Float64Array(cap);
+    this.heldQty = new Float64Array(cap);
     this.factors = re(this.factors, FACTOR_COUNT);
     this.activity = re(this.activity);
     this.weights = re(this.weights);

@@ -68,6 +68,21 @@ describe('FactorSpace', () => {
     expect(factor(fs, a, 'avg_holding_period')).toBeCloseTo((4 * 6 + 4 * 15) / 8 / 50, 12);
   });
 
+  it('holding period only matches fills inside the window: an idle holder drops to 0', () => {
+    const fs = space(50);
+    const a = fs.addAgent();
+    const b = fs.addAgent();
+    fs.observe(0, [], [{ buyer: a, seller: b, price: 100, qty: 10, aggressor: 'BID' }], TOUCH, 0);
+    fs.compute(0);
+    expect(factor(fs, a, 'avg_holding_period')).toBe(0);
+    for (let t = 1; t < 30; t++) fs.observe(t, [], [], TOUCH, 0);
+    fs.compute(29);
+    expect(factor(fs, a, 'avg_holding_period')).toBeCloseTo(29 / 50, 12);
+    for (let t = 30; t <= 60; t++) fs.observe(t, [], [], TOUCH, 0);
+    fs.compute(60);
+    expect(Object.values(fs.vectorOf(a))).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
   it('volume shares are fill-qty shares, uniform when nothing traded', () => {
     const fs = space();
     const a = fs.addAgent();
