@@ -108,21 +108,6 @@ class TickSlot {
   }
 }
 
-/** One agent's open lots while replaying the window, FIFO; all open lots share one sign. */
-class LotQueue {
-  ticks: number[] = [];
-  qtys: number[] = [];
-  head = 0;
-  get size(): number {
-    return this.ticks.length - this.head;
-  }
-  reset(): void {
-    this.ticks.length = 0;
-    this.qtys.length = 0;
-    this.head = 0;
-  }
-}
-
 /**
  * Aggressiveness of one order against the pre-trade touch: MARKET = 1, a limit at or through the
  * opposite touch = 1, otherwise its position inside the spread from its own touch (0) to the far
@@ -169,7 +154,11 @@ export class FactorSpace {
   private n = 0;
   private cap = 0;
   private sums = new Float64Array(0);
-  private lots: LotQueue[] = [];
+  private lotTick = new Float64Array(0);
+  private lotQty = new Float64Array(0);
+  private lotNext = new Int32Array(0);
+  private lotHead = new Int32Array(0);
+  private lotTail = new Int32Array(0);
   private heldAgeQty = new Float64Array(0);
   private heldQty = new Float64Array(0);
   private readonly slots: TickSlot[] = [];
@@ -205,7 +194,6 @@ export class FactorSpace {
   /** Appends an agent (zero history) and returns its index. */
   addAgent(): number {
     if (this.n === this.cap) this.grow(Math.max(8, this.cap * 2));
-    this.lots.push(new LotQueue());
     return this.n++;
   }
 
@@ -310,46 +298,71 @@ export class FactorSpace {
    */
   private replayHoldings(now: number): void {
     const n = this.n;
-    this.heldAgeQty.fill(0, 0, n);
-    this.heldQty.fill(0, 0, n);
-    for (let i = 0; i < n; i++) this.lots[i]!.reset();
     const W = this.window;
     const kept = Math.min(this.observed, W);
     const first = this.observed >= W ? this.observed % W : 0;
+    let records = 0;
+    for (let s = 0; s < kept; s++) records += this.slots[(first + s) % W]!.fills;
+    if (this.lotTick.length < records) {
+      const cap = Math.max(records, this.lotTick.length * 2, 64);
+      this.lotTick = new Float64Array(cap);
+      this.lotQty = new Float64Array(cap);
+      this.lotNext = new Int32Array(cap);
+    }
+    // Per-agent FIFO queues as linked lists in flat arrays: no allocation per fill or per agent.
+    const lotTick = this.lotTick;
+    const lotQty = this.lotQty; // signed; all open lots of one agent share a sign
+    const lotNext = this.lotNext;
+    const head = this.lotHead;
+    const tail = this.lotTail;
+    const ageQty = this.heldAgeQty;
+    const held = this.heldQty;
+    head.fill(-1, 0, n);
+    tail.fill(-1, 0, n);
+    ageQty.fill(0, 0, n);
+    held.fill(0, 0, n);
+    let used = 0;
     for (let s = 0; s < kept; s++) {
       const slot = this.slots[(first + s) % W]!;
       const tick = slot.tick;
       for (let k = 0; k < slot.fills; k++) {
         const agent = slot.fillAgent[k]!;
-        const lots = this.lots[agent]!;
         let rest = slot.fillSigned[k]!;
-        while (rest !== 0 && lots.size > 0 && Math.sign(lots.qtys[lots.head]!) !== Math.sign(rest)) {
-          const lotQty = lots.qtys[lots.head]!;
-          const m = Math.min(Math.abs(lotQty), Math.abs(rest));
-          this.heldAgeQty[agent]! += m * (tick - lots.ticks[lots.head]!);
-          this.heldQty[agent]! += m;
-          const left = Math.abs(lotQty) - m;
-          if (left <= 1e-12) lots.head++;
-          else lots.qtys[lots.head] = Math.sign(lotQty) * left;
-          rest -= Math.sign(rest) * m;
+        let h = head[agent]!;
+        while (rest !== 0 && h >= 0 && lotQty[h]! > 0 !== rest > 0) {
+          const lq = lotQty[h]!;
+          const m = Math.min(Math.abs(lq), Math.abs(rest));
+          ageQty[agent]! += m * (tick - lotTick[h]!);
+          held[agent]! += m;
+          const left = Math.abs(lq) - m;
+          if (left <= 1e-12) {
+            h = lotNext[h]!;
+            head[agent] = h;
+            if (h < 0) tail[agent] = -1;
+          } else lotQty[h] = lq > 0 ? left : -left;
+          rest = rest > 0 ? rest - m : rest + m;
           if (Math.abs(rest) <= 1e-12) rest = 0;
         }
         if (rest !== 0) {
-          const last = lots.ticks.length - 1;
-          if (lots.size > 0 && lots.ticks[last] === tick) lots.qtys[last]! += rest;
+          const t = tail[agent]!;
+          if (t >= 0 && lotTick[t] === tick) lotQty[t]! += rest;
           else {
-            lots.ticks.push(tick);
-            lots.qtys.push(rest);
+            const id = used++;
+            lotTick[id] = tick;
+            lotQty[id] = rest;
+            lotNext[id] = -1;
+            if (t >= 0) lotNext[t] = id;
+            else head[agent] = id;
+            tail[agent] = id;
           }
         }
       }
     }
     for (let i = 0; i < n; i++) {
-      const lots = this.lots[i]!;
-      for (let k = lots.head; k < lots.ticks.length; k++) {
-        const q = Math.abs(lots.qtys[k]!);
-        this.heldAgeQty[i]! += q * (now - lots.ticks[k]!);
-        this.heldQty[i]! += q;
+      for (let h = head[i]!; h >= 0; h = lotNext[h]!) {
+        const q = Math.abs(lotQty[h]!);
+        ageQty[i]! += q * (now - lotTick[h]!);
+        held[i]! += q;
       }
     }
   }
@@ -381,6 +394,8 @@ export class FactorSpace {
     };
     this.heldAgeQty = new Float64Array(cap);
     this.heldQty = new Float64Array(cap);
+    this.lotHead = new Int32Array(cap);
+    this.lotTail = new Int32Array(cap);
     this.factors = re(this.factors, FACTOR_COUNT);
     this.activity = re(this.activity);
     this.weights = re(this.weights);
