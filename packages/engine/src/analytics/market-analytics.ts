@@ -117,7 +117,10 @@ export class MarketAnalytics {
   private readonly ids: string[] = [];
   private readonly strategies: string[] = [];
   private idsCopy: string[] = [];
-  private agentMult = new Float64Array(8);
+  /** Capacity-doubling store of the per-agent multipliers; `agentMult` is its length-N view. */
+  private agentMultStore = new Float64Array(8);
+  private agentMult = this.agentMultStore.subarray(0, 0);
+  private readonly multOut: ExecutionMultipliers = { buy: 1, sell: 1, sidePressure: 0, orderFlowImbalance: 0, agent: this.agentMult };
   private side: SideMultipliers = { buy: 1, sell: 1, sidePressure: 0, orderFlowImbalance: 0 };
   private hasCrowding = false;
   private intensity = 0;
@@ -152,10 +155,10 @@ export class MarketAnalytics {
     this.factorSpace.addAgent();
     this.alphaDecay.addAgent();
     this.diagnostics.addAgent();
-    if (this.agentMult.length < this.ids.length) {
-      const m = new Float64Array(this.agentMult.length * 2);
-      m.set(this.agentMult);
-      this.agentMult = m;
+    if (this.agentMultStore.length < this.ids.length) {
+      const m = new Float64Array(this.agentMultStore.length * 2);
+      m.set(this.agentMultStore);
+      this.agentMultStore = m;
     }
     return i;
   }
@@ -166,16 +169,23 @@ export class MarketAnalytics {
 
   /**
    * SPEC §2 step 2 + §4: multipliers for this tick's matching, from the previous crowding update
-   * and this tick's non-cancel orders. All 1 before any crowding exists. `agent` is a view of an
-   * internal buffer, valid until the next call.
+   * and this tick's non-cancel orders. All 1 before any crowding exists. The returned object and
+   * its `agent` view are reused: valid until the next call.
    */
   executionMultipliers(orders: readonly TickOrderInfo[]): ExecutionMultipliers {
     const n = this.ids.length;
     this.side = sideMultipliers(orderFlowImbalance(orders), this.hasCrowding ? this.intensity : 0, this.config.crowding);
-    const agent = this.agentMult.subarray(0, n);
+    const agent = this.agentMult.length === n ? this.agentMult : (this.agentMult = this.agentMultStore.subarray(0, n));
     const computed = this.hasCrowding ? this.crowding.size : 0;
-    for (let i = 0; i < n; i++) agent[i] = i < computed ? this.crowding.multipliers[i]! : 1;
-    return { ...this.side, agent };
+    const mult = this.crowding.multipliers;
+    for (let i = 0; i < n; i++) agent[i] = i < computed ? mult[i]! : 1;
+    const out = this.multOut;
+    out.buy = this.side.buy;
+    out.sell = this.side.sell;
+    out.sidePressure = this.side.sidePressure;
+    out.orderFlowImbalance = this.side.orderFlowImbalance;
+    out.agent = agent;
+    return out;
   }
 
   /** SPEC §2 steps 9–10. */
