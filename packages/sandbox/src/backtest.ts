@@ -92,7 +92,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
       const orders = sim.runLocalAgents(req);
       const mine = req.states.get(agentId);
       if (mine) {
-        const ext = await pool.collect(new Map<string, MarketState>([[agentId, mine]]));
+        const ext = await pool.collect(new Map<string, MarketState>([[agentId, mine]]), { waitForAll: true });
         for (const [id, list] of ext) orders.set(id, list);
       }
       sim.completeTick(orders);

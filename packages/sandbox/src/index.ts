@@ -22,7 +22,7 @@ export {
   DEFAULT_MAX_SOURCE_CHARS,
   type CompiledStrategy,
 } from './validate-source.js';
-export { SandboxPool, type SandboxPoolOptions, type DeployConfig } from './sandbox-pool.js';
+export { SandboxPool, type SandboxPoolOptions, type DeployConfig, type CollectOptions } from './sandbox-pool.js';
 export { SandboxAgent, type SandboxStats, type SandboxAgentCounters } from './sandbox-agent.js';
 export { parseDriverAnswer, type SanitizedAnswer } from './sanitize-orders.js';
 export { syntheticMarketState } from './synthetic-state.js';

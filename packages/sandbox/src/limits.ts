@@ -17,8 +17,15 @@ export interface SandboxLimits {
   memoryMb: number;
   /** Cap on the JSON a strategy may return per call, in UTF-16 code units. */
   maxOutputBytes: number;
-  /** Extra time the host grants a runner beyond the largest deadline before its watchdog SIGKILLs it. */
+  /** How long past the largest per-agent deadline a tick waits for answers; later ones miss the tick. */
   watchdogSlackMs: number;
+  /**
+   * How long past its own deadline a call may stay unanswered before the watchdog SIGKILLs its
+   * runner. The interrupt normally answers within a millisecond of the deadline; this only catches
+   * what ignores it (huge BigInt parses, hostile rejection reasons) without punishing a runner the
+   * OS merely scheduled late.
+   */
+  watchdogGraceMs: number;
   /** Watchdog strikes after which an agent is silenced (a sole offender is silenced at once). */
   maxStrikes: number;
   /** Source size cap, characters. */
@@ -39,6 +46,7 @@ export function defaultLimits(): SandboxLimits {
     memoryMb: 64,
     maxOutputBytes: 64 * 1024,
     watchdogSlackMs: 40,
+    watchdogGraceMs: 1_000,
     maxStrikes: 2,
     maxSourceChars: 32_000,
   };
@@ -61,6 +69,7 @@ const INT_RANGES: Record<keyof SandboxLimits, [number, number]> = {
   memoryMb: [8, 4_096],
   maxOutputBytes: [1_024, 16 * 1024 * 1024],
   watchdogSlackMs: [1, 10_000],
+  watchdogGraceMs: [10, 60_000],
   maxStrikes: [1, 100],
   maxSourceChars: [1, 10_000_000],
 };

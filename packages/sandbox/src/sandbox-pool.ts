@@ -16,7 +16,7 @@ import os from 'node:os';
 import type { MarketState, OrderIntent } from '@crowdalpha/engine';
 import { StrategyValidationError } from './errors.js';
 import { resolveLimits, resolveTimeoutMs, type SandboxLimits } from './limits.js';
-import type { CallResult, FailureKind, LoadSpec } from './protocol.js';
+import type { CallResult, FailureKind, LoadSpec, TickCall } from './protocol.js';
 import { RunnerProcess } from './runner-process.js';
 import { SandboxAgent, type SandboxStats } from './sandbox-agent.js';
 import { parseDriverAnswer } from './sanitize-orders.js';
@@ -31,6 +31,15 @@ export interface SandboxPoolOptions {
   seed?: number;
   /** Path of the compiled runner entry; default dist/runner.js of this package. */
   runnerPath?: string;
+}
+
+export interface CollectOptions {
+  /**
+   * Wait for every answer up to its deadline plus `watchdogGraceMs` instead of `watchdogSlackMs`:
+   * for backtests, where a run must not depend on how busy the machine was (a live market
+   * never waits that long).
+   */
+  waitForAll?: boolean;
 }
 
 export interface DeployConfig {
@@ -56,7 +65,13 @@ interface Slot {
   /** Agent ids the watchdog blamed for the kill in progress. */
   blamed: Set<string> | null;
   consecutiveSpawnFailures: number;
+  /** Tail of the serialised load queue of this runner. */
+  loadChain: Promise<unknown>;
+  /** Calls of the tick being assembled, sent as one IPC message. */
+  outbox: TickCall[];
 }
+
+type LoadResult = { ok: boolean; kind?: FailureKind | undefined; error?: string | undefined };
 
 interface Entry {
   agent: SandboxAgent;
@@ -97,7 +112,7 @@ export class SandboxPool {
     this.runnerPath = opts.runnerPath;
     const n = opts.workers ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`workers must be an integer in [1, 256], got ${n}`);
-    const mk = (index: number): Slot => ({ index, proc: null, starting: null, agents: new Set(), pending: new Map(), blamed: null, consecutiveSpawnFailures: 0 });
+    const mk = (index: number): Slot => ({ index, proc: null, starting: null, agents: new Set(), pending: new Map(), blamed: null, consecutiveSpawnFailures: 0, loadChain: Promise.resolve(), outbox: [] });
     this.slots = Array.from({ length: n }, (_, i) => mk(i));
     this.probeSlot = mk(-1);
   }
@@ -199,6 +214,17 @@ export class SandboxPool {
     );
   }
 
+  /** After `delayMs`, kills the runner if any of these calls is still unanswered, blaming those. */
+  private armWatchdog(slot: Slot, calls: Array<{ sid: string; seq: number }>, delayMs: number): void {
+    const proc = slot.proc;
+    const timer = setTimeout(() => {
+      if (slot.proc !== proc) return;
+      const stuck = calls.filter((c) => slot.pending.get(c.sid)?.seq === c.seq).map((c) => c.sid);
+      if (stuck.length) this.watchdogKill(slot, stuck);
+    }, Math.max(0, delayMs));
+    timer.unref();
+  }
+
   /** Kills a runner that missed its deadline, blaming the given strategies. */
   private watchdogKill(slot: Slot, blamed: string[]): void {
     if (!slot.proc) return;
@@ -220,30 +246,51 @@ export class SandboxPool {
     };
   }
 
-  /** Loads with the startup deadline; a runner that misses it (e.g. an uninterruptible constructor) is killed. */
-  private async loadWithDeadline(slot: Slot, sid: string, spec: LoadSpec): Promise<{ ok: boolean; kind?: FailureKind | undefined; error?: string | undefined }> {
+  /**
+   * Loads with the startup deadline; a runner that misses it (e.g. an uninterruptible constructor)
+   * is killed. Loads into one runner go one at a time, so each gets its whole budget even when
+   * many strategies are (re)started together.
+   */
+  private loadWithDeadline(slot: Slot, sid: string, spec: LoadSpec): Promise<LoadResult> {
+    const run = slot.loadChain.then(() => this.loadNow(slot, sid, spec));
+    slot.loadChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async loadNow(slot: Slot, sid: string, spec: LoadSpec): Promise<LoadResult> {
     const proc = await this.spawnInto(slot);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<{ ok: false; kind: FailureKind; error: string }>((resolve) => {
       timer = setTimeout(() => {
         this.watchdogKill(slot, [sid]);
         resolve({ ok: false, kind: 'watchdog', error: `startup did not finish within ${spec.startupTimeoutMs} ms; runner killed` });
-      }, spec.startupTimeoutMs + this.limits.watchdogSlackMs);
+      }, spec.startupTimeoutMs + this.limits.watchdogGraceMs);
     });
     const outcome = await Promise.race([proc.load(spec), deadline]);
     clearTimeout(timer);
     return outcome;
   }
 
+  /** Registers a call and queues it in the runner's outbox; `flush` sends the outbox as one message. */
   private call(slot: Slot, sid: string, state: string): Promise<HostCallResult> {
     const seq = ++this.seq;
     return new Promise((resolve) => {
       slot.pending.set(sid, { seq, resolve });
-      if (!slot.proc?.tick([{ sid, seq, state }])) {
-        slot.pending.delete(sid);
-        resolve({ sid, seq, ok: false, kind: 'crash', error: 'runner process is not running' });
-      }
+      slot.outbox.push({ sid, seq, state });
     });
+  }
+
+  private flush(slot: Slot): void {
+    if (slot.outbox.length === 0) return;
+    const calls = slot.outbox;
+    slot.outbox = [];
+    if (slot.proc?.tick(calls)) return;
+    for (const c of calls) {
+      const p = slot.pending.get(c.sid);
+      if (!p || p.seq !== c.seq) continue;
+      slot.pending.delete(c.sid);
+      p.resolve({ sid: c.sid, seq: c.seq, ok: false, kind: 'crash', error: 'runner process is not running' });
+    }
   }
 
   private onResults(slot: Slot, items: CallResult[]): void {
@@ -306,8 +353,9 @@ export class SandboxPool {
   private async callWithDeadline(slot: Slot, sid: string, state: string, timeoutMs: number): Promise<CallResult> {
     let timer: NodeJS.Timeout | undefined;
     const p = this.call(slot, sid, state);
+    this.flush(slot);
     const late = new Promise<void>((r) => {
-      timer = setTimeout(r, timeoutMs + this.limits.watchdogSlackMs);
+      timer = setTimeout(r, timeoutMs + this.limits.watchdogGraceMs);
     });
     const first = await Promise.race([p, late]);
     clearTimeout(timer);
@@ -365,14 +413,15 @@ export class SandboxPool {
 
   /**
    * Ask every given sandbox agent for its orders, concurrently across runners. Resolves when all
-   * answered or at the largest per-agent deadline plus `watchdogSlackMs`, whichever is first;
-   * runners still busy then are SIGKILLed and restarted. Late, failed and silenced agents are
+   * answered or at the largest per-agent deadline plus `watchdogSlackMs`, whichever is first.
+   * Calls still running `watchdogGraceMs` past their deadline get their runner SIGKILLed and
+   * restarted (the interrupt did not stop them). Late, failed and silenced agents are
    * absent from the result; failures silence the agent and show in its stats.
    */
-  async collect(states: Map<string, MarketState>): Promise<Map<string, OrderIntent[]>> {
+  async collect(states: Map<string, MarketState>, opts: CollectOptions = {}): Promise<Map<string, OrderIntent[]>> {
     const result = new Map<string, OrderIntent[]>();
     const work: Promise<void>[] = [];
-    const inFlight: Array<{ entry: Entry; slot: Slot }> = [];
+    const inFlight: Array<{ entry: Entry; slot: Slot; seq: number }> = [];
     let budget = 0;
     let open = true;
     const started = performance.now();
@@ -383,10 +432,11 @@ export class SandboxPool {
       if (slot.pending.has(agentId) || !slot.proc?.alive) continue;
       entry.agent.counters.calls++;
       budget = Math.max(budget, entry.agent.timeoutMs);
-      inFlight.push({ entry, slot });
       const tickSize = state.tickSize;
+      const call = this.call(slot, agentId, JSON.stringify(state));
+      inFlight.push({ entry, slot, seq: this.seq });
       work.push(
-        this.call(slot, agentId, JSON.stringify(state)).then((res) => {
+        call.then((res) => {
           if (open) entry.agent.counters.lastLatencyMs = Math.round((performance.now() - started) * 1000) / 1000;
           const orders = this.handle(entry, res, tickSize);
           if (orders && open) result.set(agentId, orders);
@@ -394,23 +444,27 @@ export class SandboxPool {
       );
     }
     if (work.length === 0) return result;
+    for (const slot of this.slots) this.flush(slot);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       Promise.all(work).then(() => false),
       new Promise<boolean>((r) => {
-        timer = setTimeout(() => r(true), budget + this.limits.watchdogSlackMs);
+        timer = setTimeout(() => r(true), budget + (opts.waitForAll ? this.limits.watchdogGraceMs : this.limits.watchdogSlackMs));
       }),
     ]);
     clearTimeout(timer);
     open = false;
     if (timedOut) {
-      const overdue = new Map<Slot, string[]>();
-      for (const { entry, slot } of inFlight) {
-        if (!slot.pending.has(entry.agent.id)) continue;
+      // Missed this tick. Give the calls the watchdog grace to finish (a runner the OS scheduled
+      // late answers soon); whatever is still running then ignored its interrupt: kill the runner.
+      const overdue = new Map<Slot, Array<{ sid: string; seq: number }>>();
+      for (const { entry, slot, seq } of inFlight) {
+        const p = slot.pending.get(entry.agent.id);
+        if (!p || p.seq !== seq) continue;
         entry.agent.counters.late++;
-        overdue.set(slot, [...(overdue.get(slot) ?? []), entry.agent.id]);
+        overdue.set(slot, [...(overdue.get(slot) ?? []), { sid: entry.agent.id, seq }]);
       }
-      for (const [slot, ids] of overdue) this.watchdogKill(slot, ids);
+      for (const [slot, calls] of overdue) this.armWatchdog(slot, calls, opts.waitForAll ? 0 : this.limits.watchdogGraceMs - this.limits.watchdogSlackMs);
     }
     return result;
   }

@@ -32,7 +32,7 @@ async function expectBenignHealthy(): Promise<void> {
 
 beforeAll(async () => {
   ensureBuilt();
-  pool = new SandboxPool({ workers: 1, limits: { watchdogSlackMs: 60, memoryMb: 32, startupTimeoutMs: 1_200 } });
+  pool = new SandboxPool({ workers: 1, limits: { watchdogSlackMs: 150, memoryMb: 32, startupTimeoutMs: 1_200 } });
   await pool.deploy('benign', 'benign', compileStrategy(BENIGN).code, { timeout_ms: 200 });
 });
 afterAll(async () => {

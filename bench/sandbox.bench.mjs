@@ -1,0 +1,128 @@
+// Sandboxed user strategies (issue #5): per-tick cost of asking N strategies for orders through
+// SandboxPool.collect (runner processes sized to the cores, one isolated-vm isolate per strategy,
+// JSON strings across the boundary, host-side re-validation) versus the same strategy logic as
+// in-process built-ins (BaseAgent subclasses called directly). Both sides are timed in
+// interleaved rounds in one process; the machine is shared, so read the ratios.
+// Then a full market tick (Simulation two-phase: prepareTick, runLocalAgents, collect,
+// completeTick) with the default population plus N sandboxed vs N in-process copies.
+// Budget: 10 sandboxed strategies doing trivial work <= 2 ms per tick (median of collect).
+import os from 'node:os';
+import { BaseAgent, Simulation } from '../packages/engine/dist/index.js';
+import { SandboxPool, compileStrategy } from '../packages/sandbox/dist/index.js';
+
+const TRIVIAL_SOURCE = `class Quoter extends BaseAgent {
+  onTick(state) {
+    if (state.bestBid === null || state.bestAsk === null) return [];
+    const skew = state.position * state.tickSize;
+    return [limit(Side.BID, state.bestBid - skew, 2), limit(Side.ASK, state.bestAsk - skew, 2)];
+  }
+  factorVector() { return [0.5, 1, 0, 0, 0, 0.2]; }
+}`;
+
+/** The same logic as an in-process agent. */
+class BuiltinQuoter extends BaseAgent {
+  onTick(state) {
+    if (state.bestBid === null || state.bestAsk === null) return [];
+    const skew = state.position * state.tickSize;
+    return [
+      { side: 'BID', type: 'LIMIT', price: this.roundPrice(state.bestBid - skew), qty: 2 },
+      { side: 'ASK', type: 'LIMIT', price: this.roundPrice(state.bestAsk - skew), qty: 2 },
+    ];
+  }
+  factorVector() {
+    return [0.5, 1, 0, 0, 0, 0.2];
+  }
+}
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const fmt = (ms) => (ms >= 1 ? `${ms.toFixed(3)} ms` : `${(ms * 1000).toFixed(1)} µs`);
+
+/** Realistic states: a warmed-up default market, one state per agent id. */
+function marketStates(ids) {
+  const sim = new Simulation({ seed: 11 });
+  for (let i = 0; i < 200; i++) sim.step();
+  const req = sim.prepareTick();
+  const base = req.states.values().next().value;
+  return new Map(ids.map((id) => [id, { ...base, agentId: id }]));
+}
+
+export async function collectOverhead(n, rounds, workers = Math.max(1, os.availableParallelism())) {
+  const pool = new SandboxPool({ workers, seed: 1 });
+  const code = compileStrategy(TRIVIAL_SOURCE).code;
+  const ids = Array.from({ length: n }, (_, i) => `u${i}`);
+  const t0 = performance.now();
+  await Promise.all(ids.map((id) => pool.deploy(id, 'quoter', code)));
+  const deployMs = performance.now() - t0;
+  const states = marketStates(ids);
+  const builtins = ids.map((id) => {
+    const a = new BuiltinQuoter(id, 'quoter');
+    a.attach({ rng: null, tickSize: 0.0001 });
+    return a;
+  });
+  const sandboxed = [];
+  const local = [];
+  let answered = 0;
+  for (let r = 0; r < 20; r++) await pool.collect(states); // warm-up
+  for (let r = 0; r < rounds; r++) {
+    let t = performance.now();
+    const got = await pool.collect(states);
+    sandboxed.push(performance.now() - t);
+    answered += got.size;
+    t = performance.now();
+    let k = 0;
+    for (const a of builtins) k += a.onTick(states.get(a.id)).length;
+    local.push(performance.now() - t);
+    if (k !== 2 * n) throw new Error('builtin produced unexpected orders');
+  }
+  await pool.close();
+  const sMed = quantile(sandboxed, 0.5);
+  const lMed = quantile(local, 0.5);
+  console.log(
+    `collect  N=${String(n).padStart(3)} workers=${workers}: sandboxed median ${fmt(sMed)} (p90 ${fmt(quantile(sandboxed, 0.9))}) | ` +
+      `in-process ${fmt(lMed)} | ratio ${(sMed / lMed).toFixed(0)}x | answered ${((answered / (rounds * n)) * 100).toFixed(1)}% | deploy ${n} in ${deployMs.toFixed(0)} ms`,
+  );
+  return sMed;
+}
+
+export async function fullTick(n, ticks) {
+  const workers = Math.max(1, os.availableParallelism());
+  const pool = new SandboxPool({ workers, seed: 1 });
+  const code = compileStrategy(TRIVIAL_SOURCE).code;
+  const simS = new Simulation({ seed: 5 });
+  const simB = new Simulation({ seed: 5 });
+  const ids = Array.from({ length: n }, (_, i) => `u${i}`);
+  for (const id of ids) {
+    simS.addAgent(await pool.deploy(id, 'quoter', code));
+    simB.addAgent(new BuiltinQuoter(id, 'quoter'));
+  }
+  const ts = [];
+  const tb = [];
+  for (let t = 0; t < ticks; t++) {
+    let t0 = performance.now();
+    const req = simS.prepareTick();
+    const orders = simS.runLocalAgents(req);
+    const ext = await pool.collect(new Map(ids.map((id) => [id, req.states.get(id)]).filter(([, s]) => s)));
+    for (const [id, o] of ext) orders.set(id, o);
+    simS.completeTick(orders);
+    ts.push(performance.now() - t0);
+    t0 = performance.now();
+    simB.step();
+    tb.push(performance.now() - t0);
+  }
+  await pool.close();
+  const s = quantile(ts, 0.5);
+  const b = quantile(tb, 0.5);
+  console.log(`full tick N=${String(n).padStart(3)} + default population: sandboxed median ${fmt(s)} | all in-process ${fmt(b)} | ratio ${(s / b).toFixed(1)}x | difference ${fmt(s - b)}`);
+}
+
+export async function run() {
+  console.log(`node ${process.version}, ${os.availableParallelism()} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const m10 = await collectOverhead(10, 400);
+  await collectOverhead(100, 150);
+  await fullTick(10, 300);
+  await fullTick(100, 100);
+  console.log(`budget: 10 sandboxed strategies <= 2 ms per tick (median): ${m10 <= 2 ? 'met' : 'NOT met'} (${fmt(m10)})`);
+}

@@ -1,0 +1,49 @@
+/**
+ * The SDK's ambient declarations type-check the shipped examples (a real TypeScript program,
+ * strict), examples/strategies/sdk.d.ts is the same text as SDK_AMBIENT_DTS, and every example
+ * passes static validation.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { SDK_AMBIENT_DTS } from '../src/sdk/ambient.js';
+import { compileStrategy } from '../src/validate-source.js';
+
+const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/strategies');
+const examples = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+
+describe('SDK and examples', () => {
+  it('examples/strategies/sdk.d.ts is the published ambient SDK', () => {
+    expect(readFileSync(path.join(dir, 'sdk.d.ts'), 'utf8')).toBe(SDK_AMBIENT_DTS);
+  });
+
+  it('ships a template and at least two examples', () => {
+    expect(examples).toContain('template.ts');
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('every example type-checks against the ambient SDK under strict settings', () => {
+    const files = [path.join(dir, 'sdk.d.ts'), ...examples.map((f) => path.join(dir, f))];
+    const program = ts.createProgram(files, { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], types: [], noUnusedLocals: false });
+    const diags = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    expect(diags).toEqual([]);
+  });
+
+  it('the ambient SDK rejects a wrong strategy (the check can fail)', () => {
+    const bad = path.join(dir, 'sdk.d.ts');
+    const host = ts.createCompilerHost({});
+    const orig = host.getSourceFile;
+    host.getSourceFile = (name, lang) =>
+      name === '/virtual/bad.ts'
+        ? ts.createSourceFile(name, `class B extends BaseAgent { onTick(s: MarketState) { return [limit('UP', s.mid, 1)]; } }`, lang)
+        : orig(name, lang);
+    const program = ts.createProgram([bad, '/virtual/bad.ts'], { strict: true, noEmit: true, lib: ['lib.es2022.d.ts'], types: [] }, host);
+    expect(ts.getPreEmitDiagnostics(program).length).toBeGreaterThan(0);
+  });
+
+  it('every example passes static validation', () => {
+    for (const f of examples) expect(compileStrategy(readFileSync(path.join(dir, f), 'utf8')).className).toMatch(/^[A-Z]/);
+  });
+});
