@@ -490,14 +490,16 @@ export function toSimulations(v: unknown): SimulationSummary[] {
   return list.filter(isObj).map(toSimulationSummary);
 }
 
-export function toSimulationSummary(s: Json): SimulationSummary {
+export function toSimulationSummary(raw: Json): SimulationSummary {
+  // GET /simulations/{id} wraps the row as {simulation: {...}, agents, history, ...}
+  const s = isObj(raw.simulation) ? raw.simulation : raw;
   const cfg = isObj(s.config) ? s.config : {};
   return {
     id: str(pick(s, 'id', 'simulation_id', 'run_id')),
     name: str(pick(s, 'name', 'label', 'kind'), ''),
     status: str(s.status, ''),
     createdAt: str(pick(s, 'created_at', 'createdAt', 'started_at')),
-    ticks: numOrNull(pick(s, 'ticks', 'tick', 'n_ticks')) ?? numOrNull(cfg.ticks),
+    ticks: numOrNull(pick(s, 'ticks', 'last_tick', 'tick', 'n_ticks')) ?? numOrNull(cfg.ticks),
     seed: numOrNull(s.seed) ?? numOrNull(cfg.seed),
     raw: s,
   };
@@ -529,4 +531,56 @@ export function findSeriesTables(v: unknown, name = 'result', depth = 0, out: Se
   }
   if (isObj(v)) for (const [k, x] of Object.entries(v)) findSeriesTables(x, depth === 0 ? k : `${name}.${k}`, depth + 1, out);
   return out;
+}
+
+/**
+ * Split a table's y columns into groups of similar magnitude (within 10×) so a price and an index
+ * in [0,1] never share one axis. Returns column indices (excluding column 0, the x).
+ */
+export function magnitudeGroups(table: SeriesTable, maxGroups = 4): number[][] {
+  const mags = table.columns.slice(1).map((_, k) => {
+    let m = 0;
+    for (const r of table.rows) {
+      const v = Math.abs(r[k + 1] ?? 0);
+      if (Number.isFinite(v) && v > m) m = v;
+    }
+    return { col: k + 1, mag: m > 0 ? Math.log10(m) : -Infinity };
+  });
+  mags.sort((a, b) => b.mag - a.mag);
+  const groups: { mag: number; cols: number[] }[] = [];
+  for (const m of mags) {
+    const g = groups.find((x) => Math.abs(x.mag - m.mag) <= 1 || (!Number.isFinite(x.mag) && !Number.isFinite(m.mag)));
+    if (g) g.cols.push(m.col);
+    else groups.push({ mag: m.mag, cols: [m.col] });
+  }
+  return groups.slice(0, maxGroups).map((g) => g.cols.sort((a, b) => a - b));
+}
+
+export interface SimulationAgentRow {
+  agentId: string;
+  strategy: string;
+  status: string;
+  pnl: number | null;
+  sharpe: number | null;
+  fills: number | null;
+  phi: number | null;
+  impact: number | null;
+}
+
+/** The `agents` list of GET /simulations/{id} (stats nested per agent). */
+export function toSimulationAgents(v: unknown): SimulationAgentRow[] {
+  const list = isObj(v) ? arr(v.agents) : [];
+  return list.filter(isObj).map((a) => {
+    const st = isObj(a.stats) ? a.stats : a;
+    return {
+      agentId: str(pick(a, 'agent_id', 'id')),
+      strategy: str(pick(a, 'strategy', 'type')),
+      status: str(pick(a, 'status'), str(st.status)),
+      pnl: numOrNull(st.pnl),
+      sharpe: numOrNull(st.sharpe),
+      fills: numOrNull(pick(st, 'fill_count', 'fills')),
+      phi: numOrNull(st.phi),
+      impact: numOrNull(st.impact_cost),
+    };
+  });
 }

@@ -29,6 +29,8 @@ export function CrowdingHeatmap({ crowding, strategyOf, reorderEvery = 25, onOpe
   const [mode, setMode] = useState<HeatmapOrder>('cluster');
   const [cursor, setCursor] = useState<{ i: number; j: number } | null>(null);
   const orderCache = useRef<{ key: string; tick: number; order: number[] } | null>(null);
+  // reused between draws: a fresh canvas + ImageData per tick was the heatmap's main cost
+  const offscreen = useRef<{ canvas: HTMLCanvasElement; img: ImageData } | null>(null);
 
   const ids = crowding?.agent_ids ?? [];
   const n = ids.length;
@@ -58,7 +60,13 @@ export function CrowdingHeatmap({ crowding, strategyOf, reorderEvery = 25, onOpe
     const ctx = prepareCanvas(el, size, size);
     if (!ctx || !crowding || n === 0) return;
     // paint N×N pixels once, then scale up without smoothing: O(N²) with no per-cell path calls
-    const img = new ImageData(n, n);
+    if (!offscreen.current || offscreen.current.img.width !== n) {
+      const off = offscreen.current?.canvas ?? document.createElement('canvas');
+      off.width = n;
+      off.height = n;
+      offscreen.current = { canvas: off, img: new ImageData(n, n) };
+    }
+    const { canvas: off, img } = offscreen.current;
     const px = img.data;
     for (let r = 0; r < n; r++) {
       const row = crowding.matrix[order[r] as number] ?? [];
@@ -72,9 +80,6 @@ export function CrowdingHeatmap({ crowding, strategyOf, reorderEvery = 25, onOpe
         px[o + 3] = 255;
       }
     }
-    const off = document.createElement('canvas');
-    off.width = n;
-    off.height = n;
     off.getContext('2d')?.putImageData(img, 0, 0);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(off, STRIP + 2, STRIP + 2, n * cell, n * cell);

@@ -4,7 +4,7 @@
  * pooled curve over all agents' samples; per-agent fits are drawn too when a server provides them.
  * `highlight` rings one agent's point (strategy page).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DecayFit, DecayView } from '../api/adapters.js';
 import { fmtNum } from '../lib/format.js';
 import { strategyColor } from '../lib/palette.js';
@@ -18,8 +18,8 @@ export function DecayChart({ view, height = 260, highlight }: { view: DecayView 
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const width = useWidth(wrap, 360);
-  const fits = (view?.fits ?? []).filter((f) => f.curveX.length > 1);
-  const points = view?.points ?? [];
+  const fits = useMemo(() => (view?.fits ?? []).filter((f) => f.curveX.length > 1), [view]);
+  const points = useMemo(() => view?.points ?? [], [view]);
   const [picked, setPicked] = useState('');
   const sel = fits.find((f) => f.agentId === picked) ?? fits.find((f) => f.agentId === highlight) ?? fits[0] ?? null;
   const hp = highlight ? points.find((p) => p.agentId === highlight) : undefined;

@@ -1,13 +1,14 @@
 /** Pause / resume / reset / speed via POST /market/control; errors are shown, not swallowed. */
 import { useState } from 'react';
 import { postJson } from '../api/http.js';
-import { useMarket } from '../state/use-market.js';
+import { useMarketThrottled } from '../state/use-market.js';
 
 /** Tick delays offered (ms); the server's knob is the pause between ticks. */
 const DELAYS = [0, 25, 50, 100, 200, 500, 1000];
 
 export function MarketControls() {
-  const session = useMarket();
+  // status changes are rare; 4 Hz keeps the buttons responsive without rebuilding them every frame
+  const session = useMarketThrottled(250);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const paused = session.status.paused === true;

@@ -24,8 +24,9 @@ export function OrderBookLadder({ book, levels = 10 }: { book: DepthSnapshot | n
         </tr>
       </thead>
       <tbody>
-        {askRows.map((l) => (
-          <tr key={`a${l.price}`} className="ask">
+        {askRows.map((l, i) => (
+          // positional keys: levels move every tick, so rows are updated in place rather than re-created
+          <tr key={`a${askRows.length - i}`} className="ask">
             <td className="num">{fmtPrice(l.price)}</td>
             <td className="num bar-cell">
               <span className="bar ask-bar" style={{ width: `${(100 * l.qty) / maxQty}%` }} />
@@ -40,8 +41,8 @@ export function OrderBookLadder({ book, levels = 10 }: { book: DepthSnapshot | n
             spread <strong>{fmtPrice(book.spread)}</strong> · mid <strong>{fmtPrice(book.mid)}</strong>
           </td>
         </tr>
-        {bidRows.map((l) => (
-          <tr key={`b${l.price}`} className="bid">
+        {bidRows.map((l, i) => (
+          <tr key={`b${i}`} className="bid">
             <td className="num">{fmtPrice(l.price)}</td>
             <td className="num bar-cell">
               <span className="bar bid-bar" style={{ width: `${(100 * l.qty) / maxQty}%` }} />

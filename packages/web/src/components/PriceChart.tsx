@@ -10,11 +10,11 @@ export function PriceChart({ height = 300 }: { height?: number }) {
   const session = useMarket();
   const store = session.store;
   const prints = useRef<Float64Array[]>([]);
-  const cols = store.price.columns();
-  prints.current = store.prints.columns();
-  const data = useMemo(() => [cols[PRICE.tick], cols[PRICE.mid], cols[PRICE.vwap]] as unknown as uPlot.AlignedData,
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [session.revision]);
+  const data = useMemo(() => {
+    const cols = store.price.columns();
+    prints.current = store.prints.columns();
+    return [cols[PRICE.tick], cols[PRICE.mid], cols[PRICE.vwap]] as unknown as uPlot.AlignedData;
+  }, [store, session.revision]);
 
   const makeOptions = (width: number, h: number): uPlot.Options => ({
     width,
@@ -45,6 +45,7 @@ export function PriceChart({ height = 300 }: { height?: number }) {
           ctx.beginPath();
           ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
           ctx.clip();
+          // squares, one path per side: ~3000 prints redraw at 10 Hz, and arcs cost far more to raster
           for (const s of [1, -1]) {
             ctx.fillStyle = s === 1 ? 'rgba(0,158,115,0.75)' : 'rgba(213,94,0,0.75)';
             ctx.beginPath();
@@ -53,9 +54,8 @@ export function PriceChart({ height = 300 }: { height?: number }) {
               if (side[i] !== s || t < min || t > max) continue;
               const x = u.valToPos(t, 'x', true);
               const y = u.valToPos(px[i] as number, 'y', true);
-              const r = Math.min(5, 1.2 + Math.sqrt(qty[i] as number) * 0.45) * dpr;
-              ctx.moveTo(x + r, y);
-              ctx.arc(x, y, r, 0, Math.PI * 2);
+              const r = Math.min(4, 1 + Math.sqrt(qty[i] as number) * 0.4) * dpr;
+              ctx.rect(x - r, y - r, 2 * r, 2 * r);
             }
             ctx.fill();
           }
@@ -69,7 +69,7 @@ export function PriceChart({ height = 300 }: { height?: number }) {
     <div>
       <UPlotChart makeOptions={makeOptions} data={data} height={height} label="Price: mid, VWAP and trade prints" testId="price-chart" />
       <p className="legend-note">
-        <span className="dot" style={{ background: OKABE_ITO.green }} /> buyer-initiated print <span className="dot" style={{ background: OKABE_ITO.vermillion }} /> seller-initiated print · wheel to zoom, shift+drag to pan, drag to select
+        <span className="dot" style={{ background: OKABE_ITO.green }} /> buyer-initiated print (size ∝ √qty) <span className="dot" style={{ background: OKABE_ITO.vermillion }} /> seller-initiated print · wheel to zoom, shift+drag to pan, drag to select
       </p>
     </div>
   );

@@ -17,10 +17,12 @@ export function TradesTape({ fills, onAgent }: { fills: OrderFilledPayload[]; on
           </tr>
         </thead>
         <tbody>
-          {fills.map((f, i) => (
-            <tr key={`${f.tick}-${f.buy_order_id}-${f.sell_order_id}-${i}`} className={f.aggressor === 'BID' ? 'buy' : 'sell'}>
+          {fills.map((f) => (
+            // one incoming order fills a given resting order at most once per tick: a stable key, so
+            // React shifts rows instead of rebuilding the table at 10 Hz
+            <tr key={`${f.tick}-${f.buy_order_id}-${f.sell_order_id}`} className={f.aggressor === 'BID' ? 'buy' : 'sell'}>
               <td className="num muted">{f.tick}</td>
-              <td className="num">{fmtPrice(f.price)}</td>
+              <td className="num px">{fmtPrice(f.price)}</td>
               <td className="num">{fmtInt(f.qty)}</td>
               <td>{onAgent ? <a href={onAgent(f.buy_agent_id)}>{f.buy_agent_id}</a> : f.buy_agent_id}</td>
               <td>{onAgent ? <a href={onAgent(f.sell_agent_id)}>{f.sell_agent_id}</a> : f.sell_agent_id}</td>

@@ -11,13 +11,16 @@ export function fmtPrice(v: number | null | undefined, decimals = 4): string {
   return missing(v) ? DASH : v.toFixed(decimals);
 }
 
+// toLocaleString builds a formatter per call (it showed up at the top of the dashboard profile)
+const INT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
 /** General number: `digits` significant decimals, thousands separated, compact above 1e6. */
 export function fmtNum(v: number | null | undefined, digits = 2): string {
   if (missing(v)) return DASH;
   const a = Math.abs(v);
   if (a >= 1e9) return `${(v / 1e9).toFixed(digits)}B`;
   if (a >= 1e6) return `${(v / 1e6).toFixed(digits)}M`;
-  if (a >= 1e4) return v.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  if (a >= 1e4) return INT_FORMAT.format(v);
   return v.toFixed(digits);
 }
 
@@ -29,7 +32,7 @@ export function fmtSigned(v: number | null | undefined, digits = 2): string {
 }
 
 export function fmtInt(v: number | null | undefined): string {
-  return missing(v) ? DASH : Math.round(v).toLocaleString('en-US');
+  return missing(v) ? DASH : INT_FORMAT.format(Math.round(v));
 }
 
 /** Fraction as a percentage. */

@@ -11,11 +11,14 @@ import { fmtNum, fmtSigned } from '../lib/format.js';
 import { strategyColor } from '../lib/palette.js';
 import { strategyHref } from '../lib/router.js';
 import { stableOrder } from '../state/stable-order.js';
-import { useEventTypes, useMarket } from '../state/use-market.js';
+import { useEventTypes, useMarketThrottled } from '../state/use-market.js';
+
+/** The table re-renders at most this often (ms): 100 rows × 12 cells at 10 Hz is mostly layout work nobody can read. */
+export const LEADERBOARD_REFRESH_MS = 250;
 
 export function LeaderboardPage() {
   useEventTypes(['TICK']);
-  const session = useMarket();
+  const session = useMarketThrottled(LEADERBOARD_REFRESH_MS);
   const { store } = session;
   const [sortKey, setSortKey] = useState('sharpe');
   const [filter, setFilter] = useState('');

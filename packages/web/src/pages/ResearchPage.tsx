@@ -1,10 +1,10 @@
 /** Past simulations (GET /simulations) and one run's results: its numeric series as charts and CSV. */
 import { useMemo } from 'react';
-import { findSeriesTables, isObj, toSimulations, toSimulationSummary, type SeriesTable, type SimulationSummary } from '../api/adapters.js';
+import { findSeriesTables, isObj, magnitudeGroups, toSimulationAgents, toSimulations, toSimulationSummary, type SeriesTable, type SimulationSummary } from '../api/adapters.js';
 import { Panel } from '../components/Panel.js';
 import { SeriesChart } from '../components/SeriesChart.js';
 import { usePoll } from '../components/use-poll.js';
-import { fmtInt, toCsv } from '../lib/format.js';
+import { fmtInt, fmtNum, fmtSigned, toCsv } from '../lib/format.js';
 import { OKABE_ITO } from '../lib/palette.js';
 
 const SERIES_COLORS = [OKABE_ITO.skyBlue, OKABE_ITO.orange, OKABE_ITO.green, OKABE_ITO.purple, OKABE_ITO.yellow, OKABE_ITO.vermillion];
@@ -20,7 +20,7 @@ function download(filename: string, text: string): void {
 
 function TableChart({ table, simId }: { table: SeriesTable; simId: string }) {
   const cols = useMemo(() => table.columns.map((_, c) => Float64Array.from(table.rows.map((r) => r[c] ?? NaN))), [table]);
-  const ys = cols.slice(1, 7);
+  const groups = useMemo(() => magnitudeGroups(table), [table]);
   return (
     <Panel
       title={table.name}
@@ -30,14 +30,17 @@ function TableChart({ table, simId }: { table: SeriesTable; simId: string }) {
         </button>
       }
     >
-      <SeriesChart
-        label={`${table.name} of simulation ${simId}`}
-        revision={0}
-        x={cols[0] ?? new Float64Array()}
-        ys={ys}
-        defs={table.columns.slice(1, 7).map((c, i) => ({ label: c, color: SERIES_COLORS[i % SERIES_COLORS.length] as string, digits: 4 }))}
-        height={200}
-      />
+      {groups.map((g, gi) => (
+        <SeriesChart
+          key={g.join(',')}
+          label={`${table.name} of simulation ${simId}: ${g.map((c) => table.columns[c]).join(', ')}`}
+          revision={0}
+          x={cols[0] ?? new Float64Array()}
+          ys={g.map((c) => cols[c] ?? new Float64Array())}
+          defs={g.map((c, i) => ({ label: table.columns[c] ?? '', color: SERIES_COLORS[(gi * 2 + i) % SERIES_COLORS.length] as string, digits: 4 }))}
+          height={150}
+        />
+      ))}
       <p className="muted">{fmtInt(table.rows.length)} rows · x = {table.columns[0]}</p>
     </Panel>
   );
@@ -47,6 +50,7 @@ function SimulationDetail({ id }: { id: string }) {
   const detail = usePoll(`/simulations/${encodeURIComponent(id)}`, 0, (raw) => (isObj(raw) ? raw : null));
   const summary: SimulationSummary | null = detail.data ? toSimulationSummary(detail.data) : null;
   const tables = useMemo(() => (detail.data ? findSeriesTables(detail.data) : []), [detail.data]);
+  const agents = useMemo(() => (detail.data ? toSimulationAgents(detail.data) : []), [detail.data]);
   return (
     <>
       <Panel title={`Simulation ${id}`} error={detail.error}>
@@ -66,6 +70,29 @@ function SimulationDetail({ id }: { id: string }) {
         )}
         {detail.data && tables.length === 0 && <p className="empty">This result has no numeric series to chart.</p>}
       </Panel>
+      {agents.length > 0 && (
+        <Panel
+          title={`Agents (${agents.length})`}
+          actions={
+            <button type="button" className="small" onClick={() => download(`${id}-agents.csv`, toCsv(['agent_id', 'strategy', 'status', 'pnl', 'sharpe', 'fill_count', 'phi', 'impact_cost'], agents.map((a) => [a.agentId, a.strategy, a.status, a.pnl, a.sharpe, a.fills, a.phi, a.impact])))}>
+              Download CSV
+            </button>
+          }
+        >
+          <div className="table-scroll short">
+            <table className="tape">
+              <thead><tr><th>Agent</th><th>Strategy</th><th>Status</th><th className="num">PnL</th><th className="num">Sharpe</th><th className="num">Fills</th><th className="num">Φ</th><th className="num">Impact</th></tr></thead>
+              <tbody>
+                {[...agents].sort((a, b) => (b.sharpe ?? -Infinity) - (a.sharpe ?? -Infinity)).map((a) => (
+                  <tr key={a.agentId}>
+                    <td>{a.agentId}</td><td>{a.strategy}</td><td>{a.status}</td><td className="num">{fmtSigned(a.pnl)}</td><td className="num">{fmtNum(a.sharpe)}</td><td className="num">{fmtInt(a.fills)}</td><td className="num">{fmtNum(a.phi, 3)}</td><td className="num">{fmtNum(a.impact)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Panel>
+      )}
       <div className="grid-2">
         {tables.map((t) => (
           <TableChart key={t.name} table={t} simId={id} />

@@ -141,7 +141,7 @@ export function StrategyPage({ agentId }: { agentId: string }) {
               <tbody>
                 {store.focusOrders.newest(40).map((o) => (
                   <tr key={o.orderId} className={o.side === 'BID' ? 'buy' : 'sell'}>
-                    <td className="num muted">{o.tick}</td><td className="num">{o.orderId}</td><td>{o.side}</td><td>{o.type}</td><td className="num">{fmtPrice(o.price)}</td><td className="num">{o.qty}</td>
+                    <td className="num muted">{o.tick}</td><td className="num">{o.orderId}</td><td>{o.side}</td><td>{o.type}</td><td className="num px">{fmtPrice(o.price)}</td><td className="num">{o.qty}</td>
                   </tr>
                 ))}
               </tbody>
@@ -156,7 +156,7 @@ export function StrategyPage({ agentId }: { agentId: string }) {
               <tbody>
                 {store.focusFills.newest(40).map((f, i) => (
                   <tr key={`${f.tick}-${i}`} className={f.side === 'BUY' ? 'buy' : 'sell'}>
-                    <td className="num muted">{f.tick}</td><td>{f.side}</td><td className="num">{fmtPrice(f.price)}</td><td className="num">{f.qty}</td><td>{f.counterparty}</td>
+                    <td className="num muted">{f.tick}</td><td>{f.side}</td><td className="num px">{fmtPrice(f.price)}</td><td className="num">{f.qty}</td><td>{f.counterparty}</td>
                   </tr>
                 ))}
               </tbody>
