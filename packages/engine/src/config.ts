@@ -98,6 +98,10 @@ export interface CrowdingConfig {
   topPairs: number;
   /** Crowding is computed every N ticks (1 = every tick). */
   updateEvery: number;
+  /** Largest population whose N×N matrix rides in each CROWDING_MATRIX_UPDATED event (above: `matrix: []`, see the snapshot). */
+  eventMatrixMaxAgents: number;
+  /** Up to this population the event's matrix and top pairs are computed eagerly; above it, lazily on first read. */
+  eagerPairsMaxAgents: number;
 }
 
 export interface AlphaDecayConfig {
@@ -283,6 +287,8 @@ export function defaultConfig(): SimulationConfig {
       sideMultiplierMax: 4,
       topPairs: 5,
       updateEvery: 1,
+      eventMatrixMaxAgents: 500,
+      eagerPairsMaxAgents: 64,
     },
     alphaDecay: {
       sharpeWindow: 100,

@@ -33,12 +33,23 @@ export {
   type TickRequest,
   type TickResult,
 } from './simulation.js';
-export { NumberRing, RingBuffer } from './util/ring-buffer.js';
-export { FACTOR_NAMES, FactorSpace } from './crowding/factor-space.js';
-export { CrowdingMatrix } from './crowding/crowding-matrix.js';
-export { AlphaDecay } from './crowding/alpha-decay.js';
-export { Diagnostics } from './analytics/diagnostics.js';
-export { FragilityIndex, LfiAlert } from './analytics/fragility-index.js';
-export { Regime, RegimeDetector } from './analytics/regime-detector.js';
-export { stylizedFacts } from './analytics/stylized-facts.js';
-export { MarketAnalytics } from './analytics/market-analytics.js';
+export { Float64Ring, RingBuffer } from './util/ring-buffer.js';
+export { FACTOR_NAMES, FACTOR_COUNT, FactorSpace, orderAggressiveness, type FactorName } from './crowding/factor-space.js';
+export { CrowdingMatrix, similarityPass, type PhiNormalization, type IndexPair } from './crowding/crowding-matrix.js';
+export { orderFlowImbalance, sideMultipliers, type SideMultipliers } from './crowding/side-multipliers.js';
+export { AlphaDecay, type DecayFit } from './crowding/alpha-decay.js';
+export { jacobiEigen, pca2d } from './crowding/pca.js';
+export { Diagnostics, type AgentDiagnostics } from './analytics/diagnostics.js';
+export { FragilityIndex, LfiAlert, type FragilityReading } from './analytics/fragility-index.js';
+export { Regime, RegimeDetector, type RegimeMetrics, type RegimeThresholds } from './analytics/regime-detector.js';
+export { stylizedFacts, type StylizedFactsReport } from './analytics/stylized-facts.js';
+export {
+  MarketAnalytics,
+  type AgentCrowdingView,
+  type ExecutionMultipliers,
+  type MarketAnalyticsOptions,
+  type TickAnalyticsInput,
+  type TickAnalyticsOutput,
+  type TickFillInfo,
+  type TickOrderInfo,
+} from './analytics/market-analytics.js';

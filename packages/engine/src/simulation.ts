@@ -30,7 +30,7 @@ import { impactPerUnit } from './execution/impact-model.js';
 import { Ledger, type LedgerRow } from './execution/ledger.js';
 import { Rng, type RngState } from './rng.js';
 import { ORDER_TYPES, SIDES, type AgentStats, type DepthSnapshot, type Fill, type MarketState, type OpenOrder, type Order, type OrderIntent, type Side } from './types.js';
-import { NumberRing, RingBuffer } from './util/ring-buffer.js';
+import { Float64Ring, RingBuffer } from './util/ring-buffer.js';
 
 export interface SimulationOptions {
   /** Nanosecond timestamps for events and states; called once per tick. Default: tick × tickDurationNs. */
@@ -131,7 +131,7 @@ export class Simulation {
   private readonly analytics: MarketAnalytics | null;
   private readonly slots: AgentSlot[] = [];
   private readonly byId = new Map<string, AgentSlot>();
-  private readonly mids: NumberRing;
+  private readonly mids: Float64Ring;
   private readonly tape: RingBuffer<Fill>;
   private readonly vwapFills: RingBuffer<[number, number]>;
   private vwapNotional = 0;
@@ -160,7 +160,7 @@ export class Simulation {
     this.book = new OrderBook({ tickSize: cfg.tickSize });
     this.matcher = new MatchingEngine(this.book);
     this.analytics = cfg.analytics ? new MarketAnalytics(cfg, this.rng.derive('analytics')) : null;
-    this.mids = new NumberRing(cfg.priceHistoryLength);
+    this.mids = new Float64Ring(cfg.priceHistoryLength);
     this.tape = new RingBuffer<Fill>(cfg.tradeTapeLength);
     this.vwapFills = new RingBuffer<[number, number]>(cfg.vwapWindow);
     if (options.population !== false) for (const agent of defaultPopulation(cfg)) this.addAgent(agent);
@@ -466,7 +466,7 @@ export class Simulation {
   }
 
   priceHistory(): number[] {
-    return this.mids.toArray();
+    return this.mids.tail(this.mids.length);
   }
 
   metrics(): Record<string, number | string | null> {
@@ -564,7 +564,7 @@ export class Simulation {
       rng: this.rng.getState(),
       lastMid: this.lastMid,
       lastSpread: this.lastSpread,
-      mids: this.mids.toArray(),
+      mids: this.mids.tail(this.mids.length),
       vwapWindow: this.vwapFills.toArray().map(([p, q]) => [p, q]),
       vwapSums: [this.vwapNotional, this.vwapQty],
       totals: [this.totalVolume, this.totalFills],
@@ -732,7 +732,7 @@ export class Simulation {
     let sum = 0;
     let sumSq = 0;
     for (let k = start + 1; k < this.mids.length; k++) {
-      const r = Math.log(this.mids.at(k) / this.mids.at(k - 1));
+      const r = Math.log(this.mids.get(k) / this.mids.get(k - 1));
       sum += r;
       sumSq += r * r;
     }

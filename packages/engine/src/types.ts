@@ -72,6 +72,16 @@ export interface OpenOrder {
   tick: number;
 }
 
+/** An agent's crowding figures as it sees them (from the previous tick). */
+export interface CrowdingView {
+  intensity: number;
+  phi: number;
+  sidePressure: number;
+  buyImpactMultiplier: number;
+  sellImpactMultiplier: number;
+  agentImpactMultiplier: number;
+}
+
 /**
  * Everything one agent may see at the start of a tick. Agents never hold the book: this is the
  * only input to `onTick`, and it is plain data.
@@ -97,14 +107,7 @@ export interface MarketState {
   pnl: number;
   openOrders: OpenOrder[];
   /** Crowding figures from the previous tick. */
-  crowding: {
-    intensity: number;
-    phi: number;
-    sidePressure: number;
-    buyImpactMultiplier: number;
-    sellImpactMultiplier: number;
-    agentImpactMultiplier: number;
-  };
+  crowding: CrowdingView;
 }
 
 /** Per-agent accounting (SPEC §3) and its summary statistics. */

@@ -15,7 +15,7 @@
  */
 import type { FragilityConfig } from '../config.js';
 import type { BookLevel, DepthSnapshot } from '../types.js';
-import { Float64Ring } from './ring-buffer.js';
+import { Float64Ring } from '../util/ring-buffer.js';
 import { clip } from './stats.js';
 
 export const LfiAlert = {

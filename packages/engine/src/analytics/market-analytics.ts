@@ -12,7 +12,7 @@
 import type { SimulationConfig } from '../config.js';
 import type { CrowdedPair, CrowdingPayload } from '../events.js';
 import type { Rng } from '../rng.js';
-import type { DepthSnapshot, OrderType, Side } from '../types.js';
+import type { DepthSnapshot, OrderType, Side, CrowdingView } from '../types.js';
 import { AlphaDecay } from '../crowding/alpha-decay.js';
 import { CrowdingMatrix, nestedRows, similarityPass } from '../crowding/crowding-matrix.js';
 import { FACTOR_COUNT, FACTOR_NAMES, FactorSpace } from '../crowding/factor-space.js';
@@ -76,15 +76,10 @@ export interface TickAnalyticsOutput {
   lfiNearDepthRatio: number;
 }
 
-export interface AgentCrowdingView {
-  intensity: number;
-  phi: number;
-  sidePressure: number;
-  buyImpactMultiplier: number;
-  sellImpactMultiplier: number;
-  agentImpactMultiplier: number;
-}
+/** What an agent's MarketState.crowding shows. */
+export type AgentCrowdingView = CrowdingView;
 
+/** Overrides of `config.crowding.eventMatrixMaxAgents` / `eagerPairsMaxAgents` (tests, benches). */
 export interface MarketAnalyticsOptions {
   /**
    * Largest population whose full N×N matrix is put in each CROWDING_MATRIX_UPDATED payload;
@@ -100,9 +95,6 @@ export interface MarketAnalyticsOptions {
    */
   eagerPairsMaxAgents?: number;
 }
-
-const DEFAULT_EVENT_MATRIX_MAX_AGENTS = 500;
-const DEFAULT_EAGER_PAIRS_MAX_AGENTS = 64;
 
 export class MarketAnalytics {
   readonly config: Readonly<SimulationConfig>;
@@ -143,8 +135,8 @@ export class MarketAnalytics {
     this.diagnostics = new Diagnostics({ ...config.diagnostics, ticksPerYear: config.ticksPerYear });
     this.fragility = new FragilityIndex(config.fragility);
     this.regime = new RegimeDetector(config.regime);
-    this.eventMatrixMaxAgents = options.eventMatrixMaxAgents ?? DEFAULT_EVENT_MATRIX_MAX_AGENTS;
-    this.eagerPairsMaxAgents = options.eagerPairsMaxAgents ?? DEFAULT_EAGER_PAIRS_MAX_AGENTS;
+    this.eventMatrixMaxAgents = options.eventMatrixMaxAgents ?? c.eventMatrixMaxAgents;
+    this.eagerPairsMaxAgents = options.eagerPairsMaxAgents ?? c.eagerPairsMaxAgents;
   }
 
   /** Registers an agent; returns its index (0, 1, 2, ... in call order; never reused). */

@@ -22,7 +22,7 @@
  *   CALM         otherwise
  */
 import type { RegimeConfig } from '../config.js';
-import { Float64Ring } from './ring-buffer.js';
+import { Float64Ring } from '../util/ring-buffer.js';
 import { RollingQuantile } from './rolling-quantile.js';
 import { clip } from './stats.js';
 

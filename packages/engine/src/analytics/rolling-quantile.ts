@@ -3,7 +3,7 @@
  * (binary search + `copyWithin`) instead of a sort per query. The regime detector keeps one per
  * metric so its self-calibrating thresholds cost a few hundred nanoseconds per tick.
  */
-import { Float64Ring } from './ring-buffer.js';
+import { Float64Ring } from '../util/ring-buffer.js';
 
 export class RollingQuantile {
   private readonly order: Float64Ring;

@@ -59,49 +59,71 @@ export class RingBuffer<T> {
   }
 }
 
-/** RingBuffer specialised to numbers on a Float64Array (no boxing on the hot path). */
-export class NumberRing {
-  private readonly items: Float64Array;
-  private head = 0;
-  private count = 0;
+/**
+ * Fixed-capacity ring of numbers on a Float64Array: bounded history without per-push allocation.
+ * Index 0 is the oldest kept value.
+ */
+export class Float64Ring {
+  private readonly buf: Float64Array;
+  private start = 0;
+  private size = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`NumberRing capacity must be a positive integer, got ${capacity}`);
-    this.items = new Float64Array(capacity);
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError(`Float64Ring capacity must be a positive integer, got ${capacity}`);
+    }
+    this.buf = new Float64Array(capacity);
   }
 
   get length(): number {
-    return this.count;
+    return this.size;
   }
 
-  push(v: number): void {
-    if (this.count < this.capacity) {
-      this.items[(this.head + this.count) % this.capacity] = v;
-      this.count++;
-    } else {
-      this.items[this.head] = v;
-      this.head = (this.head + 1) % this.capacity;
+  get full(): boolean {
+    return this.size === this.capacity;
+  }
+
+  /** Appends `x`; returns the value that fell out (or NaN when nothing did). */
+  push(x: number): number {
+    if (this.size < this.capacity) {
+      this.buf[(this.start + this.size) % this.capacity] = x;
+      this.size++;
+      return NaN;
     }
+    const old = this.buf[this.start]!;
+    this.buf[this.start] = x;
+    this.start = (this.start + 1) % this.capacity;
+    return old;
   }
 
-  /** i-th oldest. */
-  at(i: number): number {
-    return this.items[(this.head + i) % this.capacity] as number;
+  /** i-th value, oldest first (0 <= i < length). */
+  get(i: number): number {
+    return this.buf[(this.start + i) % this.capacity]!;
   }
 
-  last(): number {
-    return this.items[(this.head + this.count - 1) % this.capacity] as number;
+  /** Most recent value, or `fallback` when empty. */
+  last(fallback = 0): number {
+    return this.size === 0 ? fallback : this.get(this.size - 1);
   }
 
-  /** The newest `n` values, oldest first. */
-  tail(n: number): number[] {
-    const k = Math.min(n, this.count);
-    const out = new Array<number>(k);
-    for (let i = 0; i < k; i++) out[i] = this.items[(this.head + this.count - k + i) % this.capacity] as number;
+  /** Copy of the last `n` values (all by default), oldest first. */
+  toArray(n = this.size): Float64Array {
+    const k = Math.min(n, this.size);
+    const out = new Float64Array(k);
+    for (let i = 0; i < k; i++) out[i] = this.get(this.size - k + i);
     return out;
   }
 
-  toArray(): number[] {
-    return this.tail(this.count);
+  /** The last `n` values as a plain array (JSON-friendly), oldest first. */
+  tail(n: number): number[] {
+    const k = Math.min(n, this.size);
+    const out = new Array<number>(k);
+    for (let i = 0; i < k; i++) out[i] = this.get(this.size - k + i);
+    return out;
+  }
+
+  clear(): void {
+    this.start = 0;
+    this.size = 0;
   }
 }
