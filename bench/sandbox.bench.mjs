@@ -6,7 +6,11 @@
 // Then a full market tick (Simulation two-phase: prepareTick, runLocalAgents, collect,
 // completeTick) with the default population plus N sandboxed vs N in-process copies.
 // Budget: 10 sandboxed strategies doing trivial work <= 2 ms per tick (median of collect).
+// Collects here wait for every answer (`waitForAll`), so the figure is the full round trip, not
+// a deadline cut; "answered" shows none was lost. CPU per tick adds the host's process.cpuUsage
+// and the runners' /proc/<pid>/stat time, which a busy machine inflates far less than wall time.
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import { BaseAgent, Simulation } from '../packages/engine/dist/index.js';
 import { SandboxPool, compileStrategy } from '../packages/sandbox/dist/index.js';
 
@@ -33,6 +37,20 @@ class BuiltinQuoter extends BaseAgent {
     return [0.5, 1, 0, 0, 0, 0.2];
   }
 }
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux; clock ticks of 10 ms). */
+function procCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+const hostCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -65,24 +83,37 @@ export async function collectOverhead(n, rounds, workers = Math.max(1, os.availa
   const sandboxed = [];
   const local = [];
   let answered = 0;
-  for (let r = 0; r < 20; r++) await pool.collect(states); // warm-up
+  for (let r = 0; r < 20; r++) await pool.collect(states, { waitForAll: true }); // warm-up (first calls compile)
+  const pids = pool.runnerPids();
+  let cpuSandboxed = 0;
+  let cpuLocal = 0;
+  const runnerCpu0 = pids.reduce((a, p) => a + procCpuMs(p), 0);
   for (let r = 0; r < rounds; r++) {
+    let c = hostCpuMs();
     let t = performance.now();
-    const got = await pool.collect(states);
+    const got = await pool.collect(states, { waitForAll: true });
     sandboxed.push(performance.now() - t);
+    cpuSandboxed += hostCpuMs() - c;
     answered += got.size;
+    c = hostCpuMs();
     t = performance.now();
     let k = 0;
     for (const a of builtins) k += a.onTick(states.get(a.id)).length;
     local.push(performance.now() - t);
+    cpuLocal += hostCpuMs() - c;
     if (k !== 2 * n) throw new Error('builtin produced unexpected orders');
   }
+  const runnerCpu = pids.reduce((a, p) => a + procCpuMs(p), 0) - runnerCpu0;
   await pool.close();
   const sMed = quantile(sandboxed, 0.5);
   const lMed = quantile(local, 0.5);
   console.log(
     `collect  N=${String(n).padStart(3)} workers=${workers}: sandboxed median ${fmt(sMed)} (p90 ${fmt(quantile(sandboxed, 0.9))}) | ` +
       `in-process ${fmt(lMed)} | ratio ${(sMed / lMed).toFixed(0)}x | answered ${((answered / (rounds * n)) * 100).toFixed(1)}% | deploy ${n} in ${deployMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `         CPU per tick: host ${fmt(cpuSandboxed / rounds)} + runners ${fmt(runnerCpu / rounds)} = ${fmt((cpuSandboxed + runnerCpu) / rounds)} ` +
+      `(${fmt((cpuSandboxed + runnerCpu) / rounds / n)} per strategy) | in-process ${fmt(cpuLocal / rounds)}`,
   );
   return sMed;
 }
@@ -104,7 +135,7 @@ export async function fullTick(n, ticks) {
     let t0 = performance.now();
     const req = simS.prepareTick();
     const orders = simS.runLocalAgents(req);
-    const ext = await pool.collect(new Map(ids.map((id) => [id, req.states.get(id)]).filter(([, s]) => s)));
+    const ext = await pool.collect(new Map(ids.map((id) => [id, req.states.get(id)]).filter(([, s]) => s)), { waitForAll: true });
     for (const [id, o] of ext) orders.set(id, o);
     simS.completeTick(orders);
     ts.push(performance.now() - t0);

@@ -21,12 +21,15 @@ export interface LoadSpec {
 export interface TickCall {
   sid: string;
   seq: number;
+  /** JSON of the agent's own MarketState fields. */
   state: string;
+  /** Index into the message's `shared` texts: the market part of the state. */
+  shared: number;
 }
 
 export type HostMessage =
   | { t: 'load'; req: number; spec: LoadSpec }
-  | { t: 'tick'; calls: TickCall[] }
+  | { t: 'tick'; calls: TickCall[]; shared: string[] }
   | { t: 'unload'; sid: string };
 
 /** Why a call failed: the strategy's own fault (timeout, memory, error, output, load) or the runner's. */

@@ -123,8 +123,8 @@ export class RunnerProcess {
     });
   }
 
-  tick(calls: TickCall[]): boolean {
-    return this.post({ t: 'tick', calls });
+  tick(calls: TickCall[], shared: string[]): boolean {
+    return this.post({ t: 'tick', calls, shared });
   }
 
   unload(sid: string): void {

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import type * as IVM from 'isolated-vm';
 import { SANDBOX_PRELUDE } from './sdk/prelude.js';
 import type { CallResult, FailureKind, HostMessage, LoadSpec, RunnerMessage, TickCall } from './protocol.js';
+import { spliceState } from './state-encoding.js';
 
 type Ivm = typeof IVM;
 
@@ -137,13 +138,13 @@ async function load(spec: LoadSpec): Promise<{ ok: boolean; kind?: FailureKind; 
   }
 }
 
-function runCall(call: TickCall): void {
+function runCall(call: TickCall, shared: readonly string[]): void {
   const s = strategies.get(call.sid);
   if (!s) return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'dead', error: 'strategy is not loaded' });
   if (s.dead) return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'dead', error: s.dead });
   if (s.busy) return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'busy', error: 'previous call still running' });
   s.busy = true;
-  s.tick.apply(undefined, [call.state], { timeout: s.timeoutMs }).then(
+  s.tick.apply(undefined, [spliceState(call.state, shared[call.shared] ?? '')], { timeout: s.timeoutMs }).then(
     (out: unknown) => {
       s.busy = false;
       if (typeof out !== 'string') {
@@ -168,7 +169,7 @@ process.on('message', (msg: HostMessage) => {
       break;
     case 'tick':
       startBatch(msg.calls.length);
-      for (const call of msg.calls) runCall(call);
+      for (const call of msg.calls) runCall(call, msg.shared);
       break;
     case 'unload':
       teardown(msg.sid, 'unloaded');

@@ -21,6 +21,7 @@ import { RunnerProcess } from './runner-process.js';
 import { SandboxAgent, type SandboxStats } from './sandbox-agent.js';
 import { parseDriverAnswer } from './sanitize-orders.js';
 import { syntheticMarketState } from './synthetic-state.js';
+import { StateEncoder, type EncodedState } from './state-encoding.js';
 import { checkStrategyName, compileStrategy } from './validate-source.js';
 
 export interface SandboxPoolOptions {
@@ -69,6 +70,7 @@ interface Slot {
   loadChain: Promise<unknown>;
   /** Calls of the tick being assembled, sent as one IPC message. */
   outbox: TickCall[];
+  outboxShared: string[];
 }
 
 type LoadResult = { ok: boolean; kind?: FailureKind | undefined; error?: string | undefined };
@@ -112,7 +114,7 @@ export class SandboxPool {
     this.runnerPath = opts.runnerPath;
     const n = opts.workers ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`workers must be an integer in [1, 256], got ${n}`);
-    const mk = (index: number): Slot => ({ index, proc: null, starting: null, agents: new Set(), pending: new Map(), blamed: null, consecutiveSpawnFailures: 0, loadChain: Promise.resolve(), outbox: [] });
+    const mk = (index: number): Slot => ({ index, proc: null, starting: null, agents: new Set(), pending: new Map(), blamed: null, consecutiveSpawnFailures: 0, loadChain: Promise.resolve(), outbox: [], outboxShared: [] });
     this.slots = Array.from({ length: n }, (_, i) => mk(i));
     this.probeSlot = mk(-1);
   }
@@ -272,19 +274,23 @@ export class SandboxPool {
   }
 
   /** Registers a call and queues it in the runner's outbox; `flush` sends the outbox as one message. */
-  private call(slot: Slot, sid: string, state: string): Promise<HostCallResult> {
+  private call(slot: Slot, sid: string, state: EncodedState): Promise<HostCallResult> {
     const seq = ++this.seq;
     return new Promise((resolve) => {
       slot.pending.set(sid, { seq, resolve });
-      slot.outbox.push({ sid, seq, state });
+      let idx = slot.outboxShared.lastIndexOf(state.shared);
+      if (idx < 0) idx = slot.outboxShared.push(state.shared) - 1;
+      slot.outbox.push({ sid, seq, state: state.own, shared: idx });
     });
   }
 
   private flush(slot: Slot): void {
     if (slot.outbox.length === 0) return;
     const calls = slot.outbox;
+    const shared = slot.outboxShared;
     slot.outbox = [];
-    if (slot.proc?.tick(calls)) return;
+    slot.outboxShared = [];
+    if (slot.proc?.tick(calls, shared)) return;
     for (const c of calls) {
       const p = slot.pending.get(c.sid);
       if (!p || p.seq !== c.seq) continue;
@@ -341,7 +347,7 @@ export class SandboxPool {
     if (!loaded.ok) return fail(`strategy failed to start: ${loaded.error ?? loaded.kind}`);
     try {
       const state = syntheticMarketState(sid);
-      const res = await this.callWithDeadline(slot, sid, JSON.stringify(state), this.limits.timeoutMs);
+      const res = await this.callWithDeadline(slot, sid, new StateEncoder().encode(state), this.limits.timeoutMs);
       if (!res.ok) return fail(`onTick failed on a synthetic market state: ${res.error ?? res.kind}`);
       const answer = parseDriverAnswer(res.out ?? '', state.tickSize, this.limits);
       if (!answer.ok) return fail(`onTick failed on a synthetic market state: ${answer.error}`);
@@ -350,7 +356,7 @@ export class SandboxPool {
     }
   }
 
-  private async callWithDeadline(slot: Slot, sid: string, state: string, timeoutMs: number): Promise<CallResult> {
+  private async callWithDeadline(slot: Slot, sid: string, state: EncodedState, timeoutMs: number): Promise<CallResult> {
     let timer: NodeJS.Timeout | undefined;
     const p = this.call(slot, sid, state);
     this.flush(slot);
@@ -425,6 +431,7 @@ export class SandboxPool {
     let budget = 0;
     let open = true;
     const started = performance.now();
+    const encoder = new StateEncoder();
     for (const [agentId, state] of states) {
       const entry = this.entries.get(agentId);
       if (!entry || entry.state !== 'ready') continue;
@@ -433,7 +440,7 @@ export class SandboxPool {
       entry.agent.counters.calls++;
       budget = Math.max(budget, entry.agent.timeoutMs);
       const tickSize = state.tickSize;
-      const call = this.call(slot, agentId, JSON.stringify(state));
+      const call = this.call(slot, agentId, encoder.encode(state));
       inFlight.push({ entry, slot, seq: this.seq });
       work.push(
         call.then((res) => {

@@ -26,7 +26,7 @@ describe('runBacktest', () => {
   });
 
   it('is reproducible from the seed and differs across seeds', async () => {
-    const src = example('trend_follower.ts');
+    const src = example('momentum_follower.ts');
     const pick = (r: Awaited<ReturnType<typeof runBacktest>>) => [r.pnl, r.fills, r.orders_submitted, r.final_mid, r.phi];
     const a = await runBacktest({ source: src, ticks: 200, seed: 3 });
     const b = await runBacktest({ source: src, ticks: 200, seed: 3 });

@@ -1,8 +1,8 @@
 /**
- * Example: moving-average crossover. Buys with a market order when the fast average crosses
+ * Example: momentum via a moving-average crossover. Buys with a market order when the fast average crosses
  * above the slow one, sells when it crosses below, and keeps the position within a limit.
  */
-class TrendFollower extends BaseAgent<{ fast?: number; slow?: number; size?: number; maxPosition?: number }> {
+class MomentumFollower extends BaseAgent<{ fast?: number; slow?: number; size?: number; maxPosition?: number }> {
   private lastSignal = 0;
 
   onTick(state: MarketState): OrderIntent[] {
