@@ -5,6 +5,7 @@
  * go to artifacts/screenshots/; long-task and heap figures to artifacts/web-perf.json.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,7 @@ interface LongTask { start: number; duration: number; name: string }
 
 async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
@@ -46,6 +48,44 @@ async function paintedPixels(page: Page, selector: string): Promise<number> {
     for (let i = 3; i < d.length; i += 4) if ((d[i] as number) > 0) n++;
     return n;
   }, selector);
+}
+
+/** Long tasks and JS heap on the current page over `seconds`, with the tick rate it saw. */
+async function measureLongTasks(page: Page, name: string, seconds: number) {
+  type W = { __longtasks: LongTask[]; __longtaskError?: string; crowdalpha: { store: { tick: number; agents: Map<string, unknown> } } };
+  type P = { memory?: { usedJSHeapSize: number } };
+  await page.evaluate(() => {
+    (window as unknown as W).__longtasks = [];
+  });
+  const before = await page.evaluate(() => ({ tick: (window as unknown as W).crowdalpha.store.tick, heap: (performance as unknown as P).memory?.usedJSHeapSize ?? null, t: performance.now(), load: 0 }));
+  const heapSamples: number[] = [];
+  const step = Math.min(5, seconds);
+  for (let s = 0; s < seconds; s += step) {
+    await page.waitForTimeout(step * 1000);
+    heapSamples.push(await page.evaluate(() => (performance as unknown as P).memory?.usedJSHeapSize ?? 0));
+  }
+  const after = await page.evaluate(() => {
+    const w = window as unknown as W;
+    return { tick: w.crowdalpha.store.tick, agents: w.crowdalpha.store.agents.size, t: performance.now(), tasks: w.__longtasks, observerError: w.__longtaskError ?? null };
+  });
+  const durations = after.tasks.map((t) => t.duration).sort((a, b) => a - b);
+  const secs = (after.t - before.t) / 1000;
+  const mb = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
+  return {
+    page: name,
+    seconds: Math.round(secs * 10) / 10,
+    agents: after.agents,
+    ticks: after.tick - before.tick,
+    ticks_per_second: Math.round(((after.tick - before.tick) / secs) * 100) / 100,
+    longtasks: durations.length,
+    longtasks_per_minute: Math.round((durations.length / secs) * 60 * 10) / 10,
+    longtask_max_ms: durations.at(-1) ?? 0,
+    longtask_p50_ms: durations[Math.floor(durations.length / 2)] ?? 0,
+    longtask_busy_pct: Math.round((durations.reduce((a, b) => a + b, 0) / (secs * 1000)) * 1000) / 10,
+    observer_error: after.observerError,
+    heap_start_mb: before.heap === null ? null : mb(before.heap),
+    heap_samples_mb: heapSamples.map(mb),
+  };
 }
 
 describe.skipIf(!enabled)('web dashboard in Chromium (real server)', () => {
@@ -95,52 +135,30 @@ describe.skipIf(!enabled)('web dashboard in Chromium (real server)', () => {
   }, 120_000);
 
   it('measures long tasks and heap at 10 ticks/s with 100 agents (recorded, not asserted)', async () => {
-    await page.goto(`${server.url}/`);
-    await page.getByTestId('heatmap').waitFor({ timeout: 30_000 });
-    await page.evaluate(() => {
-      (window as unknown as { __longtasks: unknown[] }).__longtasks = [];
-    });
-    const seconds = Number(process.env.CROWDALPHA_WEB_PERF_SECONDS ?? 30);
-    const before = await page.evaluate(() => ({
-      tick: (window as unknown as { crowdalpha: { store: { tick: number } } }).crowdalpha.store.tick,
-      heap: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null,
-      t: performance.now(),
-    }));
-    const heapSamples: number[] = [];
-    for (let s = 0; s < seconds; s += 5) {
-      await page.waitForTimeout(5000);
-      heapSamples.push(await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0));
+    // Dashboard and Leaderboard against Docs (header + stream only) on the same machine, same run:
+    // the box is shared, so the baseline shows how much of the figure is load, not the page.
+    const seconds = Number(process.env.CROWDALPHA_WEB_PERF_SECONDS ?? 20);
+    const runs = [];
+    for (const [name, hash, ready] of [
+      ['dashboard', '#/', 'heatmap'],
+      ['leaderboard', '#/leaderboard', 'leaderboard'],
+      ['docs (baseline: stream + header only)', '#/docs', 'event-schema'],
+    ] as const) {
+      await page.goto(`${server.url}/${hash}`);
+      await page.reload();
+      await page.getByTestId(ready).waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(2000);
+      runs.push(await measureLongTasks(page, name, seconds));
     }
-    const after = await page.evaluate(() => ({
-      tick: (window as unknown as { crowdalpha: { store: { tick: number; agents: Map<string, unknown> } } }).crowdalpha.store.tick,
-      agents: (window as unknown as { crowdalpha: { store: { agents: Map<string, unknown> } } }).crowdalpha.store.agents.size,
-      t: performance.now(),
-      tasks: (window as unknown as { __longtasks: LongTask[] }).__longtasks,
-      observerError: (window as unknown as { __longtaskError?: string }).__longtaskError ?? null,
-    }));
-    const durations = after.tasks.map((t) => t.duration).sort((a, b) => a - b);
-    const figures = {
-      measured_at: new Date().toISOString(),
-      page: 'dashboard',
-      seconds: (after.t - before.t) / 1000,
-      agents: after.agents,
-      ticks: after.tick - before.tick,
-      ticks_per_second: (after.tick - before.tick) / ((after.t - before.t) / 1000),
-      longtasks: durations.length,
-      longtask_max_ms: durations.at(-1) ?? 0,
-      longtask_p50_ms: durations[Math.floor(durations.length / 2)] ?? 0,
-      longtask_total_ms: durations.reduce((a, b) => a + b, 0),
-      observer_error: after.observerError,
-      heap_start_mb: before.heap === null ? null : before.heap / 2 ** 20,
-      heap_samples_mb: heapSamples.map((h) => Math.round((h / 2 ** 20) * 10) / 10),
-    };
+    const figures = { measured_at: new Date().toISOString(), cpus: os.cpus().length, loadavg_1m_end: os.loadavg()[0], runs };
     fs.mkdirSync(path.join(REPO, 'artifacts'), { recursive: true });
     fs.writeFileSync(path.join(REPO, 'artifacts', 'web-perf.json'), JSON.stringify(figures, null, 2));
-    console.log(`[web perf] ${JSON.stringify(figures)}`);
-    expect(after.observerError).toBeNull();
-    expect(figures.agents).toBeGreaterThanOrEqual(100);
-    expect(figures.ticks).toBeGreaterThan(0);
-  }, 180_000);
+    for (const r of runs) console.log(`[web perf] ${JSON.stringify(r)}`);
+    const dash = runs[0];
+    expect(dash?.observer_error).toBeNull();
+    expect(dash?.agents).toBeGreaterThanOrEqual(100);
+    expect(dash?.ticks).toBeGreaterThan(0);
+  }, 600_000);
 
   it('pauses and resumes the market from the controls', async () => {
     await page.goto(`${server.url}/`);
@@ -209,7 +227,8 @@ describe.skipIf(!enabled)('web dashboard in Chromium (real server)', () => {
     await result.waitFor({ timeout: 30_000 });
     const text = (await result.textContent()) ?? '';
     if (/501/.test(text)) ctx.skip(`the server has no sandbox yet: ${text}`);
-    expect(text).toMatch(/deployed as user_e2e_1/);
+    const problems = (await page.getByTestId('problems').allTextContents().catch(() => [])).join(' | ');
+    expect(`${text} ${problems}`).toMatch(/deployed as user_e2e_1/);
     await shot(page, 'deploy');
     await page.goto(`${server.url}/#/leaderboard`);
     await page.getByPlaceholder('agent or strategy').fill('user_e2e_1');
