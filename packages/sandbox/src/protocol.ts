@@ -25,6 +25,12 @@ export interface TickCall {
   state: string;
   /** Index into the message's `shared` texts: the market part of the state. */
   shared: number;
+  /**
+   * Run on the runner's main thread (applySync) instead of the isolate's own thread. The host
+   * asks this for strategies with a record of fast answers: it saves two thread hops per call.
+   * Sync calls come after the async ones in a message and run in message order.
+   */
+  sync: boolean;
 }
 
 export type HostMessage =
@@ -43,6 +49,8 @@ export interface CallResult {
   out?: string;
   kind?: FailureKind;
   error?: string;
+  /** Time the call took inside the runner, ms. */
+  ms?: number;
 }
 
 export type RunnerMessage =

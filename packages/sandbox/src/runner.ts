@@ -144,22 +144,33 @@ function runCall(call: TickCall, shared: readonly string[]): void {
   if (s.dead) return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'dead', error: s.dead });
   if (s.busy) return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'busy', error: 'previous call still running' });
   s.busy = true;
-  s.tick.apply(undefined, [spliceState(call.state, shared[call.shared] ?? '')], { timeout: s.timeoutMs }).then(
-    (out: unknown) => {
-      s.busy = false;
-      if (typeof out !== 'string') {
-        teardown(call.sid, 'returned a non-string');
-        return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'output', error: 'driver returned a non-string' });
-      }
-      emit({ sid: call.sid, seq: call.seq, ok: true, out });
-    },
-    (err: unknown) => {
-      s.busy = false;
-      const c = classify(err);
-      teardown(call.sid, c.error);
-      emit({ sid: call.sid, seq: call.seq, ok: false, kind: c.kind, error: c.error });
-    },
-  );
+  const state = spliceState(call.state, shared[call.shared] ?? '');
+  const t0 = performance.now();
+  const done = (out: unknown): void => {
+    s.busy = false;
+    const ms = performance.now() - t0;
+    if (typeof out !== 'string') {
+      teardown(call.sid, 'returned a non-string');
+      return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'output', error: 'driver returned a non-string', ms });
+    }
+    emit({ sid: call.sid, seq: call.seq, ok: true, out, ms });
+  };
+  const failed = (err: unknown): void => {
+    s.busy = false;
+    const c = classify(err);
+    teardown(call.sid, c.error);
+    emit({ sid: call.sid, seq: call.seq, ok: false, kind: c.kind, error: c.error, ms: performance.now() - t0 });
+  };
+  if (call.sync) {
+    let out: unknown;
+    try {
+      out = s.tick.applySync(undefined, [state], { timeout: s.timeoutMs });
+    } catch (err) {
+      return failed(err);
+    }
+    return done(out);
+  }
+  s.tick.apply(undefined, [state], { timeout: s.timeoutMs }).then(done, failed);
 }
 
 process.on('message', (msg: HostMessage) => {

@@ -53,8 +53,15 @@ type HostCallResult = CallResult & { strike?: boolean; sole?: boolean };
 
 interface Pending {
   seq: number;
+  /** Runs on the runner's main thread, in send order after the async calls. */
+  sync: boolean;
   resolve: (r: HostCallResult) => void;
 }
+
+/** Calls under this many ms (inside the runner) count towards a strategy's fast streak. */
+const SYNC_FAST_MS = 2;
+/** Consecutive fast answers after which a strategy's calls run on the runner's main thread. */
+const SYNC_AFTER_FAST_CALLS = 3;
 
 /** One runner process slot; the process is replaced when it dies. */
 interface Slot {
@@ -70,6 +77,7 @@ interface Slot {
   loadChain: Promise<unknown>;
   /** Calls of the tick being assembled, sent as one IPC message. */
   outbox: TickCall[];
+  outboxSync: TickCall[];
   outboxShared: string[];
 }
 
@@ -82,6 +90,8 @@ interface Entry {
   seed: number;
   slot: Slot;
   state: 'loading' | 'ready' | 'silenced';
+  /** Consecutive answers under SYNC_FAST_MS; reset by a slow one or a restart. */
+  fastStreak: number;
 }
 
 function hashKey(key: string, seed: number): number {
@@ -114,7 +124,7 @@ export class SandboxPool {
     this.runnerPath = opts.runnerPath;
     const n = opts.workers ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`workers must be an integer in [1, 256], got ${n}`);
-    const mk = (index: number): Slot => ({ index, proc: null, starting: null, agents: new Set(), pending: new Map(), blamed: null, consecutiveSpawnFailures: 0, loadChain: Promise.resolve(), outbox: [], outboxShared: [] });
+    const mk = (index: number): Slot => ({ index, proc: null, starting: null, agents: new Set(), pending: new Map(), blamed: null, consecutiveSpawnFailures: 0, loadChain: Promise.resolve(), outbox: [], outboxSync: [], outboxShared: [] });
     this.slots = Array.from({ length: n }, (_, i) => mk(i));
     this.probeSlot = mk(-1);
   }
@@ -207,6 +217,7 @@ export class SandboxPool {
         if ((e.state as Entry['state']) === 'silenced') return;
         if (outcome.ok) {
           e.state = 'ready';
+          e.fastStreak = 0;
           e.agent.counters.restarts++;
           e.agent.runnerPid = proc.pid ?? null;
         } else if (outcome.kind !== 'crash') {
@@ -221,8 +232,13 @@ export class SandboxPool {
     const proc = slot.proc;
     const timer = setTimeout(() => {
       if (slot.proc !== proc) return;
-      const stuck = calls.filter((c) => slot.pending.get(c.sid)?.seq === c.seq).map((c) => c.sid);
-      if (stuck.length) this.watchdogKill(slot, stuck);
+      const stuck = calls.filter((c) => slot.pending.get(c.sid)?.seq === c.seq);
+      if (stuck.length === 0) return;
+      // A stuck sync call holds the runner's main thread, so everything behind it looks stuck
+      // too: blame only the first one (calls are listed in send order). Otherwise every stuck
+      // async call ignored its own interrupt.
+      const firstSync = stuck.find((c) => slot.pending.get(c.sid)?.sync);
+      this.watchdogKill(slot, firstSync ? [firstSync.sid] : stuck.map((c) => c.sid));
     }, Math.max(0, delayMs));
     timer.unref();
   }
@@ -274,21 +290,22 @@ export class SandboxPool {
   }
 
   /** Registers a call and queues it in the runner's outbox; `flush` sends the outbox as one message. */
-  private call(slot: Slot, sid: string, state: EncodedState): Promise<HostCallResult> {
+  private call(slot: Slot, sid: string, state: EncodedState, sync = false): Promise<HostCallResult> {
     const seq = ++this.seq;
     return new Promise((resolve) => {
-      slot.pending.set(sid, { seq, resolve });
+      slot.pending.set(sid, { seq, sync, resolve });
       let idx = slot.outboxShared.lastIndexOf(state.shared);
       if (idx < 0) idx = slot.outboxShared.push(state.shared) - 1;
-      slot.outbox.push({ sid, seq, state: state.own, shared: idx });
+      (sync ? slot.outboxSync : slot.outbox).push({ sid, seq, state: state.own, shared: idx, sync });
     });
   }
 
   private flush(slot: Slot): void {
-    if (slot.outbox.length === 0) return;
-    const calls = slot.outbox;
+    if (slot.outbox.length === 0 && slot.outboxSync.length === 0) return;
+    const calls = slot.outbox.concat(slot.outboxSync);
     const shared = slot.outboxShared;
     slot.outbox = [];
+    slot.outboxSync = [];
     slot.outboxShared = [];
     if (slot.proc?.tick(calls, shared)) return;
     for (const c of calls) {
@@ -396,7 +413,7 @@ export class SandboxPool {
     const params = JSON.parse(paramsJson) as Record<string, unknown>;
     const slot = this.slots.reduce((a, b) => (b.agents.size < a.agents.size ? b : a));
     const agent = new SandboxAgent(agentId, strategyName, params, timeoutMs);
-    const entry: Entry = { agent, code: compiled, paramsJson, seed: hashKey(agentId, this.seed), slot, state: 'loading' };
+    const entry: Entry = { agent, code: compiled, paramsJson, seed: hashKey(agentId, this.seed), slot, state: 'loading', fastStreak: 0 };
     this.entries.set(agentId, entry);
     slot.agents.add(agentId);
     const outcome = await this.loadWithDeadline(slot, agentId, this.loadSpec(entry)).catch((err: unknown) => ({
@@ -427,7 +444,7 @@ export class SandboxPool {
   async collect(states: Map<string, MarketState>, opts: CollectOptions = {}): Promise<Map<string, OrderIntent[]>> {
     const result = new Map<string, OrderIntent[]>();
     const work: Promise<void>[] = [];
-    const inFlight: Array<{ entry: Entry; slot: Slot; seq: number }> = [];
+    const inFlight: Array<{ entry: Entry; slot: Slot; seq: number; sync: boolean }> = [];
     let budget = 0;
     let open = true;
     const started = performance.now();
@@ -440,8 +457,8 @@ export class SandboxPool {
       entry.agent.counters.calls++;
       budget = Math.max(budget, entry.agent.timeoutMs);
       const tickSize = state.tickSize;
-      const call = this.call(slot, agentId, encoder.encode(state));
-      inFlight.push({ entry, slot, seq: this.seq });
+      const call = this.call(slot, agentId, encoder.encode(state), entry.fastStreak >= SYNC_AFTER_FAST_CALLS);
+      inFlight.push({ entry, slot, seq: this.seq, sync: entry.fastStreak >= SYNC_AFTER_FAST_CALLS });
       work.push(
         call.then((res) => {
           if (open) entry.agent.counters.lastLatencyMs = Math.round((performance.now() - started) * 1000) / 1000;
@@ -465,7 +482,8 @@ export class SandboxPool {
       // Missed this tick. Give the calls the watchdog grace to finish (a runner the OS scheduled
       // late answers soon); whatever is still running then ignored its interrupt: kill the runner.
       const overdue = new Map<Slot, Array<{ sid: string; seq: number }>>();
-      for (const { entry, slot, seq } of inFlight) {
+      const sendOrder = [...inFlight].sort((a, b) => Number(a.sync) - Number(b.sync) || a.seq - b.seq);
+      for (const { entry, slot, seq } of sendOrder) {
         const p = slot.pending.get(entry.agent.id);
         if (!p || p.seq !== seq) continue;
         entry.agent.counters.late++;
@@ -499,6 +517,7 @@ export class SandboxPool {
       this.silence(entry, `${parsed.kind}: ${parsed.error}`);
       return null;
     }
+    entry.fastStreak = typeof res.ms === 'number' && res.ms < SYNC_FAST_MS ? entry.fastStreak + 1 : 0;
     const a = parsed.answer;
     agent.counters.answered++;
     agent.counters.orders += a.orders.length;
@@ -543,7 +562,7 @@ export class SandboxPool {
   stats(agentId: string): SandboxStats {
     const e = this.entries.get(agentId);
     if (!e) throw new RangeError(`no sandboxed agent "${agentId}"; deployed: ${[...this.entries.keys()].join(', ') || 'none'}`);
-    return { ...e.agent.stats(), sandbox_loading: e.state === 'loading' };
+    return { ...e.agent.stats(), sandbox_loading: e.state === 'loading', fast_path: e.fastStreak >= SYNC_AFTER_FAST_CALLS };
   }
 
   /** Kills every runner; pending calls resolve as failed. Idempotent. */

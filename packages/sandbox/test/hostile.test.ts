@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxPool } from '../src/sandbox-pool.js';
 import { compileStrategy } from '../src/validate-source.js';
 import { StrategyValidationError } from '../src/errors.js';
-import { BENIGN, ensureBuilt, tickOnce, waitForAnswer, waitForSilence } from './helpers.js';
+import { BENIGN, ensureBuilt, stateFor, tickOnce, waitForAnswer, waitForSilence } from './helpers.js';
 
 let pool: SandboxPool;
 let n = 0;
@@ -138,6 +138,24 @@ describe('runaway CPU', () => {
     await expectBenignHealthy();
     expect(pool.runnerPids()[0]).not.toBe(before);
     expect(pool.stats('benign').restarts).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('the fast path (calls on the runner main thread)', () => {
+  it('a strategy that behaves, earns the fast path, then ignores its interrupt: only it is blamed', async () => {
+    const id = await deploy(`onTick(s) { this.n = (this.n || 0) + 1; if (this.n > 4) BigInt('1'.repeat(1e7)); return []; } factorVector() { return []; }`, { timeout_ms: 30 });
+    // Put the attacker first so the benign call queues behind it on the runner's main thread.
+    for (let i = 0; i < 4; i++) await pool.collect(new Map([id, 'benign'].map((k) => [k, stateFor(k)])));
+    expect(pool.stats(id).fast_path).toBe(true);
+    expect(pool.stats('benign').fast_path).toBe(true);
+    const started = Date.now();
+    const r = await pool.collect(new Map([id, 'benign'].map((k) => [k, stateFor(k)])));
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(r.has(id)).toBe(false);
+    expect(await waitForSilence(pool, id)).toMatch(/watchdog/);
+    await expectBenignHealthy();
+    expect(pool.stats('benign').sandbox_status).toBe('active');
+    expect(pool.stats('benign').strikes).toBe(0);
   });
 });
 
