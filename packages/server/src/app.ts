@@ -36,7 +36,7 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
     loggerInstance: logger as unknown as FastifyBaseLogger,
     bodyLimit: o.bodyLimit,
     logController: new LogController({ disableRequestLogging: !o.logRequests }),
-    return503OnClosing: true,
+    return503OnClosing: false,
     forceCloseConnections: true,
   });
   app.setValidatorCompiler(createValidatorCompiler());
@@ -56,6 +56,9 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
     return reply.code(err.statusCode).send(err.toBody());
   });
 
+  app.addHook('onRequest', async () => {
+    if (ctx.closing) throw apiError('CA_ERR_UNAVAILABLE', 'the server is shutting down; retry in a moment');
+  });
   await app.register(cors, { origin: corsOrigin(o.corsOrigins) });
   if (o.rateLimitMax > 0) {
     await app.register(rateLimit, {

@@ -15,6 +15,8 @@ export interface ServerContext {
   webRoot: string | null;
   startedAt: number;
   version: string;
+  /** Set when shutdown starts: new requests get 503 CA_ERR_UNAVAILABLE. */
+  closing: boolean;
 }
 
 export interface PluginOptions {

@@ -84,7 +84,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
       snapshotUrl: '/market/snapshot',
     });
     hub.onTick((result) => ws.broadcast(result.events));
-    const ctx: ServerContext = { hub, ws, store, writer, options, webRoot: webRootOf(options.webDist), startedAt: Date.now(), version: packageVersion() };
+    const ctx: ServerContext = { hub, ws, store, writer, options, webRoot: webRootOf(options.webDist), startedAt: Date.now(), version: packageVersion(), closing: false };
     app = await buildApp(ctx, logger);
     let url = '';
     let port = options.port;
@@ -104,6 +104,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {
       closing ??= (async () => {
+        ctx.closing = true;
         await hub.stop();
         ws.close();
         await app?.close();

@@ -73,6 +73,15 @@ describe('health and root', () => {
     expect(json(await get('/health'))).toMatchObject({ status: 'ok', database: true, tick: 30 });
   });
 
+  it('answers 503 CA_ERR_UNAVAILABLE once shutdown has begun', async () => {
+    server.ctx.closing = true;
+    try {
+      expectError(await get('/status'), 503, 'CA_ERR_UNAVAILABLE');
+    } finally {
+      server.ctx.closing = false;
+    }
+  });
+
   it('unknown routes are 404 in the error format', async () => {
     expectError(await get('/market/nope'), 404, 'CA_ERR_ROUTE_NOT_FOUND');
   });

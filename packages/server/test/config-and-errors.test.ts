@@ -1,0 +1,85 @@
+/**
+ * Server options (defaults, env mapping, refusals) and the error catalogue, each checked against
+ * the README's "Server & API" section so the documentation cannot drift from the code.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ENV_MAP, ServerConfigError, defaultServerOptions, resolveServerOptions } from '../src/config.js';
+import { ApiError, ERRORS, apiError, formatTemplate } from '../src/errors.js';
+import { toApiError } from '../src/http/error-handler.js';
+
+const readme = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'README.md'), 'utf8');
+const section = readme.slice(readme.indexOf('## Server & API'));
+
+describe('server options', () => {
+  it('pins the issue and SPEC defaults', () => {
+    expect(defaultServerOptions()).toMatchObject({
+      port: 8000,
+      databaseUrl: 'sqlite:./data/crowdalpha.db',
+      tickDelayMs: 100,
+      seed: 42,
+      checkpointEvery: 100,
+      snapshotEvery: 10,
+      wsHeartbeatMs: 30_000,
+      corsOrigins: '*',
+    });
+  });
+
+  it('maps environment variables onto options, and explicit overrides win', () => {
+    const o = resolveServerOptions({ seed: 9 }, { PORT: '0', CROWDALPHA_SEED: '7', CROWDALPHA_AUTOSTART: 'false', CROWDALPHA_RATE_LIMIT_ALLOWLIST: 'a, b', CROWDALPHA_MARKET_CONFIG: '{"eta":0.02}' });
+    expect(o).toMatchObject({ port: 0, seed: 9, autostart: false, rateLimitAllowList: ['a', 'b'], marketConfig: { eta: 0.02 } });
+  });
+
+  it('refuses bad values naming the variable and the valid range', () => {
+    expect(() => resolveServerOptions({}, { PORT: '99999' })).toThrow(new ServerConfigError('PORT', 'must be between 0 and 65535, got 99999'));
+    expect(() => resolveServerOptions({}, { CROWDALPHA_TICK_DELAY_MS: 'fast' })).toThrow(/CROWDALPHA_TICK_DELAY_MS: must be a whole number, got "fast"/);
+    expect(() => resolveServerOptions({}, { CROWDALPHA_AUTOSTART: 'maybe' })).toThrow(/must be true\/false/);
+    expect(() => resolveServerOptions({}, { CROWDALPHA_MARKET_CONFIG: '[1]' })).toThrow(/must be a JSON object/);
+    expect(() => resolveServerOptions({}, { CROWDALPHA_LOG_FORMAT: 'xml' })).toThrow(/auto, pretty or json/);
+    expect(() => resolveServerOptions({ nope: 1 } as never, {})).toThrow(/unknown server option; valid options are port, host/);
+  });
+
+  it('documents every environment variable in the README', () => {
+    for (const name of Object.keys(ENV_MAP)) expect(section, name).toContain(`\`${name}\``);
+  });
+});
+
+describe('error catalogue', () => {
+  it('gives every code an error status and a template', () => {
+    for (const [code, spec] of Object.entries(ERRORS)) {
+      expect(code).toMatch(/^CA_ERR_[A-Z_]+$/);
+      expect(spec.status).toBeGreaterThanOrEqual(400);
+      expect(spec.status).toBeLessThan(600);
+      expect(spec.template.length).toBeGreaterThan(1);
+    }
+  });
+
+  it('documents every code with its status in the README, and nothing else', () => {
+    const documented = [...section.matchAll(/^\| `(CA_ERR_[A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(Object.entries(ERRORS).map(([c, s]) => [c, s.status])));
+  });
+
+  it('fills templates in order and carries the catalogued status', () => {
+    const e = apiError('CA_ERR_NOT_FOUND', 'agent', 'mom_9').at('agent_id', 'exists');
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e.statusCode).toBe(404);
+    expect(e.toBody()).toEqual({ error: { code: 'CA_ERR_NOT_FOUND', message: 'agent mom_9 not found', field: 'agent_id', rule: 'exists' } });
+    expect(formatTemplate('%s and %s', ['a', 2])).toBe('a and 2');
+  });
+
+  it('turns unexpected errors into CA_ERR_INTERNAL without leaking their message', () => {
+    const e = toApiError(new Error('secret internals at /etc/x'), 1024);
+    expect(e.code).toBe('CA_ERR_INTERNAL');
+    expect(e.statusCode).toBe(500);
+    expect(e.message).not.toContain('secret');
+  });
+
+  it('names the field and the rule of a schema violation', () => {
+    const e = toApiError(Object.assign(new Error('x'), { validation: [{ instancePath: '/config/qty', keyword: 'type', message: 'must be number', params: {} }], validationContext: 'body' }), 1024);
+    expect(e.toBody().error).toMatchObject({ code: 'CA_ERR_VALIDATION', message: 'body.config.qty must be number', field: 'config.qty', rule: 'type' });
+    const req = toApiError(Object.assign(new Error('x'), { validation: [{ instancePath: '', keyword: 'required', message: "must have required property 'contact'", params: { missingProperty: 'contact' } }], validationContext: 'body' }), 1024);
+    expect(req.toBody().error).toMatchObject({ message: 'body.contact is required', field: 'contact', rule: 'required' });
+  });
+});
