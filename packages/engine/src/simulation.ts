@@ -29,7 +29,7 @@ import {
 import { impactPerUnit } from './execution/impact-model.js';
 import { Ledger, type LedgerRow } from './execution/ledger.js';
 import { Rng, type RngState } from './rng.js';
-import { ORDER_TYPES, SIDES, type AgentStats, type DepthSnapshot, type Fill, type MarketState, type OpenOrder, type Order, type OrderIntent, type Side } from './types.js';
+import { ORDER_TYPES, SIDES, type AgentStats, type DepthSnapshot, type Fill, type MarketState, type Order, type OrderIntent, type Side } from './types.js';
 import { Float64Ring, RingBuffer } from './util/ring-buffer.js';
 
 export interface SimulationOptions {
@@ -97,7 +97,6 @@ interface AgentSlot {
   status: AgentStats['status'];
   statusReason: string | null;
   extra: AgentStats['extra'];
-  openOrders: number[];
   ordersSubmitted: number;
   ordersRejected: number;
 }
@@ -194,7 +193,6 @@ export class Simulation {
       status: 'active',
       statusReason: null,
       extra: {},
-      openOrders: [],
       ordersSubmitted: 0,
       ordersRejected: 0,
     };
@@ -268,7 +266,7 @@ export class Simulation {
         position,
         cash,
         pnl: cash + position * mid,
-        openOrders: this.openOrdersOf(slot),
+        openOrders: this.book.openOrders(i),
         crowding: this.analytics
           ? this.analytics.agentView(i)
           : { intensity: 0, phi: 0, sidePressure: 0, buyImpactMultiplier: 1, sellImpactMultiplier: 1, agentImpactMultiplier: 1 },
@@ -550,10 +548,7 @@ export class Simulation {
     if (this.pending) throw new SimulationError('TICK_PENDING', 'cannot checkpoint in the middle of a tick; complete it first');
     const book: SimulationCheckpoint['book'] = [];
     for (const slot of this.slots) {
-      for (const id of slot.openOrders) {
-        const o = this.book.getOrder(id);
-        if (o) book.push({ orderId: id, agentId: slot.agent.id, side: o.side, price: o.price, qty: o.qty, tick: o.tick });
-      }
+      for (const o of this.book.openOrders(slot.index)) book.push({ ...o, agentId: slot.agent.id });
     }
     book.sort((a, b) => a.orderId - b.orderId);
     return {
@@ -620,7 +615,6 @@ export class Simulation {
       if (code !== 0 || sim.matcher.lastFilled !== 0) {
         throw new SimulationError('CHECKPOINT_INVALID', `checkpoint book order ${o.orderId} could not be restored as a resting order (${rejectReason(code)})`);
       }
-      slot.openOrders.push(o.orderId);
     }
     sim.matcher.fills.clear();
     for (const m of cp.mids) sim.mids.push(m);
@@ -669,7 +663,6 @@ export class Simulation {
     const price = intent.type === 'LIMIT' ? (intent.price ?? null) : null;
     const code = this.matcher.processOrder(orderId, slot.index, intent.side, intent.type, price, intent.qty, tick);
     if (code !== 0) return rejectReason(code);
-    if (this.matcher.lastRested > 0) slot.openOrders.push(orderId);
     const reported = price === null ? null : this.book.ticksToPrice(this.book.priceToTicks(price));
     accepted.push({ tick, orderId, agentId: slot.agent.id, side: intent.side, orderType: intent.type, price: reported, qty: intent.qty, cancelTarget: null });
     acceptedInfos.push({ agent: slot.index, side: intent.side, type: intent.type, price: reported, qty: intent.qty });
@@ -739,21 +732,6 @@ export class Simulation {
     const m = w - 1;
     const mean = sum / m;
     return Math.sqrt(Math.max(sumSq / m - mean * mean, 0));
-  }
-
-  private openOrdersOf(slot: AgentSlot): OpenOrder[] {
-    const out: OpenOrder[] = [];
-    let keep = 0;
-    const ids = slot.openOrders;
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k] as number;
-      const o = this.book.getOrder(id);
-      if (!o) continue;
-      ids[keep++] = id;
-      out.push({ orderId: id, side: o.side, price: o.price, qty: o.qty, tick: o.tick });
-    }
-    ids.length = keep;
-    return out;
   }
 
   private statsOf(slot: AgentSlot): AgentStats {
