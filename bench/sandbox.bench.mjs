@@ -16,7 +16,8 @@ import { SandboxPool, compileStrategy } from '../packages/sandbox/dist/index.js'
 
 const TRIVIAL_SOURCE = `class Quoter extends BaseAgent {
   onTick(state) {
-    if (state.bestBid === null || state.bestAsk === null) return [];
+    // Requote only when flat on resting orders, so the state (openOrders) stays small.
+    if (state.bestBid === null || state.bestAsk === null || state.openOrders.length > 0) return [];
     const skew = state.position * state.tickSize;
     return [limit(Side.BID, state.bestBid - skew, 2), limit(Side.ASK, state.bestAsk - skew, 2)];
   }
@@ -26,7 +27,7 @@ const TRIVIAL_SOURCE = `class Quoter extends BaseAgent {
 /** The same logic as an in-process agent. */
 class BuiltinQuoter extends BaseAgent {
   onTick(state) {
-    if (state.bestBid === null || state.bestAsk === null) return [];
+    if (state.bestBid === null || state.bestAsk === null || state.openOrders.length > 0) return [];
     const skew = state.position * state.tickSize;
     return [
       { side: 'BID', type: 'LIMIT', price: this.roundPrice(state.bestBid - skew), qty: 2 },
@@ -64,7 +65,7 @@ function marketStates(ids) {
   for (let i = 0; i < 200; i++) sim.step();
   const req = sim.prepareTick();
   const base = req.states.values().next().value;
-  return new Map(ids.map((id) => [id, { ...base, agentId: id }]));
+  return new Map(ids.map((id) => [id, { ...base, agentId: id, position: 0, openOrders: [] }]));
 }
 
 export async function collectOverhead(n, rounds, workers = Math.max(1, os.availableParallelism())) {
