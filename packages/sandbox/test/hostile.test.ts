@@ -248,6 +248,21 @@ describe('bad output', () => {
   });
 });
 
+describe('output cap', () => {
+  it('an answer larger than maxOutputBytes silences the strategy (defence in depth behind the order cap)', async () => {
+    const small = new SandboxPool({ workers: 1, limits: { maxOutputBytes: 1_024, maxOrdersPerTick: 100 } });
+    try {
+      const code = compileStrategy(`class Big extends BaseAgent { onTick(s) { return new Array(100).fill(limit('BID', s.mid, 1)); } factorVector() { return []; } }`).code;
+      await small.deploy('big', 'big', code);
+      const r = await small.collect(new Map([['big', stateFor('big')]]));
+      expect(r.has('big')).toBe(false);
+      expect(String(small.stats('big').sandbox_error)).toMatch(/output exceeds 1024/);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe('isolation between strategies', () => {
   it('prototype pollution stays inside the polluter', async () => {
     const id = await deploy(`onTick() {
