@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findSeriesTables, toAgentStats, toCrowding, toDecayView, toDiagnostics, toFactorSpace, toFills, toStrategyTemplates, toTickPayload } from '../src/api/adapters.js';
+import { findSeriesTables, magnitudeGroups, toAgentStats, toLearningCurve, toSimulationAgents, toSimulationSummary, toCrowding, toDecayView, toDiagnostics, toFactorSpace, toFills, toStrategyTemplates, toTickPayload } from '../src/api/adapters.js';
 import { resolveEndpoints } from '../src/api/endpoints.js';
 import { tickPayload } from './fixtures.js';
 
@@ -80,6 +80,28 @@ describe('adapters (server JSON → UI shapes)', () => {
     const tables = findSeriesTables({ id: 's', result: { mids: [1, 2, 3], ticks: [{ tick: 1, mid: 2, x: 'a' }, { tick: 2, mid: 3, x: 'b' }] } });
     expect(tables.map((t) => t.name)).toEqual(['result.mids', 'result.ticks']);
     expect(tables[1]?.columns).toEqual(['tick', 'mid']);
+  });
+});
+
+describe('simulation results', () => {
+  it('reads the summary wrapped as {simulation: {...}} with last_tick as ticks', () => {
+    const s = toSimulationSummary({ simulation: { id: 'sim_1', seed: 42, status: 'done', created_at: 'x', last_tick: 500 }, agents: [] });
+    expect(s).toMatchObject({ id: 'sim_1', seed: 42, status: 'done', ticks: 500 });
+  });
+  it('reads agents with nested stats', () => {
+    expect(toSimulationAgents({ agents: [{ agent_id: 'a', strategy: 'momentum', status: 'active', stats: { pnl: 2, sharpe: 1.5, fill_count: 3, phi: 0.1, impact_cost: 4 } }] })).toEqual([
+      { agentId: 'a', strategy: 'momentum', status: 'active', pnl: 2, sharpe: 1.5, fills: 3, phi: 0.1, impact: 4 },
+    ]);
+  });
+  it('groups columns of similar magnitude so a price never shares an axis with an index in [0,1]', () => {
+    const table = { name: 'h', columns: ['tick', 'mid', 'vwap', 'lfi', 'crowding', 'volatility'], rows: [[1, 100, 101, 0.5, 0.3, 0.001], [2, 102, 100, 0.7, 0.2, 0.002]] };
+    expect(magnitudeGroups(table)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+  it('reads an RL learning curve with tick as x', () => {
+    const t = toLearningCurve({ agent_id: 'rl_1', learning_curve: [{ update: 1, tick: 64, mean_reward: 0.1, policy_loss: 0.02, value_loss: 0.3, entropy: 1.9 }] });
+    expect(t?.columns).toEqual(['tick', 'mean_reward', 'policy_loss', 'value_loss', 'entropy']);
+    expect(t?.rows).toEqual([[64, 0.1, 0.02, 0.3, 1.9]]);
+    expect(toLearningCurve({ agent_id: 'mom_1' })).toBeNull();
   });
 });
 

@@ -4,14 +4,14 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OrderBookLadder } from '../src/components/OrderBookLadder.js';
 import { PriceChart } from '../src/components/PriceChart.js';
-import { LeaderboardPage } from '../src/pages/LeaderboardPage.js';
+import { LEADERBOARD_REFRESH_MS, LeaderboardPage } from '../src/pages/LeaderboardPage.js';
 import { MarketSession } from '../src/state/market-session.js';
 import { SessionContext } from '../src/state/use-market.js';
 import { agent, tickEvent } from './fixtures.js';
 
 afterEach(cleanup);
 
-const flush = () => act(async () => { await new Promise((r) => setTimeout(r, 40)); });
+const flush = (ms = 40) => act(async () => { await new Promise((r) => setTimeout(r, ms)); });
 
 function rowsOrder(): string[] {
   return [...document.querySelectorAll('table.leaderboard tbody tr')].map((tr) => tr.getAttribute('data-agent') ?? '');
@@ -37,15 +37,15 @@ describe('LeaderboardPage', () => {
       </SessionContext.Provider>,
     );
     act(() => session.store.apply(tickEvent(1, { agent_stats: [agent('a', { sharpe: 1 }), agent('b', { sharpe: 2 }), agent('c', { sharpe: null })] })));
-    await flush();
+    await flush(LEADERBOARD_REFRESH_MS + 60);
     expect(rowsOrder()).toEqual(['b', 'a', 'c']);
     // a edges past b by less than the hysteresis: the table keeps its order
     act(() => session.store.apply(tickEvent(2, { agent_stats: [agent('a', { sharpe: 2.01 }), agent('b', { sharpe: 2 }), agent('c', { sharpe: null })] })));
-    await flush();
+    await flush(LEADERBOARD_REFRESH_MS + 60);
     expect(rowsOrder()).toEqual(['b', 'a', 'c']);
     // a clear lead reorders
     act(() => session.store.apply(tickEvent(3, { agent_stats: [agent('a', { sharpe: 3 }), agent('b', { sharpe: 2 }), agent('c', { sharpe: null, status: 'silenced', status_reason: 'timeout 120 ms' })] })));
-    await flush();
+    await flush(LEADERBOARD_REFRESH_MS + 60);
     expect(rowsOrder()).toEqual(['a', 'b', 'c']);
     expect(screen.getByText(/silenced: timeout 120 ms/)).toBeTruthy();
     const link = document.querySelector('tr[data-agent="a"] a');

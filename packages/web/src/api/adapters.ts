@@ -584,3 +584,21 @@ export function toSimulationAgents(v: unknown): SimulationAgentRow[] {
     };
   });
 }
+
+/**
+ * An RL agent's learning curve (the engine's `agentLearningCurve`: [{update, tick, mean_reward,
+ * policy_loss, value_loss, entropy}]), from GET /strategies/{id}/stats as `learning_curve`
+ * (or `rl.learning_curve`). Column 0 is the x (tick, else update).
+ */
+export function toLearningCurve(raw: unknown): SeriesTable | null {
+  if (!isObj(raw)) return null;
+  const list = arr(pick(raw, 'learning_curve', 'learningCurve') ?? (isObj(raw.rl) ? pick(raw.rl, 'learning_curve', 'curve') : undefined)).filter(isObj);
+  const first = list[0];
+  if (!first) return null;
+  const numeric = Object.keys(first).filter((k) => typeof first[k] === 'number');
+  const x = numeric.includes('tick') ? 'tick' : numeric.includes('update') ? 'update' : numeric[0];
+  if (x === undefined) return null;
+  const cols = [x, ...numeric.filter((k) => k !== x && k !== 'update' && k !== 'tick')];
+  if (cols.length < 2) return null;
+  return { name: 'learning curve', columns: cols, rows: list.map((r) => cols.map((c) => num(r[c]))) };
+}

@@ -3,7 +3,7 @@
  * its alpha-decay fit, its recent orders and fills, and RL learning curves for RL agents.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { FACTOR_NAMES, toAgentStats, toDecayView, toFactorSpace, type FactorSpace } from '../api/adapters.js';
+import { FACTOR_NAMES, magnitudeGroups, toAgentStats, toDecayView, toFactorSpace, toLearningCurve, type FactorSpace, type SeriesTable } from '../api/adapters.js';
 import { getJson } from '../api/http.js';
 import type { AgentStatsWire } from '../api/types.js';
 import { DecayChart } from '../components/DecayChart.js';
@@ -54,11 +54,15 @@ function FactorBars({ space, agentId }: { space: FactorSpace | null; agentId: st
   );
 }
 
+/** How often the REST stats (diagnostics, learning curve) are re-read (ms). */
+export const STATS_REFRESH_MS = 5000;
+
 export function StrategyPage({ agentId }: { agentId: string }) {
   useEventTypes(['TICK', 'ORDER_SUBMITTED', 'ORDER_FILLED']);
   const session = useMarket();
   const { store } = session;
   const [restStats, setRestStats] = useState<AgentStatsWire | null>(null);
+  const [learning, setLearning] = useState<SeriesTable | null>(null);
   const [err, setErr] = useState<string | null>(null);
 
   useEffect(() => {
@@ -66,16 +70,22 @@ export function StrategyPage({ agentId }: { agentId: string }) {
     return () => store.setFocus(null);
   }, [store, agentId]);
   useEffect(() => {
+    // diagnostics and the RL learning curve are REST-only: refresh them every few seconds
     let alive = true;
-    getJson(`/strategies/${encodeURIComponent(agentId)}/stats`)
-      .then((raw) => {
-        if (!alive) return;
-        setRestStats(toAgentStats(raw && typeof raw === 'object' && 'stats' in raw ? (raw as { stats: unknown }).stats : raw));
-        setErr(null);
-      })
-      .catch((e: unknown) => alive && setErr(e instanceof Error ? e.message : String(e)));
+    const load = () =>
+      getJson(`/strategies/${encodeURIComponent(agentId)}/stats`)
+        .then((raw) => {
+          if (!alive) return;
+          setRestStats(toAgentStats(raw && typeof raw === 'object' && 'stats' in raw ? (raw as { stats: unknown }).stats : raw));
+          setLearning(toLearningCurve(raw));
+          setErr(null);
+        })
+        .catch((e: unknown) => alive && setErr(e instanceof Error ? e.message : String(e)));
+    void load();
+    const timer = setInterval(() => void load(), STATS_REFRESH_MS);
     return () => {
       alive = false;
+      clearInterval(timer);
     };
   }, [agentId]);
 
@@ -83,11 +93,13 @@ export function StrategyPage({ agentId }: { agentId: string }) {
   const factor = usePoll('/analytics/factor-space', 5000, (raw) => toFactorSpace(raw, strategyOf));
   const decay = usePoll('/analytics/decay', 5000, (raw) => toDecayView(raw, strategyOf));
 
-  const a = store.agents.get(agentId) ?? restStats;
+  const live = store.agents.get(agentId);
+  // the stream carries accounting; the REST stats add diagnostics (drawdown, turnover, ...) in extra
+  const a = live ? { ...live, extra: { ...(restStats?.extra ?? {}), ...live.extra } } : restStats;
   const series = store.agentSeries.get(agentId);
   const cols = series ? series.columns() : null;
   const rl = store.rlSeries.get(agentId);
-  const isRl = (a?.strategy ?? '').startsWith('rl');
+  const isRl = (a?.strategy ?? '').startsWith('rl') || learning !== null;
 
   return (
     <div className="page strategy">
@@ -167,15 +179,35 @@ export function StrategyPage({ agentId }: { agentId: string }) {
       </div>
       {isRl && (
         <Panel title="RL learning curves">
-          {rl && rl.size > 0 ? (
-            <div className="grid-2">
-              {[...rl.entries()].map(([k, s]) => {
-                const c = s.columns();
-                return <SeriesChart key={k} label={`${agentId} ${k}`} revision={session.revision} x={c[0]!} ys={[c[1]!]} defs={[{ label: humanize(k), color: OKABE_ITO.purple, digits: 4 }]} height={160} />;
+          {learning ? (
+            <div className="grid-2" data-testid="learning-curves">
+              {magnitudeGroups(learning).map((g, gi) => {
+                const cols = learning.columns.map((_, c) => Float64Array.from(learning.rows.map((r) => r[c] ?? NaN)));
+                return (
+                  <SeriesChart
+                    key={g.join(',')}
+                    label={`${agentId} ${g.map((c) => learning.columns[c]).join(', ')}`}
+                    revision={learning.rows.length}
+                    x={cols[0]!}
+                    ys={g.map((c) => cols[c]!)}
+                    defs={g.map((c, i) => ({ label: humanize(learning.columns[c] ?? ''), color: [OKABE_ITO.purple, OKABE_ITO.skyBlue, OKABE_ITO.orange, OKABE_ITO.green][(gi + i) % 4]!, digits: 4 }))}
+                    height={170}
+                  />
+                );
               })}
             </div>
+          ) : rl && rl.size > 0 ? (
+            <>
+              <p className="muted">The server does not send this agent's learning curve; these are its numeric stats recorded since the page opened.</p>
+              <div className="grid-2">
+                {[...rl.entries()].map(([k, s]) => {
+                  const c = s.columns();
+                  return <SeriesChart key={k} label={`${agentId} ${k}`} revision={session.revision} x={c[0]!} ys={[c[1]!]} defs={[{ label: humanize(k), color: OKABE_ITO.purple, digits: 4 }]} height={160} />;
+                })}
+              </div>
+            </>
           ) : (
-            <p className="empty">This RL agent reports no numeric learning figures in its stats yet.</p>
+            <p className="empty">This RL agent reports no learning figures yet.</p>
           )}
         </Panel>
       )}
