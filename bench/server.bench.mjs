@@ -30,6 +30,21 @@ const TARGET_RPS = 10_000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** A bare Fastify process answering the same book body: the ceiling this machine allows right now. */
+const BASELINE = `
+import Fastify from 'fastify';
+const app = Fastify();
+const body = process.env.BOOK_BODY;
+app.get('/market/book', (req, reply) => reply.type('application/json; charset=utf-8').send(body));
+await app.listen({ port: 0, host: '127.0.0.1' });
+console.log(JSON.stringify({ msg: 'CrowdAlpha server ready', url: 'http://127.0.0.1:' + app.server.address().port }));
+`;
+
+function startBaseline(bookBody) {
+  const proc = spawn(process.execPath, ['--input-type=module', '-e', BASELINE], { cwd: root, env: { ...process.env, BOOK_BODY: bookBody }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return waitReady(proc);
+}
+
 function startServer(dir) {
   const proc = spawn(process.execPath, [path.join(root, 'packages/server/dist/main.js')], {
     cwd: root,
@@ -44,6 +59,10 @@ function startServer(dir) {
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  return waitReady(proc);
+}
+
+function waitReady(proc) {
   return new Promise((resolve, reject) => {
     let buf = '';
     proc.stdout.on('data', (d) => {
@@ -127,19 +146,31 @@ export async function run() {
     console.log('WebSocket fan-out (TICK subscribers)');
     console.log('  ' + fmt(one));
     console.log('  ' + fmt(many));
-    console.log(`  p99 ratio 500/1 clients: ${(many.p99 / Math.max(one.p99, 0.1)).toFixed(2)}x; server ticks/s ${status.market.ticks_per_second}, last tick ${status.market.last_tick_ms} ms`);
+    console.log(
+      `  p99 ratio ${CLIENTS}/1 clients: ${(many.p99 / Math.max(one.p99, 0.1)).toFixed(2)}x; server ticks/s ${status.market.ticks_per_second}, last tick ${status.market.last_tick_ms} ms, ` +
+        `fan-out to ${CLIENTS} clients (serialise + hand to sockets) last ${status.websocket.lastBroadcastMs.toFixed(2)} ms, max ${status.websocket.maxBroadcastMs.toFixed(2)} ms`,
+    );
     console.log(`  target p99 < ${TARGET_P99_MS} ms with every tick delivered: ${many.p99 < TARGET_P99_MS && many.gaps === 0 && many.resyncs === 0 ? 'MET' : 'NOT MET'}`);
 
+    const bookBody = await (await fetch(url + '/market/book')).text();
+    const base = await startBaseline(bookBody);
+    let bare;
+    try {
+      bare = await cannon(base.url + '/market/book', HTTP_SECONDS);
+    } finally {
+      base.proc.kill('SIGTERM');
+    }
     const book = await cannon(url + '/market/book', HTTP_SECONDS);
     const stat = await cannon(url + '/status', Math.max(3, Math.floor(HTTP_SECONDS / 2)));
     const after = await (await fetch(url + '/status')).json();
-    console.log(`HTTP (autocannon, ${CONNECTIONS} connections, market running at ${after.market.ticks_per_second} ticks/s)`);
-    for (const [name, r] of [['GET /market/book', book], ['GET /status', stat]]) {
+    console.log(`HTTP (autocannon, ${CONNECTIONS} connections, market running at ${after.market.ticks_per_second} ticks/s; load average ${os.loadavg()[0].toFixed(2)})`);
+    for (const [name, r] of [['bare Fastify, same body', bare], ['GET /market/book', book], ['GET /status', stat]]) {
       console.log(
-        `  ${name.padEnd(17)} ${Math.round(r.requests.average).toLocaleString('en-US')} req/s avg (${r.requests.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}), ` +
+        `  ${name.padEnd(24)} ${Math.round(r.requests.average).toLocaleString('en-US')} req/s avg (${r.requests.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}), ` +
           `latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
       );
     }
+    console.log(`  GET /market/book / bare Fastify: ${(book.requests.average / bare.requests.average).toFixed(2)}x`);
     console.log(`  target GET /market/book >= ${TARGET_RPS.toLocaleString('en-US')} req/s: ${book.requests.average >= TARGET_RPS && book.non2xx === 0 ? 'MET' : 'NOT MET'}`);
   } finally {
     proc.kill('SIGTERM');

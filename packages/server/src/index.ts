@@ -3,6 +3,7 @@
  * `startServer()` runs everything; the pieces are exported for the CLI and for tests.
  */
 export { startServer, type RunningServer, type StartOptions } from './server.js';
+export { runServerProcess } from './run.js';
 export { buildApp } from './app.js';
 export { resolveServerOptions, defaultServerOptions, ENV_MAP, ServerConfigError, type ServerOptions } from './config.js';
 export { ERRORS, ApiError, apiError, type ErrorCode, type ErrorBody } from './errors.js';

@@ -44,6 +44,9 @@ export interface WsHubStats {
   resyncs: number;
   droppedMessages: number;
   disconnectedSlow: number;
+  /** Time the last broadcast took (serialise + enqueue + hand to sockets), ms. */
+  lastBroadcastMs: number;
+  maxBroadcastMs: number;
 }
 
 const OPEN = 1;
@@ -88,7 +91,7 @@ export class WsHub {
   private nextId = 1;
   private readonly timer: NodeJS.Timeout;
   private readonly clock: () => number;
-  private readonly counters = { eventsBroadcast: 0, messagesSent: 0, resyncs: 0, droppedMessages: 0, disconnectedSlow: 0 };
+  private readonly counters = { eventsBroadcast: 0, messagesSent: 0, resyncs: 0, droppedMessages: 0, disconnectedSlow: 0, lastBroadcastMs: 0, maxBroadcastMs: 0 };
 
   constructor(private readonly opts: WsHubOptions) {
     this.clock = opts.clock ?? (() => Date.now() * 1e6);
@@ -163,6 +166,7 @@ export class WsHub {
    */
   broadcast(events: readonly MarketEvent[]): void {
     if (this.clients.size === 0 || events.length === 0) return;
+    const started = performance.now();
     const encoded: Array<{ type: string; buf: Buffer }> = new Array(events.length);
     for (let i = 0; i < events.length; i++) {
       const e = events[i] as MarketEvent;
@@ -180,6 +184,9 @@ export class WsHub {
       }
       if (any) this.pump(client);
     }
+    const took = performance.now() - started;
+    this.counters.lastBroadcastMs = took;
+    if (took > this.counters.maxBroadcastMs) this.counters.maxBroadcastMs = took;
   }
 
   /** Sends a hub message (HEARTBEAT, RESYNC, SUBSCRIBED, ERROR) to one client. */
