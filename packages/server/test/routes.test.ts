@@ -2,6 +2,8 @@
  * Every REST endpoint: its happy path and its bad inputs (wrong types, out-of-range numbers,
  * unknown ids, oversized bodies, malformed JSON), through Fastify's inject on a real store.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { RunningServer } from '../src/server.js';
@@ -445,5 +447,39 @@ describe('rate limiting and CORS', () => {
     expect(listed.headers['access-control-allow-origin']).toBe('https://dash.example');
     const other = await limited.app.inject({ method: 'GET', url: '/health', headers: { origin: 'https://evil.example' } });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('dashboard serving', () => {
+  let web: RunningServer;
+  const db3 = tempSqlite();
+  beforeAll(async () => {
+    const dist = path.join(db3.dir, 'web');
+    fs.mkdirSync(path.join(dist, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>CrowdAlpha dashboard</title>');
+    fs.writeFileSync(path.join(dist, 'assets', 'app.js'), 'console.log("dashboard")');
+    web = await startTestServer(db3.url, { webDist: dist });
+  });
+  afterAll(async () => {
+    await web?.close();
+    db3.cleanup();
+  });
+
+  it('serves the dashboard at / to browsers and JSON to API clients', async () => {
+    const html = await web.app.inject({ url: '/', headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(html.headers['content-type']).toMatch(/text\/html/);
+    expect(html.body).toContain('CrowdAlpha dashboard');
+    const api = await web.app.inject({ url: '/', headers: { accept: 'application/json' } });
+    expect(json(api)).toMatchObject({ status: 'ok', dashboard: true });
+  });
+
+  it('serves built assets, and index.html for client-side routes', async () => {
+    const asset = await web.app.inject({ url: '/assets/app.js' });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.body).toContain('dashboard');
+    const page = await web.app.inject({ url: '/leaderboard', headers: { accept: 'text/html' } });
+    expect(page.body).toContain('CrowdAlpha dashboard');
+    expectError(await web.app.inject({ url: '/market/unknown', headers: { accept: 'application/json' } }), 404, 'CA_ERR_ROUTE_NOT_FOUND');
+    expect((await web.app.inject({ url: '/market/book' })).headers['content-type']).toMatch(/application\/json/);
   });
 });
