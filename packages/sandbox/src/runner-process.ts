@@ -19,6 +19,7 @@ export interface LoadOutcome {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 
 /** dist/runner.js next to this module once built; from src/ (tests) the built copy in ../dist. */
 export function defaultRunnerPath(): string {
@@ -41,23 +42,23 @@ export class RunnerProcess {
   onResults: (items: CallResult[]) => void = () => {};
   onExit: (reason: string) => void = () => {};
 
-  constructor(runnerPath = defaultRunnerPath()) {
+  constructor(runnerPath = defaultRunnerPath(), opts: { permissionModel?: boolean } = {}) {
     if (!existsSync(runnerPath)) {
       throw new Error(`sandbox runner not found at ${runnerPath}; build it with \`npx tsc -b packages/sandbox\``);
     }
     const ivmMain = isolatedVmPath();
     const ivmDir = path.dirname(ivmMain);
     const runnerDir = path.dirname(runnerPath);
-    const args = [
-      '--no-node-snapshot',
-      '--no-warnings',
-      '--experimental-permission',
-      '--allow-addons',
-      `--allow-fs-read=${runnerDir}${path.sep}*`,
-      `--allow-fs-read=${ivmDir}${path.sep}*`,
-      runnerPath,
-      ivmMain,
-    ];
+    const permission = opts.permissionModel === false
+      ? []
+      : [
+          // Node 23.5 made the permission model stable under --permission.
+          NODE_MAJOR >= 23 ? '--permission' : '--experimental-permission',
+          '--allow-addons',
+          `--allow-fs-read=${runnerDir}${path.sep}*`,
+          `--allow-fs-read=${ivmDir}${path.sep}*`,
+        ];
+    const args = ['--no-node-snapshot', '--no-warnings', ...permission, runnerPath, ivmMain];
     this.child = spawn(process.execPath, args, {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',

@@ -32,6 +32,12 @@ export interface SandboxPoolOptions {
   seed?: number;
   /** Path of the compiled runner entry; default dist/runner.js of this package. */
   runnerPath?: string;
+  /**
+   * Run runners under Node's permission model (read-only access to their own files, no fs
+   * writes, child processes or workers). Default true; turn off only where the flags are
+   * unsupported.
+   */
+  permissionModel?: boolean;
 }
 
 export interface CollectOptions {
@@ -111,6 +117,7 @@ export class SandboxPool {
   /** Called when an agent goes silent; the server forwards it to `sim.setAgentStatus`. */
   onAgentSilenced?: (agentId: string, reason: string) => void;
   private readonly runnerPath: string | undefined;
+  private readonly permissionModel: boolean;
   private readonly slots: Slot[];
   private readonly probeSlot: Slot;
   private readonly entries = new Map<string, Entry>();
@@ -122,6 +129,7 @@ export class SandboxPool {
     this.limits = resolveLimits(opts.limits);
     this.seed = opts.seed ?? 0;
     this.runnerPath = opts.runnerPath;
+    this.permissionModel = opts.permissionModel ?? true;
     const n = opts.workers ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`workers must be an integer in [1, 256], got ${n}`);
     const mk = (index: number): Slot => ({ index, proc: null, starting: null, agents: new Set(), pending: new Map(), blamed: null, consecutiveSpawnFailures: 0, loadChain: Promise.resolve(), outbox: [], outboxSync: [], outboxShared: [] });
@@ -143,7 +151,7 @@ export class SandboxPool {
   private spawnInto(slot: Slot): Promise<RunnerProcess> {
     if (slot.proc?.alive) return Promise.resolve(slot.proc);
     if (slot.starting) return slot.starting;
-    const proc = new RunnerProcess(this.runnerPath);
+    const proc = new RunnerProcess(this.runnerPath, { permissionModel: this.permissionModel });
     slot.proc = proc;
     proc.onResults = (items) => this.onResults(slot, items);
     proc.onExit = (reason) => this.onRunnerExit(slot, proc, reason);

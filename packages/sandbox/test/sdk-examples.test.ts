@@ -10,6 +10,8 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { SDK_AMBIENT_DTS } from '../src/sdk/ambient.js';
 import { compileStrategy } from '../src/validate-source.js';
+import * as sdk from '../src/sdk/index.js';
+import { syntheticMarketState } from '../src/synthetic-state.js';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../examples/strategies');
 const examples = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
@@ -45,5 +47,22 @@ describe('SDK and examples', () => {
 
   it('every example passes static validation', () => {
     for (const f of examples) expect(compileStrategy(readFileSync(path.join(dir, f), 'utf8')).className).toMatch(/^[A-Z]/);
+  });
+
+  it('the host-side SDK twin runs a strategy class locally with the same helpers', () => {
+    class Local extends sdk.BaseAgent<{ size?: number }> {
+      onTick(state: sdk.MarketState): sdk.OrderIntent[] {
+        return [sdk.limit(sdk.Side.BID, state.mid - 0.01, this.params.size ?? 1), sdk.market('ASK', 2), sdk.cancel(7)];
+      }
+    }
+    const a = new Local({ size: 3 }, 5);
+    expect(a.onTick(syntheticMarketState())).toEqual([
+      { side: 'BID', type: 'LIMIT', price: 99.99, qty: 3 },
+      { side: 'ASK', type: 'MARKET', qty: 2, price: null },
+      { side: 'BID', type: 'CANCEL', qty: 0, price: null, cancelTarget: 7 },
+    ]);
+    expect(a.random.next()).toBe(new Local({}, 5).random.next());
+    expect(a.factorVector()).toEqual([]);
+    expect(sdk.OrderType.CANCEL).toBe('CANCEL');
   });
 });
