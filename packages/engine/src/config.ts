@@ -137,6 +137,10 @@ export interface RegimeConfig {
   driftWindow: number;
   calibrationObservations: number;
   historyLength: number;
+  /** Quantile level of the SPEC's "q90" thresholds once calibrated. */
+  highQuantile: number;
+  /** Quantile level of the SPEC's "q75" thresholds once calibrated. */
+  lowQuantile: number;
   crashLfi: number;
   crashElasticity: number;
   crashCrowding: number;
@@ -316,6 +320,8 @@ export function defaultConfig(): SimulationConfig {
       driftWindow: 20,
       calibrationObservations: 80,
       historyLength: 500,
+      highQuantile: 0.9,
+      lowQuantile: 0.75,
       crashLfi: 0.75,
       crashElasticity: 1,
       crashCrowding: 0.55,
@@ -416,6 +422,9 @@ export function resolveConfig(overrides: DeepPartial<SimulationConfig> = {}): Re
   if (cfg.initialPrice <= 0) throw new ConfigError('initialPrice', `must be > 0, got ${cfg.initialPrice}`);
   if (!Number.isInteger(cfg.seed)) throw new ConfigError('seed', `must be an integer, got ${cfg.seed}`);
   if (cfg.crowding.factorWindow < 2) throw new ConfigError('crowding.factorWindow', 'must be >= 2');
+  for (const k of ['highQuantile', 'lowQuantile'] as const) {
+    if (cfg.regime[k] > 1) throw new ConfigError(`regime.${k}`, `is a quantile level and must be in [0, 1], got ${cfg.regime[k]}`);
+  }
   if (cfg.fragility.warning > cfg.fragility.danger || cfg.fragility.danger > cfg.fragility.critical) {
     throw new ConfigError('fragility', 'thresholds must satisfy warning <= danger <= critical');
   }

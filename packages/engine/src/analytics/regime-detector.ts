@@ -2,7 +2,8 @@
  * Market regime classification (SPEC §5) from rolling volatility, volatility clustering, drift,
  * fragility, spread elasticity and crowding, with thresholds that self-calibrate: once
  * `calibrationObservations` ticks have been seen, each threshold becomes max(its SPEC floor, the
- * rolling quantile of that metric over the last `historyLength` ticks). Quantiles are taken over
+ * rolling quantile of that metric over the last `historyLength` ticks); q90 and q75 below are
+ * `highQuantile` and `lowQuantile`. Quantiles are taken over
  * past observations (before the current tick is added), so a spike is judged against the market
  * it interrupts.
  *
@@ -182,19 +183,21 @@ export class RegimeDetector {
   thresholds(calibrated: boolean): RegimeThresholds {
     const o = this.opts;
     const q = calibrated ? quantileOf : never;
+    const hi = o.highQuantile;
+    const lo = o.lowQuantile;
     return {
-      crash_lfi: Math.max(o.crashLfi, q(this.qLfi, 0.9)),
-      crash_elasticity: Math.max(o.crashElasticity, q(this.qElastic, 0.9)),
-      crash_crowding: Math.max(o.crashCrowding, q(this.qCrowd, 0.75)),
-      crash_vol: Math.max(o.crashVol, q(this.qVol, 0.9)),
-      crash_vol_autocorr: Math.max(o.crashVolAutocorr, q(this.qVolAc, 0.75)),
-      crash_vol_lfi: Math.max(o.crashVolLfi, q(this.qLfi, 0.75)),
-      unstable_vol: Math.max(o.unstableVol, q(this.qVol, 0.75)),
+      crash_lfi: Math.max(o.crashLfi, q(this.qLfi, hi)),
+      crash_elasticity: Math.max(o.crashElasticity, q(this.qElastic, hi)),
+      crash_crowding: Math.max(o.crashCrowding, q(this.qCrowd, lo)),
+      crash_vol: Math.max(o.crashVol, q(this.qVol, hi)),
+      crash_vol_autocorr: Math.max(o.crashVolAutocorr, q(this.qVolAc, lo)),
+      crash_vol_lfi: Math.max(o.crashVolLfi, q(this.qLfi, lo)),
+      unstable_vol: Math.max(o.unstableVol, q(this.qVol, lo)),
       unstable_vol_autocorr: o.unstableVolAutocorr,
-      unstable_elasticity: Math.max(o.unstableElasticity, q(this.qElastic, 0.75)),
-      unstable_lfi: Math.max(o.unstableLfi, q(this.qLfi, 0.75)),
-      trend_drift: Math.max(o.trendDrift, q(this.qDrift, 0.75)),
-      trend_lfi: Math.max(o.trendLfi, q(this.qLfi, 0.9)),
+      unstable_elasticity: Math.max(o.unstableElasticity, q(this.qElastic, lo)),
+      unstable_lfi: Math.max(o.unstableLfi, q(this.qLfi, lo)),
+      trend_drift: Math.max(o.trendDrift, q(this.qDrift, lo)),
+      trend_lfi: Math.max(o.trendLfi, q(this.qLfi, hi)),
     };
   }
 

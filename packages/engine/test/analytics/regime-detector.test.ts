@@ -53,6 +53,17 @@ describe('RegimeDetector', () => {
     expect(d.thresholds(true).crash_lfi).toBeCloseTo(0.9, 12);
   });
 
+  it('calibrated thresholds take the configured quantile levels (regime.highQuantile for q90, lowQuantile for q75)', () => {
+    const d = new RegimeDetector({ ...cfg, highQuantile: 0.5, lowQuantile: 0.25 });
+    // lfi 0.900, 0.901, ..., 0.999: every quantile is above every SPEC floor
+    for (let t = 0; t < 100; t++) d.observe({ tick: t, logReturn: 0, lfi: 0.9 + t / 1000, spread: 0.02, depth: 200, fillImbalance: 0, crowding: 0.9 + t / 1000 });
+    const th = d.thresholds(true);
+    expect(th.crash_lfi).toBeCloseTo(0.9495, 12); // was q90
+    expect(th.trend_lfi).toBeCloseTo(0.9495, 12); // was q90
+    expect(th.crash_vol_lfi).toBeCloseTo(0.92475, 12); // was q75
+    expect(th.crash_crowding).toBeCloseTo(0.92475, 12); // was q75
+  });
+
   it('exposes the four regimes by name', () => {
     expect(Object.values(Regime)).toEqual(['CALM', 'TRENDING', 'UNSTABLE', 'CRASH_PRONE']);
   });

@@ -12,6 +12,7 @@ describe('config', () => {
     expect([c.diagnostics.window, c.diagnostics.minSharpeChanges]).toEqual([250, 50]);
     expect([c.fragility.nearSteps, c.fragility.baselineObservations, c.fragility.smoothing, c.fragility.warning, c.fragility.danger, c.fragility.critical]).toEqual([5, 50, 5, 0.45, 0.65, 0.85]);
     expect([c.regime.volWindow, c.regime.volAutocorrWindow, c.regime.driftWindow, c.regime.calibrationObservations]).toEqual([40, 60, 20, 80]);
+    expect([c.regime.highQuantile, c.regime.lowQuantile]).toEqual([0.9, 0.75]);
     expect([c.momentum.fastBase, c.momentum.slowBase, c.momentum.slowStep, c.momentum.qty, c.momentum.maxInventory]).toEqual([5, 15, 3, 5, 50]);
     expect([c.meanReversion.window, c.meanReversion.zThresholdBase, c.meanReversion.marketZ, c.meanReversion.maxInventory]).toEqual([30, 1.2, 2.4, 40]);
     expect([c.marketMaker.baseSpreadBase, c.marketMaker.minHalfSpread, c.marketMaker.volMultiplier, c.marketMaker.qty, c.marketMaker.maxInventory]).toEqual([0.05, 0.01, 70, 8, 60]);
@@ -33,6 +34,10 @@ describe('config', () => {
 
   it('rejects an invalid enum value naming the choices', () => {
     expect(() => resolveConfig({ crowding: { phiNormalization: 'mean' } } as never)).toThrow(/"seed", "weighted_mean"/);
+  });
+
+  it('rejects a regime quantile level above 1', () => {
+    expect(() => resolveConfig({ regime: { highQuantile: 90 } })).toThrow(/config\.regime\.highQuantile: is a quantile level and must be in \[0, 1\], got 90/);
   });
 
   it('rejects a fractional window', () => {
