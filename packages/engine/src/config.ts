@@ -109,6 +109,9 @@ export interface AlphaDecayConfig {
   minSharpeSamples: number;
   minFitSamples: number;
   sharpeFloor: number;
+  /** Experienced crowding e_i = clip(max(Phi_i,0) * (exposureBase + exposureActivityWeight * activity_i), 0, 1). */
+  exposureBase: number;
+  exposureActivityWeight: number;
   maxSamples: number;
   curvePoints: number;
   bootstrapSamples: number;
@@ -299,6 +302,8 @@ export function defaultConfig(): SimulationConfig {
       minSharpeSamples: 10,
       minFitSamples: 20,
       sharpeFloor: 1e-3,
+      exposureBase: 0.5,
+      exposureActivityWeight: 0.5,
       maxSamples: 2000,
       curvePoints: 50,
       bootstrapSamples: 200,

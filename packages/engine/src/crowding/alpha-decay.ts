@@ -4,7 +4,8 @@
  *
  *   Sharpe proxy s_i = mean / std (population, ddof 0) of the agent's last `sharpeWindow` PnL
  *                      changes, defined with >= `minSharpeSamples` changes and std > 0
- *   e_i = clip(max(Phi_i, 0) * (0.5 + 0.5 * activity_i), 0, 1),   X_i += e_i   (each crowding update)
+ *   e_i = clip(max(Phi_i, 0) * (0.5 + 0.5 * activity_i), 0, 1),   X_i += e_i   (each crowding update;
+ *         the two 0.5 weights are exposureBase and exposureActivityWeight)
  *   sample (X_i, s_i) per agent per crowding update, the last `maxSamples` kept (pooled)
  *   fit   log(max(s, sharpeFloor)) = log(alpha_max) - lambda * X   by OLS, >= `minFitSamples`
  *   lambda = max(-slope, 0); half_life = ln 2 / lambda (null when lambda ~ 0)
@@ -153,8 +154,9 @@ export class AlphaDecay {
    */
   observeCrowding(phi: ArrayLike<number>, activity: ArrayLike<number>): void {
     const n = Math.min(this.n, phi.length, activity.length);
+    const { exposureBase, exposureActivityWeight } = this.opts;
     for (let i = 0; i < n; i++) {
-      const e = clip(Math.max(phi[i]!, 0) * (0.5 + 0.5 * activity[i]!), 0, 1);
+      const e = clip(Math.max(phi[i]!, 0) * (exposureBase + exposureActivityWeight * activity[i]!), 0, 1);
       this.exposure[i]! += e;
       const s = this.sharpeProxy(i);
       if (s !== null) this.addSample(i, this.exposure[i]!, s);

@@ -88,6 +88,13 @@ describe('AlphaDecay', () => {
     expect(d.exposure[1]).toBe(0);
   });
 
+  it('the exposure weights 0.5 + 0.5*activity are config (alphaDecay.exposureBase, exposureActivityWeight)', () => {
+    const d = new AlphaDecay({ ...cfg, exposureBase: 0.2, exposureActivityWeight: 1 }, new Rng(1));
+    d.addAgent();
+    d.observeCrowding([0.4], [0.5]);
+    expect(d.exposure[0]).toBeCloseTo(0.4 * (0.2 + 1 * 0.5), 12);
+  });
+
   it('keeps at most maxSamples samples', () => {
     const d = new AlphaDecay({ ...cfg, maxSamples: 30 }, new Rng(1));
     d.addAgent();

@@ -9,6 +9,7 @@ describe('config', () => {
     expect([c.crowding.factorWindow, c.crowding.phiNormalization, c.crowding.agentMultiplierMin, c.crowding.agentMultiplierMax]).toEqual([50, 'seed', 0.2, 6]);
     expect([c.crowding.sideBaseCoef, c.crowding.sidePressureCoef, c.crowding.sideMultiplierMin, c.crowding.sideMultiplierMax]).toEqual([1.6, 0.9, 1, 4]);
     expect([c.alphaDecay.sharpeWindow, c.alphaDecay.minSharpeSamples, c.alphaDecay.minFitSamples]).toEqual([100, 10, 20]);
+    expect([c.alphaDecay.sharpeFloor, c.alphaDecay.exposureBase, c.alphaDecay.exposureActivityWeight]).toEqual([1e-3, 0.5, 0.5]);
     expect([c.diagnostics.window, c.diagnostics.minSharpeChanges]).toEqual([250, 50]);
     expect([c.fragility.nearSteps, c.fragility.baselineObservations, c.fragility.smoothing, c.fragility.warning, c.fragility.danger, c.fragility.critical]).toEqual([5, 50, 5, 0.45, 0.65, 0.85]);
     expect([c.regime.volWindow, c.regime.volAutocorrWindow, c.regime.driftWindow, c.regime.calibrationObservations]).toEqual([40, 60, 20, 80]);
