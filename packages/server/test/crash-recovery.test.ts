@@ -8,7 +8,8 @@ import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempSqlite, waitFor } from './helpers.js';
+import { dropPostgresSchema } from '../src/store/database.js';
+import { postgresBaseUrl, tempSqlite, uniqueSchema, waitFor } from './helpers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const entry = path.join(root, 'packages', 'server', 'dist', 'main.js');
@@ -83,6 +84,9 @@ async function api(child: Child, method: string, url: string, body?: unknown): P
 
 const children: ChildProcess[] = [];
 const db = tempSqlite();
+const pgBase = await postgresBaseUrl();
+const pgUrl = pgBase ? `${pgBase}?schema=${uniqueSchema()}` : null;
+const backends = [{ name: 'sqlite', url: db.url }, ...(pgUrl ? [{ name: 'postgres', url: pgUrl }] : [])];
 
 beforeAll(() => {
   try {
@@ -95,11 +99,12 @@ beforeAll(() => {
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   db.cleanup();
+  if (pgUrl) await dropPostgresSchema(pgUrl);
 });
 
-describe('crash recovery (kill -9) and graceful shutdown', () => {
+describe.each(backends)('crash recovery (kill -9) and graceful shutdown on $name', ({ url: dbUrl }) => {
   it('restores agents, configs and submissions and continues ticking past the checkpoint', async () => {
-    const first = await startChild(db.url);
+    const first = await startChild(dbUrl);
     children.push(first.proc);
     expect(first.ready.resumed).toBe(false);
     const deployed = await api(first, 'POST', '/strategies', { strategy_type: 'momentum', agent_id: 'crash_mom', config: { qty: 3, maxInventory: 20 }, owner: 'ada' });
@@ -116,7 +121,7 @@ describe('crash recovery (kill -9) and graceful shutdown', () => {
     expect((await exited(first.proc)).signal).toBe('SIGKILL');
 
     // Paused on start, so the restored state can be read before it moves on.
-    const second = await startChild(db.url, { CROWDALPHA_AUTOSTART: 'false' });
+    const second = await startChild(dbUrl, { CROWDALPHA_AUTOSTART: 'false' });
     children.push(second.proc);
     expect(second.ready).toMatchObject({ resumed: true, simulationId: simId });
     const resumedAt = second.ready.tick as number;
@@ -153,7 +158,7 @@ describe('crash recovery (kill -9) and graceful shutdown', () => {
     expect(exit.code).toBe(0);
     const stopped = second.logs.find((l) => l.msg === 'CrowdAlpha server stopped');
     expect(stopped).toBeDefined();
-    const third = await startChild(db.url);
+    const third = await startChild(dbUrl);
     children.push(third.proc);
     expect(third.ready).toMatchObject({ resumed: true, simulationId: simId, tick: stopped?.tick });
     third.proc.kill('SIGTERM');
