@@ -372,6 +372,18 @@ const INTEGER_KEYS = new Set([
   'recentFillsInTick',
 ]);
 
+/**
+ * Nested counts the analytics size their rings by, with their least valid value. Checked here so a
+ * bad override fails as a ConfigError naming its path (a 400 for the server), not as a RangeError
+ * from a constructor.
+ */
+const NESTED_INTEGER_MIN: Record<string, number> = {
+  'crowding.factorWindow': 2,
+  'alphaDecay.sharpeWindow': 2,
+  'alphaDecay.maxSamples': 1,
+  'diagnostics.window': 2,
+};
+
 function merge(base: Record<string, unknown>, patch: unknown, path: string): void {
   if (patch === undefined) return;
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
@@ -426,7 +438,11 @@ export function resolveConfig(overrides: DeepPartial<SimulationConfig> = {}): Re
   if (cfg.tickSize <= 0) throw new ConfigError('tickSize', `must be > 0, got ${cfg.tickSize}`);
   if (cfg.initialPrice <= 0) throw new ConfigError('initialPrice', `must be > 0, got ${cfg.initialPrice}`);
   if (!Number.isInteger(cfg.seed)) throw new ConfigError('seed', `must be an integer, got ${cfg.seed}`);
-  if (cfg.crowding.factorWindow < 2) throw new ConfigError('crowding.factorWindow', 'must be >= 2');
+  for (const [path, min] of Object.entries(NESTED_INTEGER_MIN)) {
+    const [section, key] = path.split('.') as [string, string];
+    const v = (cfg as unknown as Record<string, Record<string, number>>)[section]![key]!;
+    if (!Number.isInteger(v) || v < min) throw new ConfigError(path, `must be an integer >= ${min}, got ${v}`);
+  }
   for (const k of ['highQuantile', 'lowQuantile'] as const) {
     if (cfg.regime[k] > 1) throw new ConfigError(`regime.${k}`, `is a quantile level and must be in [0, 1], got ${cfg.regime[k]}`);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, resolveConfig } from '../../src/config.js';
+import { ConfigError, defaultConfig, resolveConfig } from '../../src/config.js';
+import { Simulation } from '../../src/simulation.js';
 
 describe('config', () => {
   it('pins the SPEC defaults', () => {
@@ -39,6 +40,25 @@ describe('config', () => {
 
   it('rejects a regime quantile level above 1', () => {
     expect(() => resolveConfig({ regime: { highQuantile: 90 } })).toThrow(/config\.regime\.highQuantile: is a quantile level and must be in \[0, 1\], got 90/);
+  });
+
+  it('rejects nested windows the analytics cannot use with a ConfigError naming the path, not a RangeError later', () => {
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ diagnostics: { window: 1 } }, /config\.diagnostics\.window: must be an integer >= 2, got 1/],
+      [{ crowding: { factorWindow: 2.5 } }, /config\.crowding\.factorWindow: must be an integer >= 2, got 2\.5/],
+      [{ alphaDecay: { sharpeWindow: 1 } }, /config\.alphaDecay\.sharpeWindow: must be an integer >= 2, got 1/],
+      [{ alphaDecay: { maxSamples: 0 } }, /config\.alphaDecay\.maxSamples: must be an integer >= 1, got 0/],
+    ];
+    for (const [overrides, message] of bad) {
+      let thrown: unknown = null;
+      try {
+        new Simulation(overrides as never);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect((thrown as Error).message).toMatch(message);
+    }
   });
 
   it('rejects a fractional window', () => {
