@@ -3,6 +3,7 @@
  * a partial override onto `defaultConfig()`, rejects unknown keys and wrong types with a message
  * naming the path, and returns a frozen object.
  */
+import { MAX_PRICE_TICKS, TickGrid } from './book/tick-grid.js';
 
 export interface MomentumConfig {
   fastBase: number;
@@ -437,6 +438,19 @@ export function resolveConfig(overrides: DeepPartial<SimulationConfig> = {}): Re
   }
   if (cfg.tickSize <= 0) throw new ConfigError('tickSize', `must be > 0, got ${cfg.tickSize}`);
   if (cfg.initialPrice <= 0) throw new ConfigError('initialPrice', `must be > 0, got ${cfg.initialPrice}`);
+  let grid: TickGrid;
+  try {
+    grid = new TickGrid(cfg.tickSize);
+  } catch (e) {
+    throw new ConfigError('tickSize', (e as Error).message);
+  }
+  const startTicks = grid.toTicks(cfg.initialPrice);
+  if (startTicks < 1 || startTicks > MAX_PRICE_TICKS) {
+    throw new ConfigError(
+      'initialPrice',
+      `must lie on the book's tick grid, between one tick (${grid.tickSize}) and ${grid.toPrice(MAX_PRICE_TICKS)}, got ${cfg.initialPrice}; use a larger tickSize for higher prices`,
+    );
+  }
   if (!Number.isInteger(cfg.seed)) throw new ConfigError('seed', `must be an integer, got ${cfg.seed}`);
   for (const [path, min] of Object.entries(NESTED_INTEGER_MIN)) {
     const [section, key] = path.split('.') as [string, string];

@@ -61,6 +61,17 @@ describe('config', () => {
     }
   });
 
+  it('rejects a tick size the book cannot represent with a ConfigError, not a RangeError from the book', () => {
+    expect(() => new Simulation({ tickSize: 1e-13 })).toThrow(ConfigError);
+    expect(() => resolveConfig({ tickSize: 1e-13 })).toThrow(/config\.tickSize: .*at most 12 decimals/);
+  });
+
+  it('rejects an initial price outside the tick grid (the book could not hold a single quote)', () => {
+    expect(() => resolveConfig({ initialPrice: 1e6 })).toThrow(/config\.initialPrice: .*214748\.3647/);
+    expect(() => resolveConfig({ initialPrice: 0.00004 })).toThrow(/config\.initialPrice: .*one tick \(0\.0001\)/);
+    expect(resolveConfig({ initialPrice: 1e6, tickSize: 0.01 }).initialPrice).toBe(1e6);
+  });
+
   it('rejects a fractional window', () => {
     expect(() => resolveConfig({ depthLevels: 2.5 })).toThrow(/depthLevels: must be a positive integer/);
   });
