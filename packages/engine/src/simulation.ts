@@ -236,10 +236,13 @@ export class Simulation {
     const cfg = this.config;
     const tick = this.tickCount + 1;
     const timestamp = this.clock();
-    const depth = this.book.depth(cfg.depthLevels);
+    // Every agent gets the same snapshot objects, and the fills are the tape's own: frozen, so an
+    // agent that writes to its state throws (and is skipped) instead of changing what the agents
+    // after it see, the trade tape or the pre-trade touch the analytics read.
+    const depth = freezeDepth(this.book.depth(cfg.depthLevels));
     const mid = depth.mid ?? this.lastMid ?? cfg.initialPrice;
-    const recentTrades = this.tape.tail(cfg.recentTradesInState);
-    const priceHistory = this.mids.tail(cfg.stateHistoryLength);
+    const recentTrades = Object.freeze(this.tape.tail(cfg.recentTradesInState)) as Fill[];
+    const priceHistory = Object.freeze(this.mids.tail(cfg.stateHistoryLength)) as number[];
     const vwap = this.vwapQty > 0 ? this.vwapNotional / this.vwapQty : mid;
     this.pending = { tick, timestamp, preMid: mid, preDepth: depth };
 
@@ -618,7 +621,7 @@ export class Simulation {
     }
     sim.matcher.fills.clear();
     for (const m of cp.mids) sim.mids.push(m);
-    for (const f of cp.tape) sim.tape.push(f);
+    for (const f of cp.tape) sim.tape.push(Object.freeze({ ...f }));
     for (const [p, q] of cp.vwapWindow) sim.vwapFills.push([p, q]);
     [sim.vwapNotional, sim.vwapQty] = cp.vwapSums;
     [sim.totalVolume, sim.totalFills] = cp.totals;
@@ -687,7 +690,7 @@ export class Simulation {
       this.ledger.applyLeg(seller, -qty, price, sellImpact);
       const takerId = fb.takerOrderId[k] as number;
       const makerId = fb.makerOrderId[k] as number;
-      const fill: Fill = {
+      const fill: Fill = Object.freeze({
         tick,
         buyOrderId: takerBuys ? takerId : makerId,
         sellOrderId: takerBuys ? makerId : takerId,
@@ -696,7 +699,7 @@ export class Simulation {
         price,
         qty,
         aggressor: takerBuys ? 'BID' : 'ASK',
-      };
+      } as const);
       tickFills.push(fill);
       fillInfos.push({ buyer, seller, price, qty, aggressor: fill.aggressor });
       this.tape.push(fill);
@@ -779,6 +782,15 @@ export class Simulation {
 function agentExtra(slot: AgentSlot): AgentStats['extra'] {
   const own = slot.agent.diagnostics();
   return own ? { ...slot.extra, ...own } : slot.extra;
+}
+
+/** The snapshot, its level lists and levels made read-only (it is shared by every agent of a tick). */
+function freezeDepth(d: DepthSnapshot): DepthSnapshot {
+  for (const l of d.bids) Object.freeze(l);
+  for (const l of d.asks) Object.freeze(l);
+  Object.freeze(d.bids);
+  Object.freeze(d.asks);
+  return Object.freeze(d);
 }
 
 function isPlainIntent(o: unknown): o is OrderIntent {

@@ -165,6 +165,37 @@ describe('Simulation', () => {
     }
   });
 
+  it('an agent that mutates its MarketState cannot change what other agents see or the engine keeps', () => {
+    const sim = new Simulation({ seed: 6 });
+    for (let t = 0; t < 30; t++) sim.step(); // a tape, a history and a book to tamper with
+    const tape = JSON.stringify(sim.trades({ limit: 5000 }));
+    sim.addAgent(
+      new ScriptedAgent('vandal', (s) => {
+        for (const f of s.recentTrades) {
+          f.price = -1;
+          f.aggressor = f.aggressor === 'BID' ? 'ASK' : 'BID';
+        }
+        s.priceHistory.push(-1);
+        s.depth.bids.length = 0;
+        s.depth.bestBid = null;
+        return [];
+      }),
+    );
+    const seen: string[] = [];
+    sim.addAgent(
+      new ScriptedAgent('witness', (s) => {
+        seen.push(JSON.stringify([s.recentTrades, s.priceHistory.at(-1), s.depth.bids.length, s.depth.bestBid]));
+        return [];
+      }),
+    );
+    const req = sim.prepareTick();
+    const expected = JSON.stringify((({ recentTrades, priceHistory, depth }) => [recentTrades, priceHistory.at(-1), depth.bids.length, depth.bestBid])(req.states.get('witness')!));
+    sim.completeTick(sim.runLocalAgents(req));
+    expect(seen).toEqual([expected]);
+    expect(JSON.stringify(sim.trades({ limit: 5000 }).filter((f) => f.tick <= 30))).toBe(tape);
+    expect(sim.agentStats('vandal')?.extra.errors).toBe(1); // the write threw: the agent was skipped that tick
+  });
+
   it('rejects unknown config keys naming the path', () => {
     expect(() => new Simulation({ crowding: { kapa: 3 } } as never)).toThrow(/config\.crowding\.kapa: unknown key/);
   });
