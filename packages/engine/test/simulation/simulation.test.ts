@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { BaseAgent } from '../../src/agents/base-agent.js';
+import { createBuiltinAgent } from '../../src/agents/builtin-registry.js';
 import { EventType, TICK_EVENT_ORDER, type MarketEvent } from '../../src/events.js';
 import { Simulation } from '../../src/simulation.js';
 import type { MarketState, OrderIntent } from '../../src/types.js';
@@ -26,6 +28,22 @@ class ScriptedAgent extends BaseAgent {
 describe('Simulation', () => {
   it('gives byte-identical event streams for the same config and seed', () => {
     expect(eventStream(7, 300)).toBe(eventStream(7, 300));
+  });
+
+  it('is deterministic over a long run with analytics on and agents of every type joining mid-run', () => {
+    const types = ['momentum', 'mean_reversion', 'market_maker', 'rl_ppo'] as const;
+    const run = (): string => {
+      const sim = new Simulation({ seed: 9, population: { rl: 1 } });
+      const h = createHash('sha256');
+      for (let t = 0; t < 1200; t++) {
+        // 9 agents at the start, 21 at the end: every per-agent array grows past its first capacity
+        if (t % 100 === 50) sim.addAgent(createBuiltinAgent(types[(t / 100) % 4 | 0]!, `late_${t}`, { index: t % 3 }, sim.config));
+        h.update(JSON.stringify(sim.step().events));
+      }
+      h.update(JSON.stringify([sim.crowdingSnapshot(), sim.factorSpaceSnapshot(), sim.decaySnapshot(), sim.regimeSnapshot(), sim.fragilitySnapshot(), sim.leaderboard()]));
+      return h.digest('hex');
+    };
+    expect(run()).toBe(run());
   });
 
   it('gives different streams for different seeds', () => {
