@@ -3,6 +3,7 @@
  * a partial override onto `defaultConfig()`, rejects unknown keys and wrong types with a message
  * naming the path, and returns a frozen object.
  */
+import { AGENT_PARAM_RULES, paramRuleViolation } from './agents/agent-param-rules.js';
 import { MAX_PRICE_TICKS, TickGrid } from './book/tick-grid.js';
 
 export interface MomentumConfig {
@@ -456,6 +457,13 @@ export function resolveConfig(overrides: DeepPartial<SimulationConfig> = {}): Re
     const [section, key] = path.split('.') as [string, string];
     const v = (cfg as unknown as Record<string, Record<string, number>>)[section]![key]!;
     if (!Number.isInteger(v) || v < min) throw new ConfigError(path, `must be an integer >= ${min}, got ${v}`);
+  }
+  for (const [section, rules] of Object.entries(AGENT_PARAM_RULES)) {
+    const values = (cfg as unknown as Record<string, Record<string, number>>)[section]!;
+    for (const [key, rule] of Object.entries(rules)) {
+      const problem = paramRuleViolation(rule, values[key]!);
+      if (problem) throw new ConfigError(`${section}.${key}`, problem);
+    }
   }
   for (const k of ['highQuantile', 'lowQuantile'] as const) {
     if (cfg.regime[k] > 1) throw new ConfigError(`regime.${k}`, `is a quantile level and must be in [0, 1], got ${cfg.regime[k]}`);

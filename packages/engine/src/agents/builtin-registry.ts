@@ -4,6 +4,7 @@
  * deployed `momentum` is exactly the agent a CLI run creates.
  */
 import { defaultConfig, type MarketMakerConfig, type MeanReversionConfig, type MomentumConfig, type RlPpoConfig, type SimulationConfig } from '../config.js';
+import { AGENT_PARAM_RULES, paramRuleViolation } from './agent-param-rules.js';
 import type { BaseAgent } from './base-agent.js';
 import { MarketMakerAgent } from './market-maker.js';
 import { MeanReversionAgent } from './mean-reversion.js';
@@ -64,6 +65,14 @@ export const BUILTIN_STRATEGIES: readonly BuiltinStrategyInfo[] = [
   },
 ];
 
+/** The config section holding each type's defaults. */
+const CONFIG_SECTION: Record<BuiltinStrategyType, keyof SimulationConfig> = {
+  momentum: 'momentum',
+  mean_reversion: 'meanReversion',
+  market_maker: 'marketMaker',
+  rl_ppo: 'rlPpo',
+};
+
 export function isBuiltinStrategy(type: string): type is BuiltinStrategyType {
   return BUILTIN_STRATEGIES.some((s) => s.type === type);
 }
@@ -94,6 +103,9 @@ export function createBuiltinAgent(
     } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
       throw new AgentConfigError(`parameter "${k}" of ${type} must be a finite number >= 0, got ${JSON.stringify(v)}`);
     }
+    const rule = AGENT_PARAM_RULES[CONFIG_SECTION[info.type]]?.[k];
+    const problem = rule && typeof v === 'number' ? paramRuleViolation(rule, v) : null;
+    if (problem) throw new AgentConfigError(`parameter "${k}" of ${type} ${problem}`);
     merged[k] = v;
   }
   const index = Math.floor(Number(merged.index ?? 0));
