@@ -3,7 +3,7 @@
  * a partial override onto `defaultConfig()`, rejects unknown keys and wrong types with a message
  * naming the path, and returns a frozen object.
  */
-import { AGENT_PARAM_RULES, paramRuleViolation } from './agents/agent-param-rules.js';
+import { AGENT_PARAM_RULES, meanReversionWindowProblem, paramRuleViolation } from './agents/agent-param-rules.js';
 import { MAX_PRICE_TICKS, TickGrid } from './book/tick-grid.js';
 
 export interface MomentumConfig {
@@ -465,6 +465,8 @@ export function resolveConfig(overrides: DeepPartial<SimulationConfig> = {}): Re
       if (problem) throw new ConfigError(`${section}.${key}`, problem);
     }
   }
+  const historyProblem = meanReversionWindowProblem(cfg.meanReversion.window, cfg.stateHistoryLength);
+  if (historyProblem) throw new ConfigError('meanReversion.window', historyProblem);
   for (const k of ['highQuantile', 'lowQuantile'] as const) {
     if (cfg.regime[k] > 1) throw new ConfigError(`regime.${k}`, `is a quantile level and must be in [0, 1], got ${cfg.regime[k]}`);
   }

@@ -20,3 +20,10 @@ export function paramRuleViolation(rule: ParamRule, value: number): string | nul
   if (rule.kind === 'positive') return value > 0 ? null : `must be > 0, got ${value}`;
   return Number.isInteger(value) && value >= rule.min ? null : `must be an integer >= ${rule.min}, got ${value}`;
 }
+
+/** A mean-reversion window longer than `MarketState.priceHistory` could never fill: the agent would never trade. */
+export function meanReversionWindowProblem(window: number, stateHistoryLength: number): string | null {
+  return window <= stateHistoryLength
+    ? null
+    : `must be <= stateHistoryLength (${stateHistoryLength}): agents see only that many past mids, got ${window}`;
+}

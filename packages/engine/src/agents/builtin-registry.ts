@@ -4,7 +4,7 @@
  * deployed `momentum` is exactly the agent a CLI run creates.
  */
 import { defaultConfig, type MarketMakerConfig, type MeanReversionConfig, type MomentumConfig, type RlPpoConfig, type SimulationConfig } from '../config.js';
-import { AGENT_PARAM_RULES, paramRuleViolation } from './agent-param-rules.js';
+import { AGENT_PARAM_RULES, meanReversionWindowProblem, paramRuleViolation } from './agent-param-rules.js';
 import type { BaseAgent } from './base-agent.js';
 import { MarketMakerAgent } from './market-maker.js';
 import { MeanReversionAgent } from './mean-reversion.js';
@@ -107,6 +107,10 @@ export function createBuiltinAgent(
     const problem = rule && typeof v === 'number' ? paramRuleViolation(rule, v) : null;
     if (problem) throw new AgentConfigError(`parameter "${k}" of ${type} ${problem}`);
     merged[k] = v;
+  }
+  if (info.type === 'mean_reversion' && typeof merged.window === 'number') {
+    const problem = meanReversionWindowProblem(merged.window, base.stateHistoryLength);
+    if (problem) throw new AgentConfigError(`parameter "window" of ${type} ${problem}`);
   }
   const index = Math.floor(Number(merged.index ?? 0));
   const overrides = { ...merged };

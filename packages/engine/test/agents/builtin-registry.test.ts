@@ -31,6 +31,16 @@ describe('built-in agent parameters', () => {
     expect(() => createBuiltinAgent('mean_reversion', 'rev_9', { window: 2.5 })).toThrow('parameter "window" of mean_reversion must be an integer >= 2, got 2.5');
   });
 
+  it('refuses a mean-reversion window longer than the history agents are shown (it could never fill)', () => {
+    expect(() => resolveConfig({ meanReversion: { window: 150 } })).toThrow(
+      'config.meanReversion.window: must be <= stateHistoryLength (100): agents see only that many past mids, got 150',
+    );
+    expect(resolveConfig({ meanReversion: { window: 150 }, stateHistoryLength: 150 }).meanReversion.window).toBe(150);
+    expect(() => createBuiltinAgent('mean_reversion', 'rev_9', { window: 101 })).toThrow(
+      'parameter "window" of mean_reversion must be <= stateHistoryLength (100): agents see only that many past mids, got 101',
+    );
+  });
+
   it('still builds every type from its defaults and valid overrides', () => {
     expect(createBuiltinAgent('market_maker', 'mm_9', { maxInventory: 10, index: 1 }).params).toEqual({ maxInventory: 10, index: 1 });
     expect(createBuiltinAgent('mean_reversion', 'rev_9', { window: 12 }).strategy).toBe('mean_reversion');
