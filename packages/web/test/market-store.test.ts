@@ -112,6 +112,15 @@ describe('MarketStore: event stream → chart series', () => {
     expect(s.version).toBe(1);
   });
 
+  it('backfill goes before live ticks that arrived first', () => {
+    const s = new MarketStore();
+    s.apply(tickEvent(10, { lfi: 0.9 }));
+    s.backfillHistory([{ tick: 8, lfi: 0.1 }, { tick: 9, lfi: 0.2 }, { tick: 10, lfi: 0.3 }], []);
+    const c = s.history.columns();
+    expect([...(c[HIST.tick] as Float64Array)]).toEqual([8, 9, 10]);
+    expect([...(c[HIST.lfi] as Float64Array)]).toEqual([0.1, 0.2, 0.9]);
+  });
+
   it('backfills the regime/LFI strip from REST history without inventing crowding', () => {
     const s = new MarketStore();
     s.backfillHistory([{ tick: 1, lfi: 0.1 }, { tick: 2, lfi: 0.2 }, { tick: 3, lfi: 0.3 }], [{ tick: 1, regime: 'CALM' }, { tick: 3, regime: 'CRASH_PRONE' }]);

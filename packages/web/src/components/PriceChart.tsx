@@ -3,11 +3,14 @@ import { useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
 import { OKABE_ITO } from '../lib/palette.js';
 import { PRICE, PRINT } from '../state/market-store.js';
-import { useMarket } from '../state/use-market.js';
+import { useMarketThrottled } from '../state/use-market.js';
+
+/** Redraw period (ms). A full uPlot redraw of ~3,000 points + prints is the page's largest paint; 5 Hz reads as live. */
+export const PRICE_CHART_REFRESH_MS = 200;
 import { AXIS, UPlotChart } from './UPlotChart.js';
 
 export function PriceChart({ height = 300 }: { height?: number }) {
-  const session = useMarket();
+  const session = useMarketThrottled(PRICE_CHART_REFRESH_MS);
   const store = session.store;
   const prints = useRef<Float64Array[]>([]);
   const data = useMemo(() => {

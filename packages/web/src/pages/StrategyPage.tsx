@@ -54,6 +54,9 @@ function FactorBars({ space, agentId }: { space: FactorSpace | null; agentId: st
   );
 }
 
+/** Fields the summary already shows; diagnostics repeat some of them. */
+const SUMMARY_KEYS = new Set(['pnl', 'sharpe', 'impact_cost', 'fill_count', 'inventory', 'phi', 'cash', 'realized_pnl']);
+
 /** How often the REST stats (diagnostics, learning curve) are re-read (ms). */
 export const STATS_REFRESH_MS = 5000;
 
@@ -117,7 +120,7 @@ export function StrategyPage({ agentId }: { agentId: string }) {
             <div><span>Impact cost</span><strong>{fmtNum(a.impact_cost)}</strong></div>
             <div><span>Fills</span><strong>{fmtInt(a.fill_count)}</strong></div>
             <div><span>Orders</span><strong>{fmtInt(a.orders_submitted)} ({fmtInt(a.orders_rejected)} rejected)</strong></div>
-            {Object.entries(a.extra).slice(0, 16).map(([k, v]) => (
+            {Object.entries(a.extra).filter(([k]) => !SUMMARY_KEYS.has(k)).slice(0, 20).map(([k, v]) => (
               <div key={k}><span>{humanize(k)}</span><strong>{typeof v === 'number' ? fmtNum(v, 3) : String(v)}</strong></div>
             ))}
           </div>

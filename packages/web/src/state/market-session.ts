@@ -88,7 +88,7 @@ export class MarketSession {
         getJson('/market/trades?limit=300').catch(() => []),
         getJson('/analytics/crowding').catch(() => null),
       ]);
-      if (this.store.history.length === 0) {
+      if (this.store.history.length < 50) {
         const [frag, regime] = await Promise.all([getJson('/analytics/fragility').catch(() => null), getJson('/analytics/regime').catch(() => null)]);
         const lfi = isObj(frag) && Array.isArray(frag.history) ? frag.history.filter(isObj).map((p) => ({ tick: num(p.tick), lfi: num(p.lfi) })).filter((p) => Number.isFinite(p.tick) && Number.isFinite(p.lfi)) : [];
         const snapTick = toTickPayload(snap)?.tick ?? Infinity;

@@ -142,15 +142,22 @@ export class MarketStore {
    * volatility are unknown for those ticks (NaN: drawn as gaps), never invented.
    */
   backfillHistory(lfi: ReadonlyArray<{ tick: number; lfi: number }>, changes: ReadonlyArray<{ tick: number; regime: string }>): void {
-    if (this.history.length > 0 || lfi.length === 0) return;
+    if (lfi.length === 0) return;
+    // live ticks may already have arrived while REST answered: keep them after the backfill
+    const live = this.history.columns();
+    const firstLive = this.history.length > 0 ? this.history.get(HIST.tick, 0) : Number.POSITIVE_INFINITY;
+    if (this.history.length > 0 && (lfi[0]?.tick ?? Infinity) >= firstLive) return;
+    this.history.clear();
     const sortedChanges = [...changes].sort((a, b) => a.tick - b.tick);
     let k = -1;
     for (const p of lfi) {
+      if (p.tick >= firstLive) break;
       while (k + 1 < sortedChanges.length && (sortedChanges[k + 1] as { tick: number }).tick <= p.tick) k++;
       const regime = k >= 0 ? (sortedChanges[k] as { regime: string }).regime : 'CALM';
       this.history.push(p.tick, p.lfi, regimeIndex(regime), NaN, NaN);
     }
-    for (const c of sortedChanges.slice(-this.regimeChanges.capacity)) this.regimeChanges.push(c);
+    const n = live[0]?.length ?? 0;
+    for (let i = 0; i < n; i++) this.history.push(...live.map((c) => c[i] as number));
     this.changed();
   }
 
