@@ -92,6 +92,16 @@ describe('user strategies', () => {
     expect(json(await get(server, '/strategies/user_alpha_1/stats')).status).toBe('active');
   });
 
+  it('carries sandboxed agents over a reset, with fresh accounts', async () => {
+    const r = await post(server, '/market/control', { action: 'reset', seed: 11 });
+    expect(r.statusCode, r.body).toBe(200);
+    const fresh = json(await get(server, '/strategies/user_alpha_1/stats'));
+    expect(fresh).toMatchObject({ status: 'active', orders_submitted: 0, cash: 100_000 });
+    await post(server, '/market/control', { action: 'step', ticks: 3 });
+    expect(json(await get(server, '/strategies/user_alpha_1/stats')).orders_submitted).toBeGreaterThan(0);
+    expect(json(await get(server, '/strategies/user_spin/stats')).status).toBe('silenced');
+  });
+
   it('brings sandboxed agents back after a restart', async () => {
     await server.close();
     server = await startTestServer(db.url, opts);

@@ -234,10 +234,17 @@ export class MarketHub {
     }));
     for (const old of carry) {
       if (sim.hasAgent(old.agent_id)) continue;
-      const agent = old.kind === 'user' ? await this.tryCreateUserAgent(old) : this.builtinFromRow(old, sim);
+      // A sandboxed agent keeps its sandbox (ids cannot be deployed twice) and joins with a fresh account.
+      const agent =
+        old.kind === 'user'
+          ? ((this.sandbox.available && this.sandbox.pool.has(old.agent_id) ? this.sandbox.pool.agent(old.agent_id) : undefined) ?? (await this.tryCreateUserAgent(old)))
+          : this.builtinFromRow(old, sim);
       if (!agent) continue;
       sim.addAgent(agent);
-      rows.push({ ...old, simulation_id: id, status: 'active', status_reason: null, final_stats: null, created_at: now, created_tick: 0 });
+      // The sandbox does not revive a silenced strategy: say so in the new run too.
+      const silenced = (agent as { silencedReason?: string | null }).silencedReason ?? null;
+      if (silenced) sim.setAgentStatus(agent.id, 'silenced', silenced);
+      rows.push({ ...old, simulation_id: id, status: silenced ? 'silenced' : 'active', status_reason: silenced, final_stats: null, created_at: now, created_tick: 0 });
     }
     await this.store.insertAgents(rows);
     this.install(sim, id, seed);

@@ -27,6 +27,10 @@ export interface SandboxPoolLike {
   collect(states: Map<string, MarketState>): Promise<Map<string, OrderIntent[]>>;
   onAgentSilenced?: (agentId: string, reason: string) => void;
   stats(agentId: string): Record<string, number | string | boolean | null>;
+  /** Whether an agent id is deployed in the pool (deployed ids cannot be deployed again). */
+  has(agentId: string): boolean;
+  /** The live agent of a deployed id. */
+  agent(agentId: string): SandboxAgentLike | undefined;
   close(): Promise<void>;
 }
 
