@@ -21,6 +21,21 @@ describe('config', () => {
     expect([c.depthLevels, c.volatilityWindow, c.vwapWindow]).toEqual([10, 20, 200]);
   });
 
+  it('pins every other SPEC §2, §4, §5 and §6 number', () => {
+    const c = defaultConfig();
+    expect([c.recentTradesInState, c.population.rl]).toEqual([20, 0]);
+    expect(c.momentum).toMatchObject({ fastStep: 1, inventoryPressure: 0.0008, marketThreshold: 0.0012, limitThreshold: 0.0004, sizeBoost: 0.5, sizeCap: 2 });
+    expect(c.meanReversion).toMatchObject({ zThresholdStep: 0.2, qty: 5, inventoryPenalty: 0.5, jitterMin: 0.15, jitterMax: 0.2, topLevelShare: 0.3, cooldownMin: 5, cooldownMax: 15 });
+    expect(c.marketMaker).toMatchObject({ baseSpreadStep: 0.02, quoteJitterBase: 0.02, quoteJitterStep: 0.01, inventorySkew: 0.015, inventoryPenalty: 0.002, crowdingWiden: 1.25 });
+    expect(c.rlPpo).toMatchObject({ smallQty: 2, smallOffset: 0.25, mediumQty: 5, mediumOffset: 0.6, largeQty: 8 });
+    expect([c.crowding.scalePercentile, c.crowding.topPairs]).toEqual([90, 5]);
+    expect(c.diagnostics.minStd).toBe(1e-8);
+    expect(c.regime).toMatchObject({
+      crashLfi: 0.75, crashElasticity: 1, crashCrowding: 0.55, crashVol: 0.0012, crashVolAutocorr: 0.25, crashVolLfi: 0.6,
+      unstableVol: 0.0008, unstableVolAutocorr: 0.18, unstableElasticity: 0.6, unstableLfi: 0.5, trendDrift: 0.00008, trendLfi: 0.6, elasticityMax: 5,
+    });
+  });
+
   it('returns a frozen config', () => {
     const c = resolveConfig({ seed: 1 });
     expect(Object.isFrozen(c) && Object.isFrozen(c.crowding)).toBe(true);
