@@ -143,19 +143,21 @@ describe('runaway CPU', () => {
 
 describe('the fast path (calls on the runner main thread)', () => {
   it('a strategy that behaves, earns the fast path, then ignores its interrupt: only it is blamed', async () => {
-    const id = await deploy(`onTick(s) { this.n = (this.n || 0) + 1; if (this.n > 4) BigInt('1'.repeat(1e7)); return []; } factorVector() { return []; }`, { timeout_ms: 30 });
-    // Put the attacker first so the benign call queues behind it on the runner's main thread.
-    for (let i = 0; i < 4; i++) await pool.collect(new Map([id, 'benign'].map((k) => [k, stateFor(k)])));
+    const id = await deploy(`onTick(s) { if (s.tick === 999) BigInt('1'.repeat(1e7)); return []; } factorVector() { return []; }`, { timeout_ms: 30 });
+    const both = (tick: number) => new Map([id, 'benign'].map((k) => [k, stateFor(k, tick)]));
+    // Quick answers earn the fast path (a hiccup on a busy machine can reset the streak: retry).
+    for (let i = 0; i < 30 && !pool.stats(id).fast_path; i++) await pool.collect(both(50 + i));
     expect(pool.stats(id).fast_path).toBe(true);
-    expect(pool.stats('benign').fast_path).toBe(true);
+    const strikesBefore = pool.stats('benign').strikes;
+    // The attacker comes first, so the benign call waits behind it on the runner's main thread.
     const started = Date.now();
-    const r = await pool.collect(new Map([id, 'benign'].map((k) => [k, stateFor(k)])));
+    const r = await pool.collect(both(999));
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(r.has(id)).toBe(false);
     expect(await waitForSilence(pool, id)).toMatch(/watchdog/);
     await expectBenignHealthy();
     expect(pool.stats('benign').sandbox_status).toBe('active');
-    expect(pool.stats('benign').strikes).toBe(0);
+    expect(pool.stats('benign').strikes).toBe(strikesBefore);
   });
 });
 
@@ -228,6 +230,9 @@ describe('bad output', () => {
     const loopingMessage = await deploy(`onTick() { throw { get message() { for (;;) {} }, get stack() { for (;;) {} } }; } factorVector() { return []; }`, { timeout_ms: 30 });
     const thrownProxy = await deploy(`onTick() { throw new Proxy({}, { get() { for (;;) {} }, getPrototypeOf() { for (;;) {} } }); } factorVector() { return []; }`, { timeout_ms: 30 });
     const prepare = await deploy(`onTick() { Error.prepareStackTrace = () => { for (;;) {} }; throw new Error('plain'); } factorVector() { return []; }`, { timeout_ms: 30 });
+    // The prepareStackTrace case first and alone: the two spinners below occupy the runner's
+    // isolate threads (one per core) until their deadline, which would also time this one out.
+    await tickOnce(pool, [prepare]);
     const r = await tickOnce(pool, [loopingMessage, thrownProxy, prepare, 'benign']);
     expect(r.get('benign')).toHaveLength(2);
     for (const id of [loopingMessage, thrownProxy, prepare]) expect(pool.stats(id).sandbox_status).toBe('silenced');
