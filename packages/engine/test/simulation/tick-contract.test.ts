@@ -1,0 +1,95 @@
+/**
+ * SPEC §3 accounting and the §7 "only when" rules of the per-tick events, checked on a scripted
+ * market where every number is known.
+ */
+import { describe, expect, it } from 'vitest';
+import { BaseAgent } from '../../src/agents/base-agent.js';
+import { EventType, type AgentStatePayload, type MarketEvent, type RegimePayload, type TickPayload } from '../../src/events.js';
+import { Simulation } from '../../src/simulation.js';
+import type { MarketState, OrderIntent } from '../../src/types.js';
+
+class Scripted extends BaseAgent {
+  constructor(
+    id: string,
+    private readonly script: (s: MarketState) => OrderIntent[],
+  ) {
+    super(id, 'scripted');
+  }
+  onTick(s: MarketState): OrderIntent[] {
+    return this.script(s);
+  }
+}
+
+/** Quotes 99.95 / 100.05 (10,000 each) once, on tick 1: the mid stays 100. */
+const provider = () =>
+  new Scripted('lp', (s) =>
+    s.tick === 1
+      ? [
+          { side: 'BID', type: 'LIMIT', price: 99.95, qty: 10_000 },
+          { side: 'ASK', type: 'LIMIT', price: 100.05, qty: 10_000 },
+        ]
+      : [],
+  );
+
+function scriptedMarket(buyOnTick: number) {
+  const sim = new Simulation({ seed: 1, analytics: false, population: { momentum: 0, meanReversion: 0, marketMakers: 0 } });
+  sim.addAgent(provider());
+  sim.addAgent(new Scripted('buyer', (s) => (s.tick === buyOnTick ? [{ side: 'BID', type: 'MARKET', qty: 4 }] : [])));
+  sim.addAgent(new Scripted('idle', () => []));
+  return sim;
+}
+
+const ofType = <T>(events: MarketEvent[], type: string) => events.filter((e) => e.type === type).map((e) => e.payload as T);
+
+describe('execution accounting (SPEC §3)', () => {
+  it('the buyer pays price + impact, the seller receives price - impact, PnL is marked to the mid', () => {
+    const sim = scriptedMarket(2);
+    sim.step();
+    sim.step();
+    const impact = 0.01 * Math.sqrt(4); // eta * side 1 * agent 1 * sqrt(qty), per unit
+    const buyer = sim.agentStats('buyer')!;
+    const lp = sim.agentStats('lp')!;
+    expect(buyer.cash).toBeCloseTo(100_000 - 4 * (100.05 + impact), 9);
+    expect(lp.cash).toBeCloseTo(100_000 + 4 * (100.05 - impact), 9);
+    expect([buyer.inventory, lp.inventory]).toEqual([4, -4]);
+    expect(buyer.pnl).toBeCloseTo(buyer.cash + 4 * 100, 9);
+    expect(buyer.impact_cost).toBeCloseTo(4 * impact, 12);
+    expect(lp.impact_cost).toBeCloseTo(4 * impact, 12);
+    expect([buyer.total_buy_qty, buyer.fill_count, lp.total_sell_qty, lp.fill_count]).toEqual([4, 1, 4, 1]);
+  });
+});
+
+describe('per-tick events (SPEC §7)', () => {
+  it('PRICE_UPDATED only when the mid or the spread changed', () => {
+    const sim = scriptedMarket(-1);
+    const first = ofType<{ prev_mid: number | null; mid: number }>(sim.step().events, EventType.PRICE_UPDATED);
+    expect(first).toEqual([{ tick: 1, prev_mid: null, mid: 100, prev_spread: null, spread: 0.1 }]);
+    for (let t = 0; t < 5; t++) expect(ofType(sim.step().events, EventType.PRICE_UPDATED)).toEqual([]);
+  });
+
+  it('AGENT_STATE_CHANGED only for agents whose cash, inventory or PnL changed', () => {
+    const sim = scriptedMarket(3);
+    sim.step();
+    expect(ofType(sim.step().events, EventType.AGENT_STATE_CHANGED)).toEqual([]);
+    const changed = ofType<AgentStatePayload>(sim.step().events, EventType.AGENT_STATE_CHANGED);
+    expect(changed.map((p) => p.agent_id).sort()).toEqual(['buyer', 'lp']);
+    expect(ofType(sim.step().events, EventType.AGENT_STATE_CHANGED)).toEqual([]);
+  });
+
+  it('REGIME_CHANGED on the first tick and exactly when the TICK regime differs from the last one', () => {
+    const sim = new Simulation({ seed: 12 });
+    let prev: string | null = null;
+    let changes = 0;
+    for (let t = 0; t < 600; t++) {
+      const events = sim.step().events;
+      const regime = (events.at(-1)!.payload as TickPayload).regime;
+      const rc = ofType<RegimePayload>(events, EventType.REGIME_CHANGED);
+      if (regime !== prev) {
+        expect(rc).toEqual([{ tick: t + 1, prev_regime: prev, regime }]);
+        changes++;
+      } else expect(rc).toEqual([]);
+      prev = regime;
+    }
+    expect(changes).toBeGreaterThan(1);
+  });
+});
