@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MarketEvent } from '@crowdalpha/engine';
-import { WsHub, type HubSocket, type WsHubOptions } from '../src/hub/ws-hub.js';
+import WebSocket from 'ws';
+import { WsHub, textFrame, type HubSocket, type WsHubOptions } from '../src/hub/ws-hub.js';
 import { sleep, waitFor } from './helpers.js';
 
 /** A socket whose writes complete at once (`drains = true`) or never (a stalled reader). */
@@ -190,5 +191,30 @@ describe('WsHub', () => {
     const hub = makeHub();
     const poisoned = { schema_version: 1, type: 'TICK', timestamp: 0, get payload(): unknown { throw new Error('serialised'); } } as unknown as MarketEvent;
     expect(() => hub.broadcast([poisoned])).not.toThrow();
+  });
+
+  it('frames text messages that the ws parser reads back for every length class', async () => {
+    for (const n of [0, 125, 126, 65_535, 65_536, 300_000]) {
+      const payload = Buffer.from('x'.repeat(n));
+      const receiver = new (WebSocket as unknown as { Receiver: new (o: object) => NodeJS.WritableStream & { on: (e: string, f: (d: Buffer, b: boolean) => void) => void } }).Receiver({ isServer: false });
+      const got = new Promise<{ data: Buffer; binary: boolean }>((resolve) => receiver.on('message', (data, binary) => resolve({ data, binary })));
+      receiver.write(textFrame(payload));
+      const { data, binary } = await got;
+      expect(binary).toBe(false);
+      expect(data.length).toBe(n);
+    }
+  });
+
+  it('writes complete frames, not payloads, to sockets that accept frames', () => {
+    const hub = makeHub();
+    const frames: Buffer[] = [];
+    const a: HubSocket = { readyState: 1, send: () => { throw new Error('send must not be used for framed sockets'); }, close: () => {}, terminate: () => {}, writeFrame: (f, cb) => { frames.push(f); cb(); } };
+    const b = new MemorySocket();
+    hub.add(a);
+    hub.add(b);
+    hub.broadcast(tickEvents(1));
+    expect(frames).toHaveLength(4);
+    expect(frames[3]?.subarray(frames[3].length - (b.sent[3] as Buffer).length).equals(b.sent[3] as Buffer)).toBe(true);
+    expect(frames[3]?.[0]).toBe(0x81);
   });
 });

@@ -19,6 +19,32 @@ export interface HubSocket {
   send(data: Buffer, options: { binary: boolean }, cb: (err?: Error) => void): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
+  /**
+   * Optional fast path: write one complete, already framed WebSocket message to the transport.
+   * The hub frames each event once per tick and hands the same frame to every such socket,
+   * instead of letting the WebSocket library frame it again per client.
+   */
+  writeFrame?(frame: Buffer, cb: (err?: Error | null) => void): void;
+}
+
+/** An unmasked, final text frame (server → client, RFC 6455 §5.2) around `payload`. */
+export function textFrame(payload: Buffer): Buffer {
+  const len = payload.length;
+  const head = len < 126 ? 2 : len < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(head + len);
+  frame[0] = 0x81;
+  if (head === 2) {
+    frame[1] = len;
+  } else if (head === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(len, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(len / 2 ** 32), 2);
+    frame.writeUInt32BE(len >>> 0, 6);
+  }
+  payload.copy(frame, head);
+  return frame;
 }
 
 export interface WsHubOptions {
@@ -67,6 +93,8 @@ export class WsClient {
   lastProgressAt: number;
   lastEnqueueAt: number;
   closed = false;
+  /** Queue entries are complete frames written with `socket.writeFrame` (else payloads for `send`). */
+  readonly framed: boolean;
 
   constructor(
     readonly id: number,
@@ -75,6 +103,7 @@ export class WsClient {
   ) {
     this.lastProgressAt = now;
     this.lastEnqueueAt = now;
+    this.framed = typeof socket.writeFrame === 'function';
   }
 
   get queuedMessages(): number {
@@ -167,19 +196,24 @@ export class WsHub {
   broadcast(events: readonly MarketEvent[]): void {
     if (this.clients.size === 0 || events.length === 0) return;
     const started = performance.now();
-    const encoded: Array<{ type: string; buf: Buffer }> = new Array(events.length);
+    const encoded: Array<{ type: string; buf: Buffer; frame: Buffer | null }> = new Array(events.length);
     for (let i = 0; i < events.length; i++) {
       const e = events[i] as MarketEvent;
-      encoded[i] = { type: e.type, buf: Buffer.from(JSON.stringify(e)) };
+      encoded[i] = { type: e.type, buf: Buffer.from(JSON.stringify(e)), frame: null };
     }
     this.counters.eventsBroadcast += events.length;
     const now = Date.now();
     for (const client of this.clients.values()) {
       let any = false;
       for (let i = 0; i < encoded.length; i++) {
-        const ev = encoded[i] as { type: string; buf: Buffer };
+        const ev = encoded[i] as { type: string; buf: Buffer; frame: Buffer | null };
         if (!client.wants(ev.type)) continue;
-        this.enqueue(client, ev.buf, now);
+        if (client.framed) {
+          ev.frame ??= textFrame(ev.buf);
+          this.enqueue(client, ev.frame, now);
+        } else {
+          this.enqueue(client, ev.buf, now);
+        }
         any = true;
       }
       if (any) this.pump(client);
@@ -192,7 +226,7 @@ export class WsHub {
   /** Sends a hub message (HEARTBEAT, RESYNC, SUBSCRIBED, ERROR) to one client. */
   sendControl(client: WsClient, type: string, payload: unknown): void {
     const buf = Buffer.from(JSON.stringify({ schema_version: SCHEMA_VERSION, type, timestamp: this.clock(), payload }));
-    this.enqueue(client, buf, Date.now());
+    this.enqueue(client, client.framed ? textFrame(buf) : buf, Date.now());
     this.pump(client);
   }
 
@@ -248,8 +282,9 @@ export class WsHub {
         payload: { reason: `client too slow: more than ${this.opts.queueMax} events queued`, dropped: client.droppedSinceResync, snapshot_url: this.opts.snapshotUrl },
       }),
     );
-    client.queue.push(resync);
-    client.queuedBytes = resync.length;
+    const entry = client.framed ? textFrame(resync) : resync;
+    client.queue.push(entry);
+    client.queuedBytes = entry.length;
     client.resyncQueued = true;
   }
 
@@ -270,12 +305,14 @@ export class WsHub {
       }
       client.inflightBytes += buf.length;
       const len = buf.length;
-      socket.send(buf, { binary: false }, (err) => {
+      const done = (err?: Error | null) => {
         client.inflightBytes -= len;
         client.lastProgressAt = Date.now();
         if (err || client.closed) return;
         if (client.queueHead < client.queue.length) this.pump(client);
-      });
+      };
+      if (client.framed) (socket.writeFrame as NonNullable<HubSocket['writeFrame']>)(buf, done);
+      else socket.send(buf, { binary: false }, done);
       this.counters.messagesSent++;
     }
     if (client.queueHead === client.queue.length) {

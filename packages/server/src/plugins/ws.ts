@@ -3,12 +3,38 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { EVENT_SCHEMA } from '@crowdalpha/engine';
 import type { PluginOptions } from '../context.js';
-import { WsHub } from '../hub/ws-hub.js';
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import { WsHub, type HubSocket } from '../hub/ws-hub.js';
 import { EngineJson } from '../schemas/common.js';
 
 const WsQuery = Type.Object({
   types: Type.Optional(Type.String({ maxLength: 400, description: 'comma-separated event types to receive (default: all), e.g. TICK,CROWDING_MATRIX_UPDATED' })),
 });
+
+/**
+ * The hub's view of a `ws` socket. Broadcast frames go straight to the TCP socket: with
+ * permessage-deflate off, ws writes every frame synchronously and whole, so whole frames written
+ * beside it (checked OPEN first) interleave safely with its pongs and close frame.
+ */
+function hubSocketOf(socket: WebSocket): HubSocket {
+  const transport = (socket as unknown as { _socket?: Socket })._socket;
+  const hub: HubSocket = {
+    get readyState() {
+      return socket.readyState;
+    },
+    send: (data, options, cb) => socket.send(data, options, cb),
+    close: (code, reason) => socket.close(code, reason),
+    terminate: () => socket.terminate(),
+  };
+  if (transport && typeof transport.write === 'function') {
+    hub.writeFrame = (frame, cb) => {
+      if (transport.destroyed) return cb(new Error('socket destroyed'));
+      transport.write(frame, cb);
+    };
+  }
+  return hub;
+}
 
 export const wsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
   const { ws, options } = ctx;
@@ -52,7 +78,7 @@ export const wsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) 
         }
         types = parsed.types;
       }
-      const client = ws.add(socket, types);
+      const client = ws.add(hubSocketOf(socket), types);
       socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
         if (isBinary) return ws.sendControl(client, 'ERROR', { message: 'binary messages are not supported; send text' });
         ws.handleMessage(client, Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
