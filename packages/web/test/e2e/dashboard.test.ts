@@ -137,7 +137,7 @@ describe.skipIf(!enabled)('web dashboard in Chromium (real server)', () => {
   it('measures long tasks and heap at 10 ticks/s with 100 agents (recorded, not asserted)', async () => {
     // Dashboard and Leaderboard against Docs (header + stream only) on the same machine, same run:
     // the box is shared, so the baseline shows how much of the figure is load, not the page.
-    const seconds = Number(process.env.CROWDALPHA_WEB_PERF_SECONDS ?? 20);
+    const seconds = Number(process.env.CROWDALPHA_WEB_PERF_SECONDS ?? 10);
     const runs = [];
     for (const [name, hash, ready] of [
       ['dashboard', '#/', 'heatmap'],
