@@ -59,6 +59,28 @@ describe('execution accounting (SPEC §3)', () => {
   });
 });
 
+describe('pre-trade snapshot (SPEC §2)', () => {
+  it('volatility is the std of log returns over the last 20 mids, VWAP is over the last 200 fills, agents see the last 20 trades', () => {
+    const sim = new Simulation({ seed: 4 });
+    let seenTrades = -1;
+    sim.addAgent(new Scripted('observer', (s) => ((seenTrades = s.recentTrades.length), [])));
+    for (let t = 0; t < 400; t++) {
+      const { state } = sim.step();
+      const mids = sim.priceHistory().slice(-20);
+      const r = mids.slice(1).map((m, k) => Math.log(m / mids[k]!));
+      const mean = r.reduce((a, b) => a + b, 0) / r.length;
+      const vol = r.length > 1 ? Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / r.length) : 0;
+      expect(state.volatility).toBeCloseTo(vol, 12);
+      const fills = sim.trades({ limit: 200 });
+      if (fills.length > 0) {
+        const vwap = fills.reduce((a, f) => a + f.price * f.qty, 0) / fills.reduce((a, f) => a + f.qty, 0);
+        expect(state.vwap).toBeCloseTo(vwap, 9);
+      }
+    }
+    expect(seenTrades).toBe(20);
+  });
+});
+
 describe('per-tick events (SPEC §7)', () => {
   it('PRICE_UPDATED only when the mid or the spread changed', () => {
     const sim = scriptedMarket(-1);
