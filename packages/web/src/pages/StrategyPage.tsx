@@ -133,7 +133,7 @@ export function StrategyPage({ agentId }: { agentId: string }) {
           {cols ? (
             <SeriesChart testId="pnl-chart" label={`${agentId} PnL and inventory`} revision={session.revision} x={cols[AGENT.tick]!} ys={[cols[AGENT.pnl]!, cols[AGENT.inventory]!]} defs={[{ label: 'PnL', color: OKABE_ITO.skyBlue }, { label: 'inventory', color: OKABE_ITO.orange, scale: 'y2', digits: 0 }]} />
           ) : (
-            <p className="empty">History starts when this page is open and the agent updates.</p>
+            <p className="empty">History starts when this tab connected and the agent updates.</p>
           )}
         </Panel>
         <Panel title="Crowding Φ and impact cost">
