@@ -68,6 +68,8 @@ interface Pending {
 const SYNC_FAST_MS = 2;
 /** Consecutive fast answers after which a strategy's calls run on the runner's main thread. */
 const SYNC_AFTER_FAST_CALLS = 3;
+/** A strategy that was an innocent bystander of a crash long ago should not carry the strike forever. */
+const STRIKE_DECAY_CALLS = 1_000;
 
 /** One runner process slot; the process is replaced when it dies. */
 interface Slot {
@@ -98,6 +100,8 @@ interface Entry {
   state: 'loading' | 'ready' | 'silenced';
   /** Consecutive answers under SYNC_FAST_MS; reset by a slow one or a restart. */
   fastStreak: number;
+  /** Strikes that count towards silencing; one is forgiven every STRIKE_DECAY_CALLS answers. */
+  activeStrikes: number;
 }
 
 function hashKey(key: string, seed: number): number {
@@ -421,7 +425,7 @@ export class SandboxPool {
     const params = JSON.parse(paramsJson) as Record<string, unknown>;
     const slot = this.slots.reduce((a, b) => (b.agents.size < a.agents.size ? b : a));
     const agent = new SandboxAgent(agentId, strategyName, params, timeoutMs);
-    const entry: Entry = { agent, code: compiled, paramsJson, seed: hashKey(agentId, this.seed), slot, state: 'loading', fastStreak: 0 };
+    const entry: Entry = { agent, code: compiled, paramsJson, seed: hashKey(agentId, this.seed), slot, state: 'loading', fastStreak: 0, activeStrikes: 0 };
     this.entries.set(agentId, entry);
     slot.agents.add(agentId);
     const outcome = await this.loadWithDeadline(slot, agentId, this.loadSpec(entry)).catch((err: unknown) => ({
@@ -510,7 +514,8 @@ export class SandboxPool {
       if (res.kind === 'watchdog' || res.kind === 'crash') {
         if (res.strike) {
           agent.counters.strikes++;
-          if (res.sole || agent.counters.strikes >= this.limits.maxStrikes) this.silence(entry, `${res.kind}: ${res.error ?? 'failed'}`);
+          entry.activeStrikes++;
+          if (res.sole || entry.activeStrikes >= this.limits.maxStrikes) this.silence(entry, `${res.kind}: ${res.error ?? 'failed'}`);
         }
         return null;
       }
@@ -528,6 +533,7 @@ export class SandboxPool {
     entry.fastStreak = typeof res.ms === 'number' && res.ms < SYNC_FAST_MS ? entry.fastStreak + 1 : 0;
     const a = parsed.answer;
     agent.counters.answered++;
+    if (entry.activeStrikes > 0 && agent.counters.answered % STRIKE_DECAY_CALLS === 0) entry.activeStrikes--;
     agent.counters.orders += a.orders.length;
     agent.counters.malformedDropped += a.malformed;
     agent.counters.overCapDropped += a.overCap;

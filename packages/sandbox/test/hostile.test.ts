@@ -163,7 +163,7 @@ describe('the fast path (calls on the runner main thread)', () => {
 
 describe('memory and stack', () => {
   it('a memory bomb hits the isolate heap cap and is silenced', async () => {
-    const id = await deploy(`onTick() { const a = []; for (;;) a.push(new Array(1e5).fill(Math.random())); } factorVector() { return []; }`, { timeout_ms: 1_000 });
+    const id = await deploy(`onTick() { const a = []; for (;;) a.push(new Array(1e6).fill(Math.random())); } factorVector() { return []; }`, { timeout_ms: 1_000 });
     const err = await waitForSilence(pool, id);
     expect(err).toMatch(/memory|crash|watchdog|died/);
     await expectBenignHealthy();
