@@ -137,7 +137,7 @@ describe('WS heartbeat on an idle market', () => {
   let server: RunningServer;
   const db = tempSqlite();
   beforeAll(async () => {
-    server = await startTestServer(db.url, { autostart: false, wsHeartbeatMs: 150 }, true);
+    server = await startTestServer(db.url, { autostart: false, wsHeartbeatMs: 150, wsMaxClients: 2, wsMaxPayload: 1024 }, true);
   });
   afterAll(async () => {
     await server?.close();
@@ -150,6 +150,28 @@ describe('WS heartbeat on an idle market', () => {
     await waitFor(() => c.msgs.some((m) => m.type === 'HEARTBEAT'), 5000, 'idle heartbeat');
     c.close();
     expect(c.msgs[0]).toMatchObject({ type: 'HEARTBEAT', payload: { reason: 'idle' } });
+  });
+
+  it('closes clients beyond wsMaxClients with 1013', async () => {
+    const a = new Recorder(wsUrl(server));
+    const b = new Recorder(wsUrl(server));
+    await Promise.all([a.opened, b.opened]);
+    const c = new Recorder(wsUrl(server));
+    await waitFor(() => c.closed, 5000, 'refusal');
+    expect(c.closed?.code).toBe(1013);
+    expect(c.closed?.reason).toMatch(/2-client limit/);
+    a.close();
+    b.close();
+  });
+
+  it('closes a client that sends a message over wsMaxPayload with 1009', async () => {
+    await waitFor(() => server.ws.size === 0, 5000, 'previous clients gone');
+    const c = new Recorder(wsUrl(server));
+    await c.opened;
+    c.ws.send('x'.repeat(2048));
+    await waitFor(() => c.closed, 5000, 'close');
+    expect(c.closed?.code).toBe(1009);
+    await waitFor(() => server.ws.size === 0, 5000, 'the hub to forget the client');
   });
 });
 
