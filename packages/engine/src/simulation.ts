@@ -779,9 +779,10 @@ export class Simulation {
   }
 }
 
+/** A copy: the live `slot.extra` keeps changing, and stats end up in emitted TICK payloads. */
 function agentExtra(slot: AgentSlot): AgentStats['extra'] {
   const own = slot.agent.diagnostics();
-  return own ? { ...slot.extra, ...own } : slot.extra;
+  return own ? { ...slot.extra, ...own } : { ...slot.extra };
 }
 
 /** The snapshot, its level lists and levels made read-only (it is shared by every agent of a tick). */

@@ -102,6 +102,17 @@ describe('Simulation', () => {
     expect(stats?.extra.last_error).toBe('strategy bug');
   });
 
+  it('an emitted TICK payload does not change when the agent\'s stats move on later', () => {
+    const sim = new Simulation({ seed: 2 });
+    sim.addAgent(new ScriptedAgent('boom', () => { throw new Error('strategy bug'); }));
+    const first = sim.step().state.agent_stats.find((a) => a.agent_id === 'boom')!;
+    const frozen = JSON.stringify(first);
+    sim.step();
+    sim.setAgentExtra('boom', { note: 'later' });
+    expect(JSON.stringify(first)).toBe(frozen);
+    expect(sim.agentStats('boom')?.extra).toMatchObject({ errors: 2, note: 'later' });
+  });
+
   it('rejects malformed orders with a reason instead of throwing', () => {
     const sim = new Simulation({ seed: 2 });
     const bad = [
