@@ -315,16 +315,20 @@ export class MarketHub {
     // Validate before touching the running market.
     this.newSimulation({ ...nextConfig, seed: nextSeed } as DeepPartial<SimulationConfig>);
     this.pause();
-    await this.betweenTicks();
-    const old = this.simulation;
-    const oldId = this.simId;
-    await this.persistAgentStats();
-    this.writer.setProgress(oldId, old.tick, old.latestTick()?.mid ?? null);
-    await this.writer.flush();
-    await this.store.endSimulation(oldId, old.tick, old.latestTick()?.mid ?? null);
-    const carry = (await this.store.listAgents(oldId)).filter((a) => a.kind !== 'builtin');
-    await this.createFresh(nextSeed, nextConfig, carry);
-    if (wasRunning) this.start();
+    try {
+      await this.betweenTicks();
+      const old = this.simulation;
+      const oldId = this.simId;
+      await this.persistAgentStats();
+      this.writer.setProgress(oldId, old.tick, old.latestTick()?.mid ?? null);
+      await this.writer.flush();
+      const carry = (await this.store.listAgents(oldId)).filter((a) => a.kind !== 'builtin');
+      await this.createFresh(nextSeed, nextConfig, carry);
+      await this.store.endSimulation(oldId, old.tick, old.latestTick()?.mid ?? null);
+    } finally {
+      // Whatever failed, the market that is installed keeps running as before.
+      if (wasRunning) this.start();
+    }
   }
 
   /** Stops ticking, writes a final checkpoint and flushes. The run stays resumable. */
