@@ -309,9 +309,15 @@ export class Simulation {
     const batch: { slot: AgentSlot; intent: OrderIntent }[] = [];
     for (const slot of this.slots) {
       if (slot.status !== 'active') continue;
-      const intents = orders.get(slot.agent.id);
+      const intents: unknown = orders.get(slot.agent.id);
       if (!intents) continue;
-      for (const intent of intents) batch.push({ slot, intent });
+      if (!Array.isArray(intents)) {
+        // An external answer is data from outside: refuse it like a malformed order, never throw.
+        slot.ordersRejected++;
+        slot.extra.last_reject_reason = `expected an array of orders, got ${typeof intents}`;
+        continue;
+      }
+      for (const intent of intents as OrderIntent[]) batch.push({ slot, intent });
     }
     this.rng.shuffle(batch);
 

@@ -131,6 +131,23 @@ describe('Simulation', () => {
     expect(r.events.filter((e) => e.type === EventType.ORDER_SUBMITTED && (e.payload as { agent_id: string }).agent_id === 'bad')).toHaveLength(0);
   });
 
+  it('an answer that is not a list of orders is rejected, and the market goes on', () => {
+    const sim = new Simulation({ seed: 5 });
+    class Remote extends BaseAgent {
+      override readonly external = true;
+      onTick(): OrderIntent[] {
+        return [];
+      }
+    }
+    sim.addAgent(new Remote('remote_1', 'remote'));
+    const orders = sim.runLocalAgents(sim.prepareTick());
+    orders.set('remote_1', { side: 'BID', type: 'MARKET', qty: 1 } as never);
+    expect(() => sim.completeTick(orders)).not.toThrow();
+    expect(sim.agentStats('remote_1')).toMatchObject({ orders_submitted: 0, orders_rejected: 1 });
+    expect(sim.agentStats('remote_1')?.extra.last_reject_reason).toMatch(/expected an array of orders/);
+    expect(sim.step().tick).toBe(2);
+  });
+
   it('refuses to cancel another agent\'s order', () => {
     const sim = new Simulation({ seed: 4, population: { momentum: 0, meanReversion: 0, marketMakers: 0 } });
     sim.addAgent(new ScriptedAgent('maker', (s) => (s.tick === 1 ? [{ side: 'BID', type: 'LIMIT', price: 99, qty: 5 }] : [])));
