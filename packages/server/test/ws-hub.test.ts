@@ -187,6 +187,16 @@ describe('WsHub', () => {
     expect(s.sent.length).toBe(n + 4);
   });
 
+  it('never serialises an event type no client subscribed to', () => {
+    const hub = makeHub();
+    const s = new MemorySocket();
+    const c = hub.add(s);
+    c.types = new Set(['TICK']);
+    const poisoned = { schema_version: 1, type: 'ORDER_FILLED', timestamp: 0, get payload(): unknown { throw new Error('serialised'); } } as unknown as MarketEvent;
+    expect(() => hub.broadcast([poisoned, ...tickEvents(1).slice(3)])).not.toThrow();
+    expect(s.messages().map((m) => m.type)).toEqual(['TICK']);
+  });
+
   it('skips serialisation entirely when nobody listens', () => {
     const hub = makeHub();
     const poisoned = { schema_version: 1, type: 'TICK', timestamp: 0, get payload(): unknown { throw new Error('serialised'); } } as unknown as MarketEvent;

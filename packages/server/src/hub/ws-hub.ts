@@ -196,18 +196,17 @@ export class WsHub {
   broadcast(events: readonly MarketEvent[]): void {
     if (this.clients.size === 0 || events.length === 0) return;
     const started = performance.now();
-    const encoded: Array<{ type: string; buf: Buffer; frame: Buffer | null }> = new Array(events.length);
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i] as MarketEvent;
-      encoded[i] = { type: e.type, buf: Buffer.from(JSON.stringify(e)), frame: null };
-    }
+    // Serialised lazily: an event no client subscribed to is never stringified.
+    const encoded: Array<{ type: string; buf: Buffer | null; frame: Buffer | null }> = new Array(events.length);
+    for (let i = 0; i < events.length; i++) encoded[i] = { type: (events[i] as MarketEvent).type, buf: null, frame: null };
     this.counters.eventsBroadcast += events.length;
     const now = Date.now();
     for (const client of this.clients.values()) {
       let any = false;
       for (let i = 0; i < encoded.length; i++) {
-        const ev = encoded[i] as { type: string; buf: Buffer; frame: Buffer | null };
+        const ev = encoded[i] as { type: string; buf: Buffer | null; frame: Buffer | null };
         if (!client.wants(ev.type)) continue;
+        ev.buf ??= Buffer.from(JSON.stringify(events[i]));
         if (client.framed) {
           ev.frame ??= textFrame(ev.buf);
           this.enqueue(client, ev.frame, now);
