@@ -374,6 +374,15 @@ const INTEGER_KEYS = new Set([
   'recentFillsInTick',
 ]);
 
+/** [lower, upper] pairs of the same section that must satisfy lower <= upper. */
+const ORDERED_PAIRS: readonly [string, string, string][] = [
+  ['crowding', 'agentMultiplierMin', 'agentMultiplierMax'],
+  ['crowding', 'sideMultiplierMin', 'sideMultiplierMax'],
+  ['meanReversion', 'jitterMin', 'jitterMax'],
+  ['meanReversion', 'cooldownMin', 'cooldownMax'],
+  ['regime', 'lowQuantile', 'highQuantile'],
+];
+
 /**
  * Nested counts the analytics size their rings by, with their least valid value. Checked here so a
  * bad override fails as a ConfigError naming its path (a 400 for the server), not as a RangeError
@@ -469,6 +478,12 @@ export function resolveConfig(overrides: DeepPartial<SimulationConfig> = {}): Re
   if (historyProblem) throw new ConfigError('meanReversion.window', historyProblem);
   for (const k of ['highQuantile', 'lowQuantile'] as const) {
     if (cfg.regime[k] > 1) throw new ConfigError(`regime.${k}`, `is a quantile level and must be in [0, 1], got ${cfg.regime[k]}`);
+  }
+  for (const [section, lo, hi] of ORDERED_PAIRS) {
+    const values = (cfg as unknown as Record<string, Record<string, number>>)[section]!;
+    if (values[lo]! > values[hi]!) {
+      throw new ConfigError(`${section}.${lo}`, `must be <= ${section}.${hi} (${values[hi]}), got ${values[lo]}`);
+    }
   }
   if (cfg.fragility.warning > cfg.fragility.danger || cfg.fragility.danger > cfg.fragility.critical) {
     throw new ConfigError('fragility', 'thresholds must satisfy warning <= danger <= critical');

@@ -87,6 +87,17 @@ describe('config', () => {
     expect(resolveConfig({ initialPrice: 1e6, tickSize: 0.01 }).initialPrice).toBe(1e6);
   });
 
+  it('rejects a min above its max (clips and draws would silently misbehave)', () => {
+    const cases: [Record<string, Record<string, number>>, string][] = [
+      [{ crowding: { agentMultiplierMin: 7 } }, 'config.crowding.agentMultiplierMin: must be <= crowding.agentMultiplierMax (6), got 7'],
+      [{ crowding: { sideMultiplierMin: 5 } }, 'config.crowding.sideMultiplierMin: must be <= crowding.sideMultiplierMax (4), got 5'],
+      [{ meanReversion: { jitterMin: 0.3 } }, 'config.meanReversion.jitterMin: must be <= meanReversion.jitterMax (0.2), got 0.3'],
+      [{ meanReversion: { cooldownMin: 20 } }, 'config.meanReversion.cooldownMin: must be <= meanReversion.cooldownMax (15), got 20'],
+      [{ regime: { lowQuantile: 0.95 } }, 'config.regime.lowQuantile: must be <= regime.highQuantile (0.9), got 0.95'],
+    ];
+    for (const [overrides, message] of cases) expect(() => resolveConfig(overrides)).toThrow(message);
+  });
+
   it('rejects a fractional window', () => {
     expect(() => resolveConfig({ depthLevels: 2.5 })).toThrow(/depthLevels: must be a positive integer/);
   });
