@@ -4,7 +4,7 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OrderBookLadder } from '../src/components/OrderBookLadder.js';
 import { PriceChart } from '../src/components/PriceChart.js';
-import { LEADERBOARD_REFRESH_MS, LeaderboardPage } from '../src/pages/LeaderboardPage.js';
+import { LEADERBOARD_REFRESH_MS, LeaderboardPage, visibleWindow } from '../src/pages/LeaderboardPage.js';
 import { MarketSession } from '../src/state/market-session.js';
 import { SessionContext } from '../src/state/use-market.js';
 import { agent, tickEvent } from './fixtures.js';
@@ -14,7 +14,7 @@ afterEach(cleanup);
 const flush = (ms = 40) => act(async () => { await new Promise((r) => setTimeout(r, ms)); });
 
 function rowsOrder(): string[] {
-  return [...document.querySelectorAll('table.leaderboard tbody tr')].map((tr) => tr.getAttribute('data-agent') ?? '');
+  return [...document.querySelectorAll('table.leaderboard tbody tr[data-agent]')].map((tr) => tr.getAttribute('data-agent') ?? '');
 }
 
 describe('OrderBookLadder', () => {
@@ -50,6 +50,17 @@ describe('LeaderboardPage', () => {
     expect(screen.getByText(/silenced: timeout 120 ms/)).toBeTruthy();
     const link = document.querySelector('tr[data-agent="a"] a');
     expect(link?.getAttribute('href')).toBe('#/strategy/a');
+  });
+});
+
+describe('visibleWindow (leaderboard virtualisation)', () => {
+  it('renders the rows in view plus overscan, clamped to the list', () => {
+    expect(visibleWindow(200, 0, 480)).toEqual({ start: 0, end: 28 });
+    expect(visibleWindow(200, 2400, 480)).toEqual({ start: 92, end: 128 });
+    expect(visibleWindow(200, 4700, 480)).toEqual({ start: 187, end: 200 });
+  });
+  it('renders a first page before the scroller was measured', () => {
+    expect(visibleWindow(200, 0, 0)).toEqual({ start: 0, end: 60 });
   });
 });
 

@@ -15,6 +15,20 @@ import { useEventTypes, useMarketThrottled } from '../state/use-market.js';
 
 /** The table re-renders at most this often (ms): 100 rows × 12 cells at 10 Hz is mostly layout work nobody can read. */
 export const LEADERBOARD_REFRESH_MS = 250;
+/** Row height (px, matches the CSS) and extra rows rendered above/below the visible window. */
+const ROW_PX = 24;
+const OVERSCAN = 8;
+
+/**
+ * Rows to render for a scroll position: only the visible window (+ overscan) is in the DOM, with
+ * spacer rows for the rest, so 200 agents cost the same layout work as 40.
+ */
+export function visibleWindow(total: number, scrollTop: number, viewportPx: number): { start: number; end: number } {
+  if (viewportPx <= 0) return { start: 0, end: Math.min(total, 60) };
+  const start = Math.max(0, Math.floor(scrollTop / ROW_PX) - OVERSCAN);
+  const end = Math.min(total, Math.ceil((scrollTop + viewportPx) / ROW_PX) + OVERSCAN);
+  return { start, end };
+}
 
 export function LeaderboardPage() {
   useEventTypes(['TICK']);
@@ -24,6 +38,8 @@ export function LeaderboardPage() {
   const [filter, setFilter] = useState('');
   const [hydrateErr, setHydrateErr] = useState<string | null>(null);
   const prevOrder = useRef<string[]>([]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scroll, setScroll] = useState({ top: 0, height: 0 });
   const prevKey = useRef(sortKey);
 
   useEffect(() => {
@@ -51,6 +67,11 @@ export function LeaderboardPage() {
   const q = filter.trim().toLowerCase();
   const rows = order.map((id, i) => ({ rank: i + 1, a: store.agents.get(id)! })).filter((r) => q === '' || r.a.agent_id.toLowerCase().includes(q) || r.a.strategy.toLowerCase().includes(q));
   const silenced = useMemo(() => rows.filter((r) => r.a.status === 'silenced').length, [rows]);
+  useEffect(() => {
+    const el = scroller.current;
+    if (el) setScroll({ top: el.scrollTop, height: el.clientHeight });
+  }, []);
+  const win = visibleWindow(rows.length, scroll.top, scroll.height);
 
   return (
     <div className="page">
@@ -64,12 +85,12 @@ export function LeaderboardPage() {
               <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="agent or strategy" />
             </label>
             <span className="muted">
-              {rows.length} agents · {silenced} silenced · tick {store.latest?.tick ?? '—'}
+              <span data-testid="leaderboard-count">{rows.length}</span> agents · {silenced} silenced · tick {store.latest?.tick ?? '—'}
             </span>
           </div>
         }
       >
-        <div className="table-scroll">
+        <div className="table-scroll" ref={scroller} onScroll={(e) => setScroll({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}>
           <table className="leaderboard" data-testid="leaderboard">
             <thead>
               <tr>
@@ -88,7 +109,8 @@ export function LeaderboardPage() {
               </tr>
             </thead>
             <tbody>
-              {rows.map(({ rank, a }) => (
+              {win.start > 0 && <tr aria-hidden="true" style={{ height: win.start * ROW_PX }} />}
+              {rows.slice(win.start, win.end).map(({ rank, a }) => (
                 <tr key={a.agent_id} className={a.status === 'silenced' ? 'silenced' : ''} data-agent={a.agent_id}>
                   <td className="num muted">{rank}</td>
                   <td>
@@ -116,6 +138,7 @@ export function LeaderboardPage() {
                   </td>
                 </tr>
               ))}
+              {win.end < rows.length && <tr aria-hidden="true" style={{ height: (rows.length - win.end) * ROW_PX }} />}
             </tbody>
           </table>
         </div>
