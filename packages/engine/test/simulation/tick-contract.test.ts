@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BaseAgent } from '../../src/agents/base-agent.js';
-import { EventType, type AgentStatePayload, type MarketEvent, type RegimePayload, type TickPayload } from '../../src/events.js';
+import { EVENT_SCHEMA, EventType, type AgentStatePayload, type MarketEvent, type RegimePayload, type TickPayload } from '../../src/events.js';
 import { Simulation } from '../../src/simulation.js';
 import type { MarketState, OrderIntent } from '../../src/types.js';
 
@@ -82,6 +82,23 @@ describe('pre-trade snapshot (SPEC §2)', () => {
 });
 
 describe('per-tick events (SPEC §7)', () => {
+  it('every emitted payload has exactly the fields GET /ws/schema (EVENT_SCHEMA) lists for its type', () => {
+    const sim = new Simulation({ seed: 8 });
+    const seen = new Map<string, Set<string>>();
+    for (let t = 0; t < 200; t++) {
+      for (const e of sim.step().events) {
+        const keys = Object.keys(e.payload).sort().join(',');
+        if (!seen.has(e.type)) seen.set(e.type, new Set());
+        seen.get(e.type)!.add(keys);
+      }
+    }
+    expect([...seen.keys()].sort()).toEqual([...EVENT_SCHEMA.tick_order].sort());
+    for (const [type, shapes] of seen) {
+      const listed = [...EVENT_SCHEMA.events[type as keyof typeof EVENT_SCHEMA.events].payload].sort().join(',');
+      expect([...shapes], type).toEqual([listed]);
+    }
+  });
+
   it('PRICE_UPDATED only when the mid or the spread changed', () => {
     const sim = scriptedMarket(-1);
     const first = ofType<{ prev_mid: number | null; mid: number }>(sim.step().events, EventType.PRICE_UPDATED);
