@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `crowdalpha` command. */
 import { Command, Option } from 'commander';
-import { intOption } from './options.js';
+import { intOption, readJsonFile } from './options.js';
 import { backtestCommand } from './backtest-command.js';
 import { runCommand } from './run-command.js';
 import { sweepCommand } from './sweep/sweep-command.js';
@@ -55,6 +55,27 @@ program
   .addOption(new Option('--no-progress', 'no progress bar'))
   .action(async (opts) => {
     process.exitCode = await sweepCommand(opts);
+  });
+
+program
+  .command('serve')
+  .description('start the live server: REST + WebSocket API and the dashboard (options also from the environment; see README)')
+  .option('--port <n>', 'TCP port (PORT, default 8000)', intOption('--port', 0, 65535))
+  .option('--host <addr>', 'bind address (HOST, default 127.0.0.1)')
+  .option('--database-url <url>', 'sqlite:<path> or postgres://... (DATABASE_URL, default sqlite:./data/crowdalpha.db)')
+  .option('--seed <n>', 'seed of a fresh market (CROWDALPHA_SEED, default 42)', intOption('--seed', 0, 2 ** 31 - 1))
+  .option('--tick-delay-ms <n>', 'ms between ticks (CROWDALPHA_TICK_DELAY_MS, default 100)', intOption('--tick-delay-ms', 0, 60_000))
+  .option('--config <file>', 'JSON file of engine config overrides for a fresh market')
+  .action(async (opts) => {
+    const { runServerProcess } = await import('@crowdalpha/server');
+    await runServerProcess({
+      ...(opts.port !== undefined ? { port: opts.port } : {}),
+      ...(opts.host !== undefined ? { host: opts.host } : {}),
+      ...(opts.databaseUrl !== undefined ? { databaseUrl: opts.databaseUrl } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(opts.tickDelayMs !== undefined ? { tickDelayMs: opts.tickDelayMs } : {}),
+      ...(opts.config !== undefined ? { marketConfig: readJsonFile(opts.config, 'config') } : {}),
+    });
   });
 
 await program.parseAsync(process.argv);
