@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { bin } from './helpers.js';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
 describe('crowdalpha serve', () => {
   it('starts the live server with flags, answers /health, and stops cleanly on SIGTERM', async () => {

@@ -2,14 +2,13 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { buildJobs, parseAxis, parseSeeds, toOverrides } from '../src/sweep/sweep-grid.js';
 import { runSweepJob } from '../src/sweep/sweep-run.js';
+import { bin } from './helpers.js';
 
 const exec = promisify(execFile);
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const dir = mkdtempSync(path.join(tmpdir(), 'crowdalpha-sweep-'));
 
 describe('sweep grid', () => {
