@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AGENT, HIST, MarketStore, PRICE, PRINT } from '../src/state/market-store.js';
+import { AGENT, HIST, MarketStore, PRICE, PRINT, carryRestFigures } from '../src/state/market-store.js';
 import { agent, fill, tickEvent, tickPayload } from './fixtures.js';
 
 describe('MarketStore: event stream → chart series', () => {
@@ -127,5 +127,19 @@ describe('MarketStore: event stream → chart series', () => {
     const c = s.history.columns();
     expect([...(c[HIST.regime] as Float64Array)]).toEqual([0, 0, 3]);
     expect(Number.isNaN(c[HIST.crowding]?.[0] as number)).toBe(true);
+  });
+});
+
+describe('REST-only figures', () => {
+  const stats = (extra: Record<string, number | string | boolean | null>) =>
+    ({ agent_id: 'mom_1', strategy: 'momentum', status: 'active', status_reason: null, cash: 0, inventory: 0, pnl: 0, realized_pnl: 0, total_buy_qty: 0, total_sell_qty: 0, fill_count: 0, orders_submitted: 0, orders_rejected: 0, impact_cost: 0, phi: 0, sharpe: null, extra }) as const;
+
+  it('keeps drawdown and turnover from REST when a TICK replaces the stats', () => {
+    const merged = carryRestFigures(stats({ max_drawdown: 12.5, turnover: 0.4 }), stats({ errors: 1 }));
+    expect(merged.extra).toEqual({ errors: 1, max_drawdown: 12.5, turnover: 0.4 });
+  });
+
+  it('lets newer figures win over carried ones', () => {
+    expect(carryRestFigures(stats({ max_drawdown: 1 }), stats({ max_drawdown: 2 })).extra.max_drawdown).toBe(2);
   });
 });

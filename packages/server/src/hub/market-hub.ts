@@ -397,8 +397,9 @@ export class MarketHub {
         const ext = await withDeadline(this.sandbox.pool.collect(states), this.opts.sandboxDeadlineMs, new Map<string, OrderIntent[]>());
         for (const [id, list] of ext) orders.set(id, list);
       }
-      result = sim.completeTick(orders);
+      // Sandbox counters first, so this tick's TICK payload carries this tick's figures.
       for (const id of this.external) if (sim.hasAgent(id)) sim.setAgentExtra(id, this.sandbox.pool.stats(id));
+      result = sim.completeTick(orders);
       if (generation !== this.generation) return null;
     }
     this.lastTickMs = performance.now() - started;

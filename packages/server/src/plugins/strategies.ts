@@ -120,7 +120,10 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
         response: { 200: Type.Object({ tick: Type.Integer(), leaderboard: Type.Array(EngineJson('AgentStatsWire')) }) },
       },
     },
-    async (_req, reply) => reply.type('application/json; charset=utf-8').send(hub.cached('leaderboard', () => JSON.stringify({ tick: hub.sim.tick, leaderboard: hub.sim.leaderboard() }))),
+    async (_req, reply) =>
+      reply.type('application/json; charset=utf-8').send(
+        hub.cached('leaderboard', () => JSON.stringify({ tick: hub.sim.tick, leaderboard: hub.sim.leaderboard().map((row) => withRiskFigures(row, hub.sim.agentDiagnostics(row.agent_id))) })),
+      ),
   );
 
   app.get<{ Params: AgentIdParams }>(
@@ -137,7 +140,14 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       const id = req.params.agent_id;
       const stats = hub.sim.agentStats(id);
       if (!stats) throw apiError('CA_ERR_NOT_FOUND', 'agent', id).at('agent_id', 'exists');
-      return { ...stats, tick: hub.sim.tick, diagnostics: hub.sim.agentDiagnostics(id) };
+      return { ...stats, tick: hub.sim.tick, diagnostics: hub.sim.agentDiagnostics(id), learning_curve: hub.sim.agentLearningCurve(id) };
     },
   );
 };
+
+/** The leaderboard's drawdown and turnover columns come from the agent's diagnostics. */
+function withRiskFigures<T extends { extra: Record<string, unknown> }>(row: T, diagnostics: unknown): T {
+  const d = (diagnostics ?? {}) as { max_drawdown?: unknown; turnover?: unknown };
+  const pick = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return { ...row, extra: { ...row.extra, max_drawdown: pick(d.max_drawdown), turnover: pick(d.turnover) } };
+}

@@ -4,17 +4,21 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { toAgentStatsList } from '../api/adapters.js';
+import type { AgentStatsWire } from '../api/types.js';
 import { getJson } from '../api/http.js';
 import { Panel } from '../components/Panel.js';
 import { LEADERBOARD_COLUMNS } from '../lib/agent-metrics.js';
 import { fmtNum, fmtSigned } from '../lib/format.js';
 import { strategyColor } from '../lib/palette.js';
 import { strategyHref } from '../lib/router.js';
+import { REST_ONLY_FIGURES } from '../state/market-store.js';
 import { stableOrder } from '../state/stable-order.js';
 import { useEventTypes, useMarketThrottled } from '../state/use-market.js';
 
 /** The table re-renders at most this often (ms): 100 rows × 12 cells at 10 Hz is mostly layout work nobody can read. */
 export const LEADERBOARD_REFRESH_MS = 250;
+/** How often the REST leaderboard is re-read for drawdown and turnover. */
+export const LEADERBOARD_REST_REFRESH_MS = 5000;
 /** Row height (px, matches the CSS) and extra rows rendered above/below the visible window. */
 const ROW_PX = 24;
 const OVERSCAN = 8;
@@ -43,13 +47,26 @@ export function LeaderboardPage() {
   const prevKey = useRef(sortKey);
 
   useEffect(() => {
-    if (store.agents.size > 0) return;
-    getJson('/strategies/leaderboard')
-      .then((raw) => {
-        if (store.agents.size === 0) for (const a of toAgentStatsList(raw)) store.agents.set(a.agent_id, a);
-        setHydrateErr(null);
-      })
-      .catch((e: unknown) => setHydrateErr(e instanceof Error ? e.message : String(e)));
+    // Hydrate at once, then refresh the REST-only figures (drawdown, turnover) every few seconds;
+    // TICK events keep everything else live in between.
+    let stopped = false;
+    const load = () =>
+      getJson('/strategies/leaderboard')
+        .then((raw) => {
+          if (stopped) return;
+          for (const a of toAgentStatsList(raw)) {
+            const live = store.agents.get(a.agent_id);
+            store.agents.set(a.agent_id, live ? withRestFigures(live, a) : a);
+          }
+          setHydrateErr(null);
+        })
+        .catch((e: unknown) => !stopped && setHydrateErr(e instanceof Error ? e.message : String(e)));
+    void load();
+    const timer = setInterval(() => void load(), LEADERBOARD_REST_REFRESH_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
   }, [store]);
 
   const col = LEADERBOARD_COLUMNS.find((c) => c.key === sortKey) ?? LEADERBOARD_COLUMNS[0]!;
@@ -146,4 +163,11 @@ export function LeaderboardPage() {
       </Panel>
     </div>
   );
+}
+
+/** The live stats with the REST-only figures of `rest` copied in. */
+function withRestFigures(live: AgentStatsWire, rest: AgentStatsWire): AgentStatsWire {
+  const extra = { ...live.extra };
+  for (const k of REST_ONLY_FIGURES) if (rest.extra[k] !== undefined) extra[k] = rest.extra[k] as AgentStatsWire['extra'][string];
+  return { ...live, extra };
 }

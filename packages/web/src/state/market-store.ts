@@ -205,7 +205,7 @@ export class MarketStore {
       }
     }
     for (const a of t.agent_stats) {
-      this.agents.set(a.agent_id, a);
+      this.agents.set(a.agent_id, carryRestFigures(this.agents.get(a.agent_id), a));
       let s = this.agentSeries.get(a.agent_id);
       if (!s) {
         s = new RingSeries(6, this.limits.agentHistoryTicks);
@@ -256,4 +256,23 @@ export class MarketStore {
 
 function orderRow(o: OrderSubmittedPayload): AgentOrderRow {
   return { tick: o.tick, orderId: o.order_id, side: o.side, type: o.order_type, price: o.price, qty: o.qty };
+}
+
+/**
+ * Figures only REST carries (drawdown and turnover from GET /strategies/leaderboard, computed over
+ * the diagnostics window, too costly for every TICK): keep the last known values when a TICK
+ * replaces the agent's stats, until the next REST refresh brings new ones.
+ */
+export const REST_ONLY_FIGURES = ['max_drawdown', 'turnover'] as const;
+
+export function carryRestFigures(prev: AgentStatsWire | undefined, next: AgentStatsWire): AgentStatsWire {
+  if (!prev) return next;
+  let extra: AgentStatsWire['extra'] | null = null;
+  for (const k of REST_ONLY_FIGURES) {
+    if (next.extra[k] === undefined && prev.extra[k] !== undefined) {
+      extra ??= { ...next.extra };
+      extra[k] = prev.extra[k] as AgentStatsWire['extra'][string];
+    }
+  }
+  return extra ? { ...next, extra } : next;
 }
