@@ -98,6 +98,7 @@ export interface AgentStatsWire {
   cash: number;
   inventory: number;
   pnl: number;
+  net_pnl: number;
   realized_pnl: number;
   total_buy_qty: number;
   total_sell_qty: number;
@@ -195,6 +196,7 @@ export function agentStatsToWire(s: AgentStats): AgentStatsWire {
     cash: s.cash,
     inventory: s.inventory,
     pnl: s.pnl,
+    net_pnl: s.netPnl,
     realized_pnl: s.realizedPnl,
     total_buy_qty: s.totalBuyQty,
     total_sell_qty: s.totalSellQty,

@@ -756,6 +756,7 @@ export class Simulation {
       cash: l.cash[i] as number,
       inventory: l.inventory[i] as number,
       pnl: this.pnl[i] as number,
+      netPnl: (this.pnl[i] as number) - this.config.initialCash,
       realizedPnl: l.realizedPnl[i] as number,
       totalBuyQty: l.totalBuyQty[i] as number,
       totalSellQty: l.totalSellQty[i] as number,

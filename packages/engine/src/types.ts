@@ -118,7 +118,10 @@ export interface AgentStats {
   statusReason: string | null;
   cash: number;
   inventory: number;
+  /** SPEC §3: cash + inventory × mid (includes the starting cash). */
   pnl: number;
+  /** pnl − initial cash: what the agent has made or lost since it joined. */
+  netPnl: number;
   realizedPnl: number;
   totalBuyQty: number;
   totalSellQty: number;

@@ -92,7 +92,9 @@ export function toAgentStats(v: unknown): AgentStatsWire | null {
     status_reason: typeof pick(v, 'status_reason', 'statusReason') === 'string' ? (pick(v, 'status_reason', 'statusReason') as string) : null,
     cash: num(v.cash, 0),
     inventory: num(pick(v, 'inventory', 'position'), 0),
-    pnl: num(v.pnl, 0),
+    // The engine's `pnl` is SPEC §3 equity (cash + inventory × mid, starting cash included); show
+    // what the agent made: `net_pnl` when the server sends it.
+    pnl: num(pick(v, 'net_pnl', 'pnl'), 0),
     realized_pnl: num(pick(v, 'realized_pnl', 'realizedPnl'), 0),
     total_buy_qty: num(pick(v, 'total_buy_qty', 'totalBuyQty'), 0),
     total_sell_qty: num(pick(v, 'total_sell_qty', 'totalSellQty'), 0),
@@ -576,7 +578,7 @@ export function toSimulationAgents(v: unknown): SimulationAgentRow[] {
       agentId: str(pick(a, 'agent_id', 'id')),
       strategy: str(pick(a, 'strategy', 'type')),
       status: str(pick(a, 'status'), str(st.status)),
-      pnl: numOrNull(st.pnl),
+      pnl: numOrNull(pick(st, 'net_pnl', 'pnl')),
       sharpe: numOrNull(st.sharpe),
       fills: numOrNull(pick(st, 'fill_count', 'fills')),
       phi: numOrNull(st.phi),
