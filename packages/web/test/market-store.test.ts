@@ -132,7 +132,7 @@ describe('MarketStore: event stream → chart series', () => {
 
 describe('REST-only figures', () => {
   const stats = (extra: Record<string, number | string | boolean | null>) =>
-    ({ agent_id: 'mom_1', strategy: 'momentum', status: 'active', status_reason: null, cash: 0, inventory: 0, pnl: 0, realized_pnl: 0, total_buy_qty: 0, total_sell_qty: 0, fill_count: 0, orders_submitted: 0, orders_rejected: 0, impact_cost: 0, phi: 0, sharpe: null, extra }) as const;
+    ({ agent_id: 'mom_1', strategy: 'momentum', status: 'active', status_reason: null, cash: 0, inventory: 0, pnl: 0, net_pnl: 0, realized_pnl: 0, total_buy_qty: 0, total_sell_qty: 0, fill_count: 0, orders_submitted: 0, orders_rejected: 0, impact_cost: 0, phi: 0, sharpe: null, extra }) as const;
 
   it('keeps drawdown and turnover from REST when a TICK replaces the stats', () => {
     const merged = carryRestFigures(stats({ max_drawdown: 12.5, turnover: 0.4 }), stats({ errors: 1 }));

@@ -92,9 +92,10 @@ export function toAgentStats(v: unknown): AgentStatsWire | null {
     status_reason: typeof pick(v, 'status_reason', 'statusReason') === 'string' ? (pick(v, 'status_reason', 'statusReason') as string) : null,
     cash: num(v.cash, 0),
     inventory: num(pick(v, 'inventory', 'position'), 0),
-    // The engine's `pnl` is SPEC §3 equity (cash + inventory × mid, starting cash included); show
-    // what the agent made: `net_pnl` when the server sends it.
-    pnl: num(pick(v, 'net_pnl', 'pnl'), 0),
+    // `pnl` is SPEC §3 equity (cash + inventory × mid, starting cash included); `net_pnl` is what
+    // the agent made since it joined, which is what the pages show as PnL.
+    pnl: num(v.pnl, 0),
+    net_pnl: num(pick(v, 'net_pnl', 'pnl'), 0),
     realized_pnl: num(pick(v, 'realized_pnl', 'realizedPnl'), 0),
     total_buy_qty: num(pick(v, 'total_buy_qty', 'totalBuyQty'), 0),
     total_sell_qty: num(pick(v, 'total_sell_qty', 'totalSellQty'), 0),

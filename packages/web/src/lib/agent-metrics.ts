@@ -24,7 +24,7 @@ export interface LeaderboardColumn {
 
 export const LEADERBOARD_COLUMNS: LeaderboardColumn[] = [
   { key: 'sharpe', label: 'Sharpe', title: 'Annualised Sharpe of per-tick PnL changes (null until ≥ 50 changes)', value: (a) => a.sharpe, higherIsBetter: true, digits: 2 },
-  { key: 'pnl', label: 'PnL', title: 'Mark-to-market PnL since the agent joined (equity − starting cash), after impact', value: (a) => a.pnl, higherIsBetter: true, digits: 2 },
+  { key: 'pnl', label: 'PnL', title: 'Mark-to-market PnL since the agent joined (equity − starting cash), after impact', value: (a) => a.net_pnl, higherIsBetter: true, digits: 2 },
   { key: 'drawdown', label: 'Max DD', title: 'Maximum drawdown of PnL', value: (a) => extraNum(a, 'max_drawdown', 'drawdown', 'maxDrawdown'), higherIsBetter: false, digits: 2 },
   { key: 'turnover', label: 'Turnover', title: 'Mean traded qty / max(mean |inventory|, 1)', value: (a) => extraNum(a, 'turnover', 'turnover_rate'), higherIsBetter: false, digits: 2 },
   { key: 'phi', label: 'Φ', title: 'Per-agent crowding intensity Phi', value: (a) => a.phi, higherIsBetter: false, digits: 3 },

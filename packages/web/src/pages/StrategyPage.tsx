@@ -111,7 +111,7 @@ export function StrategyPage({ agentId }: { agentId: string }) {
           <div className="kv-grid" data-testid="strategy-summary">
             <div><span>Strategy</span><strong><span className="dot" style={{ background: strategyColor(a.strategy) }} /> {a.strategy}</strong></div>
             <div><span>Status</span><strong className={a.status === 'silenced' ? 'status-silenced' : 'status-active'}>{a.status}{a.status_reason ? `: ${a.status_reason}` : ''}</strong></div>
-            <div><span>PnL</span><strong>{fmtSigned(a.pnl)}</strong></div>
+            <div><span>PnL</span><strong>{fmtSigned(a.net_pnl)}</strong></div>
             <div><span>Realized</span><strong>{fmtSigned(a.realized_pnl)}</strong></div>
             <div><span>Sharpe</span><strong>{fmtNum(a.sharpe)}</strong></div>
             <div><span>Inventory</span><strong>{fmtInt(a.inventory)}</strong></div>

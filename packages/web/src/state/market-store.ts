@@ -211,7 +211,7 @@ export class MarketStore {
         s = new RingSeries(6, this.limits.agentHistoryTicks);
         this.agentSeries.set(a.agent_id, s);
       }
-      s.push(t.tick, a.pnl, a.inventory, a.phi, a.impact_cost, a.sharpe ?? NaN);
+      s.push(t.tick, a.net_pnl, a.inventory, a.phi, a.impact_cost, a.sharpe ?? NaN);
       if (a.strategy.startsWith('rl')) this.recordRl(a, t.tick);
     }
     if (nowMs > 0) {

@@ -209,10 +209,9 @@ describe.skipIf(!enabled)('web dashboard in Chromium (real server)', () => {
     // only the visible window of rows is in the DOM (virtualised), and it is not empty
     expect(await page.locator('table.leaderboard tbody tr[data-agent]').count()).toBeGreaterThan(10);
     await shot(page, 'leaderboard');
-    const first = page.locator('table.leaderboard tbody tr[data-agent]').first();
-    const id = await first.getAttribute('data-agent');
-    await first.locator('a').first().click();
-    await page.waitForURL(new RegExp(`#/strategy/${id}$`));
+    // Rows re-rank live, so follow whichever link is clicked rather than a row read beforehand.
+    await page.locator('table.leaderboard tbody tr[data-agent] a').first().click();
+    await page.waitForURL(/#\/strategy\/[A-Za-z0-9_.-]+$/);
     await page.getByTestId('strategy-summary').waitFor({ timeout: 10_000 });
     await page.getByTestId('pnl-chart').locator('canvas').first().waitFor({ timeout: 10_000 });
     await page.waitForTimeout(2500);
