@@ -115,6 +115,9 @@ describe.each(backends)('crash recovery (kill -9) and graceful shutdown on $name
     const late = await api(first, 'POST', '/strategies', { strategy_type: 'mean_reversion', agent_id: 'late_rev' });
     expect(late.agent_id).toBe('late_rev');
     await new Promise((r) => setTimeout(r, 200)); // let the writer flush the batch with the checkpoint
+    // Stop the clock so no checkpoint lands between reading `before` and the kill.
+    await api(first, 'POST', '/market/control', { action: 'pause' });
+    await new Promise((r) => setTimeout(r, 300));
     const before = await api(first, 'GET', '/status');
     const statsBefore = await api(first, 'GET', '/strategies/mm_1/stats');
     first.proc.kill('SIGKILL');
