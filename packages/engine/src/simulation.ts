@@ -31,6 +31,7 @@ import { Ledger, type LedgerRow } from './execution/ledger.js';
 import { Rng, type RngState } from './rng.js';
 import { ORDER_TYPES, SIDES, type AgentStats, type DepthSnapshot, type Fill, type MarketState, type Order, type OrderIntent, type Side } from './types.js';
 import { Float64Ring, RingBuffer } from './util/ring-buffer.js';
+import { growF64 } from './util/typed-grow.js';
 
 export interface SimulationOptions {
   /** Nanosecond timestamps for events and states; called once per tick. Default: tick × tickDurationNs. */
@@ -773,15 +774,10 @@ export class Simulation {
   private ensureCapacity(n: number): void {
     if (n <= this.pnl.length) return;
     const size = Math.max(n, this.pnl.length * 2);
-    const grow = (a: Float64Array, fill = 0) => {
-      const b = new Float64Array(size).fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.pnl = grow(this.pnl);
-    this.prevCash = grow(this.prevCash);
-    this.prevInventory = grow(this.prevInventory);
-    this.prevPnl = grow(this.prevPnl);
+    this.pnl = growF64(this.pnl, size);
+    this.prevCash = growF64(this.prevCash, size);
+    this.prevInventory = growF64(this.prevInventory, size);
+    this.prevPnl = growF64(this.prevPnl, size);
     this.ones = new Float64Array(size).fill(1);
   }
 }

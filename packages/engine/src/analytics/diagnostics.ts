@@ -14,6 +14,7 @@
 import type { DiagnosticsConfig } from '../config.js';
 import type { Side } from '../types.js';
 import { autocorrelation, excessKurtosis } from './stats.js';
+import { growF64, growI32, growU8 } from '../util/typed-grow.js';
 
 export interface DiagnosticsFill {
   buyer: number;
@@ -279,16 +280,8 @@ export class Diagnostics {
 
   private grow(cap: number): void {
     const W = this.W;
-    const f = (a: Float64Array, width = 1) => {
-      const b = new Float64Array(cap * width);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
+    const f = (a: Float64Array, width = 1) => growF64(a, cap * width);
+    const i32 = (a: Int32Array) => growI32(a, cap);
     this.changes = f(this.changes, W);
     this.levels = f(this.levels, W);
     this.absInv = f(this.absInv, W);
@@ -301,9 +294,7 @@ export class Diagnostics {
     ] as const) {
       this[k] = f(this[k]);
     }
-    const seen = new Uint8Array(cap);
-    seen.set(this.seen);
-    this.seen = seen;
+    this.seen = growU8(this.seen, cap);
     this.cap = cap;
   }
 }

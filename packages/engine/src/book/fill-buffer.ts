@@ -3,7 +3,7 @@
  * arrays double when full). The caller reads rows [0, count) and then calls `clear()`.
  */
 import type { Side } from '../types.js';
-import { growF64, growI32, growU8 } from './typed-grow.js';
+import { growF64, growI32, growU8 } from '../util/typed-grow.js';
 
 /** One fill as a plain object, for tests and non-hot callers. */
 export interface FillRecord {

@@ -18,7 +18,7 @@ import type { BookLevel, DepthSnapshot, OpenOrder, Side } from '../types.js';
 import { IdIndex } from './id-index.js';
 import { PriceLadder } from './price-ladder.js';
 import { TickGrid } from './tick-grid.js';
-import { growF64, growI32, growU8 } from './typed-grow.js';
+import { growF64, growI32, growU8 } from '../util/typed-grow.js';
 
 export interface OrderBookOptions {
   /** Price grid step; prices round to the nearest multiple. Default 0.0001 (SPEC §1). */

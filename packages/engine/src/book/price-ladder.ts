@@ -5,7 +5,7 @@
  * pop, and a new level near the touch (the common case) moves only the few entries above it.
  * Memory is proportional to the levels in use, never to the price range they span.
  */
-import { growI32 } from './typed-grow.js';
+import { growI32 } from '../util/typed-grow.js';
 
 export class PriceLadder {
   /** Level keys, ascending; [0, n) are live. */

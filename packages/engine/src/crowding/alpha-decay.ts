@@ -18,6 +18,7 @@
 import type { AlphaDecayConfig } from '../config.js';
 import type { Rng } from '../rng.js';
 import { clip, ols } from '../analytics/stats.js';
+import { growF64, growI32, growU8 } from '../util/typed-grow.js';
 
 export interface DecayCurvePoint {
   exposure: number;
@@ -263,16 +264,8 @@ export class AlphaDecay {
 
   private grow(cap: number): void {
     const W = this.opts.sharpeWindow;
-    const f = (a: Float64Array, width = 1) => {
-      const b = new Float64Array(cap * width);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
+    const f = (a: Float64Array, width = 1) => growF64(a, cap * width);
+    const i32 = (a: Int32Array) => growI32(a, cap);
     this.changes = f(this.changes, W);
     this.count = i32(this.count);
     this.pos = i32(this.pos);
@@ -281,9 +274,7 @@ export class AlphaDecay {
     this.shift = f(this.shift);
     this.prevPnl = f(this.prevPnl);
     this.exposure = f(this.exposure);
-    const seen = new Uint8Array(cap);
-    seen.set(this.seen);
-    this.seen = seen;
+    this.seen = growU8(this.seen, cap);
     this.cap = cap;
   }
 }

@@ -4,6 +4,8 @@
  * needs to see what trading cost them: buy/sell quantity, fills, impact paid, realized PnL.
  * Struct-of-arrays on Float64Arrays indexed by agent, grown by doubling as agents join.
  */
+import { growF64 } from '../util/typed-grow.js';
+
 export interface LedgerRow {
   cash: number;
   inventory: number;
@@ -96,10 +98,6 @@ export class Ledger {
   }
 
   private grow(capacity: number): void {
-    for (const f of FIELDS) {
-      const next = new Float64Array(capacity);
-      next.set(this[f]);
-      this[f] = next;
-    }
+    for (const f of FIELDS) this[f] = growF64(this[f], capacity);
   }
 }
