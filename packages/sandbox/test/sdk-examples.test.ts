@@ -45,6 +45,27 @@ describe('SDK and examples', () => {
     expect(ts.getPreEmitDiagnostics(program).length).toBeGreaterThan(0);
   });
 
+  it('the ambient SDK describes exactly the engine MarketState and OrderIntent (no drift)', () => {
+    const engineTypes = path.resolve(dir, '../../packages/engine/src/types');
+    const check = (body: string) => {
+      const host = ts.createCompilerHost({});
+      const orig = host.getSourceFile;
+      host.getSourceFile = (name, lang) => (name === '/virtual/drift.ts' ? ts.createSourceFile(name, body, lang) : orig(name, lang));
+      const options = { strict: true, noEmit: true, lib: ['lib.es2022.d.ts'], types: [], moduleResolution: ts.ModuleResolutionKind.Node10 };
+      const program = ts.createProgram([path.join(dir, 'sdk.d.ts'), '/virtual/drift.ts'], options, host);
+      return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    };
+    const both = `import type { MarketState as EngineState, OrderIntent as EngineIntent } from '${engineTypes}';
+declare const e: EngineState; declare const a: MarketState;
+export const toAmbient: MarketState = e; export const toEngine: EngineState = a;
+declare const ei: EngineIntent; declare const ai: OrderIntent;
+export const i1: OrderIntent = ei; export const i2: EngineIntent = ai;`;
+    expect(check(both)).toEqual([]);
+    // and the check can fail: a field the engine does not have
+    expect(check(`import type { MarketState as EngineState } from '${engineTypes}';
+declare const a: MarketState & { extra: 1 }; export const x: EngineState & { extra: 2 } = a;`).length).toBeGreaterThan(0);
+  });
+
   it('every example passes static validation', () => {
     for (const f of examples) expect(compileStrategy(readFileSync(path.join(dir, f), 'utf8')).className).toMatch(/^[A-Z]/);
   });
