@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
 
@@ -49,6 +52,14 @@ describe('crowdalpha run', () => {
       expect(doc.stylized_facts.facts[k].criterion.length).toBeGreaterThan(10);
     }
     expect(doc.leaderboard).toHaveLength(8);
+  });
+
+  it('runs through the committed bin shim that npm links as `crowdalpha`', async () => {
+    const shim = fileURLToPath(new URL('../bin/crowdalpha.js', import.meta.url));
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'));
+    expect(pkg.bin.crowdalpha).toBe('./bin/crowdalpha.js');
+    const { stdout } = await promisify(execFile)(process.execPath, [shim, 'run', '--ticks', '20', '--json']);
+    expect(JSON.parse(stdout).ticks).toBe(20);
   });
 
   it('refuses a non-numeric tick count with a clear message', async () => {
