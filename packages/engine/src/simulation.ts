@@ -32,6 +32,7 @@ import { Rng, type RngState } from './rng.js';
 import { ORDER_TYPES, SIDES, type AgentStats, type DepthSnapshot, type Fill, type MarketState, type Order, type OrderIntent, type Side } from './types.js';
 import { Float64Ring, RingBuffer } from './util/ring-buffer.js';
 import { growF64 } from './util/typed-grow.js';
+import type { EncodedState } from './util/state-codec.js';
 
 export interface SimulationOptions {
   /** Nanosecond timestamps for events and states; called once per tick. Default: tick × tickDurationNs. */
@@ -89,6 +90,11 @@ export interface SimulationCheckpoint {
     rng: RngState;
     state: unknown;
   }[];
+  /**
+   * The analytics' windows and running sums (`MarketAnalytics.saveState`), when analytics are on.
+   * Absent in checkpoints written before it existed: those resume with re-warming analytics.
+   */
+  analytics?: EncodedState;
 }
 
 interface AgentSlot {
@@ -551,8 +557,8 @@ export class Simulation {
 
   /**
    * Plain-JSON state to resume from: book, accounting, agents' internal state and random streams,
-   * price history and tape. The analytics windows are not included: they re-warm within their
-   * window lengths after a restore.
+   * price history, tape and the analytics' windows, so a restored run continues exactly as the
+   * uninterrupted one would (crowding feeds back into execution costs).
    */
   checkpoint(): SimulationCheckpoint {
     if (this.pending) throw new SimulationError('TICK_PENDING', 'cannot checkpoint in the middle of a tick; complete it first');
@@ -589,6 +595,7 @@ export class Simulation {
         rng: s.rng.getState(),
         state: s.agent.saveState(),
       })),
+      ...(this.analytics ? { analytics: this.analytics.saveState() } : {}),
     };
   }
 
@@ -638,6 +645,14 @@ export class Simulation {
     sim.lastMid = cp.lastMid;
     sim.lastSpread = cp.lastSpread;
     sim.volatility = sim.rollingVolatility();
+    if (sim.analytics && cp.analytics !== undefined) {
+      try {
+        sim.analytics.loadState(cp.analytics);
+      } catch (err) {
+        throw new SimulationError('CHECKPOINT_INVALID', `checkpoint analytics state could not be restored: ${(err as Error).message}`);
+      }
+      sim.regime = sim.analytics.regime.regime ?? UNKNOWN;
+    }
     const mid = cp.lastMid ?? sim.config.initialPrice;
     for (const s of sim.slots) {
       sim.pnl[s.index] = sim.ledger.pnl(s.index, mid);

@@ -146,6 +146,10 @@ describe.each(backends)('crash recovery (kill -9) and graceful shutdown on $name
     expect(statsAfter.orders_submitted).toBeGreaterThanOrEqual(60);
     expect(statsAfter.orders_submitted).toBeLessThanOrEqual(statsBefore.orders_submitted);
     expect(statsAfter.cash).not.toBe(100_000);
+    // The analytics came back with the checkpoint instead of starting empty: the regime detector
+    // and the LFI have seen every tick of the run.
+    expect((await api(second, 'GET', '/analytics/regime')).observations).toBe(resumedAt);
+    expect((await api(second, 'GET', '/analytics/fragility')).observations).toBe(resumedAt);
     await api(second, 'POST', '/market/control', { action: 'resume' });
     // Ticks continue past the checkpoint, in the same run, with its history kept.
     await waitFor(async () => (await api(second, 'GET', '/status')).tick >= resumedAt + 30, 30_000, 'ticks past the checkpoint');

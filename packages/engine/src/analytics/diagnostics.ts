@@ -15,6 +15,12 @@ import type { DiagnosticsConfig } from '../config.js';
 import type { Side } from '../types.js';
 import { autocorrelation, excessKurtosis } from './stats.js';
 import { growF64, growI32, growU8 } from '../util/typed-grow.js';
+import { loadFields, saveFields, StateCodecError, type EncodedState } from '../util/state-codec.js';
+
+const DIAGNOSTICS_FIELDS = [
+  'n', 'cap', 'changes', 'levels', 'absInv', 'traded', 'count', 'pos', 'sum', 'sumSq', 'shift', 'invSum', 'tradedSum',
+  'firstLevel', 'prevPnl', 'seen', 'tickTraded', 'spreadCost', 'impactCost', 'fillCount', 'fillQty', 'inventory',
+] as const;
 
 export interface DiagnosticsFill {
   buyer: number;
@@ -276,6 +282,18 @@ export class Diagnostics {
     this.sumSq[i] = s2;
     this.invSum[i] = inv;
     this.tradedSum[i] = tr;
+  }
+
+  /** Exact snapshot of the windows and running sums (for checkpoints). */
+  saveState(): EncodedState {
+    return saveFields(this, DIAGNOSTICS_FIELDS);
+  }
+
+  loadState(state: unknown, where = 'Diagnostics'): void {
+    const n = this.n;
+    loadFields(this, DIAGNOSTICS_FIELDS, state, where);
+    if (this.n !== n) throw new StateCodecError(`${where}: snapshot has ${this.n} agents, these diagnostics ${n}`);
+    if (this.changes.length !== this.cap * this.W) throw new StateCodecError(`${where}: snapshot window does not match diagnostics.window ${this.W}`);
   }
 
   private grow(cap: number): void {

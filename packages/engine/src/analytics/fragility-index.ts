@@ -16,6 +16,9 @@
 import type { FragilityConfig } from '../config.js';
 import type { BookLevel, DepthSnapshot } from '../types.js';
 import { Float64Ring } from '../util/ring-buffer.js';
+import { loadFields, saveFields, type EncodedState } from '../util/state-codec.js';
+
+const FRAGILITY_FIELDS = ['baselineRaw', 'baseline', 'lastReading', 'lastTick', 'observations'] as const;
 import { clip } from './stats.js';
 
 export const LfiAlert = {
@@ -168,6 +171,26 @@ export class FragilityIndex {
     this.historyLfi.push(lfi);
     this.historyRaw.push(raw);
     return this.lastReading;
+  }
+
+  /** Exact snapshot (for checkpoints). */
+  saveState(): EncodedState {
+    return {
+      ...saveFields(this, FRAGILITY_FIELDS),
+      recent: this.recent.saveState(),
+      historyTick: this.historyTick.saveState(),
+      historyLfi: this.historyLfi.saveState(),
+      historyRaw: this.historyRaw.saveState(),
+    };
+  }
+
+  loadState(state: unknown, where = 'FragilityIndex'): void {
+    const s = (state ?? {}) as Record<string, unknown>;
+    loadFields(this, FRAGILITY_FIELDS, state, where, { nullable: ['baseline', 'lastTick'] });
+    this.recent.loadState(s['recent'], `${where}.recent`);
+    this.historyTick.loadState(s['historyTick'], `${where}.historyTick`);
+    this.historyLfi.loadState(s['historyLfi'], `${where}.historyLfi`);
+    this.historyRaw.loadState(s['historyRaw'], `${where}.historyRaw`);
   }
 
   get reading(): FragilityReading {

@@ -21,6 +21,9 @@ import { orderFlowImbalance, sideMultipliers, type SideMultipliers } from '../cr
 import { Diagnostics, type AgentDiagnostics } from './diagnostics.js';
 import { FragilityIndex } from './fragility-index.js';
 import { RegimeDetector } from './regime-detector.js';
+import { loadFields, saveFields, StateCodecError, type EncodedState } from '../util/state-codec.js';
+
+const ANALYTICS_FIELDS = ['side', 'hasCrowding', 'intensity', 'crowdingTick', 'ticks', 'lastTick'] as const;
 
 /** A non-cancel order accepted this tick. */
 export interface TickOrderInfo {
@@ -225,6 +228,39 @@ export class MarketAnalytics {
       lfiAlert: lfi.alert,
       lfiNearDepthRatio: lfi.nearDepthRatio,
     };
+  }
+
+  /**
+   * Exact snapshot of every window, running sum and last reading (plain JSON, for checkpoints):
+   * restored into analytics with the same config and agents, the run continues bit for bit.
+   */
+  saveState(): EncodedState {
+    return {
+      agents: this.ids.length,
+      ...saveFields(this, ANALYTICS_FIELDS),
+      factorSpace: this.factorSpace.saveState(),
+      crowding: this.crowding.saveState(),
+      alphaDecay: this.alphaDecay.saveState(),
+      diagnostics: this.diagnostics.saveState(),
+      fragility: this.fragility.saveState(),
+      regime: this.regime.saveState(),
+    };
+  }
+
+  /** Restores a `saveState` snapshot; call after the same agents were added in the same order. */
+  loadState(state: unknown): void {
+    const s = (state ?? {}) as Record<string, unknown>;
+    if (s['agents'] !== this.ids.length) {
+      throw new StateCodecError(`analytics snapshot is for ${String(s['agents'])} agents, this market has ${this.ids.length}`);
+    }
+    loadFields(this, ANALYTICS_FIELDS, state, 'analytics', { nullable: ['crowdingTick', 'lastTick'] });
+    this.factorSpace.loadState(s['factorSpace'], 'analytics.factorSpace');
+    this.crowding.loadState(s['crowding'], 'analytics.crowding');
+    this.alphaDecay.loadState(s['alphaDecay'], 'analytics.alphaDecay');
+    this.diagnostics.loadState(s['diagnostics'], 'analytics.diagnostics');
+    this.fragility.loadState(s['fragility'], 'analytics.fragility');
+    this.regime.loadState(s['regime'], 'analytics.regime');
+    this.idsCopy = [];
   }
 
   /** What agent `index` sees in MarketState.crowding (the previous tick's figures). */

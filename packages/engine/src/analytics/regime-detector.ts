@@ -25,6 +25,10 @@
 import type { RegimeConfig } from '../config.js';
 import { Float64Ring } from '../util/ring-buffer.js';
 import { RollingQuantile } from './rolling-quantile.js';
+import { loadFields, saveFields, type EncodedState } from '../util/state-codec.js';
+
+const REGIME_FIELDS = ['prevSpread', 'prevDepth', 'observations', 'current', 'lastMetrics', 'lastThresholds', 'lastTick', 'sinceTick', 'changes', 'counts'] as const;
+const REGIME_QUANTILES = ['qVol', 'qVolAc', 'qDrift', 'qLfi', 'qElastic', 'qCrowd'] as const;
 import { clip } from './stats.js';
 
 export const Regime = {
@@ -199,6 +203,20 @@ export class RegimeDetector {
       trend_drift: Math.max(o.trendDrift, q(this.qDrift, lo)),
       trend_lfi: Math.max(o.trendLfi, q(this.qLfi, hi)),
     };
+  }
+
+  /** Exact snapshot (for checkpoints). */
+  saveState(): EncodedState {
+    const out: Record<string, EncodedState> = { ...saveFields(this, REGIME_FIELDS), returns: this.returns.saveState() };
+    for (const k of REGIME_QUANTILES) out[k] = this[k].saveState();
+    return out;
+  }
+
+  loadState(state: unknown, where = 'RegimeDetector'): void {
+    const s = (state ?? {}) as Record<string, unknown>;
+    loadFields(this, REGIME_FIELDS, state, where, { nullable: ['prevSpread', 'prevDepth', 'current', 'lastTick', 'sinceTick'] });
+    this.returns.loadState(s['returns'], `${where}.returns`);
+    for (const k of REGIME_QUANTILES) this[k].loadState(s[k], `${where}.${k}`);
   }
 
   /** Plain JSON (snake_case) for GET /analytics/regime. */

@@ -4,6 +4,7 @@
  * metric so its self-calibrating thresholds cost a few hundred nanoseconds per tick.
  */
 import { Float64Ring } from '../util/ring-buffer.js';
+import { loadFields, saveFields, type EncodedState } from '../util/state-codec.js';
 
 export class RollingQuantile {
   private readonly order: Float64Ring;
@@ -41,6 +42,17 @@ export class RollingQuantile {
     const lo = Math.floor(pos);
     const hi = Math.min(lo + 1, n - 1);
     return this.sorted[lo]! + (this.sorted[hi]! - this.sorted[lo]!) * (pos - lo);
+  }
+
+  /** Exact snapshot for checkpoints. */
+  saveState(): EncodedState {
+    return { ...saveFields(this, ['sorted', 'n']), order: this.order.saveState() };
+  }
+
+  loadState(state: unknown, where = 'RollingQuantile'): void {
+    const s = state as { order?: unknown } | null;
+    this.order.loadState(s?.order, `${where}.order`);
+    loadFields(this, ['sorted', 'n'], state, where, { sameLength: ['sorted'] });
   }
 
   private lowerBound(x: number): number {

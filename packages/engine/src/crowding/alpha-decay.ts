@@ -19,6 +19,9 @@ import type { AlphaDecayConfig } from '../config.js';
 import type { Rng } from '../rng.js';
 import { clip, ols } from '../analytics/stats.js';
 import { growF64, growI32, growU8 } from '../util/typed-grow.js';
+import { loadFields, saveFields, StateCodecError, type EncodedState } from '../util/state-codec.js';
+
+const ALPHA_DECAY_FIELDS = ['n', 'cap', 'changes', 'count', 'pos', 'sum', 'sumSq', 'shift', 'prevPnl', 'seen', 'exposure', 'sAgent', 'sX', 'sY', 'sStart', 'sSize', 'version'] as const;
 
 export interface DecayCurvePoint {
   exposure: number;
@@ -260,6 +263,19 @@ export class AlphaDecay {
     };
     const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
     return { level, lower: finite(at(tail)), upper: finite(at(1 - tail)), resamples: B };
+  }
+
+  /** Exact snapshot (for checkpoints); the fit is recomputed on the next request. */
+  saveState(): EncodedState {
+    return saveFields(this, ALPHA_DECAY_FIELDS);
+  }
+
+  loadState(state: unknown, where = 'AlphaDecay'): void {
+    const n = this.n;
+    loadFields(this, ALPHA_DECAY_FIELDS, state, where, { sameLength: ['sAgent', 'sX', 'sY'] });
+    if (this.n !== n) throw new StateCodecError(`${where}: snapshot has ${this.n} agents, this model ${n}`);
+    this.cached = null;
+    this.cachedVersion = -1;
   }
 
   private grow(cap: number): void {

@@ -21,6 +21,9 @@
  */
 import { FACTOR_COUNT } from './factor-space.js';
 import { clip } from '../analytics/stats.js';
+import { loadFields, saveFields, type EncodedState } from '../util/state-codec.js';
+
+const CROWDING_FIELDS = ['size', 'phi', 'multipliers', 'intensity', 'unit'] as const;
 
 /** Tile edge of the blocked upper-triangle pass. */
 const TILE = 64;
@@ -233,6 +236,17 @@ export class CrowdingMatrix {
     let c = 0;
     for (let k = 0; k < D; k++) c += this.unit[i * D + k]! * this.unit[j * D + k]!;
     return clip(c, -1, 1);
+  }
+
+  /** Exact snapshot of the last compute (for checkpoints); the matrix and pairs are rebuilt on read. */
+  saveState(): EncodedState {
+    return saveFields(this, CROWDING_FIELDS);
+  }
+
+  loadState(state: unknown, where = 'CrowdingMatrix'): void {
+    loadFields(this, CROWDING_FIELDS, state, where);
+    this.matrixFresh = false;
+    this.pairs = null;
   }
 
   /** The matrix as nested arrays (allocates size² numbers; for snapshots and events). */

@@ -18,6 +18,7 @@
  */
 import type { OrderType, Side } from '../types.js';
 import { clip } from '../analytics/stats.js';
+import { loadFields, saveFields, StateCodecError, type EncodedState } from '../util/state-codec.js';
 
 export const FACTOR_NAMES = [
   'turnover_rate',
@@ -70,6 +71,10 @@ const VOL_QTY = 3;
 const FILL_QTY = 4;
 const SIGNED_FILL_QTY = 5;
 const STRIDE = 6;
+
+const TICK_SLOT_FIELDS = ['keys', 'values', 'n', 'tick', 'fillAgent', 'fillSigned', 'fills'] as const;
+/** What a checkpoint keeps; the lot lists and percentile buffers are scratch of `compute()`. */
+const FACTOR_SPACE_FIELDS = ['n', 'cap', 'sums', 'absReturns', 'absReturnSum', 'observed', 'lastTick', 'factors', 'activity', 'weights'] as const;
 
 /** Contributions of one tick: (agent*STRIDE + field, value) pairs and the fills, buffers reused. */
 class TickSlot {
@@ -278,6 +283,30 @@ export class FactorSpace {
     const out = {} as Record<FactorName, number>;
     for (let k = 0; k < FACTOR_COUNT; k++) out[FACTOR_NAMES[k]!] = this.factors[i * FACTOR_COUNT + k]!;
     return out;
+  }
+
+  /** Exact snapshot of the window (for checkpoints). */
+  saveState(): EncodedState {
+    return { ...saveFields(this, FACTOR_SPACE_FIELDS), slots: this.slots.map((s) => saveFields(s, TICK_SLOT_FIELDS)) };
+  }
+
+  /** Restores a `saveState` snapshot of a factor space with the same window and agents. */
+  loadState(state: unknown, where = 'FactorSpace'): void {
+    const slots = (state as { slots?: unknown } | null)?.slots;
+    if (!Array.isArray(slots) || slots.length !== this.window) {
+      throw new StateCodecError(`${where}: expected ${this.window} tick slots (the factor window)`);
+    }
+    const n = this.n;
+    loadFields(this, FACTOR_SPACE_FIELDS, state, where, { sameLength: ['absReturns'] });
+    if (this.n !== n) throw new StateCodecError(`${where}: snapshot has ${this.n} agents, this factor space ${n}`);
+    slots.forEach((s, i) => loadFields(this.slots[i]!, TICK_SLOT_FIELDS, s, `${where}.slots[${i}]`));
+    this.heldAgeQty = new Float64Array(this.cap);
+    this.heldQty = new Float64Array(this.cap);
+    this.lotHead = new Int32Array(this.cap);
+    this.lotTail = new Int32Array(this.cap);
+    this.scratch = new Float64Array(this.cap);
+    this.turnoverRaw = new Float64Array(this.cap);
+    this.activityRaw = new Float64Array(this.cap);
   }
 
   private put(slot: TickSlot, key: number, value: number): void {

@@ -1,3 +1,5 @@
+import { loadFields, saveFields, type EncodedState } from './state-codec.js';
+
 /**
  * Fixed-capacity FIFO that overwrites its oldest entry: every history the engine keeps is bounded
  * by one of these, so a million-tick run holds the same memory as a thousand-tick one.
@@ -125,5 +127,15 @@ export class Float64Ring {
   clear(): void {
     this.start = 0;
     this.size = 0;
+  }
+
+  /** Exact snapshot for checkpoints. */
+  saveState(): EncodedState {
+    return saveFields(this, ['buf', 'start', 'size']);
+  }
+
+  /** Restores a `saveState` snapshot taken from a ring of the same capacity. */
+  loadState(state: unknown, where = 'Float64Ring'): void {
+    loadFields(this, ['buf', 'start', 'size'], state, where, { sameLength: ['buf'] });
   }
 }
