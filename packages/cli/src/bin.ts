@@ -5,6 +5,7 @@ import { intOption, readJsonFile } from './options.js';
 import { backtestCommand } from './backtest-command.js';
 import { runCommand } from './run-command.js';
 import { sweepCommand } from './sweep/sweep-command.js';
+import { workerCommand } from './worker-command.js';
 
 const program = new Command();
 program.name('crowdalpha').description('CrowdAlpha: a multi-agent limit order book market with crowding analytics').showHelpAfterError();
@@ -52,9 +53,21 @@ program
   .requiredOption('--out <file>', 'CSV file to write')
   .option('--jsonl <file>', 'also write the rows as JSON lines')
   .option('--workers <n>', 'worker threads (default: one per core)', intOption('--workers', 1, 256))
+  .option('--redis <url>', 'distribute the runs to `crowdalpha worker` processes through this Redis, e.g. redis://127.0.0.1:6379')
+  .option('--queue <name>', 'queue name on that Redis (default crowdalpha-sweep)')
   .addOption(new Option('--no-progress', 'no progress bar'))
   .action(async (opts) => {
     process.exitCode = await sweepCommand(opts);
+  });
+
+program
+  .command('worker')
+  .description('run sweep jobs from a Redis queue (see sweep --redis) until stopped; start any number on any hosts')
+  .requiredOption('--redis <url>', 'Redis server of the queue, e.g. redis://127.0.0.1:6379')
+  .option('--queue <name>', 'queue name (default crowdalpha-sweep)')
+  .option('--concurrency <n>', 'runs at a time, each in a worker thread (default: one per core)', intOption('--concurrency', 1, 256))
+  .action(async (opts) => {
+    process.exitCode = await workerCommand(opts);
   });
 
 program

@@ -6,10 +6,10 @@ export interface Progress {
   stop(): void;
 }
 
-export function progressBar(total: number, label: string, enabled = process.stderr.isTTY === true): Progress {
+export function progressBar(total: number, label: string, enabled = process.stderr.isTTY === true, unit = 'ticks'): Progress {
   if (!enabled || total <= 0) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} ticks | eta {eta}s`, stream: process.stderr, hideCursor: true },
+    { format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | eta {eta}s`, stream: process.stderr, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0);

@@ -2,7 +2,8 @@
  * `crowdalpha sweep`: a grid of config overrides × seeds, run on a pool of worker threads (one
  * per core by default), written as CSV (one row per run: the swept values, then the figures) and
  * optionally JSON lines. Rows come out in grid order whatever the finishing order, and each run
- * is the same as `crowdalpha run` with that config and seed.
+ * is the same as `crowdalpha run` with that config and seed. With `--redis`, the runs go to a
+ * BullMQ queue instead and `crowdalpha worker` processes on any hosts compute them.
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -12,6 +13,7 @@ import { readJsonFile } from '../options.js';
 import { progressBar } from '../progress.js';
 import { buildJobs, parseAxis, parseSeeds, toOverrides, type SweepJob } from './sweep-grid.js';
 import type { SweepRow } from './sweep-run.js';
+import { checkQueueName, DEFAULT_SWEEP_QUEUE, runQueued } from './sweep-queue.js';
 import type { SweepTask } from './sweep-worker.js';
 
 export interface SweepOptions {
@@ -22,10 +24,28 @@ export interface SweepOptions {
   out: string;
   jsonl?: string;
   workers?: number;
+  /** Distribute the runs over `crowdalpha worker` processes through this Redis server. */
+  redis?: string;
+  queue?: string;
   progress?: boolean;
 }
 
 export async function sweepCommand(opts: SweepOptions, log: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+  if (opts.redis !== undefined && opts.workers !== undefined) {
+    process.stderr.write('error: --workers sets the local thread pool; with --redis the runs go to `crowdalpha worker` processes (set their --concurrency instead)\n');
+    return 2;
+  }
+  if (opts.redis === undefined && opts.queue !== undefined) {
+    process.stderr.write('error: --queue needs --redis (the Redis server whose queue the workers read)\n');
+    return 2;
+  }
+  let queueName = DEFAULT_SWEEP_QUEUE;
+  try {
+    if (opts.queue !== undefined) queueName = checkQueueName(opts.queue);
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return 2;
+  }
   const base = (opts.config ? readJsonFile(opts.config, 'config') : {}) as DeepPartial<SimulationConfig>;
   const axes = (opts.set ?? []).map(parseAxis);
   const jobs = buildJobs(axes, parseSeeds(opts.seeds));
@@ -43,9 +63,18 @@ export async function sweepCommand(opts: SweepOptions, log: (s: string) => void 
     }
   }
   const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), jobs.length));
-  const bar = progressBar(jobs.length, 'sweep', opts.progress);
+  const bar = progressBar(jobs.length, 'sweep', opts.progress, 'runs');
   const started = performance.now();
-  const rows = await runPool(jobs, workers, base as Record<string, unknown>, opts.ticks, (done) => bar.update(done));
+  let rows: { job: SweepJob; row: SweepRow }[];
+  try {
+    rows = opts.redis !== undefined
+      ? await runQueued(jobs, base as Record<string, unknown>, opts.ticks, { redisUrl: opts.redis, queue: queueName }, (done) => bar.update(done), log)
+      : await runPool(jobs, workers, base as Record<string, unknown>, opts.ticks, (done) => bar.update(done));
+  } catch (err) {
+    bar.stop();
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return opts.redis !== undefined && /cannot reach Redis|--redis/.test((err as Error).message) ? 2 : 1;
+  }
   bar.stop();
 
   const paramCols = axes.map((a) => a.path);
@@ -55,7 +84,8 @@ export async function sweepCommand(opts: SweepOptions, log: (s: string) => void 
   for (const { job, row } of rows) lines.push(header.map((c) => csvCell(c in job.params ? job.params[c] : row[c])).join(','));
   writeFileSync(opts.out, lines.join('\n') + '\n');
   if (opts.jsonl) writeFileSync(opts.jsonl, rows.map(({ job, row }) => JSON.stringify({ ...job.params, ...row })).join('\n') + '\n');
-  log(`${jobs.length} runs (${axes.length} swept parameter(s) × ${new Set(jobs.map((j) => j.seed)).size} seed(s)) on ${workers} worker(s) in ${Math.round(performance.now() - started)} ms`);
+  const where = opts.redis !== undefined ? `through queue "${queueName}"` : `on ${workers} worker(s)`;
+  log(`${jobs.length} runs (${axes.length} swept parameter(s) × ${new Set(jobs.map((j) => j.seed)).size} seed(s)) ${where} in ${Math.round(performance.now() - started)} ms`);
   log(`csv            ${opts.out}`);
   if (opts.jsonl) log(`jsonl          ${opts.jsonl}`);
   return 0;
