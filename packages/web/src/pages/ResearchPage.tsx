@@ -1,22 +1,63 @@
-/** Past simulations (GET /simulations) and one run's results: its numeric series as charts and CSV. */
-import { useMemo } from 'react';
+/** Past simulations (GET /simulations) and one run's results: its numeric series as charts, CSV and Parquet. */
+import { useMemo, useState } from 'react';
 import { findSeriesTables, isObj, magnitudeGroups, toSimulationAgents, toSimulations, toSimulationSummary, type SeriesTable, type SimulationSummary } from '../api/adapters.js';
 import { Panel } from '../components/Panel.js';
 import { SeriesChart } from '../components/SeriesChart.js';
 import { usePoll } from '../components/use-poll.js';
 import { fmtInt, fmtNum, fmtSigned, toCsv } from '../lib/format.js';
 import { OKABE_ITO } from '../lib/palette.js';
+import { toParquet, type ParquetColumnType } from '../lib/parquet.js';
 
 const SERIES_COLORS = [OKABE_ITO.skyBlue, OKABE_ITO.orange, OKABE_ITO.green, OKABE_ITO.purple, OKABE_ITO.yellow, OKABE_ITO.vermillion];
 
-function download(filename: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+function download(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/**
+ * CSV and Parquet of one table, both built here from the rows on screen. The Parquet writer loads
+ * on the first click (its own chunk), so the button says so while it works.
+ */
+function DownloadButtons({ basename, columns, rows, types, what }: { basename: string; columns: readonly string[]; rows: readonly (readonly unknown[])[]; types?: Record<string, ParquetColumnType>; what: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const parquet = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const bytes = await toParquet(columns, rows, types ? { types } : {});
+      download(`${basename}.parquet`, new Blob([bytes], { type: 'application/vnd.apache.parquet' }));
+    } catch (err) {
+      setError(`Parquet export failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span className="downloads">
+      <span className="muted">Download</span>
+      <button type="button" className="small" aria-label={`Download ${what} as CSV`} onClick={() => download(`${basename}.csv`, new Blob([toCsv(columns, rows)], { type: 'text/csv' }))}>
+        CSV
+      </button>
+      <button type="button" className="small" aria-label={`Download ${what} as Parquet`} disabled={busy} onClick={() => void parquet()} data-testid="download-parquet">
+        {busy ? 'Parquet…' : 'Parquet'}
+      </button>
+      {error && <span className="error" role="alert">{error}</span>}
+    </span>
+  );
+}
+
+const fileSafe = (s: string) => s.replace(/[^\w.-]+/g, '_');
+
+const AGENT_COLUMNS = ['agent_id', 'strategy', 'status', 'pnl', 'sharpe', 'fill_count', 'phi', 'impact_cost'];
+const AGENT_TYPES: Record<string, ParquetColumnType> = { agent_id: 'STRING', strategy: 'STRING', status: 'STRING', pnl: 'DOUBLE', sharpe: 'DOUBLE', fill_count: 'INT64', phi: 'DOUBLE', impact_cost: 'DOUBLE' };
+const SIM_COLUMNS = ['id', 'name', 'status', 'created_at', 'ticks', 'seed'];
+const SIM_TYPES: Record<string, ParquetColumnType> = { id: 'STRING', name: 'STRING', status: 'STRING', created_at: 'STRING', ticks: 'INT64', seed: 'INT64' };
 
 function TableChart({ table, simId }: { table: SeriesTable; simId: string }) {
   const cols = useMemo(() => table.columns.map((_, c) => Float64Array.from(table.rows.map((r) => r[c] ?? NaN))), [table]);
@@ -25,9 +66,8 @@ function TableChart({ table, simId }: { table: SeriesTable; simId: string }) {
     <Panel
       title={table.name}
       actions={
-        <button type="button" className="small" onClick={() => download(`${simId}-${table.name.replace(/[^\w.-]+/g, '_')}.csv`, toCsv(table.columns, table.rows))}>
-          Download CSV
-        </button>
+        // the x column (tick / index) is typed from its values; every series is DOUBLE even when all-missing
+        <DownloadButtons basename={`${fileSafe(simId)}-${fileSafe(table.name)}`} columns={table.columns} rows={table.rows} types={Object.fromEntries(table.columns.slice(1).map((c) => [c, 'DOUBLE' as const]))} what={table.name} />
       }
     >
       {groups.map((g, gi) => (
@@ -74,9 +114,13 @@ function SimulationDetail({ id }: { id: string }) {
         <Panel
           title={`Agents (${agents.length})`}
           actions={
-            <button type="button" className="small" onClick={() => download(`${id}-agents.csv`, toCsv(['agent_id', 'strategy', 'status', 'pnl', 'sharpe', 'fill_count', 'phi', 'impact_cost'], agents.map((a) => [a.agentId, a.strategy, a.status, a.pnl, a.sharpe, a.fills, a.phi, a.impact])))}>
-              Download CSV
-            </button>
+            <DownloadButtons
+              basename={`${fileSafe(id)}-agents`}
+              columns={AGENT_COLUMNS}
+              rows={agents.map((a) => [a.agentId, a.strategy, a.status, a.pnl, a.sharpe, a.fills, a.phi, a.impact])}
+              types={AGENT_TYPES}
+              what="the agents table"
+            />
           }
         >
           <div className="table-scroll short">
@@ -112,9 +156,7 @@ export function ResearchPage({ simulationId }: { simulationId: string | null }) 
         error={list.error}
         actions={
           sims.length > 0 ? (
-            <button type="button" className="small" onClick={() => download('simulations.csv', toCsv(['id', 'name', 'status', 'created_at', 'ticks', 'seed'], sims.map((s) => [s.id, s.name, s.status, s.createdAt, s.ticks, s.seed])))}>
-              Download list CSV
-            </button>
+            <DownloadButtons basename="simulations" columns={SIM_COLUMNS} rows={sims.map((s) => [s.id, s.name, s.status, s.createdAt, s.ticks, s.seed])} types={SIM_TYPES} what="the simulation list" />
           ) : undefined
         }
       >
