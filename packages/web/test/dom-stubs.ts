@@ -55,3 +55,14 @@ if (typeof window !== 'undefined' && typeof (globalThis as { Path2D?: unknown })
     addPath(): void {}
   };
 }
+
+/**
+ * jsdom does no layout, and its Range has no getClientRects / getBoundingClientRect, which
+ * CodeMirror calls when it measures the cursor and selection. Empty rectangles are what an
+ * unrendered range would report; positions on screen are checked in the Chromium e2e test.
+ */
+if (typeof Range !== 'undefined') {
+  const emptyRect = () => ({ x: 0, y: 0, top: 0, left: 0, bottom: 0, right: 0, width: 0, height: 0, toJSON: () => ({}) }) as DOMRect;
+  if (typeof Range.prototype.getClientRects !== 'function') Range.prototype.getClientRects = () => Object.assign([] as DOMRect[], { item: () => null }) as unknown as DOMRectList;
+  if (typeof Range.prototype.getBoundingClientRect !== 'function') Range.prototype.getBoundingClientRect = emptyRect;
+}

@@ -1,9 +1,10 @@
 /**
- * A plain-textarea code editor with a line-number gutter and problem markers at their lines
- * (client-side checks and the server's diagnostics). Tab indents; Escape then Tab leaves the
- * editor, so keyboard users are never trapped.
+ * The strategy code editor: CodeMirror 6 (TypeScript mode), with problem markers (browser check and
+ * server validation) shown as lint diagnostics at their line and column. CodeMirror is ~5× the rest
+ * of a page, so it is a separate chunk fetched when an editor mounts (only the Deploy page has one).
  */
-import { useImperativeHandle, useRef, useState, type Ref } from 'react';
+import { useEffect, useId, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import type { StrategyEditor } from './strategy-editor.js';
 
 export interface EditorMarker {
   line: number;
@@ -19,87 +20,79 @@ export interface CodeEditorHandle {
 const LINE_HEIGHT = 19;
 
 export function CodeEditor({ value, onChange, markers, label, ref, rows = 26 }: { value: string; onChange: (v: string) => void; markers: EditorMarker[]; label: string; ref?: Ref<CodeEditorHandle>; rows?: number }) {
-  const area = useRef<HTMLTextAreaElement>(null);
-  const gutter = useRef<HTMLDivElement>(null);
-  const overlay = useRef<HTMLDivElement>(null);
-  const [escaped, setEscaped] = useState(false);
-  const lines = value.split('\n').length;
-  const byLine = new Map<number, EditorMarker[]>();
-  for (const m of markers) byLine.set(m.line, [...(byLine.get(m.line) ?? []), m]);
+  const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<StrategyEditor | null>(null);
+  const pendingGoTo = useRef<[number, number | null] | null>(null);
+  // the editor is created once; it reads the newest props through this
+  const latest = useRef({ value, onChange, markers });
+  latest.current = { value, onChange, markers };
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [ready, setReady] = useState(false);
+  const hintId = useId();
 
-  useImperativeHandle(ref, () => ({
-    goTo(line: number, column?: number | null) {
-      const el = area.current;
-      if (!el) return;
-      const parts = value.split('\n');
-      let offset = 0;
-      for (let i = 0; i < Math.min(line - 1, parts.length); i++) offset += (parts[i]?.length ?? 0) + 1;
-      offset += Math.max(0, (column ?? 1) - 1);
-      el.focus();
-      el.setSelectionRange(offset, offset);
-      el.scrollTop = Math.max(0, (line - 4) * LINE_HEIGHT);
-      sync();
-    },
-  }));
+  useEffect(() => {
+    let cancelled = false;
+    let created: StrategyEditor | null = null;
+    import('./strategy-editor.js').then(
+      ({ createStrategyEditor }) => {
+        if (cancelled || !host.current) return;
+        created = createStrategyEditor(host.current, { doc: latest.current.value, label, describedBy: hintId, onChange: (v) => latest.current.onChange(v) });
+        created.setMarkers(latest.current.markers);
+        editor.current = created;
+        const go = pendingGoTo.current;
+        pendingGoTo.current = null;
+        if (go) created.goTo(go[0], go[1]);
+        setReady(true);
+      },
+      (err: unknown) => {
+        if (!cancelled) setLoadError(`The code editor could not be loaded (${err instanceof Error ? err.message : String(err)}). Reload the page to try again.`);
+      },
+    );
+    return () => {
+      cancelled = true;
+      created?.destroy();
+      editor.current = null;
+    };
+  }, [label, hintId]);
 
-  const sync = () => {
-    const el = area.current;
-    if (!el) return;
-    if (gutter.current) gutter.current.scrollTop = el.scrollTop;
-    if (overlay.current) overlay.current.scrollTop = el.scrollTop;
-  };
+  useEffect(() => {
+    editor.current?.setValue(value);
+  }, [value, ready]);
 
-  const onKeyDown = (e: React.KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Escape') {
-      setEscaped(true);
-      return;
-    }
-    if (e.key === 'Tab' && !escaped && !e.ctrlKey && !e.altKey && !e.metaKey) {
-      e.preventDefault();
-      const el = e.currentTarget;
-      const { selectionStart: s, selectionEnd: t } = el;
-      const next = value.slice(0, s) + '  ' + value.slice(t);
-      onChange(next);
-      requestAnimationFrame(() => el.setSelectionRange(s + 2, s + 2));
-      return;
-    }
-    setEscaped(false);
-  };
+  useEffect(() => {
+    editor.current?.setMarkers(markers);
+  }, [markers, ready]);
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      goTo(line: number, column?: number | null) {
+        if (editor.current) editor.current.goTo(line, column ?? null);
+        else pendingGoTo.current = [line, column ?? null];
+      },
+    }),
+    [],
+  );
 
   return (
-    <div className="code-editor" style={{ height: rows * LINE_HEIGHT + 12 }}>
-      <div className="code-gutter" ref={gutter} aria-hidden="true">
-        {Array.from({ length: lines }, (_, i) => {
-          const ms = byLine.get(i + 1);
-          return (
-            <div key={i} className={ms ? (ms.some((m) => m.source === 'server') ? 'g-err g-server' : 'g-err') : ''} title={ms?.map((m) => m.message).join('\n')} style={{ height: LINE_HEIGHT }}>
-              {ms ? '● ' : ''}
-              {i + 1}
-            </div>
-          );
-        })}
+    <div className="code-editor-wrap">
+      <div className="code-editor" style={{ height: rows * LINE_HEIGHT + 12 }} data-ready={ready}>
+        <div className="code-host" ref={host} />
+        {!ready && !loadError && (
+          <p className="code-loading muted" role="status">
+            Loading the code editor…
+          </p>
+        )}
+        {loadError && (
+          <p className="code-loading error" role="alert">
+            {loadError}
+          </p>
+        )}
       </div>
-      <div className="code-body">
-        <div className="code-overlay" ref={overlay} aria-hidden="true">
-          {Array.from({ length: lines }, (_, i) => (
-            <div key={i} className={byLine.has(i + 1) ? 'line-err' : ''} style={{ height: LINE_HEIGHT }} data-line={i + 1} />
-          ))}
-        </div>
-        <textarea
-          ref={area}
-          aria-label={label}
-          spellCheck={false}
-          autoCapitalize="off"
-          autoComplete="off"
-          wrap="off"
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-          onScroll={sync}
-          onKeyDown={onKeyDown}
-          style={{ lineHeight: `${LINE_HEIGHT}px` }}
-          data-testid="code-editor"
-        />
-      </div>
+      <p id={hintId} className="help editor-hint">
+        Tab indents, Shift-Tab outdents. To leave the editor press Esc then Tab; Ctrl-M (Shift-Alt-M on macOS) makes Tab move focus until pressed again. F8 goes to
+        the next problem, Ctrl-Shift-M lists them all.
+      </p>
     </div>
   );
 }

@@ -1,12 +1,14 @@
 /**
  * The dashboard in headless Chromium against the real server (100 agents, ~10 ticks/s): ticks
  * advance, canvases draw, pause/resume works, leaderboard → strategy page, config submission,
- * user-strategy deploy and a server validation error pinned to its line. Screenshots of every page
+ * typing in the CodeMirror editor, a server validation error pinned to its line, a typed strategy
+ * deployed, Parquet downloads read back. Screenshots of every page
  * go to artifacts/screenshots/; long-task and heap figures to artifacts/web-perf.json.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parquetReadObjects } from 'hyparquet';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, ensureBuilt, launchBrowser, REPO, SCREENSHOTS, startServer, type RunningServer } from './harness.js';
@@ -34,6 +36,21 @@ async function shot(page: Page, name: string): Promise<void> {
 async function tickOf(page: Page): Promise<number> {
   const t = await page.getByTestId('badge-tick').locator('.badge-value').textContent();
   return Number(t?.trim());
+}
+
+/** Focus the code editor and put the cursor at the end of `line` (1-based) with the keyboard. */
+async function gotoLineEnd(page: Page, line: number): Promise<void> {
+  const editor = page.getByTestId('code-editor');
+  await editor.waitFor({ timeout: 15_000 });
+  await editor.click();
+  await page.keyboard.press('Control+Home');
+  for (let i = 1; i < line; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+}
+
+/** The text of one editor line as rendered (the template is short enough to be drawn whole). */
+async function lineText(page: Page, line: number): Promise<string | null> {
+  return page.locator('.cm-content > .cm-line').nth(line - 1).textContent();
 }
 
 /** Non-background pixels of a canvas (2D or uPlot's), read in the page. */
@@ -230,30 +247,81 @@ describe.skipIf(!enabled)('web dashboard in Chromium (real server)', () => {
     await expect.poll(() => page.getByTestId('submissions').locator('tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(0);
   }, 60_000);
 
+  it('types into the CodeMirror editor: Tab indents, Escape then Tab leaves it', async () => {
+    await page.goto(`${server.url}/#/deploy`);
+    await page.getByRole('button', { name: 'Reset to template' }).click();
+    const editor = page.getByRole('textbox', { name: 'Strategy source (TypeScript)' });
+    await gotoLineEnd(page, 9); // `  private readonly size = 5;`
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Tab');
+    expect(await lineText(page, 9)).toBe('    private readonly size = 5;');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('code-editor');
+    await page.keyboard.press('Shift+Tab');
+    expect(await lineText(page, 9)).toBe('  private readonly size = 5;');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    // focus moved on to the next control after the editor; the code is untouched
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('submit-strategy');
+    expect(await lineText(page, 9)).toBe('  private readonly size = 5;');
+    expect(await editor.getAttribute('aria-describedby')).toBeTruthy();
+  }, 60_000);
+
   it('shows a server validation error at the right line of the editor', async () => {
     await page.goto(`${server.url}/#/deploy`);
-    const editor = page.getByTestId('code-editor');
-    const code = (await editor.inputValue()).split('\n');
-    const broken = 12; // 1-based line that gets the syntax error
-    code.splice(broken - 1, 0, '    const broken = (1 + ;');
-    await editor.fill(code.join('\n'));
+    await page.getByRole('button', { name: 'Reset to template' }).click();
+    const broken = 13; // a new line after line 12 (`if (...) return [];` in onTick) gets the syntax error
+    await gotoLineEnd(page, broken - 1);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('const broken = (1 + ;');
+    // the editor auto-indented the new line and closed the bracket
+    expect(await lineText(page, broken)).toBe('    const broken = (1 + ;)');
     await page.getByTestId('deploy-toggle').uncheck();
     await page.getByTestId('strategy-name').fill('e2e_broken');
     await page.getByTestId('submit-strategy').click();
     const problem = page.getByTestId('server-problem').first();
     await problem.waitFor({ timeout: 20_000 });
     expect(await problem.getAttribute('data-line')).toBe(String(broken));
-    expect(await page.locator(`.code-overlay [data-line="${broken}"]`).getAttribute('class')).toBe('line-err');
+    const message = ((await problem.locator('xpath=..').textContent()) ?? '').replace(/^.*\[server\]\s*/, '').trim();
+    expect(message.length).toBeGreaterThan(0);
+    // the line is tinted and underlined, and its lint-gutter marker sits beside line number 13
+    const tinted = page.locator(`.cm-line.cm-problemLine-server[data-problem-line="${broken}"]`);
+    await tinted.waitFor({ timeout: 5_000 });
+    expect(await tinted.textContent()).toContain('const broken');
+    expect(await tinted.locator('.cm-lintRange-error').count()).toBeGreaterThan(0);
+    const marker = page.locator('.cm-gutter-lint .cm-lint-marker-error').first();
+    const markerBox = await marker.boundingBox();
+    const numberBox = await page.locator('.cm-lineNumbers .cm-gutterElement', { hasText: new RegExp(`^${broken}$`) }).boundingBox();
+    if (!markerBox || !numberBox) throw new Error('lint marker or line number not rendered');
+    const centre = markerBox.y + markerBox.height / 2;
+    expect(centre).toBeGreaterThan(numberBox.y);
+    expect(centre).toBeLessThan(numberBox.y + numberBox.height);
+    // the jump to the first problem put the cursor on that line
+    await expect.poll(() => page.locator('.cm-activeLine').textContent()).toContain('const broken');
+    // hovering the marker shows the server's message
+    await marker.hover();
+    const tooltip = page.locator('.cm-tooltip-lint');
+    await tooltip.waitFor({ timeout: 5_000 });
+    expect(await tooltip.textContent()).toContain(message.slice(0, 40));
     await shot(page, 'deploy-validation-error');
   }, 60_000);
 
-  it('deploys a user strategy from the editor and finds it on the leaderboard', async (ctx) => {
+  it('deploys a user strategy typed in the editor and finds it on the leaderboard', async (ctx) => {
     await page.goto(`${server.url}/#/deploy`);
     await page.getByRole('button', { name: 'Reset to template' }).click();
+    await gotoLineEnd(page, 9); // `  private readonly size = 5;` → 3
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('3;');
+    expect(await lineText(page, 9)).toBe('  private readonly size = 3;');
     await page.getByTestId('strategy-name').fill('e2e_vwap');
     await page.getByTestId('deploy-toggle').check();
     await page.getByTestId('agent-id').fill('user_e2e_1');
+    const request = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/strategies/user'));
     await page.getByTestId('submit-strategy').click();
+    // what was typed is what the server got
+    const sent = JSON.parse((await request).postData() ?? '{}') as { code?: string };
+    expect(sent.code).toContain('private readonly size = 3;');
+    expect(sent.code).not.toContain('size = 5');
     const result = page.getByTestId('strategy-result');
     await result.waitFor({ timeout: 30_000 });
     const text = (await result.textContent()) ?? '';
@@ -271,6 +339,26 @@ describe.skipIf(!enabled)('web dashboard in Chromium (real server)', () => {
     await page.getByTestId('simulations').locator('tbody tr a').first().click();
     await page.locator('.research canvas').first().waitFor({ timeout: 15_000 });
     await shot(page, 'research');
+    // the list as Parquet, written in the browser, read back here: same simulations as the table on screen
+    const ids = await page.getByTestId('simulations').locator('tbody tr td:first-child').allTextContents();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the simulation list as Parquet' }).click()]);
+    expect(download.suggestedFilename()).toBe('simulations.parquet');
+    const bytes = fs.readFileSync(await download.path());
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const rows = await parquetReadObjects({ file });
+    expect(rows.map((r) => r.id)).toEqual(ids);
+    expect(rows.every((r) => typeof r.ticks === 'bigint' || r.ticks === null)).toBe(true);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the simulation list as CSV' }).click()]);
+    expect(fs.readFileSync(await csv.path(), 'utf8').split('\n')[0]).toBe('id,name,status,created_at,ticks,seed');
+    // a run's first series table: as many rows as the page says, ticks as INT64, series as DOUBLE
+    const seriesPanel = page.locator('.research .grid-2 > .panel').first();
+    const shown = Number(((await seriesPanel.locator('p.muted').textContent()) ?? '').match(/^([\d,]+) rows/)?.[1]?.replace(/,/g, ''));
+    const [series] = await Promise.all([page.waitForEvent('download'), seriesPanel.getByRole('button', { name: /as Parquet$/ }).click()]);
+    const sBytes = fs.readFileSync(await series.path());
+    const sRows = await parquetReadObjects({ file: sBytes.buffer.slice(sBytes.byteOffset, sBytes.byteOffset + sBytes.byteLength) as ArrayBuffer });
+    expect(sRows.length).toBe(shown);
+    expect(typeof sRows[0]?.tick).toBe('bigint');
+    expect(Object.values(sRows[0] ?? {}).filter((v) => typeof v === 'number').length).toBeGreaterThan(0);
     await page.goto(`${server.url}/#/docs`);
     await expect.poll(() => page.getByTestId('event-schema').locator('tbody tr').count(), { timeout: 10_000 }).toBe(9);
     await shot(page, 'docs');
