@@ -37,6 +37,9 @@ export async function runQueued(
   const connection = redisOptions(target.redisUrl);
   const queue = new Queue<SweepTask, SweepRow>(target.queue, { connection });
   const events = new QueueEvents(target.queue, { connection });
+  // Each waiting job listens for the queue closing: one listener per run is expected, not a leak.
+  queue.setMaxListeners(jobs.length + 10);
+  events.setMaxListeners(jobs.length + 10);
   const sweepId = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   let finished = false;
   // Ctrl-C: take this sweep's unstarted runs off the queue so workers do not keep computing
