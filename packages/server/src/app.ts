@@ -1,6 +1,6 @@
 /**
- * The Fastify application: validation, errors, CORS, rate limiting, OpenAPI at /docs, the
- * WebSocket upgrade, the dashboard's static files, and one plugin per resource.
+ * The Fastify application: validation, errors, CORS, rate limiting, request metrics, OpenAPI at
+ * /docs, the WebSocket upgrade, the dashboard's static files, and one plugin per resource.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
@@ -12,10 +12,12 @@ import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
 import type { ServerContext } from './context.js';
 import { ApiError, apiError } from './errors.js';
+import { OPERATOR_SCHEME, operatorSecurityScheme } from './http/auth.js';
 import { makeErrorHandler } from './http/error-handler.js';
 import { createValidatorCompiler } from './http/validator.js';
 import { analyticsPlugin } from './plugins/analytics.js';
 import { controlPlugin } from './plugins/control.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { marketPlugin } from './plugins/market.js';
 import { rootPlugin, wantsHtml } from './plugins/root.js';
 import { simulationsPlugin } from './plugins/simulations.js';
@@ -59,6 +61,13 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
   app.addHook('onRequest', async () => {
     if (ctx.closing) throw apiError('CA_ERR_UNAVAILABLE', 'the server is shutting down; retry in a moment');
   });
+  const metrics = ctx.metrics;
+  if (metrics) {
+    // Labelled by route pattern (routeOptions.url), never the raw URL, so ids and typos add no series.
+    app.addHook('onResponse', async (req, reply) => {
+      metrics.observeHttp(req.method, req.routeOptions.url, reply.statusCode, reply.elapsedTime);
+    });
+  }
   await app.register(cors, { origin: corsOrigin(o.corsOrigins) });
   if (o.rateLimitMax > 0) {
     await app.register(rateLimit, {
@@ -79,7 +88,8 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
           'Live multi-agent limit order book market: market data, crowding analytics, strategy deployment and review, market control, run history. ' +
           'Errors are `{ "error": { "code", "message", "field"?, "rule"? } }` with stable CA_ERR_* codes. The event stream is WS /ws/market (see GET /ws/schema).',
       },
-      tags: ['health', 'market', 'analytics', 'strategies', 'submissions', 'control', 'simulations', 'websocket'].map((name) => ({ name })),
+      tags: ['health', 'market', 'analytics', 'strategies', 'submissions', 'control', 'simulations', 'websocket', 'metrics'].map((name) => ({ name })),
+      components: { securitySchemes: { [OPERATOR_SCHEME]: operatorSecurityScheme } },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -97,5 +107,6 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
   await app.register(submissionsPlugin, opts);
   await app.register(simulationsPlugin, opts);
   await app.register(wsPlugin, opts);
+  await app.register(metricsPlugin, opts);
   return app;
 }

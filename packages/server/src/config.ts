@@ -70,7 +70,17 @@ export interface ServerOptions {
   logRequests: boolean;
   /** Time to wait for in-flight work on shutdown (CROWDALPHA_SHUTDOWN_TIMEOUT_MS). */
   shutdownTimeoutMs: number;
+  /**
+   * Operator token (CROWDALPHA_ADMIN_TOKEN). When set, market control, submission review and
+   * /metrics require `Authorization: Bearer <token>`; null leaves them open (the default).
+   */
+  adminToken: string | null;
+  /** Serve Prometheus metrics at GET /metrics (CROWDALPHA_METRICS). */
+  metrics: boolean;
 }
+
+export const ADMIN_TOKEN_MIN = 16;
+export const ADMIN_TOKEN_MAX = 512;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** packages/web/dist, seen from packages/server/{src,dist}. */
@@ -109,6 +119,8 @@ export function defaultServerOptions(): ServerOptions {
     logFormat: 'auto',
     logRequests: false,
     shutdownTimeoutMs: 10_000,
+    adminToken: null,
+    metrics: true,
   };
 }
 
@@ -123,7 +135,7 @@ export class ServerConfigError extends Error {
   }
 }
 
-type Kind = 'int' | 'string' | 'bool' | 'json' | 'list' | 'format';
+type Kind = 'int' | 'string' | 'bool' | 'json' | 'list' | 'format' | 'token';
 interface EnvSpec {
   key: keyof ServerOptions;
   kind: Kind;
@@ -164,7 +176,24 @@ export const ENV_MAP: Readonly<Record<string, EnvSpec>> = {
   CROWDALPHA_LOG_FORMAT: { key: 'logFormat', kind: 'format' },
   CROWDALPHA_LOG_REQUESTS: { key: 'logRequests', kind: 'bool' },
   CROWDALPHA_SHUTDOWN_TIMEOUT_MS: { key: 'shutdownTimeoutMs', kind: 'int', min: 0, max: 600_000 },
+  CROWDALPHA_ADMIN_TOKEN: { key: 'adminToken', kind: 'token' },
+  CROWDALPHA_METRICS: { key: 'metrics', kind: 'bool' },
 };
+
+/**
+ * Why the token's rules: it travels in an HTTP header (visible ASCII only, no spaces), and a short
+ * one could be guessed by anyone allowed to send requests.
+ */
+export function checkAdminToken(name: string, token: string): string {
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new ServerConfigError(name, 'must be visible ASCII characters without spaces (e.g. the output of `openssl rand -hex 32`)');
+  }
+  if (token.length < ADMIN_TOKEN_MIN || token.length > ADMIN_TOKEN_MAX) {
+    // The length only: the value is a secret and must not reach the logs.
+    throw new ServerConfigError(name, `must be ${ADMIN_TOKEN_MIN} to ${ADMIN_TOKEN_MAX} characters long, got ${token.length} (e.g. the output of \`openssl rand -hex 32\`)`);
+  }
+  return token;
+}
 
 function parseEnvValue(name: string, spec: EnvSpec, raw: string): unknown {
   switch (spec.kind) {
@@ -198,6 +227,8 @@ function parseEnvValue(name: string, spec: EnvSpec, raw: string): unknown {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
+    case 'token':
+      return checkAdminToken(name, raw);
     case 'format':
       if (raw !== 'auto' && raw !== 'pretty' && raw !== 'json') {
         throw new ServerConfigError(name, `must be auto, pretty or json, got ${JSON.stringify(raw)}`);
@@ -225,6 +256,12 @@ export function resolveServerOptions(
       throw new ServerConfigError(k, `unknown server option; valid options are ${Object.keys(opts).join(', ')}`);
     }
     opts[k] = v;
+  }
+  // An explicit token is held to the same rules as the variable; '' means "no token".
+  if (opts.adminToken === '') opts.adminToken = null;
+  if (opts.adminToken !== null) {
+    if (typeof opts.adminToken !== 'string') throw new ServerConfigError('adminToken', 'must be a string or null');
+    checkAdminToken(overrides.adminToken !== undefined ? 'adminToken' : 'CROWDALPHA_ADMIN_TOKEN', opts.adminToken);
   }
   return opts as unknown as ServerOptions;
 }

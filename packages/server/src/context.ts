@@ -2,6 +2,8 @@
 import type { MarketHub } from './hub/market-hub.js';
 import type { WsHub } from './hub/ws-hub.js';
 import type { ServerOptions } from './config.js';
+import type { OperatorGuard } from './http/auth.js';
+import type { ServerMetrics } from './metrics.js';
 import type { Store } from './store/store.js';
 import type { StoreWriter } from './store/store-writer.js';
 
@@ -15,6 +17,10 @@ export interface ServerContext {
   webRoot: string | null;
   startedAt: number;
   version: string;
+  /** The operator-token check that operator routes wrap themselves in. */
+  guard: OperatorGuard;
+  /** Prometheus registry and collectors, or null when CROWDALPHA_METRICS=false. */
+  metrics: ServerMetrics | null;
   /** Set when shutdown starts: new requests get 503 CA_ERR_UNAVAILABLE. */
   closing: boolean;
 }

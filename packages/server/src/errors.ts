@@ -27,6 +27,10 @@ export const ERRORS = {
   CA_ERR_SANDBOX_UNAVAILABLE: { status: 501, template: 'user strategies are not available on this server: %s' },
   CA_ERR_SUBMISSION_STATE: { status: 400, template: "submission %s is in status '%s' and cannot be approved; only pending or approved submissions can" },
   CA_ERR_MARKET_CONFIG: { status: 400, template: '%s' },
+  CA_ERR_UNAUTHORIZED: {
+    status: 401,
+    template: "this is an operator endpoint: send the header 'Authorization: Bearer <token>' with the token the server was started with (CROWDALPHA_ADMIN_TOKEN); %s",
+  },
   CA_ERR_RATE_LIMITED: { status: 429, template: 'rate limit exceeded: at most %s requests per %s ms; retry in %s ms' },
   CA_ERR_UNAVAILABLE: { status: 503, template: '%s' },
   CA_ERR_INTERNAL: { status: 500, template: 'internal error (%s); the server logged the details' },

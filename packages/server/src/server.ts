@@ -12,10 +12,12 @@ import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { resolveServerOptions, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
+import { OperatorGuard, openOperatorWarning } from './http/auth.js';
 import { MarketHub } from './hub/market-hub.js';
 import { loadSandbox, type SandboxLoad } from './hub/sandbox-host.js';
 import { WsHub } from './hub/ws-hub.js';
 import { createLogger } from './logger.js';
+import { ServerMetrics } from './metrics.js';
 import { Store } from './store/store.js';
 import { StoreWriter } from './store/store-writer.js';
 
@@ -60,12 +62,15 @@ function webRootOf(dir: string): string | null {
 export async function startServer(overrides: Partial<ServerOptions> = {}, start: StartOptions = {}): Promise<RunningServer> {
   const options = resolveServerOptions(overrides, start.env ?? process.env);
   const logger = start.logger ?? createLogger(options);
+  // Assigned once the hub exists; flushes before that (none happen) would simply not be observed.
+  let metrics: ServerMetrics | null = null;
   const store = await Store.open(options.databaseUrl);
   const writer = new StoreWriter(store, {
     flushIntervalMs: options.flushIntervalMs,
     flushMaxBatch: options.flushMaxBatch,
     maxPendingRows: options.maxPendingRows,
     onError: (err, rows) => logger.error({ err: (err as Error)?.message ?? String(err), rows }, 'store flush failed; rows kept for the next attempt'),
+    onFlush: (ms) => metrics?.observeFlush(ms),
   });
   const sandbox: SandboxLoad = options.sandbox
     ? await loadSandbox({ workers: options.sandboxWorkers, seed: options.seed })
@@ -84,7 +89,24 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
       snapshotUrl: '/market/snapshot',
     });
     hub.onTick((result) => ws.broadcast(result.events));
-    const ctx: ServerContext = { hub, ws, store, writer, options, webRoot: webRootOf(options.webDist), startedAt: Date.now(), version: packageVersion(), closing: false };
+    if (options.metrics) {
+      const m = new ServerMetrics({ hub, ws, writer });
+      metrics = m;
+      hub.onTick(() => m.observeTick(hub.lastTickDurationMs));
+    }
+    const ctx: ServerContext = {
+      hub,
+      ws,
+      store,
+      writer,
+      options,
+      guard: new OperatorGuard(options.adminToken),
+      metrics,
+      webRoot: webRootOf(options.webDist),
+      startedAt: Date.now(),
+      version: packageVersion(),
+      closing: false,
+    };
     app = await buildApp(ctx, logger);
     let url = '';
     let port = options.port;
@@ -96,9 +118,20 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
     } else {
       await app.ready();
     }
+    const exposed = openOperatorWarning(options);
+    if (exposed) logger.warn({ host: options.host }, exposed);
     if (options.autostart) hub.start();
     logger.info(
-      { url, database: `${store.backend}:${store.location}`, simulationId: hub.simulationId, resumed: resumed.resumed, tick: resumed.fromTick, dashboard: ctx.webRoot !== null },
+      {
+        url,
+        database: `${store.backend}:${store.location}`,
+        simulationId: hub.simulationId,
+        resumed: resumed.resumed,
+        tick: resumed.fromTick,
+        dashboard: ctx.webRoot !== null,
+        operatorToken: ctx.guard.enabled,
+        metrics: options.metrics ? '/metrics' : false,
+      },
       'CrowdAlpha server ready',
     );
     let closing: Promise<void> | null = null;

@@ -41,6 +41,35 @@ describe('server options', () => {
     expect(() => resolveServerOptions({ nope: 1 } as never, {})).toThrow(/unknown server option; valid options are port, host/);
   });
 
+  it('leaves the operator token unset and metrics on by default', () => {
+    expect(defaultServerOptions()).toMatchObject({ adminToken: null, metrics: true });
+    expect(resolveServerOptions({}, { CROWDALPHA_ADMIN_TOKEN: '' }).adminToken).toBeNull();
+  });
+
+  it('reads the operator token and the metrics switch from the environment', () => {
+    const token = 'a1b2c3d4e5f6a7b8c9d0';
+    expect(resolveServerOptions({}, { CROWDALPHA_ADMIN_TOKEN: token, CROWDALPHA_METRICS: 'false' })).toMatchObject({ adminToken: token, metrics: false });
+    expect(resolveServerOptions({ adminToken: '' }, { CROWDALPHA_ADMIN_TOKEN: token }).adminToken).toBeNull();
+  });
+
+  it('refuses a short or unsendable operator token without echoing it', () => {
+    const short = 'hunter2';
+    const refuse = (env: Record<string, string>, overrides = {}) => {
+      try {
+        resolveServerOptions(overrides, env);
+      } catch (e) {
+        return e as ServerConfigError;
+      }
+      throw new Error('accepted');
+    };
+    const e = refuse({ CROWDALPHA_ADMIN_TOKEN: short });
+    expect(e.message).toBe('CROWDALPHA_ADMIN_TOKEN: must be 16 to 512 characters long, got 7 (e.g. the output of `openssl rand -hex 32`)');
+    expect(e.message).not.toContain(short);
+    expect(refuse({ CROWDALPHA_ADMIN_TOKEN: 'has a space in the middle of it' }).message).toMatch(/^CROWDALPHA_ADMIN_TOKEN: must be visible ASCII characters without spaces/);
+    expect(refuse({}, { adminToken: short }).message).toMatch(/^adminToken: must be 16 to 512 characters long/);
+    expect(refuse({ CROWDALPHA_METRICS: 'sometimes' }).message).toMatch(/^CROWDALPHA_METRICS: must be true\/false/);
+  });
+
   it('documents every environment variable in the README', () => {
     for (const name of Object.keys(ENV_MAP)) expect(section, name).toContain(`\`${name}\``);
   });

@@ -71,6 +71,8 @@ export class MarketHub {
   private readonly external = new Set<string>();
   private readonly cache = new Map<string, string>();
   private lastTickMs = 0;
+  /** Agents the sandbox silenced since this server started (a metrics counter). */
+  private sandboxSilenced = 0;
   /** The last TICK event as broadcast (served by /market/snapshot). */
   lastTickEvent: MarketEvent | null = null;
   private tickTimes: number[] = [];
@@ -90,6 +92,7 @@ export class MarketHub {
     this.tickDelayMs = opts.tickDelayMs;
     if (sandbox.available) {
       sandbox.pool.onAgentSilenced = (agentId, reason) => {
+        this.sandboxSilenced++;
         if (this.simulation?.hasAgent(agentId)) this.simulation.setAgentStatus(agentId, 'silenced', reason);
         this.log.warn({ agentId, reason }, 'sandboxed agent silenced');
       };
@@ -644,6 +647,32 @@ export class MarketHub {
       last_checkpoint_tick: this.lastCheckpointTick,
       resumed_from_tick: this.resumedFromTick,
     };
+  }
+
+  /** Compute time of the last tick, ms (what the metrics' tick histogram observes). */
+  get lastTickDurationMs(): number {
+    return this.lastTickMs;
+  }
+
+  /**
+   * Sandbox counters summed over the live market's sandboxed agents, read on a metrics scrape
+   * (the sandbox keeps them per agent; nothing is counted on the tick path for this).
+   */
+  sandboxTotals(): { agents: number; silenced: number; silencedEvents: number; calls: number; timeouts: number; errors: number; restarts: number } {
+    const t = { agents: 0, silenced: 0, silencedEvents: this.sandboxSilenced, calls: 0, timeouts: 0, errors: 0, restarts: 0 };
+    if (!this.sandbox.available) return t;
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+    for (const id of this.external) {
+      if (!this.sandbox.pool.has(id)) continue;
+      const s = this.sandbox.pool.stats(id);
+      t.agents++;
+      if (s.sandbox_status === 'silenced') t.silenced++;
+      t.calls += num(s.calls);
+      t.timeouts += num(s.timeouts);
+      t.errors += num(s.errors);
+      t.restarts += num(s.restarts);
+    }
+    return t;
   }
 
   get currentSeed(): number {

@@ -1,4 +1,7 @@
-/** POST /market/control: pause, resume, reset {seed?, config?}, speed {tick_delay_ms}, step {ticks?}. */
+/**
+ * POST /market/control: pause, resume, reset {seed?, config?}, speed {tick_delay_ms}, step {ticks?}.
+ * Operator only when the server has a token: it steers the market everyone shares.
+ */
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { DeepPartial, SimulationConfig } from '@crowdalpha/engine';
@@ -18,14 +21,14 @@ export const controlPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ct
   const { hub } = ctx;
   app.post<{ Body: ControlBody }>(
     '/market/control',
-    {
+    ctx.guard.protect({
       schema: {
         tags: ['control'],
         summary: 'Pause, resume, reset (keeps registered strategies, submissions and deployed agents), change speed, or step a paused market',
         body: ControlBody,
         response: { 200: Type.Object({ ok: Type.Boolean(), action: Type.String(), status: EngineJson('market status after the action') }), ...errorResponses(400, 409, 413, 415) },
       },
-    },
+    }),
     async (req) => {
       const b = req.body;
       const allowed: Record<string, string[]> = { pause: [], resume: [], reset: ['seed', 'config'], speed: ['tick_delay_ms'], step: ['ticks'] };

@@ -2,6 +2,8 @@
  * Strategy config submissions (SPEC §8): POST /strategies/submit-config, GET
  * /strategies/submissions, POST /strategies/submissions/{id}/approve and /reject.
  * Status moves pending → approved | deployed | rejected; approving may deploy.
+ * Submitting and listing stay open (students use them); approving and rejecting are the review,
+ * operator only when the server has a token, and then only the operator sees submitters' contacts.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
@@ -21,13 +23,13 @@ import {
 } from '../schemas/strategies.js';
 import type { SubmissionRow } from '../store/store.js';
 
-function toWire(row: SubmissionRow) {
+function toWire(row: SubmissionRow, showContact = true) {
   return {
     submission_id: row.id,
     created_at: row.created_at,
     updated_at: row.updated_at,
     submitter_name: row.submitter_name,
-    contact: row.contact,
+    contact: showContact ? row.contact : null,
     mode: row.mode,
     template_strategy: row.template_strategy,
     parameters: JSON.parse(row.parameters) as Record<string, number | boolean | string>,
@@ -94,6 +96,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       schema: {
         tags: ['submissions'],
         summary: 'Recent submissions, newest first, optionally by status',
+        description: 'Open to everyone. When the server has an operator token, `contact` is null unless the request carries it.',
         querystring: SubmissionsQuery,
         response: { 200: Type.Object({ items: Type.Array(Submission) }), ...errorResponses(400) },
       },
@@ -102,13 +105,14 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       const limit = Math.min(SUBMISSIONS_LIMIT_MAX, Math.max(1, req.query.limit ?? SUBMISSIONS_LIMIT_DEFAULT));
       const filter: { status?: string; limit: number } = { limit };
       if (req.query.status) filter.status = req.query.status;
-      return { items: (await store.listSubmissions(filter)).map(toWire) };
+      const showContact = ctx.guard.isOperator(req);
+      return { items: (await store.listSubmissions(filter)).map((row) => toWire(row, showContact)) };
     },
   );
 
   app.post<{ Params: SubmissionIdParams; Body: ApproveBody }>(
     '/strategies/submissions/:id/approve',
-    {
+    ctx.guard.protect({
       preValidation: emptyBodyIsEmptyObject,
       schema: {
         tags: ['submissions'],
@@ -117,7 +121,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
         body: ApproveBody,
         response: { 200: Type.Object({ submission: Submission, deployed: Type.Boolean() }), ...errorResponses(400, 404, 409, 501) },
       },
-    },
+    }),
     async (req) => {
       const id = req.params.id;
       const row = await store.getSubmission(id);
@@ -162,7 +166,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
 
   app.post<{ Params: SubmissionIdParams; Body: RejectBody }>(
     '/strategies/submissions/:id/reject',
-    {
+    ctx.guard.protect({
       preValidation: emptyBodyIsEmptyObject,
       schema: {
         tags: ['submissions'],
@@ -171,7 +175,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
         body: RejectBody,
         response: { 200: Type.Object({ submission: Submission }), ...errorResponses(400, 404) },
       },
-    },
+    }),
     async (req) => {
       const id = req.params.id;
       const row = await store.getSubmission(id);

@@ -103,7 +103,7 @@ export const Submission = Type.Object({
   created_at: Type.String(),
   updated_at: Type.String(),
   submitter_name: Type.String(),
-  contact: Type.String(),
+  contact: Type.Union([Type.String(), Type.Null()], { description: "null in GET /strategies/submissions for callers without the operator token, when the server has one" }),
   mode: Type.String(),
   template_strategy: Type.String(),
   parameters: Type.Record(Type.String(), SubmissionParameterValue),

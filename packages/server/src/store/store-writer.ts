@@ -14,6 +14,8 @@ export interface StoreWriterOptions {
   /** When the database is down, rows beyond this are dropped (oldest fills first) and counted. */
   maxPendingRows: number;
   onError?: (err: unknown, batchRows: number) => void;
+  /** After each committed batch (the metrics' flush histogram). */
+  onFlush?: (ms: number, batchRows: number) => void;
 }
 
 export interface StoreWriterStats {
@@ -115,6 +117,7 @@ export class StoreWriter {
         this.s.flushes++;
         this.s.rowsWritten += rows;
         this.s.lastFlushMs = performance.now() - started;
+        this.opts.onFlush?.(this.s.lastFlushMs, rows);
       },
       (err: unknown) => {
         // Put the batch back in front of newer rows so nothing is lost while the database is away.
