@@ -1,5 +1,6 @@
 /** Shell: header with navigation, live tick and connection state; the routed page below. */
 import { ConnectionIndicator } from './components/ConnectionIndicator.js';
+import { OperatorIndicator } from './components/OperatorToken.js';
 import { useRoute, type Route } from './lib/router.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { DeployPage } from './pages/DeployPage.js';
@@ -57,6 +58,7 @@ export function App() {
             </a>
           ))}
         </nav>
+        <OperatorIndicator />
         <ConnectionIndicator />
       </header>
       <main id="main" tabIndex={-1}>

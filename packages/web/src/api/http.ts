@@ -1,5 +1,10 @@
-/** Thin fetch wrapper: JSON in/out, errors carry the server's status and body. */
+/**
+ * Thin fetch wrapper: JSON in/out, errors carry the server's status and body. When this tab holds
+ * an operator token, every request carries it as `Authorization: Bearer …`; without one the
+ * requests are exactly as before (no header, so no CORS preflight for GETs either).
+ */
 import { apiUrl } from './endpoints.js';
+import { operatorAuthHeaders } from './operator-token.js';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -9,6 +14,20 @@ export class ApiError extends Error {
     this.status = status;
     this.body = body;
   }
+
+  /** The server's error code (`CA_ERR_…`), when the body has one. */
+  get code(): string | null {
+    const b = this.body;
+    if (!b || typeof b !== 'object') return null;
+    const inner = (b as Record<string, unknown>).error;
+    const code = inner && typeof inner === 'object' ? (inner as Record<string, unknown>).code : (b as Record<string, unknown>).code;
+    return typeof code === 'string' ? code : null;
+  }
+}
+
+/** The server wants the operator token (none was sent, or the one sent is wrong). */
+export function isUnauthorized(err: unknown): err is ApiError {
+  return err instanceof ApiError && (err.status === 401 || err.code === 'CA_ERR_UNAUTHORIZED');
 }
 
 function describeBody(body: unknown): string {
@@ -32,7 +51,8 @@ async function parse(res: Response): Promise<unknown> {
 }
 
 export async function getJson(path: string, signal?: AbortSignal): Promise<unknown> {
-  const res = await fetch(apiUrl(path), signal ? { signal } : {});
+  const headers = operatorAuthHeaders();
+  const res = await fetch(apiUrl(path), { headers, ...(signal ? { signal } : {}) });
   const body = await parse(res);
   if (!res.ok) throw new ApiError(res.status, body, path);
   return body;
@@ -41,7 +61,7 @@ export async function getJson(path: string, signal?: AbortSignal): Promise<unkno
 export async function postJson(path: string, payload: unknown): Promise<unknown> {
   const res = await fetch(apiUrl(path), {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...operatorAuthHeaders() },
     body: JSON.stringify(payload ?? {}),
   });
   const body = await parse(res);

@@ -1,7 +1,11 @@
-/** Pause / resume / reset / speed via POST /market/control; errors are shown, not swallowed. */
+/**
+ * Pause / resume / reset / speed via POST /market/control; errors are shown, not swallowed. On a
+ * server with an operator token a 401 opens the token form here, and saving it retries the action.
+ */
 import { useState } from 'react';
 import { postJson } from '../api/http.js';
 import { useMarketThrottled } from '../state/use-market.js';
+import { OperatorTokenForm, useOperatorGate } from './OperatorToken.js';
 
 /** Tick delays offered (ms); the server's knob is the pause between ticks. */
 const DELAYS = [0, 25, 50, 100, 200, 500, 1000];
@@ -9,14 +13,14 @@ const DELAYS = [0, 25, 50, 100, 200, 500, 1000];
 export function MarketControls() {
   // status changes are rare; 4 Hz keeps the buttons responsive without rebuilding them every frame
   const session = useMarketThrottled(250);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const gate = useOperatorGate((err) => setError(err instanceof Error ? err.message : String(err)));
+  const busy = gate.busy;
   const paused = session.status.paused === true;
 
-  const control = async (body: Record<string, unknown>) => {
-    setBusy(true);
+  const control = (body: Record<string, unknown>) => {
     setError(null);
-    try {
+    return gate.run(async () => {
       const res = await postJson('/market/control', body);
       session.applyStatus(res);
       await session.refreshStatus();
@@ -24,11 +28,7 @@ export function MarketControls() {
         session.store.reset();
         await session.hydrate();
       }
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -73,6 +73,7 @@ export function MarketControls() {
           {error}
         </span>
       )}
+      <OperatorTokenForm gate={gate} purpose="pause, resume, reset or change the speed of the market" />
     </div>
   );
 }

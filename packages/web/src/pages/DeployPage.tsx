@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { toDiagnostics, toStrategyTemplates, toSubmissions, type Diagnostic, type ParamSpec, type StrategyTemplate } from '../api/adapters.js';
 import { ApiError, getJson, postJson } from '../api/http.js';
 import { CodeEditor, type CodeEditorHandle, type EditorMarker } from '../components/CodeEditor.js';
+import { OperatorTokenForm, useOperatorGate } from '../components/OperatorToken.js';
 import { Panel } from '../components/Panel.js';
 import { usePoll } from '../components/use-poll.js';
 import { strategyHref } from '../lib/router.js';
@@ -85,13 +86,15 @@ function ConfigForm() {
     }
   };
 
-  const approve = async (id: string, deploy: boolean) => {
-    try {
-      await postJson(`/strategies/submissions/${encodeURIComponent(id)}/approve`, { deploy });
+  const [reviewError, setReviewError] = useState<string | null>(null);
+  // approve / reject are operator routes: on a server with a token a 401 opens the token form below the list
+  const review = useOperatorGate((err) => setReviewError(err instanceof Error ? err.message : String(err)));
+  const decide = (id: string, verdict: 'approve' | 'reject', body: Record<string, unknown>) => {
+    setReviewError(null);
+    return review.run(async () => {
+      await postJson(`/strategies/submissions/${encodeURIComponent(id)}/${verdict}`, body);
       subs.reload();
-    } catch (err) {
-      setResult({ ok: false, text: err instanceof Error ? err.message : String(err) });
-    }
+    });
   };
 
   return (
@@ -206,8 +209,9 @@ function ConfigForm() {
                 <td>
                   {s.status === 'pending' && (
                     <>
-                      <button type="button" className="small" onClick={() => void approve(s.id, false)}>Approve</button>{' '}
-                      <button type="button" className="small" onClick={() => void approve(s.id, true)}>Approve &amp; deploy</button>
+                      <button type="button" className="small" disabled={review.busy} onClick={() => void decide(s.id, 'approve', { deploy: false })}>Approve</button>{' '}
+                      <button type="button" className="small" disabled={review.busy} onClick={() => void decide(s.id, 'approve', { deploy: true })}>Approve &amp; deploy</button>{' '}
+                      <button type="button" className="small secondary" disabled={review.busy} onClick={() => void decide(s.id, 'reject', {})}>Reject</button>
                     </>
                   )}
                 </td>
@@ -216,6 +220,12 @@ function ConfigForm() {
           </tbody>
         </table>
       </div>
+      {reviewError && (
+        <p className="error" role="alert" data-testid="review-error">
+          {reviewError}
+        </p>
+      )}
+      <OperatorTokenForm gate={review} purpose="approve or reject submissions" />
     </Panel>
   );
 }

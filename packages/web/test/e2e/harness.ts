@@ -60,21 +60,31 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-export async function startServer(): Promise<RunningServer> {
+export interface ServerOptions {
+  /** Starts the server with CROWDALPHA_ADMIN_TOKEN (16+ characters); without it the operator routes are open. */
+  adminToken?: string;
+  /** The live market's agents; the default is the 100-agent E2E_POPULATION. */
+  population?: typeof E2E_POPULATION;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crowdalpha-web-e2e-'));
   const port = await freePort();
   let out = '';
+  // a token in the caller's shell must not close the operator routes the other tests use
+  const { CROWDALPHA_ADMIN_TOKEN: _inherited, ...inheritedEnv } = process.env;
   const proc = spawn(process.execPath, [SERVER_MAIN], {
     cwd: REPO,
     env: {
-      ...process.env,
+      ...inheritedEnv,
+      ...(options.adminToken !== undefined ? { CROWDALPHA_ADMIN_TOKEN: options.adminToken } : {}),
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`,
       CROWDALPHA_AUTOSTART: 'true',
       CROWDALPHA_WEB_DIST: WEB_DIST,
       CROWDALPHA_RATE_LIMIT_MAX: '0',
-      CROWDALPHA_MARKET_CONFIG: JSON.stringify({ population: E2E_POPULATION }),
+      CROWDALPHA_MARKET_CONFIG: JSON.stringify({ population: options.population ?? E2E_POPULATION }),
       LOG_LEVEL: 'warn',
       CROWDALPHA_LOG_FORMAT: 'json',
     },
