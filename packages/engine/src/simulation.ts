@@ -89,6 +89,8 @@ export interface SimulationCheckpoint {
     ordersRejected: number;
     rng: RngState;
     state: unknown;
+    /** Stopped by the host and its resting orders not yet cancelled (`stopAgent`). Absent = false. */
+    withdrawing?: boolean;
   }[];
   /**
    * The analytics' windows and running sums (`MarketAnalytics.saveState`), when analytics are on.
@@ -106,6 +108,8 @@ interface AgentSlot {
   extra: AgentStats['extra'];
   ordersSubmitted: number;
   ordersRejected: number;
+  /** Stopped by the host: its resting orders are cancelled at the start of the next completed tick. */
+  withdrawing: boolean;
 }
 
 interface PendingTick {
@@ -202,6 +206,7 @@ export class Simulation {
       extra: {},
       ordersSubmitted: 0,
       ordersRejected: 0,
+      withdrawing: false,
     };
     this.slots.push(slot);
     this.byId.set(agent.id, slot);
@@ -224,6 +229,28 @@ export class Simulation {
     const slot = this.slotOf(id);
     slot.status = status;
     slot.statusReason = reason;
+  }
+
+  /**
+   * Withdraws an agent from the market on the host's request (an operator or the strategy's
+   * author): it is silenced with `reason` at once, so it gets no further state and no `onTick`
+   * call, and its resting orders are cancelled at the start of the next completed tick, as CANCEL
+   * orders with the usual ORDER_SUBMITTED events (ahead of that tick's shuffled batch; the random
+   * stream is not touched, so runs with the same stops stay reproducible). Between ticks only:
+   * a prepared tick has already handed the agent its state.
+   */
+  stopAgent(id: string, reason: string): void {
+    if (this.pending) {
+      throw new SimulationError('TICK_PENDING', `tick ${this.pending.tick} was prepared but not completed; stop agents between ticks (after completeTick())`);
+    }
+    const slot = this.slotOf(id);
+    if (slot.status !== 'active') {
+      throw new SimulationError('AGENT_NOT_ACTIVE', `agent "${id}" is already ${slot.status}${slot.statusReason ? ` (${slot.statusReason})` : ''}; only an active agent can be stopped`);
+    }
+    slot.status = 'silenced';
+    slot.statusReason = reason;
+    slot.extra.stopped_at_tick = this.tickCount;
+    slot.withdrawing = this.book.openOrders(slot.index).length > 0;
   }
 
   /** Merges figures (e.g. sandbox counters) into the agent's `extra` stats. */
@@ -311,6 +338,8 @@ export class Simulation {
     if (!pending) throw new SimulationError('TICK_NOT_PREPARED', 'completeTick() needs a prepared tick; call prepareTick() first');
     const cfg = this.config;
     const tick = pending.tick;
+    const accepted: Order[] = [];
+    for (const slot of this.slots) if (slot.withdrawing) this.withdrawOrders(slot, tick, accepted);
 
     // Gather in agent order (deterministic), then shuffle so no agent moves first (step 4).
     const batch: { slot: AgentSlot; intent: OrderIntent }[] = [];
@@ -339,7 +368,6 @@ export class Simulation {
       : { buy: 1, sell: 1, sidePressure: 0, orderFlowImbalance: 0, agent: this.ones };
 
     // Step 5–7: match in shuffled order, account each fill as it happens.
-    const accepted: Order[] = [];
     const tickFills: Fill[] = [];
     const fillInfos: TickFillInfo[] = [];
     const acceptedInfos: TickOrderInfo[] = [];
@@ -594,6 +622,7 @@ export class Simulation {
         ordersRejected: s.ordersRejected,
         rng: s.rng.getState(),
         state: s.agent.saveState(),
+        ...(s.withdrawing ? { withdrawing: true } : {}),
       })),
       ...(this.analytics ? { analytics: this.analytics.saveState() } : {}),
     };
@@ -620,6 +649,7 @@ export class Simulation {
       slot.extra = { ...a.extra };
       slot.ordersSubmitted = a.ordersSubmitted;
       slot.ordersRejected = a.ordersRejected;
+      slot.withdrawing = a.withdrawing === true;
       slot.rng = Rng.fromState(a.rng);
       agent.attach({ rng: slot.rng, tickSize: sim.config.tickSize });
       if (a.state !== null && a.state !== undefined) agent.loadState(a.state);
@@ -692,6 +722,15 @@ export class Simulation {
     accepted.push({ tick, orderId, agentId: slot.agent.id, side: intent.side, orderType: intent.type, price: reported, qty: intent.qty, cancelTarget: null });
     acceptedInfos.push({ agent: slot.index, side: intent.side, type: intent.type, price: reported, qty: intent.qty });
     return null;
+  }
+
+  /** Cancels every resting order of a stopped agent, each reported as a CANCEL order of that agent. */
+  private withdrawOrders(slot: AgentSlot, tick: number, accepted: Order[]): void {
+    for (const o of this.book.openOrders(slot.index)) {
+      this.matcher.processCancel(o.orderId, slot.index);
+      accepted.push({ tick, orderId: this.nextOrderId++, agentId: slot.agent.id, side: o.side, orderType: 'CANCEL', price: null, qty: 0, cancelTarget: o.orderId });
+    }
+    slot.withdrawing = false;
   }
 
   /** Moves the matcher's fills into accounting, the tape and this tick's lists. */
