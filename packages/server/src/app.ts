@@ -12,7 +12,7 @@ import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
 import type { ServerContext } from './context.js';
 import { ApiError, apiError } from './errors.js';
-import { OPERATOR_SCHEME, operatorSecurityScheme } from './http/auth.js';
+import { MANAGE_KEY_SCHEME, OPERATOR_SCHEME, manageKeySecurityScheme, operatorSecurityScheme } from './http/auth.js';
 import { makeErrorHandler } from './http/error-handler.js';
 import { createValidatorCompiler } from './http/validator.js';
 import { analyticsPlugin } from './plugins/analytics.js';
@@ -89,7 +89,7 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
           'Errors are `{ "error": { "code", "message", "field"?, "rule"? } }` with stable CA_ERR_* codes. The event stream is WS /ws/market (see GET /ws/schema).',
       },
       tags: ['health', 'market', 'analytics', 'strategies', 'submissions', 'control', 'simulations', 'websocket', 'metrics'].map((name) => ({ name })),
-      components: { securitySchemes: { [OPERATOR_SCHEME]: operatorSecurityScheme } },
+      components: { securitySchemes: { [OPERATOR_SCHEME]: operatorSecurityScheme, [MANAGE_KEY_SCHEME]: manageKeySecurityScheme } },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -31,6 +31,8 @@ export const ERRORS = {
     status: 401,
     template: "this is an operator endpoint: send the header 'Authorization: Bearer <token>' with the token the server was started with (CROWDALPHA_ADMIN_TOKEN); %s",
   },
+  CA_ERR_FORBIDDEN: { status: 403, template: '%s' },
+  CA_ERR_AGENT_STOPPED: { status: 409, template: 'agent %s is already silenced (%s); only an active agent can be stopped' },
   CA_ERR_RATE_LIMITED: { status: 429, template: 'rate limit exceeded: at most %s requests per %s ms; retry in %s ms' },
   CA_ERR_UNAVAILABLE: { status: 503, template: '%s' },
   CA_ERR_INTERNAL: { status: 500, template: 'internal error (%s); the server logged the details' },

@@ -171,6 +171,9 @@ describe('with an operator token configured', () => {
           seen.push(key);
           expect(op.security, key).toEqual([{ operatorToken: [] }]);
           expect(op.responses['401'], key).toBeDefined();
+        } else if (key === 'post /strategies/{agent_id}/stop') {
+          // The operator token or the agent's own manage key (agent-stop.test.ts).
+          expect(op.security, key).toEqual([{ operatorToken: [] }, { manageKey: [] }]);
         } else {
           expect(op.security, key).toBeUndefined();
         }

@@ -53,7 +53,7 @@ describe('user strategies', () => {
   it('deploys a registered strategy, which then trades through the sandbox', async () => {
     const r = await post(server, '/strategies/user', { strategy_name: 'quoter', code: BENIGN, deploy: true, agent_id: 'user_alpha_1', config: { timeout_ms: 200 } });
     expect(r.statusCode, r.body).toBe(201);
-    expect(json(r)).toEqual({ registered: 'quoter', deployed: true, agent_id: 'user_alpha_1', strategy_type: 'quoter' });
+    expect(json(r)).toEqual({ registered: 'quoter', deployed: true, agent_id: 'user_alpha_1', strategy_type: 'quoter', manage_key: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     await post(server, '/market/control', { action: 'step', ticks: 5 });
     const stats = json(await get(server, '/strategies/user_alpha_1/stats'));
     expect(stats).toMatchObject({ agent_id: 'user_alpha_1', strategy: 'quoter', status: 'active' });
@@ -80,6 +80,36 @@ describe('user strategies', () => {
     expect(json(taken).error.code).toBe('CA_ERR_STRATEGY_EXISTS');
   });
 
+  it('stops a sandboxed agent with its manage key: its context is torn down and its orders cancelled', async () => {
+    const r = await post(server, '/strategies/user', { strategy_name: 'quoter', code: BENIGN, deploy: true, agent_id: 'user_stopme' });
+    expect(r.statusCode, r.body).toBe(201);
+    const key = json(r).manage_key as string;
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await post(server, '/market/control', { action: 'step', ticks: 3 });
+    const callsBefore = json(await get(server, '/strategies/user_stopme/stats')).extra.calls as number;
+    expect(callsBefore).toBeGreaterThan(0);
+
+    const stopped = await server.app.inject({
+      method: 'POST',
+      url: '/strategies/user_stopme/stop',
+      payload: JSON.stringify({ reason: 'misbehaving' }),
+      headers: { 'content-type': 'application/json', 'x-manage-key': key },
+    });
+    expect(stopped.statusCode, stopped.body).toBe(200);
+    expect(json(stopped)).toMatchObject({ stopped_by: 'owner', stats: { status: 'silenced', status_reason: 'stopped by its owner: misbehaving' } });
+    await post(server, '/market/control', { action: 'step', ticks: 3 });
+    const after = json(await get(server, '/strategies/user_stopme/stats'));
+    expect(after).toMatchObject({ status: 'silenced', status_reason: 'stopped by its owner: misbehaving' });
+    // The sandbox tore the context down: no more calls, and it reports itself silenced.
+    expect(after.extra).toMatchObject({ calls: callsBefore, sandbox_status: 'silenced' });
+    const resting = server.hub.sim
+      .checkpoint()
+      .book.filter((o) => o.agentId === 'user_stopme');
+    expect(resting).toEqual([]);
+    // The operator's "agents silenced by the sandbox" counter is for faults, not stops.
+    expect(server.hub.sandboxTotals().silencedEvents).toBe(0);
+  });
+
   it('silences a strategy that hangs, shows why, and the market goes on', async () => {
     const r = await post(server, '/strategies/user', { strategy_name: 'spinner', code: HANGS, deploy: true, agent_id: 'user_spin', config: { timeout_ms: 30 } });
     expect(r.statusCode, r.body).toBe(201);
@@ -100,13 +130,17 @@ describe('user strategies', () => {
     await post(server, '/market/control', { action: 'step', ticks: 3 });
     expect(json(await get(server, '/strategies/user_alpha_1/stats')).orders_submitted).toBeGreaterThan(0);
     expect(json(await get(server, '/strategies/user_spin/stats')).status).toBe('silenced');
+    expect(json(await get(server, '/strategies/user_stopme/stats'))).toMatchObject({ status: 'silenced', status_reason: 'stopped by its owner: misbehaving', orders_submitted: 0 });
   });
 
   it('brings sandboxed agents back after a restart', async () => {
     await server.close();
     server = await startTestServer(db.url, opts);
     const ids = (json(await get(server, '/strategies')).agents as Json[]).map((a) => a.agent_id);
-    expect(ids).toEqual(expect.arrayContaining(['user_alpha_1', 'user_spin']));
+    expect(ids).toEqual(expect.arrayContaining(['user_alpha_1', 'user_spin', 'user_stopme']));
+    // A stopped strategy is not given a sandbox again.
+    expect(json(await get(server, '/status')).market.sandboxed_agents).toBe(2);
+    expect(json(await get(server, '/strategies/user_stopme/stats'))).toMatchObject({ status: 'silenced', status_reason: 'stopped by its owner: misbehaving' });
     const ordersBefore = json(await get(server, '/strategies/user_alpha_1/stats')).orders_submitted as number;
     await post(server, '/market/control', { action: 'step', ticks: 3 });
     const after = json(await get(server, '/strategies/user_alpha_1/stats'));

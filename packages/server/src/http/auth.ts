@@ -5,7 +5,7 @@
  * `Authorization: Bearer <token>`; without one they behave exactly as before. Strategy authors'
  * routes (deploy, submit) are never wrapped: the dashboard's Deploy page is for them.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, FastifySchema, onRequestAsyncHookHandler } from 'fastify';
 import { apiError } from '../errors.js';
 import { ErrorBodySchema } from '../schemas/common.js';
@@ -20,7 +20,35 @@ export const operatorSecurityScheme = {
     'The operator token the server was started with (CROWDALPHA_ADMIN_TOKEN). Required by market control, submission review and /metrics when the server has one; the other routes never need it.',
 } as const;
 
-const REALM = 'Bearer realm="CrowdAlpha operator"';
+export const REALM = 'Bearer realm="CrowdAlpha operator"';
+
+/** The OpenAPI security scheme of an agent's manage key (POST /strategies/{agent_id}/stop). */
+export const MANAGE_KEY_SCHEME = 'manageKey';
+export const MANAGE_KEY_HEADER = 'X-Manage-Key';
+
+export const manageKeySecurityScheme = {
+  type: 'apiKey',
+  in: 'header',
+  name: MANAGE_KEY_HEADER,
+  description:
+    "An agent's manage key: returned once, as manage_key, by the deploy that created the agent (POST /strategies, POST /strategies/user with deploy, approve with deploy). Lets its holder stop that agent.",
+} as const;
+
+/** A new manage key (32 random bytes, base64url) and the SHA-256 (hex) the server keeps instead of it. */
+export function newManageKey(): { key: string; hash: string } {
+  const key = randomBytes(32).toString('base64url');
+  return { key, hash: digest(key).toString('hex') };
+}
+
+/** Compared against when an agent has no key, so a refusal costs the same either way. */
+const NO_KEY = randomBytes(32);
+
+/** Constant-time check of a presented manage key against the stored digest (false when there is none). */
+export function manageKeyMatches(storedHash: string | null | undefined, presented: string): boolean {
+  const valid = typeof storedHash === 'string' && /^[0-9a-f]{64}$/.test(storedHash);
+  const same = timingSafeEqual(valid ? Buffer.from(storedHash, 'hex') : NO_KEY, digest(presented));
+  return valid && same;
+}
 
 export type TokenCheck = 'ok' | 'missing' | 'not-bearer' | 'wrong';
 

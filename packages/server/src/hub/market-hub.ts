@@ -6,9 +6,10 @@
  * restarted server resumes where it stopped. All mutations (deploy, reset) happen between ticks.
  */
 import { AgentConfigError, BaseAgent, BUILTIN_STRATEGIES, ConfigError, Simulation, createBuiltinAgent } from '@crowdalpha/engine';
-import type { DeepPartial, MarketEvent, OrderIntent, SimulationCheckpoint, SimulationConfig, TickResult } from '@crowdalpha/engine';
+import type { AgentStatsWire, DeepPartial, MarketEvent, OrderIntent, SimulationCheckpoint, SimulationConfig, TickResult } from '@crowdalpha/engine';
 import type { Logger } from 'pino';
 import { ApiError, apiError } from '../errors.js';
+import { newManageKey } from '../http/auth.js';
 import { simulationId as newSimulationId, userAgentId } from '../ids.js';
 import type { AgentRow, SimulationRow, Store } from '../store/store.js';
 import type { StoreWriter } from '../store/store-writer.js';
@@ -34,6 +35,9 @@ export interface AgentConfigRecord {
   /** The registered strategy a user agent runs. */
   strategy_name?: string;
 }
+
+/** Who stopped an agent: the operator token, the agent's manage key, or anyone (no operator token configured). */
+export type StoppedBy = 'operator' | 'owner' | 'anyone';
 
 export type TickListener = (result: TickResult, simulationId: string) => void;
 
@@ -80,6 +84,10 @@ export class MarketHub {
   private resumedFromTick: number | null = null;
   /** Bumps on every reset, so a tick that straddles one is discarded. */
   private generation = 0;
+  /** Tail of the reset/stop queue: mutations that span awaits run one at a time. */
+  private exclusiveTail: Promise<unknown> = Promise.resolve();
+  /** The agent `stopAgent` is tearing down in the sandbox (its silence callback is ours, not a fault). */
+  private stoppingAgent: string | null = null;
   tickDelayMs: number;
 
   constructor(
@@ -92,6 +100,7 @@ export class MarketHub {
     this.tickDelayMs = opts.tickDelayMs;
     if (sandbox.available) {
       sandbox.pool.onAgentSilenced = (agentId, reason) => {
+        if (agentId === this.stoppingAgent) return;
         this.sandboxSilenced++;
         if (this.simulation?.hasAgent(agentId)) this.simulation.setAgentStatus(agentId, 'silenced', reason);
         this.log.warn({ agentId, reason }, 'sandboxed agent silenced');
@@ -151,7 +160,8 @@ export class MarketHub {
     const cpRow = await this.store.latestCheckpoint(row.id);
     const userAgents = new Map<string, BaseAgent>();
     for (const a of agents) {
-      if (a.kind !== 'user') continue;
+      // A stopped strategy gets no sandbox again: a silent placeholder keeps its slot and history.
+      if (a.kind !== 'user' || a.stopped_at) continue;
       const agent = await this.tryCreateUserAgent(a);
       if (agent) userAgents.set(a.agent_id, agent);
     }
@@ -173,12 +183,15 @@ export class MarketHub {
     // Agents deployed after the checkpoint was written join now, with fresh accounts.
     for (const a of agents) {
       if (sim.hasAgent(a.agent_id) || a.kind === 'builtin') continue;
-      const agent = a.kind === 'user' ? (userAgents.get(a.agent_id) ?? null) : this.builtinFromRow(a, sim);
+      const agent =
+        a.kind === 'user' ? (userAgents.get(a.agent_id) ?? (a.stopped_at ? this.placeholderFor(a.agent_id, a.strategy) : null)) : this.builtinFromRow(a, sim);
       if (agent) sim.addAgent(agent);
     }
     this.install(sim, row.id, row.seed);
+    // A stop is on the agent's row, so it holds even when the checkpoint predates it.
+    for (const a of agents) if (a.stopped_at) this.applyStop(sim, a.agent_id, a.stop_reason ?? 'stopped');
     for (const a of agents) {
-      if (a.kind === 'user' && !userAgents.has(a.agent_id) && sim.hasAgent(a.agent_id)) {
+      if (a.kind === 'user' && !a.stopped_at && !userAgents.has(a.agent_id) && sim.hasAgent(a.agent_id)) {
         sim.setAgentStatus(a.agent_id, 'silenced', `sandbox unavailable after restart: ${this.sandboxUnavailableReason ?? 'deploy failed'}`);
       }
     }
@@ -238,15 +251,17 @@ export class MarketHub {
     for (const old of carry) {
       if (sim.hasAgent(old.agent_id)) continue;
       // A sandboxed agent keeps its sandbox (ids cannot be deployed twice) and joins with a fresh account.
+      const inPool = this.sandbox.available && this.sandbox.pool.has(old.agent_id) ? this.sandbox.pool.agent(old.agent_id) : undefined;
       const agent =
         old.kind === 'user'
-          ? ((this.sandbox.available && this.sandbox.pool.has(old.agent_id) ? this.sandbox.pool.agent(old.agent_id) : undefined) ?? (await this.tryCreateUserAgent(old)))
+          ? (inPool ?? (old.stopped_at ? this.placeholderFor(old.agent_id, old.strategy) : await this.tryCreateUserAgent(old)))
           : this.builtinFromRow(old, sim);
       if (!agent) continue;
       sim.addAgent(agent);
-      // The sandbox does not revive a silenced strategy: say so in the new run too.
-      const silenced = (agent as { silencedReason?: string | null }).silencedReason ?? null;
-      if (silenced) sim.setAgentStatus(agent.id, 'silenced', silenced);
+      // A stopped agent stays stopped; the sandbox does not revive a silenced strategy: say so in the new run too.
+      const silenced = old.stopped_at ? (old.stop_reason ?? 'stopped') : ((agent as { silencedReason?: string | null }).silencedReason ?? null);
+      if (old.stopped_at) this.applyStop(sim, agent.id, silenced as string);
+      else if (silenced) sim.setAgentStatus(agent.id, 'silenced', silenced);
       rows.push({ ...old, simulation_id: id, status: silenced ? 'silenced' : 'active', status_reason: silenced, final_stats: null, created_at: now, created_tick: 0 });
     }
     await this.store.insertAgents(rows);
@@ -312,6 +327,17 @@ export class MarketHub {
    * accounts, registered strategies and submissions are untouched. The old run is kept as history.
    */
   async reset(seed: number | undefined, config: DeepPartial<SimulationConfig> | undefined): Promise<void> {
+    return this.exclusive(() => this.resetNow(seed, config));
+  }
+
+  /** Runs `fn` after every earlier reset/stop has finished (each spans awaits on the store). */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.exclusiveTail.then(fn, fn);
+    this.exclusiveTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async resetNow(seed: number | undefined, config: DeepPartial<SimulationConfig> | undefined): Promise<void> {
     const wasRunning = this.running;
     const nextSeed = seed ?? this.seed;
     const nextConfig = config ?? this.opts.marketConfig;
@@ -501,7 +527,7 @@ export class MarketHub {
   // ---- agents ---------------------------------------------------------------------------------
 
   /** Deploys a built-in strategy (POST /strategies, approved submissions). */
-  async deployBuiltin(input: { type: string; agentId?: string | undefined; params: Record<string, unknown>; owner: string | null }): Promise<AgentRow> {
+  async deployBuiltin(input: { type: string; agentId?: string | undefined; params: Record<string, unknown>; owner: string | null }): Promise<{ row: AgentRow; manageKey: string }> {
     const id = input.agentId ?? userAgentId();
     let agent: BaseAgent;
     try {
@@ -527,7 +553,7 @@ export class MarketHub {
     agentId?: string | undefined;
     config: { timeout_ms?: number; params?: Record<string, unknown> };
     owner: string | null;
-  }): Promise<{ registered: string; deployed: boolean; agent_id?: string; strategy_type?: string }> {
+  }): Promise<{ registered: string; deployed: boolean; agent_id?: string; strategy_type?: string; manage_key?: string }> {
     const pool = this.requireSandbox();
     if (input.name in STRATEGY_TYPES) {
       throw new ApiError('CA_ERR_STRATEGY_INVALID', `strategy ${input.name} was refused: the name is taken by a built-in strategy; pick another strategy_name`, {
@@ -570,8 +596,8 @@ export class MarketHub {
     const agent = await pool.deploy(id, existing.name, existing.compiled, input.config);
     const record: AgentConfigRecord = { params: input.config.params ?? {}, strategy_name: existing.name };
     if (input.config.timeout_ms !== undefined) record.timeout_ms = input.config.timeout_ms;
-    await this.addAgent(agent, 'user', input.owner, record);
-    return { registered: input.name, deployed: true, agent_id: id, strategy_type: input.name };
+    const { manageKey } = await this.addAgent(agent, 'user', input.owner, record);
+    return { registered: input.name, deployed: true, agent_id: id, strategy_type: input.name, manage_key: manageKey };
   }
 
   private requireSandbox(): SandboxPoolLike {
@@ -583,11 +609,15 @@ export class MarketHub {
     if (this.simulation.hasAgent(id)) throw apiError('CA_ERR_AGENT_EXISTS', id).at('agent_id', 'unique');
   }
 
-  /** Persists first (so an acknowledged agent survives a crash), then joins between ticks. */
-  private async addAgent(agent: BaseAgent, kind: AgentKind, owner: string | null, config: AgentConfigRecord): Promise<AgentRow> {
+  /**
+   * Persists first (so an acknowledged agent survives a crash), then joins between ticks. Returns
+   * the agent's new manage key: only its SHA-256 is stored, so this is the one time it exists.
+   */
+  private async addAgent(agent: BaseAgent, kind: AgentKind, owner: string | null, config: AgentConfigRecord): Promise<{ row: AgentRow; manageKey: string }> {
     this.assertFreeId(agent.id);
     await this.betweenTicks();
     const sim = this.simulation;
+    const manage = newManageKey();
     const row: AgentRow = {
       simulation_id: this.simId,
       agent_id: agent.id,
@@ -600,6 +630,7 @@ export class MarketHub {
       final_stats: null,
       created_at: new Date().toISOString(),
       created_tick: sim.tick,
+      manage_key_hash: manage.hash,
     };
     try {
       await this.store.insertAgent(row);
@@ -610,12 +641,49 @@ export class MarketHub {
     await this.betweenTicks();
     if (this.simulation !== sim) {
       // A reset happened while we were writing: the new market carries the row over already.
-      return row;
+      return { row, manageKey: manage.key };
     }
     sim.addAgent(agent);
     if (agent.external) this.external.add(agent.id);
     this.cache.clear();
-    return row;
+    return { row, manageKey: manage.key };
+  }
+
+  /**
+   * Withdraws one agent (POST /strategies/{id}/stop; the caller has checked the credentials): the
+   * stop is committed to the agent's row first, so it survives a crash and a restart from an older
+   * checkpoint, then the engine silences it between ticks and cancels its resting orders on the
+   * next tick, and a sandboxed agent's context is torn down. 404 unknown, 409 not active.
+   */
+  async stopAgent(agentId: string, input: { reason: string; by: StoppedBy }): Promise<AgentStatsWire> {
+    return this.exclusive(async () => {
+      const sim = this.simulation;
+      const simId = this.simId;
+      const before = sim.agentStats(agentId);
+      if (!before) throw apiError('CA_ERR_NOT_FOUND', 'agent', agentId).at('agent_id', 'exists');
+      if (before.status !== 'active') throw apiError('CA_ERR_AGENT_STOPPED', agentId, before.status_reason ?? 'no reason recorded').at('agent_id', 'active agent');
+      await this.store.markAgentStopped(simId, agentId, { at: new Date().toISOString(), by: input.by, reason: input.reason });
+      // Resets queue behind us, so `sim` is still the installed market; wait out a tick in flight
+      // and act in the same synchronous stretch as the check.
+      while (this.inFlight) await this.inFlight;
+      this.applyStop(sim, agentId, input.reason);
+      if (this.external.has(agentId) && this.sandbox.available && this.sandbox.pool.has(agentId)) {
+        this.stoppingAgent = agentId;
+        try {
+          this.sandbox.pool.stop(agentId, input.reason);
+        } finally {
+          this.stoppingAgent = null;
+        }
+      }
+      this.cache.clear();
+      this.log.info({ agentId, by: input.by }, 'agent stopped');
+      return sim.agentStats(agentId) as AgentStatsWire;
+    });
+  }
+
+  /** Silences an agent that is still active (the sandbox may have silenced it meanwhile: that reason stands). */
+  private applyStop(sim: Simulation, agentId: string, reason: string): void {
+    if (sim.agentStats(agentId)?.status === 'active') sim.stopAgent(agentId, reason);
   }
 
   /** Strategy types a client may deploy: the built-ins and the registered user strategies. */

@@ -27,6 +27,8 @@ export interface SandboxPoolLike {
   collect(states: Map<string, MarketState>): Promise<Map<string, OrderIntent[]>>;
   onAgentSilenced?: (agentId: string, reason: string) => void;
   stats(agentId: string): Record<string, number | string | boolean | null>;
+  /** Tears the strategy's context down and silences it with `reason` (an operator or owner stop). */
+  stop(agentId: string, reason?: string): boolean;
   /** Whether an agent id is deployed in the pool (deployed ids cannot be deployed again). */
   has(agentId: string): boolean;
   /** The live agent of a deployed id. */

@@ -26,6 +26,7 @@ export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
     openapi: '/docs/json',
     websocket: '/ws/market',
     dashboard: ctx.webRoot !== null,
+    operator_token: ctx.guard.enabled,
   });
 
   app.get(
@@ -75,6 +76,7 @@ export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
               websocket: EngineJson('WsHub stats'),
               store: EngineJson('backend, location, writer stats'),
               sandbox: EngineJson('{available, reason}'),
+              operator_token: Type.Boolean({ description: 'whether the server has an operator token (CROWDALPHA_ADMIN_TOKEN): operator routes and stopping agents then need credentials' }),
               uptime_s: Type.Number(),
             },
             { additionalProperties: true },
@@ -93,6 +95,7 @@ export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
         websocket: ws.stats(),
         store: { backend: store.backend, location: store.location, ...writer.stats() },
         sandbox: { available: hub.sandboxAvailable, reason: hub.sandboxUnavailableReason },
+        operator_token: ctx.guard.enabled,
         uptime_s: Math.round((Date.now() - ctx.startedAt) / 100) / 10,
       };
     },

@@ -1,16 +1,68 @@
 /**
  * GET/POST /strategies, POST /strategies/user, GET /strategies/{agent_id}/stats,
- * GET /strategies/leaderboard: strategy types, live agents, deployment and per-agent figures.
+ * GET /strategies/leaderboard, POST /strategies/{agent_id}/stop: strategy types, live agents,
+ * deployment, per-agent figures and withdrawing one agent.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { PluginOptions } from '../context.js';
-import { apiError } from '../errors.js';
-import { EngineJson, errorResponses } from '../schemas/common.js';
-import { AgentIdParams, DeployBody, UserStrategyBody } from '../schemas/strategies.js';
+import { ApiError, apiError } from '../errors.js';
+import { MANAGE_KEY_SCHEME, OPERATOR_SCHEME, REALM, manageKeyMatches } from '../http/auth.js';
+import type { StoppedBy } from '../hub/market-hub.js';
+import { EngineJson, ErrorBodySchema, errorResponses } from '../schemas/common.js';
+import { AgentIdParams, DeployBody, ManageKeyField, ManageKeyHeaders, StopBody, UserStrategyBody } from '../schemas/strategies.js';
+
+/** Optional body: none means no reason. */
+async function emptyBodyIsEmptyObject(req: FastifyRequest): Promise<void> {
+  if (req.body === undefined || req.body === null) req.body = {};
+}
+
+/** The status reason a stop leaves on the agent. */
+export function stopReason(by: StoppedBy, reason: string | undefined): string {
+  const who = by === 'operator' ? 'stopped by the operator' : by === 'owner' ? 'stopped by its owner' : 'stopped';
+  const why = reason?.trim();
+  return why ? `${who}: ${why}` : who;
+}
 
 export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
-  const { hub, store } = ctx;
+  const { hub, store, guard } = ctx;
+  /** Who a stop request was authorised as, set by its onRequest check. */
+  const stopAuth = new WeakMap<FastifyRequest, StoppedBy>();
+
+  /**
+   * The stop route's credentials, checked before the body is parsed: the operator token, or the
+   * agent's manage key; on a server without an operator token anyone may stop an agent (like every
+   * other operator action there).
+   */
+  const authorizeStop = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const id = (req.params as { agent_id?: string }).agent_id ?? '';
+    if (!hub.sim.hasAgent(id)) throw apiError('CA_ERR_NOT_FOUND', 'agent', id).at('agent_id', 'exists');
+    const bearer = guard.check(req);
+    if (guard.enabled && bearer === 'ok') return void stopAuth.set(req, 'operator');
+    const header = req.headers['x-manage-key'];
+    const presented = typeof header === 'string' && header.trim() !== '' ? header.trim() : null;
+    const row = presented === null ? null : await store.getAgent(hub.simulationId, id);
+    if (presented !== null && manageKeyMatches(row?.manage_key_hash, presented)) return void stopAuth.set(req, 'owner');
+    if (!guard.enabled) return void stopAuth.set(req, 'anyone');
+    if (presented !== null) {
+      const msg = row?.manage_key_hash
+        ? `the X-Manage-Key sent is not the manage key of agent ${id}; send the manage_key returned when ${id} was deployed, or the operator token as 'Authorization: Bearer <token>'`
+        : `agent ${id} has no manage key (it was not deployed through the API); only the operator can stop it, with 'Authorization: Bearer <token>' (CROWDALPHA_ADMIN_TOKEN)`;
+      throw new ApiError('CA_ERR_FORBIDDEN', msg, { field: 'X-Manage-Key', rule: 'manage key of this agent' });
+    }
+    const why =
+      bearer === 'missing'
+        ? 'the request had neither'
+        : bearer === 'not-bearer'
+          ? "the Authorization header is not of the form 'Bearer <token>'"
+          : 'the operator token sent does not match';
+    // RFC 6750 §3: a challenge on every 401; error="invalid_token" only when a token was sent.
+    reply.header('www-authenticate', bearer === 'wrong' ? `${REALM}, error="invalid_token"` : REALM);
+    throw new ApiError(
+      'CA_ERR_UNAUTHORIZED',
+      `stopping agent ${id} needs its manage key as 'X-Manage-Key: <manage_key>' (returned once when it was deployed) or the operator token as 'Authorization: Bearer <token>' (CROWDALPHA_ADMIN_TOKEN); ${why}`,
+    );
+  };
 
   app.get(
     '/strategies',
@@ -67,16 +119,28 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
         summary: 'Deploy a built-in strategy type into the live market',
         body: DeployBody,
         response: {
-          201: Type.Object({ agent_id: Type.String(), strategy_type: Type.String(), config: Type.Record(Type.String(), Type.Unknown()), tick: Type.Integer() }),
+          201: Type.Object({
+            agent_id: Type.String(),
+            strategy_type: Type.String(),
+            config: Type.Record(Type.String(), Type.Unknown()),
+            tick: Type.Integer(),
+            manage_key: ManageKeyField,
+          }),
           ...errorResponses(400, 409, 413, 415),
         },
       },
     },
     async (req, reply) => {
       const b = req.body;
-      const row = await hub.deployBuiltin({ type: b.strategy_type, agentId: b.agent_id, params: b.config ?? {}, owner: b.owner ?? null });
+      const { row, manageKey } = await hub.deployBuiltin({ type: b.strategy_type, agentId: b.agent_id, params: b.config ?? {}, owner: b.owner ?? null });
       req.log.info({ agentId: row.agent_id, strategy: row.strategy }, 'agent deployed');
-      return reply.code(201).send({ agent_id: row.agent_id, strategy_type: row.strategy, config: (JSON.parse(row.config) as { params: Record<string, unknown> }).params, tick: row.created_tick });
+      return reply.code(201).send({
+        agent_id: row.agent_id,
+        strategy_type: row.strategy,
+        config: (JSON.parse(row.config) as { params: Record<string, unknown> }).params,
+        tick: row.created_tick,
+        manage_key: manageKey,
+      });
     },
   );
 
@@ -95,6 +159,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
             deployed: Type.Boolean(),
             agent_id: Type.Optional(Type.String()),
             strategy_type: Type.Optional(Type.String()),
+            manage_key: Type.Optional(ManageKeyField),
           }),
           ...errorResponses(400, 409, 413, 415, 501),
         },
@@ -106,7 +171,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       if (b.config?.timeout_ms !== undefined) config.timeout_ms = b.config.timeout_ms;
       if (b.config?.params !== undefined) config.params = b.config.params;
       const out = await hub.registerUserStrategy({ name: b.strategy_name, code: b.code, deploy: b.deploy ?? false, agentId: b.agent_id, config, owner: b.owner ?? null });
-      req.log.info(out, 'user strategy registered');
+      req.log.info({ registered: out.registered, deployed: out.deployed, agentId: out.agent_id }, 'user strategy registered');
       return reply.code(201).send(out);
     },
   );
@@ -141,6 +206,38 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       const stats = hub.sim.agentStats(id);
       if (!stats) throw apiError('CA_ERR_NOT_FOUND', 'agent', id).at('agent_id', 'exists');
       return { ...stats, tick: hub.sim.tick, diagnostics: hub.sim.agentDiagnostics(id), learning_curve: hub.sim.agentLearningCurve(id) };
+    },
+  );
+
+  app.post<{ Params: AgentIdParams; Body: StopBody }>(
+    '/strategies/:agent_id/stop',
+    {
+      onRequest: authorizeStop,
+      preValidation: emptyBodyIsEmptyObject,
+      schema: {
+        tags: ['strategies'],
+        summary: 'Stop one agent: it is silenced with the reason and its resting orders are cancelled on the next tick',
+        description:
+          "Needs the agent's manage key (header X-Manage-Key, returned once by the deploy that created it) or the operator token (Authorization: Bearer). " +
+          'On a server without an operator token anyone may stop any agent, as with the other operator actions. Agents without a manage key (the default population) ' +
+          'can then be stopped only by the operator. The stop is kept across restarts and resets. 401 without credentials, 403 with a wrong manage key, 404 unknown agent, 409 already silenced.',
+        params: AgentIdParams,
+        headers: ManageKeyHeaders,
+        body: StopBody,
+        ...(guard.enabled ? { security: [{ [OPERATOR_SCHEME]: [] }, { [MANAGE_KEY_SCHEME]: [] }] } : {}),
+        response: {
+          200: Type.Object({ agent_id: Type.String(), stopped: Type.Literal(true), stopped_by: Type.String({ description: 'operator | owner | anyone' }), stats: EngineJson('AgentStatsWire') }),
+          401: ErrorBodySchema,
+          ...errorResponses(400, 403, 404, 409),
+        },
+      },
+    },
+    async (req) => {
+      const id = req.params.agent_id;
+      const by = stopAuth.get(req) ?? 'anyone';
+      const stats = await hub.stopAgent(id, { reason: stopReason(by, req.body.reason), by });
+      req.log.info({ agentId: id, by }, 'agent stop requested');
+      return { agent_id: id, stopped: true as const, stopped_by: by, stats };
     },
   );
 };

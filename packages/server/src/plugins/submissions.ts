@@ -14,6 +14,7 @@ import { errorResponses } from '../schemas/common.js';
 import {
   ApproveBody,
   RejectBody,
+  ManageKeyField,
   Submission,
   SubmissionIdParams,
   SubmissionsQuery,
@@ -119,7 +120,10 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
         summary: 'Approve a pending submission; with deploy (default true) its agent joins the market',
         params: SubmissionIdParams,
         body: ApproveBody,
-        response: { 200: Type.Object({ submission: Submission, deployed: Type.Boolean() }), ...errorResponses(400, 404, 409, 501) },
+        response: {
+          200: Type.Object({ submission: Submission, deployed: Type.Boolean(), manage_key: Type.Optional(ManageKeyField) }),
+          ...errorResponses(400, 404, 409, 501),
+        },
       },
     }),
     async (req) => {
@@ -134,11 +138,14 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       }
       const params = JSON.parse(row.parameters) as Record<string, unknown>;
       let agentId: string;
+      let manageKey: string;
       const builtin = (await hub.strategyTypes()).find((t) => t.type === row.template_strategy);
       if (!builtin) throw apiError('CA_ERR_UNKNOWN_STRATEGY', row.template_strategy, (await hub.strategyTypes()).map((t) => t.type).join(', ')).at('template_strategy', 'existing strategy');
       if (builtin.kind === 'builtin') {
         try {
-          agentId = (await hub.deployBuiltin({ type: row.template_strategy, agentId: req.body.agent_id, params, owner: row.submitter_name })).agent_id;
+          const out = await hub.deployBuiltin({ type: row.template_strategy, agentId: req.body.agent_id, params, owner: row.submitter_name });
+          agentId = out.row.agent_id;
+          manageKey = out.manageKey;
         } catch (e) {
           if (e instanceof ApiError && e.code === 'CA_ERR_BAD_AGENT_CONFIG') {
             throw new ApiError('CA_ERR_BAD_AGENT_CONFIG', `submission ${id} cannot be deployed: ${e.message}`, { field: 'parameters', rule: 'strategy parameters' });
@@ -157,10 +164,11 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
           owner: row.submitter_name,
         });
         agentId = out.agent_id as string;
+        manageKey = out.manage_key as string;
       }
       await store.updateSubmission(id, { status: 'deployed', deployed_agent_id: agentId });
       req.log.info({ submissionId: id, agentId }, 'submission deployed');
-      return { submission: toWire((await store.getSubmission(id)) as SubmissionRow), deployed: true };
+      return { submission: toWire((await store.getSubmission(id)) as SubmissionRow), deployed: true, manage_key: manageKey };
     },
   );
 

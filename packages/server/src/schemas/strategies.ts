@@ -45,6 +45,26 @@ export const UserStrategyBody = Type.Object(
 );
 export type UserStrategyBody = Static<typeof UserStrategyBody>;
 
+export const STOP_REASON_MAX_CHARS = 200;
+
+export const StopBody = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: STOP_REASON_MAX_CHARS, description: 'why, shown in the agent\'s status_reason (at most 200 characters)' })) },
+  { additionalProperties: false },
+);
+export type StopBody = Static<typeof StopBody>;
+
+export const ManageKeyHeaders = Type.Object({
+  'x-manage-key': Type.Optional(
+    Type.String({ description: "the agent's manage key, as returned (once) by the deploy that created it; not needed with the operator token, nor on a server without one" }),
+  ),
+});
+
+/** `manage_key` in deploy responses. */
+export const ManageKeyField = Type.String({
+  description:
+    'A new secret that lets its holder stop this agent (POST /strategies/{agent_id}/stop with header X-Manage-Key). Shown only in this response: the server keeps only its SHA-256.',
+});
+
 export const AgentIdParams = Type.Object({ agent_id: Type.String({ minLength: 1, maxLength: 64 }) });
 export type AgentIdParams = Static<typeof AgentIdParams>;
 

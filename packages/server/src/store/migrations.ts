@@ -125,9 +125,24 @@ const m0001_initial: Migration = {
   },
 };
 
+/** Per-agent manage keys (only their SHA-256) and stops that outlive checkpoints and restarts. */
+const m0002_agent_stop: Migration = {
+  async up(db: AnyDb) {
+    // One column per statement: SQLite's ALTER TABLE adds a single column at a time.
+    await db.schema.alterTable('agents').addColumn('manage_key_hash', 'varchar(64)').execute();
+    await db.schema.alterTable('agents').addColumn('stopped_at', 'varchar(32)').execute();
+    await db.schema.alterTable('agents').addColumn('stopped_by', 'varchar(16)').execute();
+    await db.schema.alterTable('agents').addColumn('stop_reason', 'text').execute();
+  },
+  async down(db: AnyDb) {
+    for (const c of ['stop_reason', 'stopped_by', 'stopped_at', 'manage_key_hash']) await db.schema.alterTable('agents').dropColumn(c).execute();
+  },
+};
+
 /** Ordered by name; the migrator records each applied name in `kysely_migration`. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
+  '0002_agent_stop': m0002_agent_stop,
 };
 
 export const migrationProvider: MigrationProvider = {

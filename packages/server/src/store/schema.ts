@@ -33,6 +33,14 @@ export interface AgentsTable {
   final_stats: string | null;
   created_at: string;
   created_tick: number;
+  /** SHA-256 (hex) of the agent's manage key; null for agents deployed without one (the default population). Migration 0002. */
+  manage_key_hash?: string | null;
+  /** When the agent was stopped through POST /strategies/{id}/stop (ISO), or null. A stopped agent stays stopped across restarts and resets. */
+  stopped_at?: string | null;
+  /** operator | owner | anyone (a server without an operator token). */
+  stopped_by?: string | null;
+  /** The status reason the stop gave the agent. */
+  stop_reason?: string | null;
 }
 
 export interface UserStrategiesTable {

@@ -64,12 +64,22 @@ export class Store {
     readonly db: Kysely<Database>,
     readonly backend: Backend,
     readonly location: string,
+    /** PostgreSQL schema of `?schema=`, or null. */
+    private readonly schema: string | null = null,
   ) {}
+
+  /**
+   * Kysely's migrator looks for its bookkeeping tables in every schema unless told which one, so
+   * a second schema in the same database would see the first one's and never create its own.
+   */
+  private migrator(): Migrator {
+    return new Migrator({ db: this.db, provider: migrationProvider, ...(this.schema ? { migrationTableSchema: this.schema } : {}) });
+  }
 
   /** Opens the database and applies pending migrations. */
   static async open(databaseUrl: string): Promise<Store> {
     const opened = await openDatabase(databaseUrl);
-    const store = new Store(opened.db, opened.backend, opened.location);
+    const store = new Store(opened.db, opened.backend, opened.location, opened.schema);
     try {
       await store.migrate();
     } catch (e) {
@@ -81,7 +91,7 @@ export class Store {
 
   /** Applies pending migrations; returns the names applied now. */
   async migrate(): Promise<string[]> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const migrator = this.migrator();
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(none)';
@@ -91,7 +101,7 @@ export class Store {
   }
 
   async appliedMigrations(): Promise<string[]> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider });
+    const migrator = this.migrator();
     return (await migrator.getMigrations()).filter((m) => m.executedAt).map((m) => m.name);
   }
 
@@ -184,6 +194,16 @@ export class Store {
           .execute();
       }
     });
+  }
+
+  /** Records a stop on the agent's row: it outlives checkpoints older than the stop, restarts and resets. */
+  async markAgentStopped(simulationId: string, agentId: string, stop: { at: string; by: string; reason: string }): Promise<void> {
+    await this.db
+      .updateTable('agents')
+      .set({ status: 'silenced', status_reason: stop.reason, stopped_at: stop.at, stopped_by: stop.by, stop_reason: stop.reason })
+      .where('simulation_id', '=', simulationId)
+      .where('agent_id', '=', agentId)
+      .execute();
   }
 
   // ---- user strategies ------------------------------------------------------------------------
