@@ -58,10 +58,11 @@ export async function getJson(path: string, signal?: AbortSignal): Promise<unkno
   return body;
 }
 
-export async function postJson(path: string, payload: unknown): Promise<unknown> {
+/** `headers` adds to (and may override) the defaults, e.g. an agent's `x-manage-key`. */
+export async function postJson(path: string, payload: unknown, headers: Record<string, string> = {}): Promise<unknown> {
   const res = await fetch(apiUrl(path), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...operatorAuthHeaders() },
+    headers: { 'content-type': 'application/json', ...operatorAuthHeaders(), ...headers },
     body: JSON.stringify(payload ?? {}),
   });
   const body = await parse(res);

@@ -1,13 +1,17 @@
 /**
- * Two ways in: a reviewed config submission (beginner / intermediate / advanced over a template
- * strategy, parameters with guidance) and the code editor for a sandboxed TypeScript strategy,
- * checked in the browser and validated by the server, whose errors are pinned to their lines.
+ * Three ways in: deploying a built-in strategy type directly, a reviewed config submission
+ * (beginner / intermediate / advanced over a template strategy, parameters with guidance) and the
+ * code editor for a sandboxed TypeScript strategy, checked in the browser and validated by the
+ * server, whose errors are pinned to their lines. Every deploy made here keeps the agent's manage
+ * key in this browser (src/api/manage-keys.ts) and shows it once.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { toDiagnostics, toStrategyTemplates, toSubmissions, type Diagnostic, type ParamSpec, type StrategyTemplate } from '../api/adapters.js';
 import { ApiError, getJson, postJson } from '../api/http.js';
 import { CodeEditor, type CodeEditorHandle, type EditorMarker } from '../components/CodeEditor.js';
+import { rememberDeploy } from '../api/manage-keys.js';
 import { OperatorTokenForm, useOperatorGate } from '../components/OperatorToken.js';
+import { ManageKeyNotice } from '../components/StopAgent.js';
 import { Panel } from '../components/Panel.js';
 import { usePoll } from '../components/use-poll.js';
 import { strategyHref } from '../lib/router.js';
@@ -87,12 +91,17 @@ function ConfigForm() {
   };
 
   const [reviewError, setReviewError] = useState<string | null>(null);
+  const [approvedKey, setApprovedKey] = useState<{ agentId: string; manageKey: string } | null>(null);
   // approve / reject are operator routes: on a server with a token a 401 opens the token form below the list
   const review = useOperatorGate((err) => setReviewError(err instanceof Error ? err.message : String(err)));
   const decide = (id: string, verdict: 'approve' | 'reject', body: Record<string, unknown>) => {
     setReviewError(null);
     return review.run(async () => {
-      await postJson(`/strategies/submissions/${encodeURIComponent(id)}/${verdict}`, body);
+      const answer = await postJson(`/strategies/submissions/${encodeURIComponent(id)}/${verdict}`, body);
+      // an approve that deploys answers with the new agent's manage key; whoever approved keeps it
+      const sub = answer && typeof answer === 'object' ? (answer as { submission?: { deployed_agent_id?: unknown }; manage_key?: unknown }) : {};
+      const kept = typeof sub.submission?.deployed_agent_id === 'string' ? rememberDeploy({ agent_id: sub.submission.deployed_agent_id, manage_key: sub.manage_key }) : null;
+      if (kept) setApprovedKey(kept);
       subs.reload();
     });
   };
@@ -226,6 +235,7 @@ function ConfigForm() {
         </p>
       )}
       <OperatorTokenForm gate={review} purpose="approve or reject submissions" />
+      {approvedKey && <ManageKeyNotice agentId={approvedKey.agentId} manageKey={approvedKey.manageKey} />}
     </Panel>
   );
 }
@@ -237,7 +247,7 @@ function StrategyEditor() {
   const [deploy, setDeploy] = useState(true);
   const [timeoutMs, setTimeoutMs] = useState(120);
   const [serverDiags, setServerDiags] = useState<Diagnostic[]>([]);
-  const [result, setResult] = useState<{ ok: boolean; text: string; agent?: string } | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; text: string; agent?: string; manageKey?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const editor = useRef<CodeEditorHandle>(null);
   const [checkedCode, setCheckedCode] = useState(code);
@@ -262,7 +272,13 @@ function StrategyEditor() {
       const res = await postJson('/strategies/user', body);
       const r = (res && typeof res === 'object' ? res : {}) as Record<string, unknown>;
       const deployedId = typeof r.agent_id === 'string' ? r.agent_id : deploy ? agentId : undefined;
-      setResult({ ok: true, text: deploy ? `Registered ${name} and deployed as ${deployedId}.` : `Registered ${name} (not deployed).`, ...(deployedId ? { agent: deployedId } : {}) });
+      const kept = rememberDeploy(r);
+      setResult({
+        ok: true,
+        text: deploy ? `Registered ${name} and deployed as ${deployedId}.` : `Registered ${name} (not deployed).`,
+        ...(deployedId ? { agent: deployedId } : {}),
+        ...(kept ? { manageKey: kept.manageKey } : {}),
+      });
     } catch (err) {
       if (err instanceof ApiError) {
         const diags = toDiagnostics(err.body);
@@ -315,6 +331,7 @@ function StrategyEditor() {
           {result.text} {result.agent && <a href={strategyHref(result.agent)}>Open {result.agent}</a>}
         </p>
       )}
+      {result?.agent && result.manageKey && <ManageKeyNotice agentId={result.agent} manageKey={result.manageKey} />}
       {allProblems.length > 0 && (
         <ul className="problems" data-testid="problems">
           {allProblems.map((p, i) => (
@@ -331,11 +348,76 @@ function StrategyEditor() {
   );
 }
 
+/** POST /strategies: a built-in strategy type with its default parameters, straight into the market. */
+function BuiltinDeploy() {
+  const templates = usePoll('/strategies', 0, (raw) => toStrategyTemplates(raw));
+  const builtins = (templates.data ?? []).filter((t) => t.builtin);
+  const [type, setType] = useState('');
+  const [agentId, setAgentId] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string; agent?: string; manageKey?: string } | null>(null);
+  const chosen = type || builtins[0]?.type || '';
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setResult(null);
+    try {
+      const body: Record<string, unknown> = { strategy_type: chosen };
+      if (agentId.trim() !== '') body.agent_id = agentId.trim();
+      const answer = await postJson('/strategies', body);
+      const kept = rememberDeploy(answer);
+      const id = kept?.agentId ?? String((answer as { agent_id?: unknown } | null)?.agent_id ?? '');
+      setResult({ ok: true, text: `Deployed ${chosen} as ${id}.`, agent: id, ...(kept ? { manageKey: kept.manageKey } : {}) });
+    } catch (err) {
+      setResult({ ok: false, text: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Panel title="Deploy a built-in strategy" error={templates.error}>
+      <form className="form" onSubmit={(e) => void submit(e)} data-testid="builtin-deploy">
+        <div className="form-row">
+          <label>
+            Strategy type
+            <select value={chosen} onChange={(e) => setType(e.target.value)} name="strategy_type" data-testid="builtin-type">
+              {builtins.map((t) => (
+                <option key={t.type} value={t.type}>
+                  {t.type}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Agent id (optional)
+            <input value={agentId} onChange={(e) => setAgentId(e.target.value)} maxLength={64} placeholder="generated when empty" data-testid="builtin-agent-id" />
+          </label>
+        </div>
+        <p className="help">Runs with the type&apos;s default parameters; use a configuration submission below to tune them.</p>
+        <button type="submit" disabled={busy || chosen === ''} data-testid="builtin-deploy-button">
+          Deploy
+        </button>
+      </form>
+      {result && (
+        <p className={result.ok ? 'ok' : 'error'} role={result.ok ? 'status' : 'alert'} data-testid="builtin-result">
+          {result.text} {result.agent && <a href={strategyHref(result.agent)}>Open {result.agent}</a>}
+        </p>
+      )}
+      {result?.agent && result.manageKey && <ManageKeyNotice agentId={result.agent} manageKey={result.manageKey} />}
+    </Panel>
+  );
+}
+
 export function DeployPage() {
   return (
     <div className="page deploy grid-deploy">
       <StrategyEditor />
-      <ConfigForm />
+      <div className="deploy-side">
+        <BuiltinDeploy />
+        <ConfigForm />
+      </div>
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { fmtNum, fmtSigned } from '../lib/format.js';
 import { strategyColor } from '../lib/palette.js';
 import { strategyHref } from '../lib/router.js';
 import { REST_ONLY_FIGURES } from '../state/market-store.js';
+import { agentStatus } from '../lib/agent-status.js';
 import { stableOrder } from '../state/stable-order.js';
 import { useEventTypes, useMarketThrottled } from '../state/use-market.js';
 
@@ -145,13 +146,14 @@ export function LeaderboardPage() {
                     );
                   })}
                   <td>
-                    {a.status === 'silenced' ? (
-                      <span className="status-silenced" title={a.status_reason ?? ''}>
-                        silenced{a.status_reason ? `: ${a.status_reason}` : ''}
-                      </span>
-                    ) : (
-                      <span className="status-active">active</span>
-                    )}
+                    {(() => {
+                      const st = agentStatus(a);
+                      return (
+                        <span className={`status-${st.kind}`} title={a.status_reason ?? ''} data-testid="leaderboard-status">
+                          {st.text}
+                        </span>
+                      );
+                    })()}
                   </td>
                 </tr>
               ))}

@@ -9,6 +9,8 @@ import type { AgentStatsWire } from '../api/types.js';
 import { DecayChart } from '../components/DecayChart.js';
 import { Panel } from '../components/Panel.js';
 import { SeriesChart } from '../components/SeriesChart.js';
+import { StopAgent } from '../components/StopAgent.js';
+import { agentStatus } from '../lib/agent-status.js';
 import { usePoll } from '../components/use-poll.js';
 import { fmtInt, fmtNum, fmtPrice, fmtSigned, humanize } from '../lib/format.js';
 import { OKABE_ITO, strategyColor } from '../lib/palette.js';
@@ -67,6 +69,8 @@ export function StrategyPage({ agentId }: { agentId: string }) {
   const [restStats, setRestStats] = useState<AgentStatsWire | null>(null);
   const [learning, setLearning] = useState<SeriesTable | null>(null);
   const [err, setErr] = useState<string | null>(null);
+  /** The stop this page made: shown at once, even before the next tick (or on a paused market). */
+  const [stopped, setStopped] = useState<AgentStatsWire | null>(null);
 
   useEffect(() => {
     store.setFocus(agentId);
@@ -98,7 +102,9 @@ export function StrategyPage({ agentId }: { agentId: string }) {
 
   const live = store.agents.get(agentId);
   // the stream carries accounting; the REST stats add diagnostics (drawdown, turnover, ...) in extra
-  const a = live ? { ...live, extra: { ...(restStats?.extra ?? {}), ...live.extra } } : restStats;
+  const merged = live ? { ...live, extra: { ...(restStats?.extra ?? {}), ...live.extra } } : restStats;
+  const a = merged && stopped && merged.status === 'active' ? { ...merged, status: stopped.status, status_reason: stopped.status_reason, extra: { ...merged.extra, ...stopped.extra } } : merged;
+  const shownStatus = a ? agentStatus(a) : null;
   const series = store.agentSeries.get(agentId);
   const cols = series ? series.columns() : null;
   const rl = store.rlSeries.get(agentId);
@@ -110,7 +116,7 @@ export function StrategyPage({ agentId }: { agentId: string }) {
         {a ? (
           <div className="kv-grid" data-testid="strategy-summary">
             <div><span>Strategy</span><strong><span className="dot" style={{ background: strategyColor(a.strategy) }} /> {a.strategy}</strong></div>
-            <div><span>Status</span><strong className={a.status === 'silenced' ? 'status-silenced' : 'status-active'}>{a.status}{a.status_reason ? `: ${a.status_reason}` : ''}</strong></div>
+            <div><span>Status</span><strong className={`status-${shownStatus?.kind ?? 'active'}`} data-testid="agent-status">{shownStatus?.text}</strong></div>
             <div><span>PnL</span><strong>{fmtSigned(a.net_pnl)}</strong></div>
             <div><span>Realized</span><strong>{fmtSigned(a.realized_pnl)}</strong></div>
             <div><span>Sharpe</span><strong>{fmtNum(a.sharpe)}</strong></div>
@@ -126,6 +132,16 @@ export function StrategyPage({ agentId }: { agentId: string }) {
           </div>
         ) : (
           <p className="empty">Waiting for {agentId} to appear in the stream…</p>
+        )}
+        {a && (
+          <StopAgent
+            agentId={agentId}
+            active={a.status === 'active'}
+            onStopped={(answer) => {
+              const raw = answer && typeof answer === 'object' && 'stats' in answer ? (answer as { stats: unknown }).stats : null;
+              setStopped(toAgentStats(raw));
+            }}
+          />
         )}
       </Panel>
       <div className="grid-2">

@@ -1,0 +1,144 @@
+/**
+ * "Stop agent" on the Strategy page. The server lets an agent be stopped by whoever holds its
+ * manage key (kept in this browser by the deploy that created it), by the operator, or by anyone
+ * when it has no operator token (GET /status says `operator_token`). The button shows when one of
+ * those applies; otherwise a small form takes a manage key from another browser. Stopping asks
+ * for confirmation and an optional reason; a 401 opens the operator-token form like the other
+ * operator actions.
+ */
+import { useId, useState, useSyncExternalStore } from 'react';
+import { ApiError, postJson } from '../api/http.js';
+import { forgetManageKey, getManageKey, manageKeyHeaders, saveManageKey, subscribeManageKeys } from '../api/manage-keys.js';
+import { OperatorTokenForm, useOperatorGate, useOperatorToken } from './OperatorToken.js';
+import { usePoll } from './use-poll.js';
+
+export const STOP_REASON_MAX = 200;
+
+export function useManageKey(agentId: string): string | null {
+  return useSyncExternalStore(subscribeManageKeys, () => getManageKey(agentId), () => null);
+}
+
+/** Whether the server has an operator token (null until /status answered). */
+function useServerHasOperatorToken(): boolean | null {
+  const status = usePoll('/status', 0, (raw) => (raw && typeof raw === 'object' && 'operator_token' in raw ? { token: (raw as { operator_token: unknown }).operator_token === true } : null));
+  return status.data ? status.data.token : null;
+}
+
+export function StopAgent({ agentId, active, onStopped }: { agentId: string; active: boolean; onStopped: (answer: unknown) => void }) {
+  const id = useId();
+  const key = useManageKey(agentId);
+  const operator = useOperatorToken();
+  const serverToken = useServerHasOperatorToken();
+  const [confirming, setConfirming] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [pasted, setPasted] = useState('');
+  const gate = useOperatorGate((err) => {
+    if (err instanceof ApiError && err.status === 403 && key !== null) {
+      // the server does not know this key for this agent: keeping it would only fail again
+      forgetManageKey(agentId);
+      setError(`The server refused this browser's manage key for ${agentId}, so it has been forgotten. Paste the right key, or use the operator token.`);
+    } else setError(err instanceof Error ? err.message : String(err));
+  });
+
+  if (!active) return null;
+  const canStop = key !== null || operator !== null || serverToken === false;
+
+  if (!canStop) {
+    if (serverToken === null) return null;
+    return (
+      <details className="stop-agent" data-testid="stop-agent-key">
+        <summary>Stop this agent…</summary>
+        <p className="help">
+          Stopping {agentId} needs its manage key (shown once when it was deployed) or the operator token. Paste the key to keep it in this browser.
+        </p>
+        <form
+          className="operator-row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            try {
+              saveManageKey(agentId, pasted);
+              setPasted('');
+              setError(null);
+            } catch (err) {
+              setError(err instanceof Error ? err.message : String(err));
+            }
+          }}
+        >
+          <label htmlFor={`${id}-key`}>Manage key</label>
+          <input id={`${id}-key`} type="password" autoComplete="off" spellCheck={false} value={pasted} onChange={(e) => setPasted(e.target.value)} data-testid="manage-key-input" />
+          <button type="submit" disabled={pasted.trim() === ''}>Save key</button>
+        </form>
+        {error && <p className="error" role="alert">{error}</p>}
+      </details>
+    );
+  }
+
+  const stop = () => {
+    setError(null);
+    return gate.run(async () => {
+      const why = reason.trim();
+      const answer = await postJson(`/strategies/${encodeURIComponent(agentId)}/stop`, why ? { reason: why } : {}, manageKeyHeaders(agentId));
+      setConfirming(false);
+      setReason('');
+      onStopped(answer);
+    });
+  };
+
+  return (
+    <div className="stop-agent" data-testid="stop-agent">
+      {!confirming ? (
+        <button type="button" className="danger" onClick={() => setConfirming(true)} data-testid="stop-agent-button">
+          Stop agent
+        </button>
+      ) : (
+        <form
+          className="form"
+          aria-labelledby={`${id}-title`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void stop();
+          }}
+          data-testid="stop-agent-confirm"
+        >
+          <strong id={`${id}-title`}>Stop {agentId}?</strong>
+          <p className="help">
+            It stops trading at once and its resting orders are cancelled on the next tick. It stays stopped, also after a restart; this cannot be undone.
+          </p>
+          <label>
+            Reason (optional, shown with its status)
+            <input value={reason} maxLength={STOP_REASON_MAX} onChange={(e) => setReason(e.target.value)} data-testid="stop-reason" />
+          </label>
+          <div className="operator-row">
+            <button type="submit" className="danger" disabled={gate.busy} data-testid="stop-agent-confirm-button">
+              Stop {agentId}
+            </button>
+            <button type="button" className="secondary" onClick={() => { setConfirming(false); gate.cancel(); }} disabled={gate.busy}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+      {error && <p className="error" role="alert" data-testid="stop-agent-error">{error}</p>}
+      <OperatorTokenForm gate={gate} purpose={`stop ${agentId}`} />
+    </div>
+  );
+}
+
+/** The manage key of a deploy made in this browser, shown once, with what it is for. */
+export function ManageKeyNotice({ agentId, manageKey }: { agentId: string; manageKey: string }) {
+  return (
+    <div className="manage-key" role="status" data-testid="manage-key-notice">
+      <p>
+        Manage key for <strong>{agentId}</strong> (saved in this browser):
+      </p>
+      <code data-testid="manage-key">{manageKey}</code>{' '}
+      <button type="button" className="small secondary" onClick={() => void navigator.clipboard?.writeText(manageKey).catch(() => undefined)}>
+        Copy
+      </button>
+      <p className="help">
+        The server shows it only this once. Keep it: it is needed to stop {agentId} from another browser.
+      </p>
+    </div>
+  );
+}
