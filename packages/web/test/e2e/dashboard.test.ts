@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, ensureBuilt, launchBrowser, REPO, SCREENSHOTS, startServer, type RunningServer } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSession, chromiumAvailable, REPO, SCREENSHOTS, type RunningServer } from './harness.js';
 
 const enabled = chromiumAvailable();
 
@@ -108,21 +108,11 @@ async function measureLongTasks(page: Page, name: string, seconds: number) {
 describe.skipIf(!enabled)('web dashboard in Chromium (real server)', () => {
   let server: RunningServer;
   let context: BrowserContext;
-  let userDataDir: string;
   let page: Page;
 
-  beforeAll(async () => {
-    ensureBuilt();
-    server = await startServer();
-    ({ context, userDataDir } = await launchBrowser());
-    await context.addInitScript(LONGTASK_OBSERVER);
-    page = context.pages()[0] ?? (await context.newPage());
-  }, 240_000);
-
-  afterAll(async () => {
-    await context?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
-    await server?.stop();
+  const session = browserSession({}, (context) => context.addInitScript(LONGTASK_OBSERVER));
+  beforeAll(() => {
+    ({ server, context, page } = session);
   });
 
   it('shows live ticks, a live connection and drawn charts on the dashboard', async () => {

@@ -10,7 +10,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -132,4 +133,36 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; userDa
     viewport: { width: 1440, height: 900 },
   });
   return { context, userDataDir };
+}
+
+/** What `browserSession` hands its tests once `beforeAll` has run. */
+export interface BrowserSession {
+  server: RunningServer;
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * Registers a describe block's `beforeAll`/`afterAll`: a real server (`options`) and a fresh
+ * Chromium profile started side by side, `init` run on the context before the first page, and
+ * both torn down (profile directory included) after the block. Read the fields inside hooks/tests.
+ */
+export function browserSession(options: ServerOptions = {}, init?: (context: BrowserContext) => Promise<unknown>): BrowserSession {
+  const session = {} as BrowserSession;
+  let userDataDir = '';
+  beforeAll(async () => {
+    ensureBuilt();
+    const [server, browser] = await Promise.all([startServer(options), launchBrowser()]);
+    session.server = server;
+    session.context = browser.context;
+    userDataDir = browser.userDataDir;
+    if (init) await init(browser.context);
+    session.page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  }, 240_000);
+  afterAll(async () => {
+    await session.context?.close();
+    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+    await session.server?.stop();
+  });
+  return session;
 }

@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, ensureBuilt, launchBrowser, SCREENSHOTS, startServer, type RunningServer } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSession, chromiumAvailable, SCREENSHOTS, type RunningServer } from './harness.js';
 
 const enabled = chromiumAvailable();
 const TOKEN = 'e2e-operator-token-0123456789abcdef';
@@ -18,26 +18,15 @@ const TOKEN_KEY = 'crowdalpha.operatorToken';
 describe.skipIf(!enabled)('operator token in Chromium (real server with CROWDALPHA_ADMIN_TOKEN)', () => {
   let server: RunningServer;
   let context: BrowserContext;
-  let userDataDir: string;
   let page: Page;
 
   const status = async () => (await (await fetch(`${server.url}/status`)).json()) as { running: boolean };
   const stored = () => page.evaluate((k) => ({ session: sessionStorage.getItem(k), local: localStorage.length }), TOKEN_KEY);
   const tokenForm = () => page.getByRole('form', { name: 'Operator token required' });
 
-  beforeAll(async () => {
-    ensureBuilt();
-    [server, { context, userDataDir }] = await Promise.all([
-      startServer({ adminToken: TOKEN, population: { momentum: 2, meanReversion: 2, marketMakers: 2, rl: 0 } }),
-      launchBrowser(),
-    ]);
-    page = context.pages()[0] ?? (await context.newPage());
-  }, 240_000);
-
-  afterAll(async () => {
-    await context?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
-    await server?.stop();
+  const session = browserSession({ adminToken: TOKEN, population: { momentum: 2, meanReversion: 2, marketMakers: 2, rl: 0 } });
+  beforeAll(() => {
+    ({ server, context, page } = session);
   });
 
   it('asks for the token on pause, refuses a wrong one, pauses with the right one and forgets it', async () => {

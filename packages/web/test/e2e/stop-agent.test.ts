@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, ensureBuilt, launchBrowser, SCREENSHOTS, startServer, type RunningServer } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSession, chromiumAvailable, SCREENSHOTS, type RunningServer } from './harness.js';
 
 const enabled = chromiumAvailable();
 const TOKEN = 'e2e-stop-operator-token-0123456789';
@@ -17,22 +17,11 @@ const TOKEN = 'e2e-stop-operator-token-0123456789';
 describe.skipIf(!enabled)('stopping an agent in Chromium (real server with an operator token)', () => {
   let server: RunningServer;
   let context: BrowserContext;
-  let userDataDir: string;
   let page: Page;
 
-  beforeAll(async () => {
-    ensureBuilt();
-    [server, { context, userDataDir }] = await Promise.all([
-      startServer({ adminToken: TOKEN, population: { momentum: 2, meanReversion: 2, marketMakers: 2, rl: 0 } }),
-      launchBrowser(),
-    ]);
-    page = context.pages()[0] ?? (await context.newPage());
-  }, 240_000);
-
-  afterAll(async () => {
-    await context?.close();
-    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
-    await server?.stop();
+  const session = browserSession({ adminToken: TOKEN, population: { momentum: 2, meanReversion: 2, marketMakers: 2, rl: 0 } });
+  beforeAll(() => {
+    ({ server, context, page } = session);
   });
 
   it('deploys a built-in agent, keeps its manage key, stops it from its Strategy page and shows it stopped', async () => {
