@@ -6,58 +6,28 @@
  * pasted in (the Strategy page offers that).
  */
 
+import { createSecretStore } from './secret-store.js';
+
 export const MANAGE_KEY_PREFIX = 'crowdalpha.manageKey.';
 
-type Listener = () => void;
-const listeners = new Set<Listener>();
-/** Used when localStorage is unavailable: keys then last as long as the page. */
-const memory = new Map<string, string>();
-
-function storage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
-}
+const store = createSecretStore({
+  storage: () => (typeof localStorage === 'undefined' ? undefined : localStorage),
+  keyPrefix: MANAGE_KEY_PREFIX,
+  what: 'manage key',
+  source: 'the manage_key the deploy answered with',
+});
 
 export function getManageKey(agentId: string): string | null {
-  const s = storage();
-  try {
-    const v = s ? s.getItem(MANAGE_KEY_PREFIX + agentId) : null;
-    if (v !== null && v !== '') return v;
-  } catch {
-    // blocked storage: fall back to what this page remembers
-  }
-  return memory.get(agentId) ?? null;
+  return store.get(agentId);
 }
 
 /** Stores the key for `agentId`; surrounding whitespace is dropped, an empty or spaced key refused. */
 export function saveManageKey(agentId: string, key: string): void {
-  const k = key.trim();
-  if (k === '') throw new Error('The manage key is empty: paste the manage_key the deploy answered with');
-  if (/\s/.test(k)) throw new Error('The manage key contains whitespace: paste only the key, without spaces or line breaks');
-  memory.set(agentId, k);
-  const s = storage();
-  if (s) {
-    try {
-      s.setItem(MANAGE_KEY_PREFIX + agentId, k);
-      memory.delete(agentId);
-    } catch {
-      // quota or blocked storage: keep it for this page
-    }
-  }
-  notify();
+  store.set(agentId, key);
 }
 
 export function forgetManageKey(agentId: string): void {
-  memory.delete(agentId);
-  try {
-    storage()?.removeItem(MANAGE_KEY_PREFIX + agentId);
-  } catch {
-    // nothing stored that could be removed
-  }
-  notify();
+  store.remove(agentId);
 }
 
 /** The header that proves ownership of `agentId`, or nothing when this browser has no key for it. */
@@ -77,13 +47,4 @@ export function rememberDeploy(answer: unknown): { agentId: string; manageKey: s
   return { agentId, manageKey };
 }
 
-export function subscribeManageKeys(listener: Listener): () => void {
-  listeners.add(listener);
-  return () => {
-    listeners.delete(listener);
-  };
-}
-
-function notify(): void {
-  for (const l of [...listeners]) l();
-}
+export const subscribeManageKeys = store.subscribe;

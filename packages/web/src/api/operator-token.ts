@@ -5,35 +5,21 @@
  * The dashboard asks for it only after the server answered an operator action with 401.
  */
 
+import { createSecretStore } from './secret-store.js';
+
 export const OPERATOR_TOKEN_KEY = 'crowdalpha.operatorToken';
 
-type Listener = () => void;
-const listeners = new Set<Listener>();
-
-/**
- * Used when sessionStorage is unavailable (storage disabled, sandboxed iframe): the token then
- * lasts as long as the page, which is still no longer than the tab.
- */
-let memoryToken: string | null = null;
-
-function storage(): Storage | null {
-  try {
-    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
-  } catch {
-    // some browsers throw on mere access when storage is blocked
-    return null;
-  }
-}
+// One entry (name '') under OPERATOR_TOKEN_KEY; where sessionStorage is blocked the token lasts as
+// long as the page, which is still no longer than the tab.
+const store = createSecretStore({
+  storage: () => (typeof sessionStorage === 'undefined' ? undefined : sessionStorage),
+  keyPrefix: OPERATOR_TOKEN_KEY,
+  what: 'operator token',
+  source: 'the value of CROWDALPHA_ADMIN_TOKEN the server was started with',
+});
 
 export function getOperatorToken(): string | null {
-  const s = storage();
-  if (!s) return memoryToken;
-  try {
-    const v = s.getItem(OPERATOR_TOKEN_KEY);
-    return v === null || v === '' ? null : v;
-  } catch {
-    return memoryToken;
-  }
+  return store.get('');
 }
 
 /**
@@ -42,31 +28,11 @@ export function getOperatorToken(): string | null {
  * carry it.
  */
 export function setOperatorToken(token: string): void {
-  const t = token.trim();
-  if (t === '') throw new Error('The operator token is empty: paste the value of CROWDALPHA_ADMIN_TOKEN the server was started with');
-  if (/\s/.test(t)) throw new Error('The operator token contains whitespace: paste only the value of CROWDALPHA_ADMIN_TOKEN, without spaces or line breaks');
-  const s = storage();
-  memoryToken = t;
-  if (s) {
-    try {
-      s.setItem(OPERATOR_TOKEN_KEY, t);
-      memoryToken = null;
-    } catch {
-      // quota or blocked storage: keep it in memory for this page
-    }
-  }
-  notify();
+  store.set('', token);
 }
 
 export function clearOperatorToken(): void {
-  const had = getOperatorToken() !== null;
-  memoryToken = null;
-  try {
-    storage()?.removeItem(OPERATOR_TOKEN_KEY);
-  } catch {
-    // nothing stored that could be removed
-  }
-  if (had) notify();
+  store.remove('');
 }
 
 /** The Authorization header for the stored token, or nothing when none is stored. */
@@ -76,13 +42,4 @@ export function operatorAuthHeaders(): Record<string, string> {
 }
 
 /** Called after every change made through this module; returns the unsubscribe function. */
-export function subscribeOperatorToken(listener: Listener): () => void {
-  listeners.add(listener);
-  return () => {
-    listeners.delete(listener);
-  };
-}
-
-function notify(): void {
-  for (const l of [...listeners]) l();
-}
+export const subscribeOperatorToken = store.subscribe;

@@ -247,7 +247,7 @@ function StrategyEditor() {
   const [deploy, setDeploy] = useState(true);
   const [timeoutMs, setTimeoutMs] = useState(120);
   const [serverDiags, setServerDiags] = useState<Diagnostic[]>([]);
-  const [result, setResult] = useState<{ ok: boolean; text: string; agent?: string; manageKey?: string } | null>(null);
+  const [result, setResult] = useState<DeployResult | null>(null);
   const [busy, setBusy] = useState(false);
   const editor = useRef<CodeEditorHandle>(null);
   const [checkedCode, setCheckedCode] = useState(code);
@@ -326,12 +326,7 @@ function StrategyEditor() {
           {clientProblems.length === 0 ? 'Client check: no problems found' : `Client check: ${clientProblems.length} problem(s)`}
         </span>
       </div>
-      {result && (
-        <p className={result.ok ? 'ok' : 'error'} role={result.ok ? 'status' : 'alert'} data-testid="strategy-result">
-          {result.text} {result.agent && <a href={strategyHref(result.agent)}>Open {result.agent}</a>}
-        </p>
-      )}
-      {result?.agent && result.manageKey && <ManageKeyNotice agentId={result.agent} manageKey={result.manageKey} />}
+      <DeployOutcome result={result} testId="strategy-result" />
       {allProblems.length > 0 && (
         <ul className="problems" data-testid="problems">
           {allProblems.map((p, i) => (
@@ -348,6 +343,26 @@ function StrategyEditor() {
   );
 }
 
+interface DeployResult {
+  ok: boolean;
+  text: string;
+  agent?: string;
+  manageKey?: string;
+}
+
+/** A deploy's outcome: the message with a link to the agent, then its manage key (shown once). */
+function DeployOutcome({ result, testId }: { result: DeployResult | null; testId: string }) {
+  if (!result) return null;
+  return (
+    <>
+      <p className={result.ok ? 'ok' : 'error'} role={result.ok ? 'status' : 'alert'} data-testid={testId}>
+        {result.text} {result.agent && <a href={strategyHref(result.agent)}>Open {result.agent}</a>}
+      </p>
+      {result.agent && result.manageKey && <ManageKeyNotice agentId={result.agent} manageKey={result.manageKey} />}
+    </>
+  );
+}
+
 /** POST /strategies: a built-in strategy type with its default parameters, straight into the market. */
 function BuiltinDeploy() {
   const templates = usePoll('/strategies', 0, (raw) => toStrategyTemplates(raw));
@@ -355,7 +370,7 @@ function BuiltinDeploy() {
   const [type, setType] = useState('');
   const [agentId, setAgentId] = useState('');
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string; agent?: string; manageKey?: string } | null>(null);
+  const [result, setResult] = useState<DeployResult | null>(null);
   const chosen = type || builtins[0]?.type || '';
 
   const submit = async (e: React.FormEvent) => {
@@ -400,12 +415,7 @@ function BuiltinDeploy() {
           Deploy
         </button>
       </form>
-      {result && (
-        <p className={result.ok ? 'ok' : 'error'} role={result.ok ? 'status' : 'alert'} data-testid="builtin-result">
-          {result.text} {result.agent && <a href={strategyHref(result.agent)}>Open {result.agent}</a>}
-        </p>
-      )}
-      {result?.agent && result.manageKey && <ManageKeyNotice agentId={result.agent} manageKey={result.manageKey} />}
+      <DeployOutcome result={result} testId="builtin-result" />
     </Panel>
   );
 }
