@@ -86,3 +86,10 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000
     await sleep(20);
   }
 }
+
+/** A user strategy whose onTick never returns for agent `user_spin` (deadline and watchdog tests). */
+export const HANGING_STRATEGY = `
+class Spinner extends BaseAgent {
+  onTick(state) { if (state.agentId === 'user_spin') { for (;;) {} } return []; }
+  factorVector() { return []; }
+}`;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningServer } from '../src/server.js';
-import { startTestServer, tempSqlite, waitFor } from './helpers.js';
+import { HANGING_STRATEGY, startTestServer, tempSqlite, waitFor } from './helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -218,12 +218,6 @@ class Quoter extends BaseAgent {
   factorVector() { return [0, 0, 0, 0, 0, 0]; }
 }`;
 
-  const HANGS = `
-class Spinner extends BaseAgent {
-  onTick(state) { if (state.agentId === 'user_spin') { for (;;) {} } return []; }
-  factorVector() { return []; }
-}`;
-
   beforeAll(async () => {
     s = await startTestServer(db.url, { sandbox: true, sandboxWorkers: 1 }, true);
     if (!s.hub.sandboxAvailable) throw new Error(`the sandbox must be available for this suite: ${s.hub.sandboxUnavailableReason}`);
@@ -251,7 +245,7 @@ class Spinner extends BaseAgent {
 
   it('counts a hanging strategy\'s timeout and its silencing', async () => {
     const before = await scrape(s);
-    const r = await post(s, '/strategies/user', { strategy_name: 'spinner', code: HANGS, deploy: true, agent_id: 'user_spin', config: { timeout_ms: 30 } });
+    const r = await post(s, '/strategies/user', { strategy_name: 'spinner', code: HANGING_STRATEGY, deploy: true, agent_id: 'user_spin', config: { timeout_ms: 30 } });
     expect(r.status, await r.text()).toBe(201);
     await step(s, 4);
     expect((await getJson(s, '/strategies/user_spin/stats')).status).toBe('silenced');

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import type { RunningServer } from '../src/server.js';
-import { startTestServer, tempSqlite } from './helpers.js';
+import { HANGING_STRATEGY, startTestServer, tempSqlite } from './helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -16,11 +16,6 @@ class Quoter extends BaseAgent {
     return [limit(Side.BID, state.mid - 0.05, 1), limit(Side.ASK, state.mid + 0.05, 1)];
   }
   factorVector() { return [0, 0, 0, 0, 0, 0]; }
-}`;
-const HANGS = `
-class Spinner extends BaseAgent {
-  onTick(state) { if (state.agentId === 'user_spin') { for (;;) {} } return []; }
-  factorVector() { return []; }
 }`;
 
 const db = tempSqlite();
@@ -75,7 +70,7 @@ describe('user strategies', () => {
   it('refuses a built-in name and a taken name with different code', async () => {
     const builtin = await post(server, '/strategies/user', { strategy_name: 'momentum', code: BENIGN });
     expect(json(builtin).error).toMatchObject({ code: 'CA_ERR_STRATEGY_INVALID', field: 'strategy_name' });
-    const taken = await post(server, '/strategies/user', { strategy_name: 'quoter', code: HANGS });
+    const taken = await post(server, '/strategies/user', { strategy_name: 'quoter', code: HANGING_STRATEGY });
     expect(taken.statusCode).toBe(409);
     expect(json(taken).error.code).toBe('CA_ERR_STRATEGY_EXISTS');
   });
@@ -111,7 +106,7 @@ describe('user strategies', () => {
   });
 
   it('silences a strategy that hangs, shows why, and the market goes on', async () => {
-    const r = await post(server, '/strategies/user', { strategy_name: 'spinner', code: HANGS, deploy: true, agent_id: 'user_spin', config: { timeout_ms: 30 } });
+    const r = await post(server, '/strategies/user', { strategy_name: 'spinner', code: HANGING_STRATEGY, deploy: true, agent_id: 'user_spin', config: { timeout_ms: 30 } });
     expect(r.statusCode, r.body).toBe(201);
     const before = server.hub.sim.tick;
     await post(server, '/market/control', { action: 'step', ticks: 4 });
