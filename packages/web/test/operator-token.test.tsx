@@ -6,11 +6,10 @@
  * (the real server is exercised by test/e2e/operator.test.ts).
  */
 import './dom-stubs.js';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useLocalApi } from './local-api.js';
 import { ApiError, getJson, isUnauthorized, postJson } from '../src/api/http.js';
 import {
   clearOperatorToken,
@@ -32,31 +31,20 @@ interface Seen {
 
 /** Records each request's Authorization header; /guarded answers like an operator route. */
 let seen: Seen[] = [];
-let server: http.Server;
 
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
-    req.resume();
-    req.on('end', () => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url === '/guarded' && req.headers.authorization !== `Bearer ${RIGHT}`) {
-        res.statusCode = 401;
-        res.setHeader('www-authenticate', 'Bearer realm="CrowdAlpha operator"');
-        res.end(JSON.stringify({ error: { code: 'CA_ERR_UNAUTHORIZED', message: "this is an operator endpoint: send the header 'Authorization: Bearer <token>'" } }));
-        return;
-      }
-      res.end(JSON.stringify({ ok: true }));
-    });
+useLocalApi((req, res) => {
+  seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
+  req.resume();
+  req.on('end', () => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/guarded' && req.headers.authorization !== `Bearer ${RIGHT}`) {
+      res.statusCode = 401;
+      res.setHeader('www-authenticate', 'Bearer realm="CrowdAlpha operator"');
+      res.end(JSON.stringify({ error: { code: 'CA_ERR_UNAUTHORIZED', message: "this is an operator endpoint: send the header 'Authorization: Bearer <token>'" } }));
+      return;
+    }
+    res.end(JSON.stringify({ ok: true }));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  // endpoints() reads this on first use; the page's own origin (jsdom's) serves no API
-  vi.stubEnv('VITE_API_URL', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-});
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await new Promise((r) => server.close(r));
 });
 
 afterEach(() => {

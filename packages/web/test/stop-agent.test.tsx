@@ -7,10 +7,9 @@
  * read off the wire, a refused key forgotten, a key pasted from another browser.
  */
 import './dom-stubs.js';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useLocalApi } from './local-api.js';
 import { clearOperatorToken, setOperatorToken } from '../src/api/operator-token.js';
 import { forgetManageKey, getManageKey, MANAGE_KEY_PREFIX, manageKeyHeaders, rememberDeploy, saveManageKey, subscribeManageKeys } from '../src/api/manage-keys.js';
 import { StopAgent } from '../src/components/StopAgent.js';
@@ -27,42 +26,32 @@ interface Seen {
 
 let seen: Seen[] = [];
 let serverHasToken = true;
-let server: http.Server;
 
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url === '/status') {
-        res.end(JSON.stringify({ running: true, operator_token: serverHasToken }));
-        return;
-      }
-      const key = req.headers['x-manage-key'] as string | undefined;
-      seen.push({ url: req.url ?? '', manageKey: key, authorization: req.headers.authorization, body });
-      const m = /^\/strategies\/([^/]+)\/stop$/.exec(req.url ?? '');
-      if (!m) {
-        res.statusCode = 404;
-        res.end(JSON.stringify({ error: { code: 'CA_ERR_ROUTE_NOT_FOUND', message: 'no route' } }));
-        return;
-      }
-      if (serverHasToken && key !== KEY && req.headers.authorization !== 'Bearer op-token-0123456789') {
-        res.statusCode = key ? 403 : 401;
-        res.end(JSON.stringify({ error: { code: key ? 'CA_ERR_FORBIDDEN' : 'CA_ERR_UNAUTHORIZED', message: key ? 'the X-Manage-Key sent is not the manage key' : 'needs X-Manage-Key or Authorization' } }));
-        return;
-      }
-      const reason = (JSON.parse(body || '{}') as { reason?: string }).reason;
-      res.end(JSON.stringify({ agent_id: m[1], stopped: true, stopped_by: key ? 'owner' : 'anyone', stats: { agent_id: m[1], status: 'silenced', status_reason: `stopped by its owner${reason ? `: ${reason}` : ''}`, extra: { stopped_at_tick: 9 } } }));
-    });
+useLocalApi((req, res) => {
+  let body = '';
+  req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+  req.on('end', () => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/status') {
+      res.end(JSON.stringify({ running: true, operator_token: serverHasToken }));
+      return;
+    }
+    const key = req.headers['x-manage-key'] as string | undefined;
+    seen.push({ url: req.url ?? '', manageKey: key, authorization: req.headers.authorization, body });
+    const m = /^\/strategies\/([^/]+)\/stop$/.exec(req.url ?? '');
+    if (!m) {
+      res.statusCode = 404;
+      res.end(JSON.stringify({ error: { code: 'CA_ERR_ROUTE_NOT_FOUND', message: 'no route' } }));
+      return;
+    }
+    if (serverHasToken && key !== KEY && req.headers.authorization !== 'Bearer op-token-0123456789') {
+      res.statusCode = key ? 403 : 401;
+      res.end(JSON.stringify({ error: { code: key ? 'CA_ERR_FORBIDDEN' : 'CA_ERR_UNAUTHORIZED', message: key ? 'the X-Manage-Key sent is not the manage key' : 'needs X-Manage-Key or Authorization' } }));
+      return;
+    }
+    const reason = (JSON.parse(body || '{}') as { reason?: string }).reason;
+    res.end(JSON.stringify({ agent_id: m[1], stopped: true, stopped_by: key ? 'owner' : 'anyone', stats: { agent_id: m[1], status: 'silenced', status_reason: `stopped by its owner${reason ? `: ${reason}` : ''}`, extra: { stopped_at_tick: 9 } } }));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  vi.stubEnv('VITE_API_URL', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-});
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await new Promise((r) => server.close(r));
 });
 
 afterEach(() => {
