@@ -89,6 +89,11 @@ export interface CrowdingConfig {
   factorWindow: number;
   /** Percentile used to scale turnover and activity to [0,1]. */
   scalePercentile: number;
+  /**
+   * How Phi_i averages the similarities to the other agents. 'weighted_mean' (default):
+   * sum_{j!=i} C_ij w_j / sum_{j!=i} w_j, in [-1, 1] at any population size. 'seed': the seed
+   * document's (1/(N-1)) sum_{j!=i} C_ij w_j, which normalises twice and shrinks like 1/N.
+   */
   phiNormalization: 'seed' | 'weighted_mean';
   kappa: number;
   agentMultiplierMin: number;
@@ -286,7 +291,7 @@ export function defaultConfig(): SimulationConfig {
     crowding: {
       factorWindow: 50,
       scalePercentile: 90,
-      phiNormalization: 'seed',
+      phiNormalization: 'weighted_mean',
       kappa: 18,
       agentMultiplierMin: 0.2,
       agentMultiplierMax: 6,

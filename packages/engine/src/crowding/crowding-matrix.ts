@@ -2,8 +2,13 @@
  * Pairwise behavioural similarity and crowding intensity (SPEC §4).
  *
  *   C_ij  = cosine(f_i, f_j), 0 when either vector is zero, diagonal 1, clipped to [-1, 1]
- *   Phi_i = (1/(N-1)) * sum_{j!=i} C_ij w_j                       (phiNormalization 'seed', default)
- *   Phi_i = sum_{j!=i} C_ij w_j / sum_{j!=i} w_j                  ('weighted_mean', the original code)
+ *   Phi_i = sum_{j!=i} C_ij w_j / sum_{j!=i} w_j                  ('weighted_mean', default; the original code)
+ *   Phi_i = (1/(N-1)) * sum_{j!=i} C_ij w_j                       (phiNormalization 'seed')
+ *
+ * Why the weighted mean is the default: the volume shares w already sum to 1, so the seed form
+ * divides twice and Phi falls like 1/N as the population grows (duplicate every agent and it
+ * halves, although nothing about the behaviour changed). The weighted mean stays in [-1, 1] and is
+ * unchanged by such a duplication. The seed form is kept for reproducing the seed document.
  *   intensity = sum_{i<j} w_i w_j C_ij / sum_{i<j} w_i w_j        (0 when no pair has weight)
  *   agent multiplier = clip(1 + kappa * Phi_i, min, max)
  *

@@ -163,3 +163,67 @@ describe('CrowdingMatrix', () => {
     ]);
   });
 });
+
+describe('Phi under a duplicated population (every agent twice, identical behaviour)', () => {
+  // A 3:3:2-style mix: two crowded trend followers, a contrarian, and an unrelated maker.
+  const rows = [
+    [0.8, 0.1, 0.2, 0.5, 0.3, 0.1],
+    [0.7, 0.2, 0.2, 0.4, 0.3, 0.1],
+    [-0.6, 0.1, 0.3, 0.4, 0.2, 0.3],
+    [0.0, 0.9, 0.1, 0.1, 0.8, 0.0],
+  ];
+  const w = [0.35, 0.3, 0.2, 0.15];
+  // Duplicating halves every volume share (they still sum to 1).
+  const twiceRows = [...rows, ...rows];
+  const twiceW = [...w, ...w].map((x) => x / 2);
+
+  /** S_i = sum_{j!=i} C_ij w_j of the original population. */
+  const others = (m: CrowdingMatrix, i: number): number => {
+    let s = 0;
+    for (let j = 0; j < rows.length; j++) if (j !== i) s += m.similarity(i, j) * w[j]!;
+    return s;
+  };
+
+  it('the weighted-mean Phi keeps its scale: it moves only by the twin\'s own (C = 1) term', () => {
+    const once = run({ phiNormalization: 'weighted_mean' }, rows, w);
+    const twice = run({ phiNormalization: 'weighted_mean' }, twiceRows, twiceW);
+    for (let i = 0; i < rows.length; i++) {
+      const S = others(once, i);
+      expect(once.phi[i]).toBeCloseTo(S / (1 - w[i]!), 12);
+      // the others now weigh half each, twice over, plus the twin (similarity 1, weight w_i/2)
+      expect(twice.phi[i]).toBeCloseTo((S + w[i]! / 2) / (1 - w[i]! / 2), 12);
+      expect(twice.phi[i + rows.length]).toBeCloseTo(twice.phi[i]!, 12);
+    }
+    const mean = (m: CrowdingMatrix, n: number) => Array.from(m.phi.subarray(0, n)).reduce((a, b) => a + b) / n;
+    // same scale: the population-mean Phi changes by well under a factor of 2
+    expect(mean(twice, 8) / mean(once, 4)).toBeGreaterThan(0.8);
+    expect(mean(twice, 8) / mean(once, 4)).toBeLessThan(1.5);
+  });
+
+  it('the seed form shrinks: doubling N divides every Phi by about 2 ((N-1)/(2N-1) of the same sum)', () => {
+    const once = run({ phiNormalization: 'seed' }, rows, w);
+    const twice = run({ phiNormalization: 'seed' }, twiceRows, twiceW);
+    const N = rows.length;
+    for (let i = 0; i < N; i++) {
+      const S = others(once, i);
+      expect(once.phi[i]).toBeCloseTo(S / (N - 1), 12);
+      expect(twice.phi[i]).toBeCloseTo((S + w[i]! / 2) / (2 * N - 1), 12);
+    }
+    const mean = (m: CrowdingMatrix, n: number) => Array.from(m.phi.subarray(0, n)).reduce((a, b) => a + b) / n;
+    expect(mean(twice, 8) / mean(once, 4)).toBeLessThan(0.7);
+  });
+
+  it('with zero self-weight (a copy that does not trade) the weighted mean is exactly unchanged, the seed form is not', () => {
+    // Copies of each agent with no volume: they change N, not the weights.
+    const padded = [...rows, ...rows];
+    const paddedW = [...w, 0, 0, 0, 0];
+    const wm1 = run({ phiNormalization: 'weighted_mean' }, rows, w);
+    const wm2 = run({ phiNormalization: 'weighted_mean' }, padded, paddedW);
+    const sd1 = run({ phiNormalization: 'seed' }, rows, w);
+    const sd2 = run({ phiNormalization: 'seed' }, padded, paddedW);
+    for (let i = 0; i < rows.length; i++) {
+      expect(wm2.phi[i]).toBeCloseTo(wm1.phi[i]!, 12);
+      expect(sd2.phi[i]).toBeCloseTo((sd1.phi[i]! * (rows.length - 1)) / (padded.length - 1), 12);
+    }
+  });
+});

@@ -7,7 +7,7 @@ describe('config', () => {
     const c = defaultConfig();
     expect([c.initialPrice, c.initialCash, c.eta, c.crowding.kappa, c.ticksPerYear, c.seed, c.tickSize]).toEqual([100, 100_000, 0.01, 18, 252, 42, 0.0001]);
     expect(c.population).toEqual({ momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0 });
-    expect([c.crowding.factorWindow, c.crowding.phiNormalization, c.crowding.agentMultiplierMin, c.crowding.agentMultiplierMax]).toEqual([50, 'seed', 0.2, 6]);
+    expect([c.crowding.factorWindow, c.crowding.phiNormalization, c.crowding.agentMultiplierMin, c.crowding.agentMultiplierMax]).toEqual([50, 'weighted_mean', 0.2, 6]);
     expect([c.crowding.sideBaseCoef, c.crowding.sidePressureCoef, c.crowding.sideMultiplierMin, c.crowding.sideMultiplierMax]).toEqual([1.6, 0.9, 1, 4]);
     expect([c.alphaDecay.sharpeWindow, c.alphaDecay.minSharpeSamples, c.alphaDecay.minFitSamples]).toEqual([100, 10, 20]);
     expect([c.alphaDecay.sharpeFloor, c.alphaDecay.exposureBase, c.alphaDecay.exposureActivityWeight]).toEqual([1e-3, 0.5, 0.5]);
