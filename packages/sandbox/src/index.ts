@@ -27,6 +27,11 @@ export { SandboxAgent, type SandboxStats, type SandboxAgentCounters } from './sa
 export { parseDriverAnswer, type SanitizedAnswer } from './sanitize-orders.js';
 export { syntheticMarketState } from './synthetic-state.js';
 export { defaultRunnerPath } from './runner-process.js';
+export { pythonAvailability, PythonUnavailableError, PYTHON_INSTALL_HINT, type PythonAvailability } from './python/availability.js';
+export { DEFAULT_PYTHON_RUNTIME, type PythonRuntime } from './python/bwrap-command.js';
+export { detectLanguage, resolveLanguage, LANGUAGE_DETECTION_RULE, STRATEGY_LANGUAGES, type StrategyLanguage } from './python/language.js';
+export { isPythonCompiled } from './python/python-marker.js';
+export { PYTHON_ALLOWED_IMPORTS } from './python/validate-python.js';
 export { runBacktest, type BacktestOptions, type BacktestReport } from './backtest.js';
 export * as sdk from './sdk/index.js';
 export { SDK_AMBIENT_DTS } from './sdk/ambient.js';

@@ -30,6 +30,14 @@ export interface SandboxLimits {
   maxStrikes: number;
   /** Source size cap, characters. */
   maxSourceChars: number;
+  /** Python workers: address-space cap (RLIMIT_AS), MB; numpy itself needs about 50. */
+  pythonMemoryMb: number;
+  /** Python workers: CPU seconds over the worker's whole life (RLIMIT_CPU); the per-call deadline is timeoutMs. */
+  pythonCpuSeconds: number;
+  /** Python workers: open file descriptors (RLIMIT_NOFILE); the harness itself holds 5. */
+  pythonMaxFiles: number;
+  /** Python workers: how long interpreter + numpy start-up inside bubblewrap may take before the worker is killed, ms. */
+  pythonSpawnTimeoutMs: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 120;
@@ -49,6 +57,10 @@ export function defaultLimits(): SandboxLimits {
     watchdogGraceMs: 1_000,
     maxStrikes: 2,
     maxSourceChars: 32_000,
+    pythonMemoryMb: 256,
+    pythonCpuSeconds: 3_600,
+    pythonMaxFiles: 16,
+    pythonSpawnTimeoutMs: 10_000,
   };
 }
 
@@ -72,6 +84,10 @@ const INT_RANGES: Record<keyof SandboxLimits, [number, number]> = {
   watchdogGraceMs: [10, 60_000],
   maxStrikes: [1, 100],
   maxSourceChars: [1, 10_000_000],
+  pythonMemoryMb: [96, 16_384],
+  pythonCpuSeconds: [1, 1_000_000],
+  pythonMaxFiles: [8, 1_024],
+  pythonSpawnTimeoutMs: [500, 120_000],
 };
 
 /** Defaults merged with overrides; throws SandboxConfigError naming the bad key and its range. */

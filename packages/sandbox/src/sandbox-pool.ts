@@ -23,6 +23,15 @@ import { parseDriverAnswer } from './sanitize-orders.js';
 import { syntheticMarketState } from './synthetic-state.js';
 import { StateEncoder, type EncodedState } from './state-encoding.js';
 import { checkStrategyName, compileStrategy } from './validate-source.js';
+import { pythonAvailability, PythonUnavailableError } from './python/availability.js';
+import { DEFAULT_PYTHON_RUNTIME, type PythonRuntime } from './python/bwrap-command.js';
+import { resolveLanguage, type StrategyLanguage } from './python/language.js';
+import { isPythonCompiled, toPythonCompiled } from './python/python-marker.js';
+import { PythonWorker } from './python/python-worker.js';
+import { checkPythonSource } from './python/validate-python.js';
+
+/** A TypeScript runner (many isolates) or a Python worker (one strategy): the pool drives both alike. */
+type RunnerHandle = RunnerProcess | PythonWorker;
 
 export interface SandboxPoolOptions {
   /** Runner processes for live strategies; default: the number of cores. */
@@ -38,6 +47,8 @@ export interface SandboxPoolOptions {
    * unsupported.
    */
   permissionModel?: boolean;
+  /** Where bubblewrap, python3 and numpy are (default: Debian's paths under /usr). */
+  pythonRuntime?: PythonRuntime;
 }
 
 export interface CollectOptions {
@@ -74,8 +85,10 @@ const STRIKE_DECAY_CALLS = 1_000;
 /** One runner process slot; the process is replaced when it dies. */
 interface Slot {
   index: number;
-  proc: RunnerProcess | null;
-  starting: Promise<RunnerProcess> | null;
+  /** TypeScript slots are the fixed runner set; each Python strategy gets a slot of its own. */
+  language: StrategyLanguage;
+  proc: RunnerHandle | null;
+  starting: Promise<RunnerHandle> | null;
   agents: Set<string>;
   pending: Map<string, Pending>;
   /** Agent ids the watchdog blamed for the kill in progress. */
@@ -124,6 +137,9 @@ export class SandboxPool {
   private readonly permissionModel: boolean;
   private readonly slots: Slot[];
   private readonly probeSlot: Slot;
+  /** One slot (one worker process) per live Python strategy, and per running Python probe. */
+  private readonly pySlots = new Set<Slot>();
+  private readonly pythonRuntime: PythonRuntime;
   private readonly entries = new Map<string, Entry>();
   private seq = 0;
   private probeCounter = 0;
@@ -134,9 +150,10 @@ export class SandboxPool {
     this.seed = opts.seed ?? 0;
     this.runnerPath = opts.runnerPath;
     this.permissionModel = opts.permissionModel ?? true;
+    this.pythonRuntime = opts.pythonRuntime ?? DEFAULT_PYTHON_RUNTIME;
     const n = opts.workers ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`workers must be an integer in [1, 256], got ${n}`);
-    const mk = (index: number): Slot => ({ index, proc: null, starting: null, agents: new Set(), pending: new Map(), blamed: null, consecutiveSpawnFailures: 0, loadChain: Promise.resolve(), outbox: [], outboxSync: [], outboxShared: [] });
+    const mk = (index: number): Slot => ({ index, language: 'typescript', proc: null, starting: null, agents: new Set(), pending: new Map(), blamed: null, consecutiveSpawnFailures: 0, loadChain: Promise.resolve(), outbox: [], outboxSync: [], outboxShared: [] });
     this.slots = Array.from({ length: n }, (_, i) => mk(i));
     this.probeSlot = mk(-1);
   }
@@ -145,17 +162,54 @@ export class SandboxPool {
     return this.slots.length;
   }
 
-  /** Pids of the live runner processes (tests and ops). */
+  /** Pids of the live runner processes (tests and ops); Python workers are listed by `pythonWorkerPids`. */
   runnerPids(): number[] {
     return this.slots.map((s) => s.proc?.pid).filter((p): p is number => typeof p === 'number');
   }
 
+  /** Pids (of bubblewrap) of the live Python workers. */
+  pythonWorkerPids(): number[] {
+    return [...this.pySlots].map((s) => s.proc?.pid).filter((p): p is number => typeof p === 'number');
+  }
+
+  /** Whether this host can run Python strategies, and why not (cached after the first check). */
+  pythonStatus(): { available: boolean; reason: string | null } {
+    const a = pythonAvailability(this.pythonRuntime);
+    return a.available ? { available: true, reason: null } : { available: false, reason: a.reason };
+  }
+
+  private requirePython(): void {
+    const a = pythonAvailability(this.pythonRuntime);
+    if (!a.available) throw new PythonUnavailableError(a.reason);
+  }
+
+  private newPythonSlot(): Slot {
+    const slot: Slot = { index: -2, language: 'python', proc: null, starting: null, agents: new Set(), pending: new Map(), blamed: null, consecutiveSpawnFailures: 0, loadChain: Promise.resolve(), outbox: [], outboxSync: [], outboxShared: [] };
+    this.pySlots.add(slot);
+    return slot;
+  }
+
+  /** Ends a Python slot's worker and forgets the slot. */
+  private dropPythonSlot(slot: Slot): void {
+    this.pySlots.delete(slot);
+    slot.proc?.kill();
+  }
+
   // ---- processes ----
 
-  private spawnInto(slot: Slot): Promise<RunnerProcess> {
+  private spawnInto(slot: Slot): Promise<RunnerHandle> {
     if (slot.proc?.alive) return Promise.resolve(slot.proc);
     if (slot.starting) return slot.starting;
-    const proc = new RunnerProcess(this.runnerPath, { permissionModel: this.permissionModel });
+    const proc: RunnerHandle =
+      slot.language === 'python'
+        ? new PythonWorker(this.pythonRuntime, {
+            memoryMb: this.limits.pythonMemoryMb,
+            cpuSeconds: this.limits.pythonCpuSeconds,
+            maxFiles: this.limits.pythonMaxFiles,
+            spawnTimeoutMs: this.limits.pythonSpawnTimeoutMs,
+            maxOutputBytes: this.limits.maxOutputBytes,
+          })
+        : new RunnerProcess(this.runnerPath, { permissionModel: this.permissionModel });
     slot.proc = proc;
     proc.onResults = (items) => this.onResults(slot, items);
     proc.onExit = (reason) => this.onRunnerExit(slot, proc, reason);
@@ -174,7 +228,7 @@ export class SandboxPool {
     return slot.starting;
   }
 
-  private onRunnerExit(slot: Slot, proc: RunnerProcess, reason: string): void {
+  private onRunnerExit(slot: Slot, proc: RunnerHandle, reason: string): void {
     if (slot.proc !== proc) return;
     slot.proc = null;
     // Killed by the watchdog: the blamed calls get a strike, other pending ones are innocent.
@@ -205,14 +259,17 @@ export class SandboxPool {
     // Restart the survivors in a fresh process; their in-sandbox state starts over.
     const survivors = [...slot.agents].map((id) => this.entries.get(id)).filter((e): e is Entry => !!e && e.state !== 'silenced');
     for (const e of survivors) e.state = 'loading';
-    if (survivors.length === 0) return;
+    if (survivors.length === 0) {
+      if (slot.language === 'python') this.pySlots.delete(slot);
+      return;
+    }
     void this.restart(slot, survivors);
   }
 
   private async restart(slot: Slot, survivors: Entry[]): Promise<void> {
     if (slot.consecutiveSpawnFailures > 0) await sleep(Math.min(2_000, 100 * 2 ** slot.consecutiveSpawnFailures));
     if (this.closed) return;
-    let proc: RunnerProcess;
+    let proc: RunnerHandle;
     try {
       proc = await this.spawnInto(slot);
     } catch (err) {
@@ -340,23 +397,49 @@ export class SandboxPool {
   // ---- registration ----
 
   /**
-   * Validate (name, size, syntax with line:column, exactly one BaseAgent subclass with its
-   * methods, no import/require) and probe-start in the probe runner with one onTick on a
-   * synthetic state. Resolves with the compiled code to persist; rejects with
-   * StrategyValidationError. Nothing is kept either way.
+   * Validate and probe-start a strategy; resolves with the code to persist (`compiled`), rejects
+   * with StrategyValidationError (or PythonUnavailableError). Nothing is kept either way.
+   * TypeScript: name, size, syntax with line:column, exactly one BaseAgent subclass with its
+   * methods, no import/require. Python (`language`, or detected: see python/language.ts): the same
+   * checks by CPython's parser inside the sandbox, imports limited to an allowlist. Then one
+   * constructor + on_tick on a synthetic state, in the probe runner / a fresh Python worker.
    */
-  async validate(name: string, source: string): Promise<{ compiled: string }> {
+  async validate(name: string, source: string, language?: StrategyLanguage | string | null): Promise<{ compiled: string; language: StrategyLanguage; className: string }> {
     const nameProblems = checkStrategyName(name);
     if (nameProblems.length) throw new StrategyValidationError(nameProblems);
-    const { code } = compileStrategy(source, { maxSourceChars: this.limits.maxSourceChars });
+    const lang = this.languageOf(source, language);
+    if (lang === 'python') {
+      const { className } = await this.checkPython(source);
+      const compiled = toPythonCompiled(source);
+      await this.probe(compiled, {});
+      return { compiled, language: lang, className };
+    }
+    const { code, className } = compileStrategy(source, { maxSourceChars: this.limits.maxSourceChars });
     await this.probe(code, {});
-    return { compiled: code };
+    return { compiled: code, language: lang, className };
+  }
+
+  private languageOf(source: string, language?: string | null): StrategyLanguage {
+    try {
+      return resolveLanguage(source, language);
+    } catch (err) {
+      throw new StrategyValidationError([{ rule: 'language', message: (err as Error).message }]);
+    }
+  }
+
+  /** Static checks of Python source in the sandbox (no probe); throws when Python is unavailable. */
+  async checkPython(source: string): Promise<{ className: string }> {
+    this.requirePython();
+    return checkPythonSource(this.pythonRuntime, source, { maxSourceChars: this.limits.maxSourceChars });
   }
 
   /** Starts the code in the probe runner and runs one onTick; throws StrategyValidationError on any failure. */
   async probe(code: string, params: Record<string, unknown>): Promise<void> {
     if (this.closed) throw new Error('SandboxPool is closed');
-    const slot = this.probeSlot;
+    const python = isPythonCompiled(code);
+    if (python) this.requirePython();
+    // Python code under review gets a worker of its own, ended after the probe.
+    const slot = python ? this.newPythonSlot() : this.probeSlot;
     const sid = `__probe_${++this.probeCounter}`;
     const fail = (message: string): never => {
       throw new StrategyValidationError([{ rule: 'probe', message }]);
@@ -381,7 +464,8 @@ export class SandboxPool {
       const answer = parseDriverAnswer(res.out ?? '', state.tickSize, this.limits);
       if (!answer.ok) return fail(`onTick failed on a synthetic market state: ${answer.error}`);
     } finally {
-      slot.proc?.unload(sid);
+      if (python) this.dropPythonSlot(slot);
+      else slot.proc?.unload(sid);
     }
   }
 
@@ -423,7 +507,9 @@ export class SandboxPool {
       throw new StrategyValidationError([{ rule: 'config', message: 'config.params must be plain JSON' }]);
     }
     const params = JSON.parse(paramsJson) as Record<string, unknown>;
-    const slot = this.slots.reduce((a, b) => (b.agents.size < a.agents.size ? b : a));
+    const python = isPythonCompiled(compiled);
+    if (python) this.requirePython();
+    const slot = python ? this.newPythonSlot() : this.slots.reduce((a, b) => (b.agents.size < a.agents.size ? b : a));
     const agent = new SandboxAgent(agentId, strategyName, params, timeoutMs);
     const entry: Entry = { agent, code: compiled, paramsJson, seed: hashKey(agentId, this.seed), slot, state: 'loading', fastStreak: 0, activeStrikes: 0 };
     this.entries.set(agentId, entry);
@@ -436,7 +522,8 @@ export class SandboxPool {
     if (!outcome.ok) {
       this.entries.delete(agentId);
       slot.agents.delete(agentId);
-      slot.proc?.unload(agentId);
+      if (python) this.dropPythonSlot(slot);
+      else slot.proc?.unload(agentId);
       throw new StrategyValidationError([{ rule: 'probe', message: `strategy failed to start: ${outcome.error ?? outcome.kind}` }]);
     }
     entry.state = 'ready';
@@ -481,6 +568,7 @@ export class SandboxPool {
     }
     if (work.length === 0) return result;
     for (const slot of this.slots) this.flush(slot);
+    for (const slot of this.pySlots) this.flush(slot);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       Promise.all(work).then(() => false),
@@ -547,8 +635,9 @@ export class SandboxPool {
     if (entry.state === 'silenced') return;
     entry.state = 'silenced';
     entry.agent.silencedReason = reason;
-    entry.slot.proc?.unload(entry.agent.id);
     entry.slot.agents.delete(entry.agent.id);
+    if (entry.slot.language === 'python') this.dropPythonSlot(entry.slot);
+    else entry.slot.proc?.unload(entry.agent.id);
     try {
       this.onAgentSilenced?.(entry.agent.id, reason);
     } catch {
@@ -576,14 +665,14 @@ export class SandboxPool {
   stats(agentId: string): SandboxStats {
     const e = this.entries.get(agentId);
     if (!e) throw new RangeError(`no sandboxed agent "${agentId}"; deployed: ${[...this.entries.keys()].join(', ') || 'none'}`);
-    return { ...e.agent.stats(), sandbox_loading: e.state === 'loading', fast_path: e.fastStreak >= SYNC_AFTER_FAST_CALLS };
+    return { ...e.agent.stats(), language: e.slot.language, sandbox_loading: e.state === 'loading', fast_path: e.slot.language === 'typescript' && e.fastStreak >= SYNC_AFTER_FAST_CALLS };
   }
 
   /** Kills every runner; pending calls resolve as failed. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const procs = [...this.slots, this.probeSlot].map((s) => s.proc).filter((p): p is RunnerProcess => !!p);
+    const procs = [...this.slots, this.probeSlot, ...this.pySlots].map((s) => s.proc).filter((p): p is RunnerHandle => !!p);
     await Promise.all(
       procs.map(
         (p) =>

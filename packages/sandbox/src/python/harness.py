@@ -1,0 +1,388 @@
+# CrowdAlpha Python strategy harness. Runs as `python3 -I -S -B -c <this file> <dist-packages>`
+# inside bubblewrap (see bwrap-command.ts), one process per strategy, and speaks length-prefixed
+# JSON frames: it reads the host's frames on fd 3 and writes its own on fd 4. Whatever the
+# strategy prints goes to /dev/null, so output cannot corrupt the protocol.
+#
+# This harness is NOT the security boundary (user code runs in the same interpreter and could undo
+# anything here); bubblewrap, the rlimits set below before any user code runs, and the host's
+# watchdog are. The harness gives the strategy contract of the original (BaseAgent, MarketState,
+# Order, OrderType, Side, np), the per-call deadline, an import allowlist and a tidy answer.
+import sys
+import os
+import json
+import struct
+import signal
+import resource
+import enum
+import random as _random
+import math as _math
+# The harness times its own calls (reported to the host); strategies get no clock from the allowlist.
+from time import perf_counter as _clock
+
+sys.path.append(sys.argv[1] if len(sys.argv) > 1 else '/usr/lib/python3/dist-packages')
+import numpy as np  # noqa: E402  (path set just above)
+
+IN_FD, OUT_FD = 3, 4
+MAX_IN_FRAME = 64 * 1024 * 1024
+MAX_ERROR_CHARS = 400
+MAX_FACTORS = 16
+_pack = struct.Struct('>I').pack
+_dumps = json.JSONEncoder(separators=(',', ':'), allow_nan=True).encode
+_loads = json.loads
+_orig_import = __import__
+
+# Everything the strategy writes to stdout/stderr (Python or C level) goes nowhere.
+_null = os.open('/dev/null', os.O_RDWR)
+for _fd in (0, 1, 2):
+    os.dup2(_null, _fd)
+os.close(_null)
+sys.stdout = sys.stderr = open(os.devnull, 'w')
+
+
+def _read_exact(n):
+    chunks = []
+    while n > 0:
+        b = os.read(IN_FD, min(n, 1 << 20))
+        if not b:
+            os._exit(0)  # host closed the pipe: never outlive it
+        chunks.append(b)
+        n -= len(b)
+    return b''.join(chunks)
+
+
+def _recv():
+    (n,) = struct.unpack('>I', _read_exact(4))
+    if n > MAX_IN_FRAME:
+        os._exit(3)
+    return _loads(_read_exact(n))
+
+
+def _send(obj):
+    data = _dumps(obj).encode('utf-8', 'replace')
+    view = memoryview(_pack(len(data)) + data)
+    while view:
+        view = view[os.write(OUT_FD, view):]
+
+
+# ---- the strategy contract (names as the original had them) ----
+
+class Side(str, enum.Enum):
+    BID = 'BID'
+    ASK = 'ASK'
+
+
+class OrderType(str, enum.Enum):
+    LIMIT = 'LIMIT'
+    MARKET = 'MARKET'
+    CANCEL = 'CANCEL'
+
+
+class Order:
+    """One order. `cancel_target` (an order id from state.open_orders) is for OrderType.CANCEL."""
+
+    def __init__(self, agent_id=None, side=Side.BID, order_type=OrderType.LIMIT, price=None, qty=0,
+                 cancel_target=None, **_ignored):
+        self.agent_id = agent_id
+        self.side = side
+        self.order_type = order_type
+        self.price = price
+        self.qty = qty
+        self.cancel_target = cancel_target
+
+    def __repr__(self):
+        return 'Order(side=%r, order_type=%r, price=%r, qty=%r)' % (self.side, self.order_type, self.price, self.qty)
+
+
+class MarketState:
+    """What a strategy sees each tick (attribute names of the original, plus a few extras)."""
+    __slots__ = ('tick', 'timestamp', 'mid_price', 'best_bid', 'best_ask', 'spread', 'bid_levels',
+                 'ask_levels', 'recent_trades', 'inventory', 'cash', 'pnl', 'volatility', 'vwap',
+                 'crowding_intensity', 'crowding_side_pressure', 'impact_buy_mult', 'impact_sell_mult',
+                 'price_history', 'tick_size', 'agent_id', 'open_orders', 'phi')
+
+    @staticmethod
+    def from_wire(s):
+        m = MarketState()
+        depth = s.get('depth') or {}
+        crowd = s.get('crowding') or {}
+        m.tick = s.get('tick')
+        m.timestamp = s.get('timestamp')
+        m.mid_price = s.get('mid')
+        m.best_bid = s.get('bestBid')
+        m.best_ask = s.get('bestAsk')
+        m.spread = s.get('spread')
+        m.bid_levels = [(l['price'], l['qty']) for l in depth.get('bids') or ()]
+        m.ask_levels = [(l['price'], l['qty']) for l in depth.get('asks') or ()]
+        m.recent_trades = [
+            {'tick': t.get('tick'), 'price': t.get('price'), 'qty': t.get('qty'), 'side': t.get('aggressor'),
+             'buyer': t.get('buyAgentId'), 'seller': t.get('sellAgentId')}
+            for t in s.get('recentTrades') or ()
+        ]
+        m.inventory = s.get('position')
+        m.cash = s.get('cash')
+        m.pnl = s.get('pnl')
+        m.volatility = s.get('volatility')
+        m.vwap = s.get('vwap')
+        m.crowding_intensity = crowd.get('intensity', 0.0)
+        m.phi = crowd.get('phi', 0.0)
+        m.crowding_side_pressure = crowd.get('sidePressure', 0.0)
+        m.impact_buy_mult = crowd.get('buyImpactMultiplier', 1.0)
+        m.impact_sell_mult = crowd.get('sellImpactMultiplier', 1.0)
+        m.price_history = list(s.get('priceHistory') or ())
+        m.tick_size = s.get('tickSize')
+        m.agent_id = s.get('agentId')
+        m.open_orders = [
+            {'order_id': o.get('orderId'), 'side': o.get('side'), 'price': o.get('price'), 'qty': o.get('qty'), 'tick': o.get('tick')}
+            for o in s.get('openOrders') or ()
+        ]
+        return m
+
+
+class BaseAgent:
+    """Subclass it: implement on_tick(state) -> list of Order, and factor_vector() -> sequence of floats."""
+
+    def __init__(self, agent_id=None, strategy_type='user', initial_cash=100000.0, **kwargs):
+        self.agent_id = agent_id
+        self.strategy_type = strategy_type
+        self.initial_cash = initial_cash
+        self.params = dict(kwargs)
+
+    def on_tick(self, state):
+        return []
+
+    def factor_vector(self):
+        return np.zeros(6)
+
+
+# Modules a strategy may import: computation only. The OS sandbox would contain the rest anyway;
+# refusing them gives a clear error at registration and keeps runs reproducible (no clocks,
+# no host facts).
+ALLOWED_IMPORTS = frozenset((
+    'numpy', 'math', 'cmath', 'statistics', 'random', 'collections', 'itertools', 'functools', 'heapq',
+    'bisect', 'dataclasses', 'typing', 'enum', 'decimal', 'fractions', 'operator', 'copy', 'abc',
+))
+
+
+def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
+    if level != 0 or name.split('.')[0] not in ALLOWED_IMPORTS:
+        raise ImportError('import of %r is not allowed; allowed: %s' % (name, ', '.join(sorted(ALLOWED_IMPORTS))))
+    return _orig_import(name, globals, locals, fromlist, level)
+
+
+class _Deadline(BaseException):
+    """Raised by SIGALRM when a call overruns its deadline (BaseException: `except Exception` misses it)."""
+
+
+def _on_alarm(signum, frame):
+    raise _Deadline()
+
+
+signal.signal(signal.SIGALRM, _on_alarm)
+_deadline_s = 0.12
+
+
+def _arm(seconds):
+    # Fires at the deadline and then every 10 ms, so code that swallows one _Deadline meets the next.
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001), 0.01)
+
+
+def _disarm():
+    signal.setitimer(signal.ITIMER_REAL, 0, 0)
+
+
+def _describe(e):
+    """Type name and the first characters of str(e): run under the deadline, never trusted."""
+    try:
+        name = type.__dict__['__name__'].__get__(type(e))
+        try:
+            text = str(e)
+            text = text[:MAX_ERROR_CHARS] if isinstance(text, str) else 'error without a string message'
+        except _Deadline:
+            raise
+        except BaseException:
+            text = 'error whose message could not be read'
+        return '%s: %s' % (name[:64], text) if text else name[:64]
+    except _Deadline:
+        raise
+    except BaseException:
+        return 'error that could not be described'
+
+
+# ---- driver ----
+_agent = None
+_max_orders = 12
+_max_output = 65536
+
+
+def _num(v):
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        f = float(v)
+        return f if _math.isfinite(f) else None
+    return None
+
+
+def _enum_text(v):
+    if isinstance(v, enum.Enum):
+        v = v.value
+    return v[:16] if isinstance(v, str) else None
+
+
+def _order_wire(o):
+    get = o.get if isinstance(o, dict) else (lambda k, d=None: getattr(o, k, d))
+    target = get('cancel_target')
+    if target is None:
+        target = get('order_id') if _enum_text(get('order_type')) == 'CANCEL' else None
+    return {
+        'side': _enum_text(get('side')),
+        'type': _enum_text(get('order_type', get('type'))),
+        'qty': _num(get('qty')),
+        'price': _num(get('price')),
+        'cancelTarget': _num(target),
+    }
+
+
+def _fail(kind, message):
+    return _dumps({'ok': False, 'kind': kind, 'error': message})
+
+
+def _load(msg):
+    global _agent, _max_orders, _max_output, _deadline_s
+    _max_orders = msg['max_orders']
+    _max_output = msg['max_output']
+    _deadline_s = msg['timeout_ms'] / 1000.0
+    seed = msg['seed']
+    _random.seed(seed)
+    np.random.seed(seed % (2 ** 32))
+    builtins = dict(__builtins__.__dict__ if hasattr(__builtins__, '__dict__') else __builtins__)
+    builtins['__import__'] = _guarded_import
+    scope = {'__builtins__': builtins, '__name__': 'strategy', 'BaseAgent': BaseAgent, 'MarketState': MarketState,
+             'Order': Order, 'OrderType': OrderType, 'Side': Side, 'np': np, 'numpy': np}
+    _arm(msg['startup_ms'] / 1000.0)
+    try:
+        try:
+            exec(compile(msg['code'], 'strategy.py', 'exec'), scope)
+        except _Deadline:
+            raise
+        except BaseException as e:
+            return {'ok': False, 'kind': 'load', 'error': 'top-level code raised ' + _describe(e)}
+        classes = [v for k, v in list(scope.items()) if isinstance(v, type) and v is not BaseAgent and issubclass(v, BaseAgent)]
+        if len(classes) != 1:
+            return {'ok': False, 'kind': 'load', 'error': 'expected exactly one class inheriting BaseAgent, found %d' % len(classes)}
+        params = dict(msg['params'])
+        params.pop('timeout_ms', None)
+        params.setdefault('agent_id', msg['sid'])
+        try:
+            _agent = classes[0](**params)
+        except _Deadline:
+            raise
+        except BaseException as e:
+            return {'ok': False, 'kind': 'load', 'error': 'constructor raised ' + _describe(e)}
+        if not callable(getattr(_agent, 'on_tick', None)):
+            return {'ok': False, 'kind': 'load', 'error': 'the class has no on_tick(state) method'}
+        return {'ok': True}
+    except _Deadline:
+        return {'ok': False, 'kind': 'timeout', 'error': 'startup exceeded its time limit'}
+    finally:
+        _disarm()
+
+
+def _tick(state_json):
+    """One on_tick + factor_vector, all under the deadline; the answer JSON text, or None on timeout."""
+    try:
+        _arm(_deadline_s)
+        try:
+            state = MarketState.from_wire(_loads(state_json))
+            try:
+                out = _agent.on_tick(state)
+            except _Deadline:
+                raise
+            except BaseException as e:
+                return _fail('error', 'on_tick raised ' + _describe(e))
+            if out is None:
+                out = []
+            if not isinstance(out, (list, tuple)):
+                return _fail('output', 'on_tick must return a list of Order, got ' + type.__dict__['__name__'].__get__(type(out))[:64])
+            n = len(out)
+            take = min(n, _max_orders)
+            orders = []
+            for i in range(take):
+                try:
+                    orders.append(_order_wire(out[i]))
+                except _Deadline:
+                    raise
+                except BaseException:
+                    orders.append(None)
+            fv = None
+            try:
+                v = _agent.factor_vector()
+                if isinstance(v, np.ndarray):
+                    v = v.ravel()[:MAX_FACTORS].tolist()
+                if isinstance(v, (list, tuple)):
+                    fv = [_num(x) for x in v[:MAX_FACTORS]]
+            except _Deadline:
+                raise
+            except BaseException:
+                fv = None
+            out = state = v = None  # finalisers of what the strategy returned run under the deadline
+            text = _dumps({'ok': True, 'orders': orders, 'extra': n - take, 'fv': fv})
+            if len(text) > _max_output:
+                return _fail('output', 'output exceeds %d characters' % _max_output)
+            return text
+        finally:
+            _disarm()
+    except _Deadline:
+        _disarm()
+        return None
+
+
+def _splice(own, shared):
+    if not shared:
+        return own
+    return own[:-1] + ',' + shared + '}' if len(own) > 2 else '{' + shared + '}'
+
+
+def _apply_limits(spec):
+    # Hard limits: the strategy cannot raise them again (no CAP_SYS_RESOURCE in the sandbox).
+    mb = spec['memory_mb'] * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (mb, mb))
+    cpu = spec['cpu_seconds']
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (spec['max_files'], spec['max_files']))
+    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+
+
+def main():
+    hello = _recv()  # {t: 'limits', ...}: applied before any user code exists
+    _apply_limits(hello)
+    _send({'t': 'ready', 'pid': os.getpid()})
+    while True:
+        try:
+            msg = _recv()
+        except _Deadline:
+            continue
+        t = msg.get('t')
+        if t == 'tick':
+            shared = msg['shared']
+            items = []
+            for c in msg['calls']:
+                t0 = _clock()
+                out = _tick(_splice(c['state'], shared[c['shared']] if c['shared'] < len(shared) else ''))
+                ms = (_clock() - t0) * 1000.0
+                if out is None:
+                    items.append({'sid': c['sid'], 'seq': c['seq'], 'ok': False, 'kind': 'timeout', 'error': 'exceeded its time limit', 'ms': ms})
+                else:
+                    items.append({'sid': c['sid'], 'seq': c['seq'], 'ok': True, 'out': out, 'ms': ms})
+            _send({'t': 'results', 'items': items})
+        elif t == 'load':
+            res = _load(msg)
+            res.update({'t': 'loaded', 'req': msg['req'], 'sid': msg['sid']})
+            _send(res)
+        elif t == 'unload':
+            os._exit(0)
+
+
+main()

@@ -1,0 +1,193 @@
+/**
+ * Host-side handle of one Python worker: a CPython process inside bubblewrap hosting exactly one
+ * strategy for its whole life. Same face as RunnerProcess (ready / load / tick / unload / kill,
+ * `onResults`, `onExit`), so SandboxPool applies the same per-call deadline, SIGKILL watchdog,
+ * strikes and silencing to both languages.
+ *
+ * Channel: fd 3 carries host→worker frames, fd 4 worker→host frames (frame-codec.ts); stdin,
+ * stdout and stderr are /dev/null inside the sandbox. A frame that is too big or not JSON, or a
+ * message that is not one the protocol knows, kills the worker like any other crash.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import type { CallResult, FailureKind, LoadSpec, TickCall } from '../protocol.js';
+import type { LoadOutcome } from '../runner-process.js';
+import { bwrapArgs, type PythonRuntime } from './bwrap-command.js';
+import { encodeFrame, FrameDecoder } from './frame-codec.js';
+import { harnessSource } from './harness-source.js';
+import { pythonSourceOf } from './python-marker.js';
+
+export interface PythonWorkerLimits {
+  memoryMb: number;
+  cpuSeconds: number;
+  maxFiles: number;
+  spawnTimeoutMs: number;
+  /** Largest answer a call may produce; frames are capped a little above it. */
+  maxOutputBytes: number;
+}
+
+/** Frame headroom over maxOutputBytes: the result envelope (ids, timing) around the answer text. */
+const FRAME_OVERHEAD_BYTES = 4_096;
+
+export class PythonWorker {
+  readonly child: ChildProcess;
+  readonly ready: Promise<void>;
+  alive = true;
+  /** When the process was spawned and when it said ready (start-up time, for stats and the bench). */
+  readonly spawnedAt = performance.now();
+  readyAt: number | null = null;
+  private readonly loads = new Map<number, (r: LoadOutcome) => void>();
+  private nextReq = 1;
+  private readonly toWorker: Writable;
+  private readonly decoder: FrameDecoder;
+  private stderrTail = '';
+  onResults: (items: CallResult[]) => void = () => {};
+  onExit: (reason: string) => void = () => {};
+
+  constructor(rt: PythonRuntime, limits: PythonWorkerLimits) {
+    this.decoder = new FrameDecoder(limits.maxOutputBytes * 2 + FRAME_OVERHEAD_BYTES);
+    this.child = spawn(rt.bwrap, bwrapArgs(rt, harnessSource(), [rt.distPackages]), {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+      env: {},
+    });
+    this.toWorker = this.child.stdio[3] as Writable;
+    const fromWorker = this.child.stdio[4] as Readable;
+    this.toWorker.on('error', () => undefined);
+    // Only bubblewrap's own complaints and interpreter start-up failures arrive here: the harness
+    // points fds 0-2 at /dev/null before any user code runs.
+    this.child.stderr?.setEncoding('utf8');
+    this.child.stderr?.on('data', (chunk: string) => {
+      this.stderrTail = (this.stderrTail + chunk).slice(-2_000);
+    });
+    let markReady!: () => void;
+    let failReady!: (e: Error) => void;
+    this.ready = new Promise<void>((resolve, reject) => {
+      markReady = resolve;
+      failReady = reject;
+    });
+    this.ready.catch(() => {});
+    const spawnTimer = setTimeout(() => this.fatal(`did not start within ${limits.spawnTimeoutMs} ms`), limits.spawnTimeoutMs);
+    spawnTimer.unref();
+    fromWorker.on('data', (chunk: Buffer) => {
+      let frames: unknown[];
+      try {
+        frames = this.decoder.push(chunk);
+      } catch (e) {
+        return this.fatal(`protocol violation: ${(e as Error).message}`);
+      }
+      for (const f of frames) {
+        const msg = f as { t?: unknown; items?: unknown; req?: unknown; ok?: unknown; kind?: unknown; error?: unknown };
+        if (msg === null || typeof msg !== 'object') return this.fatal('protocol violation: a frame that is not an object');
+        if (msg.t === 'ready') {
+          clearTimeout(spawnTimer);
+          this.readyAt = performance.now();
+          markReady();
+        } else if (msg.t === 'results' && Array.isArray(msg.items)) {
+          this.onResults(msg.items.map(toCallResult).filter((r): r is CallResult => r !== null));
+        } else if (msg.t === 'loaded' && typeof msg.req === 'number') {
+          const done = this.loads.get(msg.req);
+          this.loads.delete(msg.req);
+          done?.({
+            ok: msg.ok === true,
+            ...(typeof msg.kind === 'string' ? { kind: msg.kind as LoadOutcome['kind'] & string } : {}),
+            ...(typeof msg.error === 'string' ? { error: msg.error.slice(0, 500) } : {}),
+          });
+        } else {
+          return this.fatal('protocol violation: unknown message');
+        }
+      }
+    });
+    fromWorker.on('error', () => undefined);
+    const exited = (why: string): void => {
+      clearTimeout(spawnTimer);
+      if (!this.alive) return;
+      this.alive = false;
+      const tail = this.stderrTail.trim();
+      const reason = tail ? `${why}: ${tail.split('\n').slice(-3).join(' | ')}` : why;
+      failReady(new Error(`Python worker exited before it was ready (${reason})`));
+      for (const done of this.loads.values()) done({ ok: false, kind: 'crash', error: `Python worker died (${reason})` });
+      this.loads.clear();
+      this.onExit(reason);
+    };
+    this.child.on('exit', (code, signal) => exited(signal ? `killed by ${signal}` : `exited with code ${code}`));
+    this.child.on('error', (err) => exited(`spawn failed: ${err.message}`));
+    // The first frame sets the hard rlimits before the worker reads any strategy code.
+    this.post({ t: 'limits', memory_mb: limits.memoryMb, cpu_seconds: limits.cpuSeconds, max_files: limits.maxFiles });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  private fatal(reason: string): void {
+    this.stderrTail = `${this.stderrTail}\n${reason}`.slice(-2_000);
+    this.kill();
+  }
+
+  private post(msg: unknown): boolean {
+    if (!this.alive || this.toWorker.destroyed) return false;
+    try {
+      this.toWorker.write(encodeFrame(msg));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Loads the strategy (once per worker); resolves with the outcome. The caller owns the deadline. */
+  load(spec: LoadSpec): Promise<LoadOutcome> {
+    const req = this.nextReq++;
+    return new Promise<LoadOutcome>((resolve) => {
+      this.loads.set(req, resolve);
+      const sent = this.post({
+        t: 'load',
+        req,
+        sid: spec.sid,
+        code: pythonSourceOf(spec.code),
+        params: JSON.parse(spec.params) as unknown,
+        seed: spec.seed,
+        timeout_ms: spec.timeoutMs,
+        startup_ms: spec.startupTimeoutMs,
+        max_orders: spec.maxOrders,
+        max_output: spec.maxOutputBytes,
+      });
+      if (!sent) {
+        this.loads.delete(req);
+        resolve({ ok: false, kind: 'crash', error: 'Python worker is not running' });
+      }
+    });
+  }
+
+  tick(calls: TickCall[], shared: string[]): boolean {
+    return this.post({ t: 'tick', calls: calls.map((c) => ({ sid: c.sid, seq: c.seq, state: c.state, shared: c.shared })), shared });
+  }
+
+  /** The worker hosts one strategy: unloading it ends the process. */
+  unload(_sid: string): void {
+    this.kill();
+  }
+
+  kill(): void {
+    try {
+      this.child.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Kinds a worker may report itself; the watchdog's verdicts (crash, watchdog) are the host's alone. */
+const WORKER_KINDS = new Set<FailureKind>(['timeout', 'memory', 'error', 'output', 'load']);
+
+/** A fresh CallResult from whitelisted fields of what the worker sent (never the worker's object). */
+function toCallResult(v: unknown): CallResult | null {
+  if (v === null || typeof v !== 'object') return null;
+  const r = v as Record<string, unknown>;
+  if (typeof r.sid !== 'string' || typeof r.seq !== 'number' || typeof r.ok !== 'boolean') return null;
+  const out: CallResult = { sid: r.sid, seq: r.seq, ok: r.ok };
+  if (typeof r.out === 'string') out.out = r.out;
+  if (!r.ok) out.kind = typeof r.kind === 'string' && WORKER_KINDS.has(r.kind as FailureKind) ? (r.kind as FailureKind) : 'error';
+  if (typeof r.error === 'string') out.error = r.error.slice(0, 500);
+  if (typeof r.ms === 'number' && Number.isFinite(r.ms)) out.ms = r.ms;
+  return out;
+}
