@@ -60,3 +60,5 @@ declare function limit(side: Side, price: number, qty: number): OrderIntent;
 declare function market(side: Side, qty: number): OrderIntent;
 declare function cancel(orderId: number, side?: Side): OrderIntent;
 declare const Orders: { limit: typeof limit; market: typeof market; cancel: typeof cancel };
+/** Captured (size-capped) and shown by `crowdalpha backtest` and as the log tail of the agent's stats. */
+declare const console: { log(...args: unknown[]): void; info(...args: unknown[]): void; warn(...args: unknown[]): void; error(...args: unknown[]): void; debug(...args: unknown[]): void };

@@ -5,6 +5,8 @@ export interface StrategyDiagnostic {
   column?: number;
   /** Which check failed: name, reserved_name, size, syntax, class, methods, import, probe, ... */
   rule?: string;
+  /** `warning`s are reported but do not refuse the strategy; absent means error. */
+  severity?: 'error' | 'warning';
 }
 
 /** Thrown by validation and deploy; the server answers 400 with `diagnostics`. */
@@ -20,5 +22,6 @@ export class StrategyValidationError extends Error {
 }
 
 export function formatDiagnostic(d: StrategyDiagnostic): string {
-  return d.line !== undefined ? `${d.line}:${d.column ?? 1} ${d.message}` : d.message;
+  const text = d.severity === 'warning' ? `warning: ${d.message}` : d.message;
+  return d.line !== undefined ? `${d.line}:${d.column ?? 1} ${text}` : text;
 }

@@ -4,6 +4,11 @@
  */
 import ts from 'typescript';
 import { StrategyValidationError, type StrategyDiagnostic } from './errors.js';
+import { looksLikePython, PYTHON_HINT } from './looks-like-python.js';
+import { embedSourceMap } from './source-map.js';
+import { closestName } from './suggest.js';
+import { typeCheckStrategy } from './type-check.js';
+import { strategyParams, type StrategyParams } from './strategy-params.js';
 
 export const STRATEGY_NAME_RULE = /^[a-zA-Z][a-zA-Z0-9_]{2,63}$/;
 /** Built-in strategy names a user strategy may not take. */
@@ -13,8 +18,22 @@ export const DEFAULT_MAX_SOURCE_CHARS = 32_000;
 export interface CompiledStrategy {
   /** Name of the BaseAgent subclass (`default` for an anonymous default export). */
   className: string;
-  /** A function expression `(function (exports, module) { ...; return Cls; })` evaluated in the sandbox. */
+  /**
+   * A function expression `(function (exports, module) { ...; return Cls; })` evaluated in the
+   * sandbox, followed by a comment carrying the source map (runtime errors are reported at the
+   * author's line:column).
+   */
   code: string;
+  /** Type-check findings that do not refuse the strategy (its own code's type errors). */
+  warnings: StrategyDiagnostic[];
+  /** The constructor options the strategy reads (deploy `params` are checked against them). */
+  params: StrategyParams;
+}
+
+export interface CompileOptions {
+  maxSourceChars?: number;
+  /** Type-check against the SDK declarations (default true). */
+  typeCheck?: boolean;
 }
 
 export function checkStrategyName(name: unknown): StrategyDiagnostic[] {
@@ -40,12 +59,13 @@ function extendsBaseAgent(node: ts.ClassLikeDeclaration): boolean {
   return false;
 }
 
-function memberNames(node: ts.ClassLikeDeclaration): Set<string> {
-  const names = new Set<string>();
+/** Method names of the class (and function-valued fields), with where each is declared. */
+function memberNames(node: ts.ClassLikeDeclaration): Map<string, number> {
+  const names = new Map<string, number>();
   for (const m of node.members) {
     if ((ts.isMethodDeclaration(m) || ts.isPropertyDeclaration(m)) && m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name))) {
       if (ts.isPropertyDeclaration(m) && !(m.initializer && (ts.isArrowFunction(m.initializer) || ts.isFunctionExpression(m.initializer)))) continue;
-      names.add(m.name.text);
+      names.set(m.name.text, m.name.getStart());
     }
   }
   return names;
@@ -62,7 +82,7 @@ interface Found {
  * `onTick`/`on_tick` and `factorVector`/`factor_vector`, and compiles TypeScript or JavaScript to
  * the wrapped script. Throws StrategyValidationError listing every problem found.
  */
-export function compileStrategy(source: unknown, opts: { maxSourceChars?: number } = {}): CompiledStrategy {
+export function compileStrategy(source: unknown, opts: CompileOptions = {}): CompiledStrategy {
   const maxChars = opts.maxSourceChars ?? DEFAULT_MAX_SOURCE_CHARS;
   if (typeof source !== 'string' || source.trim() === '') {
     throw new StrategyValidationError([{ rule: 'size', message: 'code must be a non-empty string of TypeScript or JavaScript' }]);
@@ -75,6 +95,9 @@ export function compileStrategy(source: unknown, opts: { maxSourceChars?: number
   const parseDiagnostics = (sf as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   for (const d of parseDiagnostics) {
     diags.push({ rule: 'syntax', message: ts.flattenDiagnosticMessageText(d.messageText, '\n'), ...at(sf, d.start) });
+  }
+  if (diags.length && looksLikePython(source)) {
+    throw new StrategyValidationError([{ rule: 'language', message: PYTHON_HINT }, ...diags.slice(0, 1)]);
   }
   if (diags.length) throw new StrategyValidationError(diags);
 
@@ -111,14 +134,26 @@ export function compileStrategy(source: unknown, opts: { maxSourceChars?: number
       diags.push({ rule: 'class', message: 'declare the BaseAgent subclass at the top level of the file (`class X extends BaseAgent {}` or `export default class ...`)', ...pos });
     }
     const names = memberNames(only.node);
-    if (!names.has('onTick') && !names.has('on_tick')) {
-      diags.push({ rule: 'methods', message: 'the strategy class must implement onTick(state) (or on_tick) returning an array of orders', ...pos });
-    }
-    if (!names.has('factorVector') && !names.has('factor_vector')) {
-      diags.push({ rule: 'methods', message: 'the strategy class must implement factorVector() (or factor_vector) returning an array of numbers', ...pos });
-    }
+    const claimed = new Set<string>();
+    const missing = (wanted: string, alias: string, what: string): void => {
+      if (names.has(wanted) || names.has(alias)) return;
+      const others = [...names.keys()].filter((n) => !claimed.has(n) && !['constructor', 'onTick', 'on_tick', 'factorVector', 'factor_vector'].includes(n));
+      const guess = closestName(wanted, others) ?? closestName(alias, others);
+      if (guess) {
+        claimed.add(guess);
+        diags.push({ rule: 'methods', message: `the strategy class has ${guess} but no ${wanted}; did you mean ${wanted}? (${what})`, ...at(sf, names.get(guess)!) });
+      } else {
+        diags.push({ rule: 'methods', message: `the strategy class must implement ${wanted}(${wanted === 'onTick' ? 'state' : ''}) (or ${alias}) ${what}`, ...pos });
+      }
+    };
+    missing('onTick', 'on_tick', 'returning an array of orders');
+    missing('factorVector', 'factor_vector', 'returning an array of numbers');
   }
   if (diags.length) throw new StrategyValidationError(diags);
+
+  const typeDiags = opts.typeCheck === false ? [] : typeCheckStrategy(source, sf);
+  const typeErrors = typeDiags.filter((d) => d.severity !== 'warning');
+  if (typeErrors.length) throw new StrategyValidationError([...typeErrors, ...typeDiags.filter((d) => d.severity === 'warning')]);
 
   const out = ts.transpileModule(source, {
     fileName: 'strategy.ts',
@@ -128,7 +163,7 @@ export function compileStrategy(source: unknown, opts: { maxSourceChars?: number
       module: ts.ModuleKind.CommonJS,
       removeComments: true,
       useDefineForClassFields: true,
-      sourceMap: false,
+      sourceMap: true,
       inlineSourceMap: false,
     },
   });
@@ -139,8 +174,10 @@ export function compileStrategy(source: unknown, opts: { maxSourceChars?: number
 
   const only = found[0]!;
   const className = only.node.name?.text ?? 'default';
-  const code = `(function (exports, module) {\n${out.outputText}\n;return (${only.ref});\n})`;
-  return { className, code };
+  // transpileModule appends a sourceMappingURL comment: drop it, the map travels in our own comment.
+  const js = out.outputText.replace(/\n\/\/# sourceMappingURL=.*$/, '');
+  const code = embedSourceMap(`(function (exports, module) {\n${js}\n;return (${only.ref});\n})`, out.sourceMapText, 1);
+  return { className, code, warnings: typeDiags, params: strategyParams(only.node, sf) };
 }
 
 /** How the wrapper refers to a top-level class: its own name, the variable it is assigned to, or the default export. */

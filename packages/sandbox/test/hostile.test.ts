@@ -16,7 +16,9 @@ let n = 0;
 async function deploy(classBody: string, opts: { timeout_ms?: number; prefix?: string } = {}): Promise<string> {
   const id = `attacker_${++n}`;
   const src = `${opts.prefix ?? ''}\nclass Attack extends BaseAgent {\n${classBody}\n}`;
-  await pool.deploy(id, 'attack', compileStrategy(src).code, { timeout_ms: opts.timeout_ms ?? 40 });
+  // Attackers are ill-typed on purpose: the type check is guidance for authors, never a defence,
+  // so they are compiled without it and the sandbox alone must hold.
+  await pool.deploy(id, 'attack', compileStrategy(src, { typeCheck: false }).code, { timeout_ms: opts.timeout_ms ?? 40 });
   return id;
 }
 
@@ -257,7 +259,7 @@ describe('output cap', () => {
   it('an answer larger than maxOutputBytes silences the strategy (defence in depth behind the order cap)', async () => {
     const small = new SandboxPool({ workers: 1, limits: { maxOutputBytes: 1_024, maxOrdersPerTick: 100 } });
     try {
-      const code = compileStrategy(`class Big extends BaseAgent { onTick(s) { return new Array(100).fill(limit('BID', s.mid, 1)); } factorVector() { return []; } }`).code;
+      const code = compileStrategy(`class Big extends BaseAgent { onTick(s) { return new Array(100).fill(limit('BID', s.mid, 1)); } factorVector() { return []; } }`, { typeCheck: false }).code;
       await small.deploy('big', 'big', code);
       const r = await small.collect(new Map([['big', stateFor('big')]]));
       expect(r.has('big')).toBe(false);
@@ -372,8 +374,9 @@ describe('registration refuses bad code and keeps nothing', () => {
     const cases = [
       `class S extends BaseAgent { constructor(o) { super(o); throw new Error('nope'); } onTick() { return []; } factorVector() { return []; } }`,
       `class S extends BaseAgent { constructor(o) { super(o); for (;;) {} } onTick() { return []; } factorVector() { return []; } }`,
-      `class S extends BaseAgent { onTick(state) { return state.nope.deeper; } factorVector() { return []; } }`,
-      `class S extends BaseAgent { onTick() { return 'orders'; } factorVector() { return []; } }`,
+      // Typed past the type check (`as any`): the probe must still catch them.
+      `class S extends BaseAgent { onTick(state) { return (state as any).nope.deeper; } factorVector() { return []; } }`,
+      `class S extends BaseAgent { onTick() { return 'orders' as any; } factorVector() { return []; } }`,
       `throw new Error('top level');\nclass S extends BaseAgent { onTick() { return []; } factorVector() { return []; } }`,
     ];
     const reasons: string[] = [];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StrategyValidationError } from '../src/errors.js';
 import { checkStrategyName, compileStrategy } from '../src/validate-source.js';
+import { checkParams } from '../src/strategy-params.js';
 
 function diagnosticsOf(fn: () => unknown) {
   try {
@@ -68,5 +69,51 @@ describe('compileStrategy', () => {
     expect(compileStrategy(OK + ' '.repeat(32_000 - OK.length)).className).toBe('S');
     expect(diagnosticsOf(() => compileStrategy('   '))[0]!.rule).toBe('size');
     expect(diagnosticsOf(() => compileStrategy(null))[0]!.rule).toBe('size');
+  });
+});
+
+describe('type-check against the SDK declarations', () => {
+  const tick = (body: string) => `class S extends BaseAgent {\n  onTick(state) {\n    ${body}\n  }\n  factorVector() { return []; }\n}`;
+
+  it('refuses Side.BUY at its line:column and says what to write', () => {
+    const d = diagnosticsOf(() => compileStrategy(tick('return [limit(Side.BUY, state.mid, 1)];')));
+    expect(d[0]).toMatchObject({ rule: 'type', line: 3, column: 24 });
+    expect(d[0]!.message).toContain('Side.BID');
+  });
+  it("refuses the original API's snake_case state fields with the camelCase name", () => {
+    const d = diagnosticsOf(() => compileStrategy(tick('return [limit(Side.BID, state.best_bid, 1)];')));
+    expect(d[0]).toMatchObject({ rule: 'type', line: 3 });
+    expect(d[0]!.message).toMatch(/write state\.bestBid/);
+  });
+  it('refuses a plain "buy" side in a returned order (untyped JavaScript too)', () => {
+    const d = diagnosticsOf(() => compileStrategy(tick("return [{ side: 'buy', type: 'MARKET', qty: 1 }];")));
+    expect(d[0]!.rule).toBe('type');
+    expect(d[0]!.message).toMatch(/Side\.BID/);
+  });
+  it('suggests the method a misspelt onTick meant, at the misspelt name', () => {
+    const d = diagnosticsOf(() => compileStrategy(`class S extends BaseAgent {\n  onTik(state) { return []; }\n  factorVector() { return []; }\n}`));
+    expect(d[0]).toMatchObject({ rule: 'methods', line: 2, column: 3 });
+    expect(d[0]!.message).toMatch(/did you mean onTick/);
+  });
+  it('suggests SDK globals for misspelt names', () => {
+    const d = diagnosticsOf(() => compileStrategy(tick('return [limt(Side.BID, state.mid, 1)];')));
+    expect(d[0]!.message).toMatch(/did you mean limit/);
+  });
+  it("keeps untyped JavaScript working (fields assigned in the constructor) and only warns about the author's own type errors", () => {
+    const js = `class S extends BaseAgent {\n  constructor(o) { super(o); this.n = 0; }\n  onTick(state) { this.n++; return this.n > 1 ? [market(Side.BID, 1)] : []; }\n  factorVector() { return [this.n]; }\n}`;
+    expect(compileStrategy(js).warnings).toEqual([]);
+    const own = compileStrategy(`class S extends BaseAgent { onTick(s: MarketState) { const x: number = 'a' as string; return []; } factorVector() { return []; } }`);
+    expect(own.warnings[0]).toMatchObject({ severity: 'warning', rule: 'type_warning', line: 1 });
+  });
+  it('tells a Python author how Python strategies are registered', () => {
+    const d = diagnosticsOf(() => compileStrategy(`class S(BaseAgent):\n    def on_tick(self, state):\n        return []\n`));
+    expect(d[0]!.rule).toBe('language');
+    expect(d[0]!.message).toContain('language: "python"');
+  });
+  it('lists the params a strategy reads, and checkParams catches a typo', () => {
+    const c = compileStrategy(`class S extends BaseAgent<{ threshold?: number }> { onTick(s: MarketState) { const w = Number(this.params.window ?? 3); return []; } factorVector() { return []; } }`);
+    expect(c.params).toEqual({ names: [{ name: 'threshold', type: 'number' }, { name: 'window' }], open: false });
+    expect(checkParams({ treshold: 1 }, c.params)[0]!.message).toMatch(/params\.treshold .*did you mean threshold/);
+    expect(checkParams({ threshold: 1, window: 2 }, c.params)).toEqual([]);
   });
 });
