@@ -53,9 +53,52 @@ export interface MarketMakerConfig {
   fairValueAlpha: number;
 }
 
-export interface RlPpoConfig {
-  /** Learn online with PPO; false runs the fixed stochastic fallback policy. */
+/**
+ * PPO's knobs, shared by the market agent, `MarketEnv` training and the CLI. Defaults and why are in
+ * `defaultConfig().rlPpo` below.
+ */
+export interface PpoHyperparameters {
+  /** Hidden layers of both the policy and the value network. */
+  hiddenLayers: number;
+  /** Width of each hidden layer. */
+  hiddenUnits: number;
+  /** Transitions collected before each update (summed over parallel environments). */
+  rolloutLength: number;
+  /** Passes over each rollout. */
+  epochs: number;
+  /** Transitions per gradient step; the rollout is shuffled into minibatches every epoch. */
+  minibatchSize: number;
+  gamma: number;
+  gaeLambda: number;
+  clipEpsilon: number;
+  entropyCoef: number;
+  /** Weight of the value loss (scales the critic's gradient before clipping). */
+  valueCoef: number;
+  /** Adam step size at the start of training. */
+  learningRate: number;
+  /** Step size after `scheduleSteps` transitions (linear in between; equal to learningRate = constant). */
+  learningRateFinal: number;
+  /** Weight of the uniform mixture in the behaviour policy at the start. */
+  explorationStart: number;
+  /** ... and after `scheduleSteps` transitions. */
+  explorationEnd: number;
+  /** Transitions over which the learning-rate and exploration schedules anneal. */
+  scheduleSteps: number;
+  /** Global L2 norm the averaged minibatch gradient is clipped to (0 = no clipping). */
+  maxGradNorm: number;
+  /** Normalise observations by their running mean and variance. */
+  normalizeObservations: boolean;
+  /** Normalised observations are clipped to ±obsClip. */
+  obsClip: number;
+  /** Learning-curve points kept (one per PPO update). */
+  curveLength: number;
+}
+
+export interface RlPpoConfig extends PpoHyperparameters {
+  /** Learn online with PPO; false runs the fixed stochastic fallback policy (unless a model is loaded). */
   learn: boolean;
+  /** With a loaded model: act from it but never update it. */
+  frozen: boolean;
   maxInventory: number;
   riskAversion: number;
   smallQty: number;
@@ -65,16 +108,13 @@ export interface RlPpoConfig {
   largeQty: number;
   rewardScale: number;
   rewardClip: number;
-  learningRate: number;
-  gamma: number;
-  clipEpsilon: number;
-  rolloutLength: number;
-  epochs: number;
-  gaeLambda: number;
-  entropyCoef: number;
-  hiddenUnits: number;
-  /** Learning-curve points kept (one per PPO update). */
-  curveLength: number;
+  /** Weight of the impact the agent paid this tick (read from the engine's ledger), subtracted again in the reward. */
+  impactWeight: number;
+  /**
+   * Minibatch steps of a pending update run per market tick (0 = the whole update in the tick the
+   * rollout fills). Spreading an update keeps a large network from stalling a live tick.
+   */
+  minibatchesPerTick: number;
 }
 
 export interface PopulationConfig {
@@ -269,6 +309,7 @@ export function defaultConfig(): SimulationConfig {
     },
     rlPpo: {
       learn: true,
+      frozen: false,
       maxInventory: 50,
       riskAversion: 0.001,
       smallQty: 2,
@@ -278,14 +319,39 @@ export function defaultConfig(): SimulationConfig {
       largeQty: 8,
       rewardScale: 0.01,
       rewardClip: 5,
-      learningRate: 0.003,
-      gamma: 0.99,
-      clipEpsilon: 0.2,
+      // Impact is already inside the PnL change; charging it once more makes the learner's own
+      // footprint stand out from price noise, so a crowded market teaches it to trade smaller.
+      impactWeight: 1,
+      // One hidden layer of 32: the 14 features are already engineered signals, and a small net
+      // updates in a few ms inside a live tick. Researchers scale up with hiddenLayers/hiddenUnits.
+      hiddenLayers: 1,
+      hiddenUnits: 32,
+      // 128-step rollouts, 4 epochs of minibatches of 32 (16 Adam steps per update): short rollouts
+      // because the market is non-stationary and an online learner should adapt within minutes.
       rolloutLength: 128,
       epochs: 4,
+      minibatchSize: 32,
+      // γ 0.99 / λ 0.95 / clip 0.2 / value 0.5 / grad norm 0.5: the PPO paper's and most
+      // implementations' values; rewards are per tick, so γ 0.99 looks ~100 ticks ahead.
+      gamma: 0.99,
       gaeLambda: 0.95,
+      clipEpsilon: 0.2,
       entropyCoef: 0.01,
-      hiddenUnits: 32,
+      valueCoef: 0.5,
+      maxGradNorm: 0.5,
+      // Constant step size: a live market never stops changing, so annealing to zero would stop
+      // the learner adapting. Set learningRateFinal lower for offline training runs.
+      learningRate: 0.003,
+      learningRateFinal: 0.003,
+      // The original agent's annealed exploration, 0.35 → 0.05 over 20,000 transitions: wide
+      // exploration while the critic is uninformed, never zero so it keeps probing a moving market.
+      explorationStart: 0.35,
+      explorationEnd: 0.05,
+      scheduleSteps: 20_000,
+      // Running-mean/variance inputs clipped to ±5 sd: features differ in scale by orders of magnitude.
+      normalizeObservations: true,
+      obsClip: 5,
+      minibatchesPerTick: 0,
       curveLength: 500,
     },
     crowding: {

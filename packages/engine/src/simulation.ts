@@ -304,6 +304,7 @@ export class Simulation {
         cash,
         pnl: cash + position * mid,
         openOrders: this.book.openOrders(i),
+        impactPaid: this.ledger.impactCost[i] as number,
         crowding: this.analytics
           ? this.analytics.agentView(i)
           : { intensity: 0, phi: 0, sidePressure: 0, buyImpactMultiplier: 1, sellImpactMultiplier: 1, agentImpactMultiplier: 1 },

@@ -108,6 +108,8 @@ export interface MarketState {
   openOrders: OpenOrder[];
   /** Crowding figures from the previous tick. */
   crowding: CrowdingView;
+  /** Impact this agent has paid so far, as the engine's ledger charged it (already inside `pnl`). */
+  impactPaid?: number;
 }
 
 /** Per-agent accounting (SPEC §3) and its summary statistics. */

@@ -4,20 +4,38 @@
  * quotes) and its windows. Keyed by config section; shared by `resolveConfig` (the population's
  * defaults) and `createBuiltinAgent` (one agent's parameters), so both refuse the same values.
  */
-export type ParamRule = { kind: 'positive' } | { kind: 'integer'; min: number };
+export type ParamRule = { kind: 'positive' } | { kind: 'integer'; min: number } | { kind: 'fraction' };
 
 const POSITIVE: ParamRule = { kind: 'positive' };
+const COUNT: ParamRule = { kind: 'integer', min: 1 };
+const FRACTION: ParamRule = { kind: 'fraction' };
 
 export const AGENT_PARAM_RULES: Readonly<Record<string, Readonly<Record<string, ParamRule>>>> = {
   momentum: { maxInventory: POSITIVE },
   meanReversion: { maxInventory: POSITIVE, window: { kind: 'integer', min: 2 } },
   marketMaker: { maxInventory: POSITIVE },
-  rlPpo: { maxInventory: POSITIVE },
+  rlPpo: {
+    maxInventory: POSITIVE,
+    hiddenLayers: COUNT,
+    hiddenUnits: COUNT,
+    rolloutLength: COUNT,
+    epochs: COUNT,
+    minibatchSize: COUNT,
+    curveLength: COUNT,
+    minibatchesPerTick: { kind: 'integer', min: 0 },
+    learningRate: POSITIVE,
+    obsClip: POSITIVE,
+    gamma: FRACTION,
+    gaeLambda: FRACTION,
+    explorationStart: FRACTION,
+    explorationEnd: FRACTION,
+  },
 };
 
 /** What is wrong with `value` under `rule` ("must be > 0, got 0"), or null when it is valid. */
 export function paramRuleViolation(rule: ParamRule, value: number): string | null {
   if (rule.kind === 'positive') return value > 0 ? null : `must be > 0, got ${value}`;
+  if (rule.kind === 'fraction') return value >= 0 && value <= 1 ? null : `must be in [0, 1], got ${value}`;
   return Number.isInteger(value) && value >= rule.min ? null : `must be an integer >= ${rule.min}, got ${value}`;
 }
 

@@ -60,8 +60,22 @@ export const BUILTIN_STRATEGIES: readonly BuiltinStrategyInfo[] = [
   {
     type: 'rl_ppo',
     idPrefix: 'rl',
-    description: 'Online PPO actor-critic over 14 market features and 7 actions; reward is PnL change less inventory risk and expected impact.',
-    params: describe(d.rlPpo, { learn: 'learn online (false: fixed stochastic fallback policy)', riskAversion: 'inventory penalty in the reward' }),
+    description: 'Online PPO actor-critic over 14 market features and 7 actions; reward is PnL change less inventory risk and the impact paid.',
+    params: describe(d.rlPpo, {
+      learn: 'learn online (false: fixed stochastic fallback policy unless a model is given)',
+      frozen: 'act from the (loaded) policy without updating it',
+      riskAversion: 'inventory penalty in the reward',
+      impactWeight: 'extra weight of the impact paid (from the engine ledger) in the reward',
+      hiddenLayers: 'hidden layers of the policy and value networks',
+      hiddenUnits: 'width of each hidden layer',
+      rolloutLength: 'transitions per PPO update',
+      minibatchSize: 'transitions per gradient step (shuffled each epoch)',
+      epochs: 'passes over each rollout',
+      explorationStart: 'uniform-mixture exploration at the start (annealed)',
+      explorationEnd: 'exploration after scheduleSteps transitions',
+      learningRateFinal: 'learning rate after scheduleSteps transitions',
+      minibatchesPerTick: 'spread an update over ticks, this many minibatches per tick (0 = all at once)',
+    }),
   },
 ];
 
@@ -127,7 +141,7 @@ export function createBuiltinAgent(
       agent = new MarketMakerAgent(id, { ...base.marketMaker, ...overrides } as MarketMakerConfig, index);
       break;
     case 'rl_ppo':
-      agent = new RlPpoAgent(id, { ...base.rlPpo, ...overrides } as RlPpoConfig, base.eta);
+      agent = new RlPpoAgent(id, { ...base.rlPpo, ...overrides } as RlPpoConfig);
       break;
   }
   // Creation parameters, so a checkpoint can rebuild the same agent.

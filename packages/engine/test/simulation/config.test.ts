@@ -28,6 +28,28 @@ describe('config', () => {
     expect(c.meanReversion).toMatchObject({ zThresholdStep: 0.2, qty: 5, inventoryPenalty: 0.5, jitterMin: 0.15, jitterMax: 0.2, topLevelShare: 0.3, cooldownMin: 5, cooldownMax: 15 });
     expect(c.marketMaker).toMatchObject({ baseSpreadStep: 0.02, quoteJitterBase: 0.02, quoteJitterStep: 0.01, inventorySkew: 0.015, inventoryPenalty: 0.002, crowdingWiden: 1.25 });
     expect(c.rlPpo).toMatchObject({ smallQty: 2, smallOffset: 0.25, mediumQty: 5, mediumOffset: 0.6, largeQty: 8 });
+  });
+
+  it('pins the PPO defaults (config.rlPpo; the why is beside each in config.ts)', () => {
+    expect(defaultConfig().rlPpo).toEqual({
+      learn: true, frozen: false, maxInventory: 50, riskAversion: 0.001,
+      smallQty: 2, smallOffset: 0.25, mediumQty: 5, mediumOffset: 0.6, largeQty: 8,
+      rewardScale: 0.01, rewardClip: 5, impactWeight: 1,
+      hiddenLayers: 1, hiddenUnits: 32, rolloutLength: 128, epochs: 4, minibatchSize: 32,
+      gamma: 0.99, gaeLambda: 0.95, clipEpsilon: 0.2, entropyCoef: 0.01, valueCoef: 0.5, maxGradNorm: 0.5,
+      learningRate: 0.003, learningRateFinal: 0.003, explorationStart: 0.35, explorationEnd: 0.05, scheduleSteps: 20_000,
+      normalizeObservations: true, obsClip: 5, minibatchesPerTick: 0, curveLength: 500,
+    });
+  });
+
+  it('rejects PPO settings the learner cannot use, naming the path', () => {
+    expect(() => resolveConfig({ rlPpo: { hiddenLayers: 0 } })).toThrow(/config\.rlPpo\.hiddenLayers: must be an integer >= 1, got 0/);
+    expect(() => resolveConfig({ rlPpo: { explorationStart: 1.5 } })).toThrow(/config\.rlPpo\.explorationStart: must be in \[0, 1\], got 1.5/);
+    expect(() => resolveConfig({ rlPpo: { minibatchSize: 2.5 } })).toThrow(/minibatchSize: must be an integer >= 1/);
+  });
+
+  it('pins the remaining crowding, diagnostics and regime numbers', () => {
+    const c = defaultConfig();
     expect([c.crowding.scalePercentile, c.crowding.topPairs]).toEqual([90, 5]);
     expect(c.diagnostics.minStd).toBe(1e-8);
     expect(c.regime).toMatchObject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RlPpoAgent, RL_FEATURES, observe } from '../../src/agents/rl/ppo-agent.js';
+import { RlPpoAgent, RL_ACTIONS, RL_FEATURES, observe } from '../../src/agents/rl/ppo-agent.js';
 import { defaultConfig } from '../../src/config.js';
 import { Rng } from '../../src/rng.js';
 import { Simulation } from '../../src/simulation.js';
@@ -29,9 +29,16 @@ describe('rl_ppo agent', () => {
     const agent = new RlPpoAgent('rl_1', cfg);
     agent.attach({ rng: new Rng(3), tickSize: 0.0001 });
     const crowded = { intensity: 0.9, phi: 0.9, sidePressure: 0, buyImpactMultiplier: 4, sellImpactMultiplier: 4, agentImpactMultiplier: 6 };
+    // A market where every order fills at once and pays crowded impact (eta·4·6·sqrt(q) per unit),
+    // charged to the PnL and reported as impactPaid the way the engine's ledger does.
+    let paid = 0;
     const holdRate = (from: number, to: number) => {
       let holds = 0;
-      for (let t = from; t < to; t++) if (agent.onTick(state(t, { crowding: crowded })).length === 0) holds++;
+      for (let t = from; t < to; t++) {
+        const orders = agent.onTick(state(t, { crowding: crowded, pnl: 100_000 - paid, impactPaid: paid }));
+        if (orders.length === 0) holds++;
+        for (const o of orders) paid += 0.01 * 4 * 6 * Math.sqrt(o.qty) * o.qty;
+      }
       return holds / (to - from);
     };
     const early = holdRate(1, 513);
@@ -61,5 +68,58 @@ describe('rl_ppo agent', () => {
     const b = Simulation.restore(JSON.parse(JSON.stringify(a.checkpoint())));
     for (let t = 0; t < 300; t++) expect(JSON.stringify(b.step().events)).toBe(JSON.stringify(a.step().events));
     expect(b.agentLearningCurve('rl_1')).toEqual(a.agentLearningCurve('rl_1'));
+  });
+
+  it('spreads an update over ticks and resumes identically from a checkpoint taken mid-update', () => {
+    const cfg = { seed: 5, analytics: false, population: { rl: 1 }, rlPpo: { rolloutLength: 64, minibatchSize: 16, minibatchesPerTick: 3 } };
+    const a = new Simulation(cfg);
+    // 64 transitions fill at tick 65; 4 epochs × 4 minibatches = 16 steps at 3 per tick: ticks 66–71.
+    for (let t = 0; t < 67; t++) a.step();
+    expect(a.agentStats('rl_1')!.extra.rl_updates).toBe(0);
+    const b = Simulation.restore(JSON.parse(JSON.stringify(a.checkpoint())));
+    for (let t = 0; t < 10; t++) expect(JSON.stringify(b.step().events)).toBe(JSON.stringify(a.step().events));
+    expect(a.agentStats('rl_1')!.extra.rl_updates).toBe(1);
+    expect(b.agentLearningCurve('rl_1')).toEqual(a.agentLearningCurve('rl_1'));
+  });
+
+  it('reports the learner diagnostics in its stats', () => {
+    const sim = new Simulation({ seed: 9, analytics: false, population: { rl: 1 }, rlPpo: { rolloutLength: 64 } });
+    sim.run(200);
+    const x = sim.agentStats('rl_1')!.extra;
+    expect(x.rl_mode).toBe('learning');
+    expect(x.rl_updates).toBe(3);
+    for (const k of ['rl_mean_reward', 'rl_entropy', 'rl_value_loss', 'rl_approx_kl', 'rl_clip_fraction', 'rl_explained_variance']) {
+      expect(typeof x[k], k).toBe('number');
+    }
+    let total = 0;
+    for (const a of RL_ACTIONS) total += x[`rl_prob_${a}`] as number;
+    expect(total).toBeCloseTo(1, 9);
+    expect(x.rl_exploration as number).toBeLessThan(0.35);
+    const point = sim.agentLearningCurve('rl_1')!.at(-1) as Record<string, unknown>;
+    expect(Object.keys(point)).toEqual(expect.arrayContaining(['approx_kl', 'clip_fraction', 'explained_variance', 'action_probs']));
+  });
+
+  it('exports a model that a frozen agent acts from without updating it', () => {
+    const sim = new Simulation({ seed: 4, analytics: false, population: { rl: 1 }, rlPpo: { rolloutLength: 64 } });
+    sim.run(300);
+    const model = (sim.getAgent('rl_1') as RlPpoAgent).exportModel({ note: 'test' });
+    expect(model.format).toBe('crowdalpha-ppo');
+    expect(model.observation).toEqual([...RL_FEATURES]);
+    const frozen = new RlPpoAgent('rl_f', { ...defaultConfig().rlPpo, frozen: true });
+    frozen.loadModel(JSON.parse(JSON.stringify(model)));
+    const sim2 = new Simulation({ seed: 11, analytics: false, population: { rl: 0 } });
+    sim2.addAgent(frozen);
+    sim2.run(300);
+    expect(frozen.mode).toBe('frozen');
+    expect(frozen.learningCurve()).toHaveLength(0);
+    expect(frozen.exportModel().policy).toEqual(model.policy);
+    expect(sim2.agentStats('rl_f')!.orders_submitted).toBeGreaterThan(0);
+    // A frozen agent's checkpoint carries the model and restores it.
+    const back = Simulation.restore(JSON.parse(JSON.stringify(sim2.checkpoint())));
+    expect((back.getAgent('rl_f') as RlPpoAgent).exportModel().policy).toEqual(model.policy);
+    expect(() => new RlPpoAgent('x', { ...defaultConfig().rlPpo, hiddenUnits: 8 }).loadModel(model)).not.toThrow();
+    const wrong = new RlPpoAgent('x', { ...defaultConfig().rlPpo, hiddenUnits: 8 });
+    wrong.loadModel(model);
+    expect(() => wrong.attach({ rng: new Rng(1), tickSize: 0.0001 })).toThrow(/hidden layer\(s\) of 32.*hiddenUnits/);
   });
 });

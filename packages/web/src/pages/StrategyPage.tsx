@@ -8,6 +8,7 @@ import { getJson } from '../api/http.js';
 import type { AgentStatsWire } from '../api/types.js';
 import { DecayChart } from '../components/DecayChart.js';
 import { Panel } from '../components/Panel.js';
+import { RlDiagnosticsPanel } from '../components/RlDiagnosticsPanel.js';
 import { SeriesChart } from '../components/SeriesChart.js';
 import { StopAgent } from '../components/StopAgent.js';
 import { agentStatus } from '../lib/agent-status.js';
@@ -196,6 +197,7 @@ export function StrategyPage({ agentId }: { agentId: string }) {
           </div>
         </Panel>
       </div>
+      {isRl && a && <RlDiagnosticsPanel extra={a.extra} />}
       {isRl && (
         <Panel title="RL learning curves">
           {learning ? (

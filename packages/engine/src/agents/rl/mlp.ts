@@ -1,124 +1,193 @@
 /**
- * A one-hidden-layer tanh perceptron with hand-written backpropagation and Adam: just enough
- * network for the PPO agent's policy and value heads, with no dependency, deterministic given the
- * `Rng` that initialises it, and small enough to checkpoint as JSON.
+ * A tanh multilayer perceptron with hand-written backpropagation and Adam: just enough network for
+ * the PPO policy and value heads, with no dependency, deterministic given the `Rng` that
+ * initialises it, and small enough to checkpoint as JSON.
+ *
+ * Layout: `sizes = [inputs, hidden_1, …, hidden_k, outputs]`; parameters are stored flat, layer by
+ * layer, as W (out×in, row-major) then b (out). A one-hidden-layer network keeps the layout of the
+ * original `[inputs, hidden, outputs]` net, so older checkpoints load unchanged.
  */
 import type { Rng } from '../../rng.js';
 
 export interface MlpState {
-  sizes: [number, number, number];
+  sizes: number[];
   params: number[];
   m: number[];
   v: number[];
   step: number;
 }
 
+/** Adam moments (β1, β2) and the denominator's ε: the usual values from Kingma & Ba. */
+const ADAM_B1 = 0.9;
+const ADAM_B2 = 0.999;
+const ADAM_EPS = 1e-8;
+
 export class Mlp {
+  readonly sizes: readonly number[];
   readonly inputs: number;
-  readonly hidden: number;
   readonly outputs: number;
-  /** Flat parameters: W1 (hidden×inputs), b1 (hidden), W2 (outputs×hidden), b2 (outputs). */
   readonly params: Float64Array;
   readonly grads: Float64Array;
   private readonly m: Float64Array;
   private readonly v: Float64Array;
   private step = 0;
-  private readonly w1: number;
-  private readonly b1: number;
-  private readonly w2: number;
-  private readonly b2: number;
-  /** Hidden activations of the last forward pass (needed by backward). */
-  readonly h: Float64Array;
+  /** Offset of each layer's W and b in `params`. */
+  private readonly wOff: number[] = [];
+  private readonly bOff: number[] = [];
+  /** Activations per layer of the last forward pass (acts[0] is the input copy); backward needs them. */
+  private readonly acts: Float64Array[];
+  private readonly deltas: Float64Array[];
   readonly out: Float64Array;
 
-  constructor(inputs: number, hidden: number, outputs: number, rng: Rng, outputScale = 1) {
+  /**
+   * @param hidden widths of the hidden layers (at least one)
+   * @param outputScale scale of the last layer's initial weights (small for a policy head, so the
+   *   first policy is close to uniform)
+   */
+  constructor(inputs: number, hidden: number | readonly number[], outputs: number, rng: Rng, outputScale = 1) {
+    const h = typeof hidden === 'number' ? [hidden] : [...hidden];
+    if (h.length === 0 || h.some((x) => !Number.isInteger(x) || x < 1)) {
+      throw new RangeError(`hidden layer widths must be positive integers, got [${h.join(', ')}]`);
+    }
+    this.sizes = [inputs, ...h, outputs];
     this.inputs = inputs;
-    this.hidden = hidden;
     this.outputs = outputs;
-    this.w1 = 0;
-    this.b1 = hidden * inputs;
-    this.w2 = this.b1 + hidden;
-    this.b2 = this.w2 + outputs * hidden;
-    const n = this.b2 + outputs;
+    let n = 0;
+    for (let l = 0; l + 1 < this.sizes.length; l++) {
+      const fanIn = this.sizes[l] as number;
+      const fanOut = this.sizes[l + 1] as number;
+      this.wOff.push(n);
+      n += fanIn * fanOut;
+      this.bOff.push(n);
+      n += fanOut;
+    }
     this.params = new Float64Array(n);
     this.grads = new Float64Array(n);
     this.m = new Float64Array(n);
     this.v = new Float64Array(n);
-    this.h = new Float64Array(hidden);
-    this.out = new Float64Array(outputs);
-    const s1 = 1 / Math.sqrt(inputs);
-    const s2 = outputScale / Math.sqrt(hidden);
-    for (let k = this.w1; k < this.b1; k++) this.params[k] = rng.normal(0, s1);
-    for (let k = this.w2; k < this.b2; k++) this.params[k] = rng.normal(0, s2);
+    this.acts = this.sizes.map((s) => new Float64Array(s));
+    this.deltas = this.sizes.map((s) => new Float64Array(s));
+    this.out = this.acts[this.acts.length - 1] as Float64Array;
+    const layers = this.sizes.length - 1;
+    for (let l = 0; l < layers; l++) {
+      const fanIn = this.sizes[l] as number;
+      const scale = (l === layers - 1 ? outputScale : 1) / Math.sqrt(fanIn);
+      const w = this.wOff[l] as number;
+      const b = this.bOff[l] as number;
+      for (let k = w; k < b; k++) this.params[k] = rng.normal(0, scale);
+    }
+  }
+
+  /** Number of parameters. */
+  get size(): number {
+    return this.params.length;
   }
 
   forward(x: ArrayLike<number>): Float64Array {
     const p = this.params;
-    for (let j = 0; j < this.hidden; j++) {
-      let a = p[this.b1 + j] as number;
-      const row = this.w1 + j * this.inputs;
-      for (let i = 0; i < this.inputs; i++) a += (p[row + i] as number) * (x[i] as number);
-      this.h[j] = Math.tanh(a);
-    }
-    for (let o = 0; o < this.outputs; o++) {
-      let a = p[this.b2 + o] as number;
-      const row = this.w2 + o * this.hidden;
-      for (let j = 0; j < this.hidden; j++) a += (p[row + j] as number) * (this.h[j] as number);
-      this.out[o] = a;
+    const a0 = this.acts[0] as Float64Array;
+    for (let i = 0; i < this.inputs; i++) a0[i] = x[i] as number;
+    const layers = this.sizes.length - 1;
+    for (let l = 0; l < layers; l++) {
+      const inp = this.acts[l] as Float64Array;
+      const out = this.acts[l + 1] as Float64Array;
+      const nIn = inp.length;
+      const nOut = out.length;
+      const w = this.wOff[l] as number;
+      const b = this.bOff[l] as number;
+      const last = l === layers - 1;
+      for (let j = 0; j < nOut; j++) {
+        let a = p[b + j] as number;
+        const row = w + j * nIn;
+        for (let i = 0; i < nIn; i++) a += (p[row + i] as number) * (inp[i] as number);
+        out[j] = last ? a : Math.tanh(a);
+      }
     }
     return this.out;
   }
 
-  /** Accumulates d(loss)/d(params) for input `x`, given d(loss)/d(outputs); call after forward(x). */
-  backward(x: ArrayLike<number>, dOut: ArrayLike<number>): void {
+  /** Accumulates d(loss)/d(params) given d(loss)/d(outputs); call right after forward(x) for the same x. */
+  backward(dOut: ArrayLike<number>): void {
     const p = this.params;
     const g = this.grads;
-    for (let j = 0; j < this.hidden; j++) {
-      let dh = 0;
-      for (let o = 0; o < this.outputs; o++) {
-        const d = dOut[o] as number;
-        dh += d * (p[this.w2 + o * this.hidden + j] as number);
-        g[this.w2 + o * this.hidden + j] = (g[this.w2 + o * this.hidden + j] as number) + d * (this.h[j] as number);
+    const layers = this.sizes.length - 1;
+    const top = this.deltas[layers] as Float64Array;
+    for (let o = 0; o < top.length; o++) top[o] = dOut[o] as number;
+    for (let l = layers - 1; l >= 0; l--) {
+      const inp = this.acts[l] as Float64Array;
+      const dOutL = this.deltas[l + 1] as Float64Array;
+      const dIn = this.deltas[l] as Float64Array;
+      const nIn = inp.length;
+      const nOut = dOutL.length;
+      const w = this.wOff[l] as number;
+      const b = this.bOff[l] as number;
+      if (l > 0) dIn.fill(0);
+      for (let j = 0; j < nOut; j++) {
+        const d = dOutL[j] as number;
+        if (d === 0) continue;
+        g[b + j] = (g[b + j] as number) + d;
+        const row = w + j * nIn;
+        for (let i = 0; i < nIn; i++) {
+          g[row + i] = (g[row + i] as number) + d * (inp[i] as number);
+          if (l > 0) dIn[i] = (dIn[i] as number) + d * (p[row + i] as number);
+        }
       }
-      const hj = this.h[j] as number;
-      const da = dh * (1 - hj * hj);
-      g[this.b1 + j] = (g[this.b1 + j] as number) + da;
-      const row = this.w1 + j * this.inputs;
-      for (let i = 0; i < this.inputs; i++) g[row + i] = (g[row + i] as number) + da * (x[i] as number);
+      if (l > 0) {
+        // Through the tanh of the layer below: d/da tanh(a) = 1 - tanh(a)².
+        for (let i = 0; i < nIn; i++) {
+          const h = inp[i] as number;
+          dIn[i] = (dIn[i] as number) * (1 - h * h);
+        }
+      }
     }
-    for (let o = 0; o < this.outputs; o++) g[this.b2 + o] = (g[this.b2 + o] as number) + (dOut[o] as number);
   }
 
-  /** One Adam step on the accumulated gradients (scaled by 1/batch), then clears them. */
-  applyGradients(lr: number, batch: number, maxNorm = 0.5): void {
+  /**
+   * One Adam step on the accumulated gradients averaged over `batch` samples, with the averaged
+   * gradient's global L2 norm clipped to `maxNorm` (0 = no clipping); then clears them. Returns the
+   * norm before clipping.
+   */
+  applyGradients(lr: number, batch: number, maxNorm = 0.5): number {
     const g = this.grads;
     let norm = 0;
     for (let k = 0; k < g.length; k++) norm += ((g[k] as number) / batch) ** 2;
     norm = Math.sqrt(norm);
-    const scale = (norm > maxNorm ? maxNorm / norm : 1) / batch;
+    const scale = (maxNorm > 0 && norm > maxNorm ? maxNorm / norm : 1) / batch;
     this.step++;
-    const b1 = 0.9;
-    const b2 = 0.999;
-    const c1 = 1 - b1 ** this.step;
-    const c2 = 1 - b2 ** this.step;
+    const c1 = 1 - ADAM_B1 ** this.step;
+    const c2 = 1 - ADAM_B2 ** this.step;
     for (let k = 0; k < g.length; k++) {
       const gk = (g[k] as number) * scale;
-      this.m[k] = b1 * (this.m[k] as number) + (1 - b1) * gk;
-      this.v[k] = b2 * (this.v[k] as number) + (1 - b2) * gk * gk;
-      this.params[k] = (this.params[k] as number) - (lr * ((this.m[k] as number) / c1)) / (Math.sqrt((this.v[k] as number) / c2) + 1e-8);
+      this.m[k] = ADAM_B1 * (this.m[k] as number) + (1 - ADAM_B1) * gk;
+      this.v[k] = ADAM_B2 * (this.v[k] as number) + (1 - ADAM_B2) * gk * gk;
+      this.params[k] = (this.params[k] as number) - (lr * ((this.m[k] as number) / c1)) / (Math.sqrt((this.v[k] as number) / c2) + ADAM_EPS);
       g[k] = 0;
     }
+    return norm;
   }
 
   save(): MlpState {
-    return { sizes: [this.inputs, this.hidden, this.outputs], params: [...this.params], m: [...this.m], v: [...this.v], step: this.step };
+    return { sizes: [...this.sizes], params: [...this.params], m: [...this.m], v: [...this.v], step: this.step };
   }
 
-  load(s: MlpState): void {
+  /** Weights only (what a frozen policy needs). */
+  saveWeights(): number[] {
+    return [...this.params];
+  }
+
+  load(s: Pick<MlpState, 'params'> & Partial<MlpState>): void {
+    if (s.sizes && s.sizes.join('x') !== this.sizes.join('x')) {
+      throw new Error(`network state has layer sizes ${s.sizes.join('x')}, expected ${this.sizes.join('x')}`);
+    }
     if (s.params.length !== this.params.length) throw new Error(`network state has ${s.params.length} parameters, expected ${this.params.length}`);
     this.params.set(s.params);
-    this.m.set(s.m);
-    this.v.set(s.v);
-    this.step = s.step;
+    if (s.m && s.v) {
+      this.m.set(s.m);
+      this.v.set(s.v);
+    } else {
+      this.m.fill(0);
+      this.v.fill(0);
+    }
+    this.step = s.step ?? 0;
   }
 }

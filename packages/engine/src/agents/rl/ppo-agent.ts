@@ -1,17 +1,22 @@
 /**
- * The `rl_ppo` agent (SPEC §6): a small actor-critic that learns online with PPO from the market it
- * trades in. It observes 14 normalised features, picks one of 7 actions (hold; buy or sell small
+ * The `rl_ppo` agent (SPEC §6): an actor-critic that learns online with PPO (`PpoLearner`) from the
+ * market it trades in. It observes 14 features, picks one of 7 actions (hold; buy or sell small
  * passive, medium, large aggressive) and is rewarded with its PnL change less an inventory-risk
- * term and the impact its action is expected to cost — so a crowded market teaches it to trade
- * smaller. With `learn: false` it runs a fixed stochastic policy instead (the SPEC's fallback).
+ * term and (again) the impact the engine charged it — so a crowded market teaches it to trade
+ * smaller.
  *
- * Everything is deterministic: weights are initialised and actions sampled from the agent's own
- * seeded stream, and the learner's state is part of the agent's checkpoint.
+ * Modes: `learning` (default), `frozen` (a loaded model acts, never updates: `frozen: true`) and
+ * `fallback` (`learn: false` and no model: a fixed stochastic policy, the SPEC's fallback).
+ *
+ * Everything is deterministic: weights are initialised, actions sampled and minibatches shuffled
+ * from the agent's own seeded stream, and the learner's state (weights, optimiser, observation
+ * statistics, the rollout and any half-done update) is part of the agent's checkpoint.
  */
 import type { RlPpoConfig } from '../../config.js';
 import type { MarketState, OrderIntent } from '../../types.js';
 import { BaseAgent } from '../base-agent.js';
-import { Mlp, type MlpState } from './mlp.js';
+import type { MlpState } from './mlp.js';
+import { PpoLearner, type Decision, type PpoLearnerState, type PpoModel, type UpdateStats } from './ppo-learner.js';
 
 export const RL_FEATURES = [
   'price_vs_vwap',
@@ -33,24 +38,12 @@ export const RL_FEATURES = [
 export const RL_ACTIONS = ['hold', 'buy_small', 'buy_medium', 'buy_large', 'sell_small', 'sell_medium', 'sell_large'] as const;
 
 /** The fallback policy: mostly hold, otherwise a uniformly random trade. */
-const FALLBACK_PROBS = [0.4, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1];
+export const FALLBACK_PROBS: readonly number[] = [0.4, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1];
 
-export interface LearningPoint {
-  update: number;
-  tick: number;
-  mean_reward: number;
-  policy_loss: number;
-  value_loss: number;
-  entropy: number;
-}
+/** One learning-curve point (a PPO update's diagnostics). */
+export type LearningPoint = UpdateStats;
 
-interface Transition {
-  obs: Float64Array;
-  action: number;
-  logp: number;
-  value: number;
-  reward: number;
-}
+export type RlMode = 'learning' | 'frozen' | 'fallback';
 
 const clip = (x: number, lo: number, hi: number) => (x < lo ? lo : x > hi ? hi : x);
 
@@ -87,59 +80,101 @@ export function observe(s: MarketState, maxInventory: number, initialPnl: number
   return x;
 }
 
+
+/** Reward EMA weight for the diagnostics of agents that do not update (frozen, fallback). */
+const REWARD_EMA = 0.01;
+
+interface SavedDecision extends Omit<Decision, 'obs'> {
+  obs: number[];
+}
+
 export class RlPpoAgent extends BaseAgent {
-  private policy: Mlp | null = null;
-  private value: Mlp | null = null;
-  private rollout: Transition[] = [];
-  private pending: Transition | null = null;
+  private learner: PpoLearner | null = null;
+  private model: PpoModel | null = null;
+  private pending: Decision | null = null;
   private lastPnl: number | null = null;
+  private lastImpact = 0;
   private initialPnl: number | null = null;
-  private updates = 0;
-  private curve: LearningPoint[] = [];
   private lastAction = 0;
-  private readonly probs: Float64Array;
+  private rewardEma: number | null = null;
 
   constructor(
     id: string,
     private readonly cfg: RlPpoConfig,
-    private readonly eta = 0.01,
   ) {
     super(id, 'rl_ppo');
-    this.probs = new Float64Array(RL_ACTIONS.length);
+  }
+
+  /** What the agent does each tick: frozen when asked to (or given a model with learning off), else learn or fall back. */
+  get mode(): RlMode {
+    if (this.cfg.frozen || (this.model && !this.cfg.learn)) return 'frozen';
+    return this.cfg.learn ? 'learning' : 'fallback';
   }
 
   override attach(ctx: Parameters<BaseAgent['attach']>[0]): void {
     super.attach(ctx);
-    if (this.cfg.learn && !this.policy) {
+    if (!this.learner) {
       // Networks are created on attach: their initial weights come from the agent's own stream.
-      const init = ctx.rng.derive('rl-init');
-      this.policy = new Mlp(RL_FEATURES.length, this.cfg.hiddenUnits, RL_ACTIONS.length, init, 0.01);
-      this.value = new Mlp(RL_FEATURES.length, this.cfg.hiddenUnits, 1, init, 1);
+      this.learner = new PpoLearner(RL_FEATURES.length, RL_ACTIONS.length, this.cfg, ctx.rng.derive('rl-init'));
+      if (this.model) this.learner.loadModel(this.model);
     }
+  }
+
+  /**
+   * Starts from a trained model (weights and observation statistics): it then acts from the model,
+   * and keeps learning unless `frozen`. Throws when the model does not fit this agent's networks.
+   */
+  loadModel(model: PpoModel): void {
+    this.model = model;
+    this.learner?.loadModel(model);
+  }
+
+  /** The agent's current policy as a portable model. */
+  exportModel(meta: Record<string, unknown> = {}): PpoModel {
+    if (!this.learner) throw new Error(`agent ${this.id} has no policy until it is added to a simulation`);
+    return this.learner.exportModel(RL_FEATURES, RL_ACTIONS, meta);
   }
 
   onTick(state: MarketState): OrderIntent[] {
     if (this.initialPnl === null) this.initialPnl = state.pnl;
-    const obs = observe(state, this.cfg.maxInventory, this.initialPnl);
+    const raw = observe(state, this.cfg.maxInventory, this.initialPnl);
+    const impactPaid = state.impactPaid ?? 0;
+    const mode = this.mode;
+    const learner = this.learner;
 
     // Reward for the previous action arrives with this tick's PnL.
     if (this.pending && this.lastPnl !== null) {
       const dPnl = state.pnl - this.lastPnl;
       const riskPenalty = this.cfg.riskAversion * state.position * state.position;
-      const raw = (dPnl - riskPenalty - this.impactEstimate(this.pending.action, state)) * this.cfg.rewardScale;
-      this.pending.reward = clip(raw, -this.cfg.rewardClip, this.cfg.rewardClip);
-      this.rollout.push(this.pending);
+      const impact = this.cfg.impactWeight * Math.max(0, impactPaid - this.lastImpact);
+      const reward = clip((dPnl - riskPenalty - impact) * this.cfg.rewardScale, -this.cfg.rewardClip, this.cfg.rewardClip);
+      this.rewardEma = this.rewardEma === null ? reward : this.rewardEma + REWARD_EMA * (reward - this.rewardEma);
+      if (mode === 'learning' && learner) learner.record(0, this.pending, reward, false);
       this.pending = null;
-      if (this.policy && this.rollout.length >= this.cfg.rolloutLength) this.update(obs, state.tick);
-      else if (!this.policy && this.rollout.length >= this.cfg.rolloutLength) this.rollout = [];
     }
     this.lastPnl = state.pnl;
+    this.lastImpact = impactPaid;
 
-    const action = this.act(obs);
+    let action: number;
+    if (mode === 'fallback' || !learner) {
+      action = sample(FALLBACK_PROBS, this.random.next());
+    } else {
+      if (mode === 'learning') this.advanceUpdate(learner, raw, state.tick);
+      const d = learner.decide(raw, this.random.next(), mode === 'learning');
+      action = d.action;
+      // Frozen agents keep the decision too: the next tick scores its reward for the diagnostics.
+      this.pending = d;
+    }
     this.lastAction = action;
-    const v = this.value ? (this.value.forward(obs)[0] as number) : 0;
-    this.pending = { obs, action, logp: Math.log(Math.max(this.probs[action] as number, 1e-12)), value: v, reward: 0 };
+    if (!this.pending) this.pending = { action, logp: 0, value: 0, epsilon: 0, obs: raw };
     return this.ordersFor(action, state);
+  }
+
+  /** Begins an update when a rollout is full and runs this tick's share of it. */
+  private advanceUpdate(learner: PpoLearner, raw: Float64Array, tick: number): void {
+    const perTick = this.cfg.minibatchesPerTick > 0 ? this.cfg.minibatchesPerTick : Infinity;
+    if (!learner.updating() && learner.readyToUpdate()) learner.beginUpdate([learner.normalize(raw, false)], tick);
+    if (learner.updating()) learner.runUpdate(this.random, perTick);
   }
 
   override factorVector(): number[] {
@@ -147,67 +182,76 @@ export class RlPpoAgent extends BaseAgent {
   }
 
   override diagnostics(): Record<string, number | string | boolean | null> {
-    const last = this.curve[this.curve.length - 1];
-    return {
-      rl_learning: this.policy !== null,
-      rl_updates: this.updates,
-      rl_mean_reward: last?.mean_reward ?? null,
+    const learner = this.learner;
+    const last = learner?.lastUpdate() ?? null;
+    const mode = this.mode;
+    const out: Record<string, number | string | boolean | null> = {
+      rl_mode: mode,
+      rl_learning: mode === 'learning',
+      rl_updates: learner?.updates ?? 0,
+      rl_steps: learner?.steps ?? 0,
+      rl_mean_reward: mode === 'learning' ? (last?.mean_reward ?? null) : this.rewardEma,
       rl_entropy: last?.entropy ?? null,
+      rl_value_loss: last?.value_loss ?? null,
+      rl_approx_kl: last?.approx_kl ?? null,
+      rl_clip_fraction: last?.clip_fraction ?? null,
+      rl_explained_variance: last?.explained_variance ?? null,
+      rl_exploration: mode === 'learning' && learner ? learner.exploration() : 0,
+      rl_learning_rate: mode === 'learning' && learner ? learner.learningRate() : 0,
     };
+    const probs = mode === 'fallback' || !learner ? FALLBACK_PROBS : learner.lastActionProbs();
+    for (let a = 0; a < RL_ACTIONS.length; a++) out[`rl_prob_${RL_ACTIONS[a]}`] = probs[a] ?? null;
+    return out;
   }
 
   /** One point per PPO update, oldest first (bounded by `curveLength`). */
   learningCurve(): LearningPoint[] {
-    return this.curve.slice();
+    return this.learner?.learningCurve() ?? [];
   }
 
   override saveState(): unknown {
     return {
-      policy: this.policy?.save() ?? null,
-      value: this.value?.save() ?? null,
-      rollout: this.rollout.map((t) => ({ ...t, obs: [...t.obs] })),
+      version: 2,
+      learner: this.learner?.save() ?? null,
+      model: this.model,
       pending: this.pending ? { ...this.pending, obs: [...this.pending.obs] } : null,
       lastPnl: this.lastPnl,
+      lastImpact: this.lastImpact,
       initialPnl: this.initialPnl,
-      updates: this.updates,
-      curve: this.curve,
       lastAction: this.lastAction,
+      rewardEma: this.rewardEma,
     };
   }
 
   override loadState(state: unknown): void {
-    type Saved = Omit<Transition, 'obs'> & { obs: number[] };
     const s = state as {
-      policy: MlpState | null;
-      value: MlpState | null;
-      rollout: Saved[];
-      pending: Saved | null;
+      version?: number;
+      learner?: PpoLearnerState | null;
+      model?: PpoModel | null;
+      pending: SavedDecision | null;
       lastPnl: number | null;
+      lastImpact?: number;
       initialPnl: number | null;
-      updates: number;
-      curve: LearningPoint[];
       lastAction: number;
+      rewardEma?: number | null;
+      // version 1 (one-layer nets, no learner object)
+      policy?: MlpState | null;
+      value?: MlpState | null;
     };
-    if (s.policy && this.policy) this.policy.load(s.policy);
-    if (s.value && this.value) this.value.load(s.value);
-    this.rollout = s.rollout.map((t) => ({ ...t, obs: Float64Array.from(t.obs) }));
-    this.pending = s.pending ? { ...s.pending, obs: Float64Array.from(s.pending.obs) } : null;
-    this.lastPnl = s.lastPnl;
-    this.initialPnl = s.initialPnl;
-    this.updates = s.updates;
-    this.curve = s.curve;
-    this.lastAction = s.lastAction;
-  }
-
-  private act(obs: Float64Array): number {
-    if (this.policy) softmax(this.policy.forward(obs), this.probs);
-    else this.probs.set(FALLBACK_PROBS);
-    let u = this.random.next();
-    for (let a = 0; a < this.probs.length; a++) {
-      u -= this.probs[a] as number;
-      if (u < 0) return a;
+    if (s.model) this.loadModel(s.model);
+    if (s.learner && this.learner) this.learner.load(s.learner);
+    else if (s.policy && s.value && this.learner) {
+      // A checkpoint from before the learner existed: keep its weights, drop its rollout.
+      this.learner.policy.load(s.policy);
+      this.learner.value.load(s.value);
     }
-    return this.probs.length - 1;
+    const p = s.version === 2 ? s.pending : null;
+    this.pending = p ? { ...p, obs: Float64Array.from(p.obs) } : null;
+    this.lastPnl = s.version === 2 ? s.lastPnl : null;
+    this.lastImpact = s.lastImpact ?? 0;
+    this.initialPnl = s.initialPnl;
+    this.lastAction = s.lastAction;
+    this.rewardEma = s.rewardEma ?? null;
   }
 
   private ordersFor(action: number, s: MarketState): OrderIntent[] {
@@ -226,105 +270,14 @@ export class RlPpoAgent extends BaseAgent {
     const price = buy ? bid + offset * (ask - bid) : ask - offset * (ask - bid);
     return [{ side, type: 'LIMIT', price: this.roundPrice(price), qty }];
   }
-
-  private impactEstimate(action: number, s: MarketState): number {
-    if (action === 0) return 0;
-    const buy = action <= 3;
-    const size = (action - 1) % 3;
-    const qty = size === 0 ? this.cfg.smallQty : size === 1 ? this.cfg.mediumQty : this.cfg.largeQty;
-    const side = buy ? s.crowding.buyImpactMultiplier : s.crowding.sellImpactMultiplier;
-    return this.eta * side * s.crowding.agentImpactMultiplier * Math.sqrt(qty) * qty;
-  }
-
-  /** PPO on the finished rollout: GAE advantages, clipped surrogate, value regression, entropy bonus. */
-  private update(nextObs: Float64Array, tick: number): void {
-    const policy = this.policy as Mlp;
-    const value = this.value as Mlp;
-    const cfg = this.cfg;
-    const T = this.rollout.length;
-    const adv = new Float64Array(T);
-    const ret = new Float64Array(T);
-    let next = value.forward(nextObs)[0] as number;
-    let gae = 0;
-    for (let t = T - 1; t >= 0; t--) {
-      const tr = this.rollout[t] as Transition;
-      const delta = tr.reward + cfg.gamma * next - tr.value;
-      gae = delta + cfg.gamma * cfg.gaeLambda * gae;
-      adv[t] = gae;
-      ret[t] = gae + tr.value;
-      next = tr.value;
-    }
-    let mean = 0;
-    for (let t = 0; t < T; t++) mean += adv[t] as number;
-    mean /= T;
-    let sd = 0;
-    for (let t = 0; t < T; t++) sd += ((adv[t] as number) - mean) ** 2;
-    sd = Math.sqrt(sd / T) + 1e-8;
-
-    const probs = new Float64Array(RL_ACTIONS.length);
-    const dLogits = new Float64Array(RL_ACTIONS.length);
-    const dV = new Float64Array(1);
-    let policyLoss = 0;
-    let valueLoss = 0;
-    let entropy = 0;
-    for (let epoch = 0; epoch < cfg.epochs; epoch++) {
-      policyLoss = 0;
-      valueLoss = 0;
-      entropy = 0;
-      for (let t = 0; t < T; t++) {
-        const tr = this.rollout[t] as Transition;
-        const a = ((adv[t] as number) - mean) / sd;
-        softmax(policy.forward(tr.obs), probs);
-        const logp = Math.log(Math.max(probs[tr.action] as number, 1e-12));
-        const ratio = Math.exp(logp - tr.logp);
-        const clipped = clip(ratio, 1 - cfg.clipEpsilon, 1 + cfg.clipEpsilon);
-        policyLoss -= Math.min(ratio * a, clipped * a);
-        let h = 0;
-        for (let k = 0; k < probs.length; k++) {
-          const p = probs[k] as number;
-          if (p > 0) h -= p * Math.log(p);
-        }
-        entropy += h;
-        const active = !((a > 0 && ratio > 1 + cfg.clipEpsilon) || (a < 0 && ratio < 1 - cfg.clipEpsilon));
-        for (let k = 0; k < probs.length; k++) {
-          const p = probs[k] as number;
-          const dlogp = (k === tr.action ? 1 : 0) - p;
-          const dH = p > 0 ? -p * (Math.log(p) + h) : 0;
-          dLogits[k] = (active ? -ratio * a * dlogp : 0) - cfg.entropyCoef * dH;
-        }
-        policy.backward(tr.obs, dLogits);
-        const v = value.forward(tr.obs)[0] as number;
-        dV[0] = v - (ret[t] as number);
-        valueLoss += 0.5 * (dV[0] as number) ** 2;
-        value.backward(tr.obs, dV);
-      }
-      policy.applyGradients(cfg.learningRate, T);
-      value.applyGradients(cfg.learningRate, T);
-    }
-    let meanReward = 0;
-    for (const tr of this.rollout) meanReward += tr.reward;
-    this.updates++;
-    this.curve.push({
-      update: this.updates,
-      tick,
-      mean_reward: meanReward / T,
-      policy_loss: policyLoss / T,
-      value_loss: valueLoss / T,
-      entropy: entropy / T,
-    });
-    if (this.curve.length > cfg.curveLength) this.curve.shift();
-    this.rollout = [];
-  }
 }
 
-function softmax(logits: ArrayLike<number>, out: Float64Array): void {
-  let max = -Infinity;
-  for (let k = 0; k < out.length; k++) max = Math.max(max, logits[k] as number);
-  let sum = 0;
-  for (let k = 0; k < out.length; k++) {
-    const e = Math.exp((logits[k] as number) - max);
-    out[k] = e;
-    sum += e;
+/** Index drawn from `probs` with the uniform `u`. */
+function sample(probs: readonly number[], u: number): number {
+  let left = u;
+  for (let a = 0; a < probs.length; a++) {
+    left -= probs[a] as number;
+    if (left < 0) return a;
   }
-  for (let k = 0; k < out.length; k++) out[k] = (out[k] as number) / sum;
+  return probs.length - 1;
 }
