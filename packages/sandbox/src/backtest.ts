@@ -1,13 +1,15 @@
 /**
  * Local backtest of a user strategy (`crowdalpha backtest my_strategy.ts --ticks 5000 --seed 7`):
  * the same validation, the same sandbox (a runner process, one isolate) and the same order
- * sanitising as a live deploy, against the default market population, driven through the
- * Simulation's two-phase tick. Returns plain-JSON diagnostics.
+ * sanitising as a live deploy, against the default market population, driven by the same
+ * TickDriver as the live server (waiting for every answer, so a run is reproducible). Returns
+ * plain-JSON diagnostics.
  */
-import { Simulation, type DeepPartial, type MarketState, type SimulationConfig } from '@crowdalpha/engine';
+import { Simulation, type DeepPartial, type SimulationConfig } from '@crowdalpha/engine';
 import { SandboxPool } from './sandbox-pool.js';
 import type { SandboxLimits } from './limits.js';
 import type { SandboxStats } from './sandbox-agent.js';
+import { TickDriver } from './tick-driver.js';
 import { compileStrategy } from './validate-source.js';
 
 export interface BacktestOptions {
@@ -79,23 +81,19 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
       params,
       ...(opts.timeoutMs !== undefined ? { timeout_ms: opts.timeoutMs } : {}),
     });
-    sim.addAgent(agent);
     let silencedAt: number | null = null;
-    pool.onAgentSilenced = (id, reason) => {
-      silencedAt = sim.tick + 1;
-      sim.setAgentStatus(id, 'silenced', reason);
-    };
+    const driver = new TickDriver(pool, {
+      collectDeadlineMs: null,
+      onSilenced: (_id, _reason, tick) => {
+        silencedAt = tick;
+      },
+    });
+    driver.attach(sim);
+    driver.addAgent(agent);
     const every = Math.max(1, Math.floor(ticks / 100));
     let phiSum = 0;
     for (let t = 1; t <= ticks; t++) {
-      const req = sim.prepareTick();
-      const orders = sim.runLocalAgents(req);
-      const mine = req.states.get(agentId);
-      if (mine) {
-        const ext = await pool.collect(new Map<string, MarketState>([[agentId, mine]]), { waitForAll: true });
-        for (const [id, list] of ext) orders.set(id, list);
-      }
-      sim.completeTick(orders);
+      await driver.tick();
       phiSum += sim.agentStats(agentId)?.phi ?? 0;
       if (opts.onProgress && (t % every === 0 || t === ticks)) opts.onProgress(t, ticks);
     }

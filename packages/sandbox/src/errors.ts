@@ -13,11 +13,14 @@ export interface StrategyDiagnostic {
 export class StrategyValidationError extends Error {
   readonly code = 'STRATEGY_INVALID';
   readonly diagnostics: StrategyDiagnostic[];
+  /** The strategy refused, when the check knew its name (for the API's message). */
+  strategyName: string | undefined;
 
-  constructor(diagnostics: StrategyDiagnostic[]) {
+  constructor(diagnostics: StrategyDiagnostic[], strategyName?: string) {
     super(diagnostics.map(formatDiagnostic).join('; ') || 'strategy is invalid');
     this.name = 'StrategyValidationError';
     this.diagnostics = diagnostics;
+    this.strategyName = strategyName;
   }
 }
 

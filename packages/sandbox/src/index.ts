@@ -32,6 +32,7 @@ export { DEFAULT_PYTHON_RUNTIME, type PythonRuntime } from './python/bwrap-comma
 export { detectLanguage, resolveLanguage, LANGUAGE_DETECTION_RULE, STRATEGY_LANGUAGES, type StrategyLanguage } from './python/language.js';
 export { isPythonCompiled } from './python/python-marker.js';
 export { PYTHON_ALLOWED_IMPORTS } from './python/validate-python.js';
+export { TickDriver, type TickDriverOptions, type TickSandbox } from './tick-driver.js';
 export { runBacktest, type BacktestOptions, type BacktestReport } from './backtest.js';
 export * as sdk from './sdk/index.js';
 export { SDK_AMBIENT_DTS } from './sdk/ambient.js';

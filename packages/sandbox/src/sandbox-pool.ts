@@ -14,6 +14,7 @@
  */
 import os from 'node:os';
 import type { MarketState, OrderIntent } from '@crowdalpha/engine';
+import { agentIdProblem } from '@crowdalpha/engine/wire';
 import { StrategyValidationError } from './errors.js';
 import { resolveLimits, resolveTimeoutMs, type SandboxLimits } from './limits.js';
 import type { CallResult, FailureKind, LoadSpec, TickCall } from './protocol.js';
@@ -405,6 +406,14 @@ export class SandboxPool {
    * constructor + on_tick on a synthetic state, in the probe runner / a fresh Python worker.
    */
   async validate(name: string, source: string, language?: StrategyLanguage | string | null): Promise<{ compiled: string; language: StrategyLanguage; className: string }> {
+    try {
+      return await this.validateNow(name, source, language);
+    } catch (e) {
+      throw named(e, name);
+    }
+  }
+
+  private async validateNow(name: string, source: string, language?: StrategyLanguage | string | null): Promise<{ compiled: string; language: StrategyLanguage; className: string }> {
     const nameProblems = checkStrategyName(name);
     if (nameProblems.length) throw new StrategyValidationError(nameProblems);
     const lang = this.languageOf(source, language);
@@ -489,10 +498,17 @@ export class SandboxPool {
    * Simulation. Rejects with StrategyValidationError if it does not start, keeping nothing.
    */
   async deploy(agentId: string, strategyName: string, compiled: string, config: DeployConfig = {}): Promise<SandboxAgent> {
-    if (this.closed) throw new Error('SandboxPool is closed');
-    if (typeof agentId !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(agentId)) {
-      throw new StrategyValidationError([{ rule: 'agent_id', message: `agent_id must be 1-64 letters, digits, _ . or -, got ${JSON.stringify(agentId)}` }]);
+    try {
+      return await this.deployNow(agentId, strategyName, compiled, config);
+    } catch (e) {
+      throw named(e, strategyName);
     }
+  }
+
+  private async deployNow(agentId: string, strategyName: string, compiled: string, config: DeployConfig): Promise<SandboxAgent> {
+    if (this.closed) throw new Error('SandboxPool is closed');
+    const idProblem = agentIdProblem(agentId);
+    if (idProblem !== null) throw new StrategyValidationError([{ rule: 'agent_id', message: idProblem }]);
     if (this.entries.has(agentId)) throw new StrategyValidationError([{ rule: 'agent_id', message: `agent_id "${agentId}" is already deployed in the sandbox` }]);
     let timeoutMs: number;
     try {
@@ -684,4 +700,10 @@ export class SandboxPool {
       ),
     );
   }
+}
+
+/** Tags a StrategyValidationError with the strategy it refused (for the API's message). */
+function named(e: unknown, strategyName: string): unknown {
+  if (e instanceof StrategyValidationError && e.strategyName === undefined) e.strategyName = strategyName;
+  return e;
 }

@@ -3,6 +3,8 @@
  * loads. Nothing here executes user code: that happens only inside a runner (see SandboxPool).
  */
 import ts from 'typescript';
+import { BUILTIN_STRATEGIES } from '@crowdalpha/engine';
+import { STRATEGY_NAME_RE, strategyNameProblem } from '@crowdalpha/engine/wire';
 import { StrategyValidationError, type StrategyDiagnostic } from './errors.js';
 import { looksLikePython, PYTHON_HINT } from './looks-like-python.js';
 import { embedSourceMap } from './source-map.js';
@@ -10,9 +12,10 @@ import { closestName } from './suggest.js';
 import { typeCheckStrategy } from './type-check.js';
 import { strategyParams, type StrategyParams } from './strategy-params.js';
 
-export const STRATEGY_NAME_RULE = /^[a-zA-Z][a-zA-Z0-9_]{2,63}$/;
-/** Built-in strategy names a user strategy may not take. */
-export const RESERVED_STRATEGY_NAMES: readonly string[] = ['momentum', 'mean_reversion', 'market_maker', 'rl_ppo'];
+/** The strategy-name rule (defined once in the engine's wire rules). */
+export const STRATEGY_NAME_RULE = STRATEGY_NAME_RE;
+/** Built-in strategy names a user strategy may not take: every built-in type. */
+export const RESERVED_STRATEGY_NAMES: readonly string[] = BUILTIN_STRATEGIES.map((s) => s.type);
 export const DEFAULT_MAX_SOURCE_CHARS = 32_000;
 
 export interface CompiledStrategy {
@@ -37,9 +40,8 @@ export interface CompileOptions {
 }
 
 export function checkStrategyName(name: unknown): StrategyDiagnostic[] {
-  if (typeof name !== 'string' || !STRATEGY_NAME_RULE.test(name)) {
-    return [{ rule: 'name', message: `strategy_name must match ${STRATEGY_NAME_RULE.source} (a letter, then 2-63 letters, digits or _), got ${JSON.stringify(name)}` }];
-  }
+  const problem = strategyNameProblem(name);
+  if (problem !== null || typeof name !== 'string') return [{ rule: 'name', message: problem ?? 'strategy_name must be a string' }];
   if (RESERVED_STRATEGY_NAMES.includes(name.toLowerCase())) {
     return [{ rule: 'reserved_name', message: `strategy_name "${name}" is a built-in strategy; reserved: ${RESERVED_STRATEGY_NAMES.join(', ')}` }];
   }

@@ -1,5 +1,6 @@
 /** What every route plugin receives: the live parts of one running server. */
-import type { MarketHub } from './hub/market-hub.js';
+import type { AgentDeployer } from './hub/agent-deployer.js';
+import type { MarketControl } from './hub/market-control.js';
 import type { WsHub } from './hub/ws-hub.js';
 import type { ServerOptions } from './config.js';
 import type { OperatorGuard } from './http/auth.js';
@@ -8,7 +9,10 @@ import type { Store } from './store/store.js';
 import type { StoreWriter } from './store/store-writer.js';
 
 export interface ServerContext {
-  hub: MarketHub;
+  /** The live market: reads (`hub.market`), operator commands and status; never the mutable engine. */
+  hub: MarketControl;
+  /** Deploys and stops agents. */
+  deployer: AgentDeployer;
   ws: WsHub;
   store: Store;
   writer: StoreWriter;

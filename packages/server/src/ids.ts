@@ -16,5 +16,3 @@ export const userAgentId = (): string => `user_${randomToken(8)}`;
 /** Simulation ids sort by creation time: `sim_<ms base36>_<random>`. */
 export const simulationId = (): string => `sim_${Date.now().toString(36).padStart(9, '0')}_${randomToken(6)}`;
 
-/** Agent ids a client may choose (same shape as the built-in ones: mom_1, user_alpha_1). */
-export const AGENT_ID_PATTERN = '^[a-zA-Z][a-zA-Z0-9_\\-]{0,63}$';

@@ -7,12 +7,12 @@
  * HTTP requests one histogram observe; store flushes (every 250 ms) one histogram observe.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { MarketHub } from './hub/market-hub.js';
+import type { MarketControl } from './hub/market-control.js';
 import type { WsHub } from './hub/ws-hub.js';
 import type { StoreWriter } from './store/store-writer.js';
 
 export interface MetricSources {
-  hub: MarketHub;
+  hub: MarketControl;
   ws: WsHub;
   writer: StoreWriter;
 }
@@ -67,7 +67,7 @@ export class ServerMetrics {
       help: 'Current tick of the live market (restarts at 0 after a reset)',
       registers,
       collect() {
-        this.set(hub.sim.tick);
+        this.set(hub.market.tick);
       },
     });
     new Gauge({
@@ -85,7 +85,7 @@ export class ServerMetrics {
       registers,
       collect() {
         // The last tick already carries every agent's stats; only before the first tick are they computed.
-        const stats = hub.sim.latestTick()?.agent_stats ?? hub.sim.allAgentStats();
+        const stats = hub.market.latestTick()?.agent_stats ?? hub.market.allAgentStats();
         let active = 0;
         let silenced = 0;
         for (const s of stats) {

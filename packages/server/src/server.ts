@@ -14,7 +14,7 @@ import { resolveServerOptions, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
 import { OperatorGuard, openOperatorWarning } from './http/auth.js';
 import { MarketHub } from './hub/market-hub.js';
-import { loadSandbox, type SandboxLoad } from './hub/sandbox-host.js';
+import { startSandbox, type SandboxLoad } from './hub/sandbox-host.js';
 import { WsHub } from './hub/ws-hub.js';
 import { createLogger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
@@ -73,7 +73,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
     onFlush: (ms) => metrics?.observeFlush(ms),
   });
   const sandbox: SandboxLoad = options.sandbox
-    ? await loadSandbox({ workers: options.sandboxWorkers, seed: options.seed })
+    ? startSandbox({ workers: options.sandboxWorkers, seed: options.seed })
     : { available: false, reason: 'the sandbox is disabled by configuration (CROWDALPHA_SANDBOX=false)' };
   if (!sandbox.available) logger.warn({ reason: sandbox.reason }, 'user strategies disabled (POST /strategies/user answers 501)');
   const hub = new MarketHub(store, writer, sandbox, options, logger);
@@ -96,6 +96,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
     }
     const ctx: ServerContext = {
       hub,
+      deployer: hub.deployer,
       ws,
       store,
       writer,
@@ -144,7 +145,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
         await writer.close();
         if (sandbox.available) await sandbox.pool.close().catch(() => undefined);
         await store.close();
-        logger.info({ simulationId: hub.simulationId, tick: hub.sim.tick }, 'CrowdAlpha server stopped');
+        logger.info({ simulationId: hub.simulationId, tick: hub.market.tick }, 'CrowdAlpha server stopped');
       })();
       return closing;
     };

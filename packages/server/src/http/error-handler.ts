@@ -6,6 +6,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiError } from '../errors.js';
+import { fromDomainError } from './domain-errors.js';
 
 interface AjvIssue {
   instancePath?: string;
@@ -61,6 +62,8 @@ export function validationError(issues: AjvIssue[], context: string | undefined)
 
 export function toApiError(err: FastifyError | ApiError | Error, bodyLimit: number, request?: FastifyRequest): ApiError {
   if (err instanceof ApiError) return err;
+  const domain = fromDomainError(err);
+  if (domain) return domain;
   const fe = err as FastifyError & { validation?: AjvIssue[]; validationContext?: string };
   if (fe.validation) {
     if (fe.validationContext === 'body' && request && request.body === undefined) return apiError('CA_ERR_EMPTY_BODY');

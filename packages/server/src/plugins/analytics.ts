@@ -1,18 +1,18 @@
 /** GET /analytics/{crowding,factor-space,decay,regime,fragility,snapshot}: the research layer's latest views. */
 import type { FastifyPluginAsync } from 'fastify';
-import type { Simulation } from '@crowdalpha/engine';
+import type { MarketReads } from '../hub/market-reads.js';
 import type { PluginOptions } from '../context.js';
 import { ApiError } from '../errors.js';
 import { EngineJson, errorResponses } from '../schemas/common.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-const VIEWS: Array<{ path: string; key: string; summary: string; read: (sim: Simulation) => unknown }> = [
-  { path: 'crowding', key: 'crowding', summary: 'Crowding matrix C_ij, intensity, per-agent Phi and top crowded pairs', read: (s) => s.crowdingSnapshot() },
-  { path: 'factor-space', key: 'factor_space', summary: 'Per-agent 6-D behavioural factor vectors (and projection)', read: (s) => s.factorSpaceSnapshot() },
-  { path: 'decay', key: 'decay', summary: 'Alpha decay fit: alpha_max, lambda, half-life, R^2, fitted curve', read: (s) => s.decaySnapshot() },
-  { path: 'regime', key: 'regime', summary: 'Current regime (CALM, TRENDING, UNSTABLE, CRASH_PRONE) and its inputs/history', read: (s) => s.regimeSnapshot() },
-  { path: 'fragility', key: 'fragility', summary: 'Liquidity Fragility Index, alert level and history', read: (s) => s.fragilitySnapshot() },
+const VIEWS: Array<{ path: string; key: string; summary: string; read: (market: MarketReads) => unknown }> = [
+  { path: 'crowding', key: 'crowding', summary: 'Crowding matrix C_ij, intensity, per-agent Phi and top crowded pairs', read: (m) => m.crowding() },
+  { path: 'factor-space', key: 'factor_space', summary: 'Per-agent 6-D behavioural factor vectors (and projection)', read: (m) => m.factorSpace() },
+  { path: 'decay', key: 'decay', summary: 'Alpha decay fit: alpha_max, lambda, half-life, R^2, fitted curve', read: (m) => m.decay() },
+  { path: 'regime', key: 'regime', summary: 'Current regime (CALM, TRENDING, UNSTABLE, CRASH_PRONE) and its inputs/history', read: (m) => m.regime() },
+  { path: 'fragility', key: 'fragility', summary: 'Liquidity Fragility Index, alert level and history', read: (m) => m.fragility() },
 ];
 
 function disabled(): ApiError {
@@ -20,14 +20,14 @@ function disabled(): ApiError {
 }
 
 export const analyticsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
-  const { hub } = ctx;
+  const market = ctx.hub.market;
   for (const view of VIEWS) {
     app.get(
       `/analytics/${view.path}`,
       { schema: { tags: ['analytics'], summary: view.summary, response: { 200: EngineJson(`Simulation.${view.key} snapshot`), ...errorResponses(404) } } },
       async (_req, reply) => {
-        const body = hub.cached(`analytics:${view.key}`, () => {
-          const v = view.read(hub.sim);
+        const body = market.cached(`analytics:${view.key}`, () => {
+          const v = view.read(market);
           return v === null || v === undefined ? '' : JSON.stringify(v);
         });
         if (body === '') throw disabled();
@@ -40,9 +40,9 @@ export const analyticsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { 
     '/analytics/snapshot',
     { schema: { tags: ['analytics'], summary: 'All analytics views in one response', response: { 200: EngineJson('{tick, crowding, factor_space, decay, regime, fragility}'), ...errorResponses(404) } } },
     async (_req, reply) => {
-      const body = hub.cached('analytics:all', () => {
-        const out: Record<string, unknown> = { tick: hub.sim.tick };
-        for (const view of VIEWS) out[view.key] = view.read(hub.sim);
+      const body = market.cached('analytics:all', () => {
+        const out: Record<string, unknown> = { tick: market.tick };
+        for (const view of VIEWS) out[view.key] = view.read(market);
         return out.crowding === null ? '' : JSON.stringify(out);
       });
       if (body === '') throw disabled();

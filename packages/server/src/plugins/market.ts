@@ -10,6 +10,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 export const marketPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
   const { hub } = ctx;
+  const market = hub.market;
 
   app.get<{ Querystring: BookQuery }>(
     '/market/book',
@@ -22,9 +23,9 @@ export const marketPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
       },
     },
     async (req, reply) => {
-      const levels = req.query.levels ?? hub.sim.config.depthLevels;
+      const levels = req.query.levels ?? market.config.depthLevels;
       // The book only changes once per tick: serialise once per tick and level count.
-      const body = hub.cached(`book:${levels}`, () => JSON.stringify({ tick: hub.sim.tick, ...hub.sim.depth(levels) }));
+      const body = market.cached(`book:${levels}`, () => JSON.stringify({ tick: market.tick, ...market.depth(levels) }));
       return reply.type(JSON_TYPE).send(body);
     },
   );
@@ -43,15 +44,15 @@ export const marketPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
       const limit = Math.min(TRADES_LIMIT_MAX, Math.max(TRADES_LIMIT_MIN, req.query.limit ?? TRADES_LIMIT_DEFAULT));
       const opts: { limit: number; sinceTick?: number } = { limit };
       if (req.query.since_tick !== undefined) opts.sinceTick = req.query.since_tick;
-      const fills = hub.sim.trades(opts);
-      return { tick: hub.sim.tick, count: fills.length, fills };
+      const fills = market.trades(opts);
+      return { tick: market.tick, count: fills.length, fills };
     },
   );
 
   app.get(
     '/market/metrics',
     { schema: { tags: ['market'], summary: 'Key market figures: mid, spread, VWAP, volatility, regime, volume', response: { 200: EngineJson('Simulation.metrics()') } } },
-    async (_req, reply) => reply.type(JSON_TYPE).send(hub.cached('metrics', () => JSON.stringify(hub.sim.metrics()))),
+    async (_req, reply) => reply.type(JSON_TYPE).send(market.cached('metrics', () => JSON.stringify(market.metrics()))),
   );
 
   app.get(
@@ -64,9 +65,9 @@ export const marketPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
       },
     },
     async (_req, reply) => {
-      const tick = hub.sim.latestTick();
+      const tick = market.latestTick();
       if (!tick) throw apiError('CA_ERR_NO_TICK_YET');
-      const body = hub.cached('snapshot', () => JSON.stringify(hub.lastTickEvent ?? { schema_version: 1, type: 'TICK', timestamp: 0, payload: tick }));
+      const body = market.cached('snapshot', () => JSON.stringify(market.lastTickEvent() ?? { schema_version: 1, type: 'TICK', timestamp: 0, payload: tick }));
       return reply.type(JSON_TYPE).send(body);
     },
   );
@@ -98,11 +99,11 @@ export const marketPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
       simulation_id: hub.simulationId,
       seed: hub.currentSeed,
       running: hub.isRunning,
-      tick: hub.sim.tick,
+      tick: market.tick,
       tick_delay_ms: hub.tickDelayMs,
       checkpoint_every: ctx.options.checkpointEvery,
       snapshot_every: ctx.options.snapshotEvery,
-      config: hub.sim.config,
+      config: market.config,
     }),
   );
 };

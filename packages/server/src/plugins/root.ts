@@ -55,7 +55,7 @@ export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
     },
     async (_req, reply) => {
       const database = await store.ping();
-      return reply.code(database ? 200 : 503).send({ status: database ? 'ok' : 'degraded', database, tick: hub.sim.tick });
+      return reply.code(database ? 200 : 503).send({ status: database ? 'ok' : 'degraded', database, tick: hub.market.tick });
     },
   );
 
@@ -85,10 +85,10 @@ export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
       },
     },
     async () => {
-      const latest = hub.sim.latestTick();
+      const latest = hub.market.latestTick();
       return {
         running: hub.isRunning,
-        tick: hub.sim.tick,
+        tick: hub.market.tick,
         mid_price: latest?.mid ?? null,
         regime: latest?.regime ?? null,
         market: hub.status(),

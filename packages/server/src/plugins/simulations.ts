@@ -36,8 +36,8 @@ export const simulationsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       current,
       created_at: r.created_at,
       ended_at: r.ended_at,
-      last_tick: current ? hub.sim.tick : r.last_tick,
-      last_mid: current ? (hub.sim.latestTick()?.mid ?? r.last_mid) : r.last_mid,
+      last_tick: current ? hub.market.tick : r.last_tick,
+      last_mid: current ? (hub.market.latestTick()?.mid ?? r.last_mid) : r.last_mid,
       config: JSON.parse(r.config) as Record<string, unknown>,
     };
   };
@@ -90,7 +90,7 @@ export const simulationsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
         status_reason: a.status_reason,
         created_tick: a.created_tick,
         config: JSON.parse(a.config) as unknown,
-        stats: live ? hub.sim.agentStats(a.agent_id) : a.final_stats ? (JSON.parse(a.final_stats) as unknown) : null,
+        stats: live ? hub.market.agentStats(a.agent_id) : a.final_stats ? (JSON.parse(a.final_stats) as unknown) : null,
       }));
       const history = (await store.sampledTickHistory(row.id, req.query.points ?? 200)).map((h) => ({
         tick: h.tick,

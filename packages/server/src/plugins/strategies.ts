@@ -8,7 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { PluginOptions } from '../context.js';
 import { ApiError, apiError } from '../errors.js';
 import { MANAGE_KEY_SCHEME, OPERATOR_SCHEME, REALM, manageKeyMatches } from '../http/auth.js';
-import type { StoppedBy } from '../hub/market-hub.js';
+import type { StoppedBy } from '../hub/agent-deployer.js';
 import { EngineJson, ErrorBodySchema, errorResponses } from '../schemas/common.js';
 import { AgentIdParams, DeployBody, ManageKeyField, ManageKeyHeaders, StopBody, UserStrategyBody } from '../schemas/strategies.js';
 
@@ -25,7 +25,8 @@ export function stopReason(by: StoppedBy, reason: string | undefined): string {
 }
 
 export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
-  const { hub, store, guard } = ctx;
+  const { hub, deployer, store, guard } = ctx;
+  const market = hub.market;
   /** Who a stop request was authorised as, set by its onRequest check. */
   const stopAuth = new WeakMap<FastifyRequest, StoppedBy>();
 
@@ -36,7 +37,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
    */
   const authorizeStop = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const id = (req.params as { agent_id?: string }).agent_id ?? '';
-    if (!hub.sim.hasAgent(id)) throw apiError('CA_ERR_NOT_FOUND', 'agent', id).at('agent_id', 'exists');
+    if (!market.hasAgent(id)) throw apiError('CA_ERR_NOT_FOUND', 'agent', id).at('agent_id', 'exists');
     const bearer = guard.check(req);
     if (guard.enabled && bearer === 'ok') return void stopAuth.set(req, 'operator');
     const header = req.headers['x-manage-key'];
@@ -94,7 +95,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     },
     async () => {
       const rows = new Map((await store.listAgents(hub.simulationId)).map((r) => [r.agent_id, r]));
-      const agents = hub.sim.allAgentStats().map((s) => {
+      const agents = market.allAgentStats().map((s) => {
         const row = rows.get(s.agent_id);
         return {
           agent_id: s.agent_id,
@@ -107,7 +108,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
           pnl: Math.round(s.pnl * 100) / 100,
         };
       });
-      return { strategy_types: await hub.strategyTypes(), agents };
+      return { strategy_types: await deployer.strategyTypes(), agents };
     },
   );
 
@@ -132,7 +133,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     },
     async (req, reply) => {
       const b = req.body;
-      const { row, manageKey } = await hub.deployBuiltin({ type: b.strategy_type, agentId: b.agent_id, params: b.config ?? {}, owner: b.owner ?? null });
+      const { row, manageKey } = await deployer.deployBuiltin({ type: b.strategy_type, agentId: b.agent_id, params: b.config ?? {}, owner: b.owner ?? null });
       req.log.info({ agentId: row.agent_id, strategy: row.strategy }, 'agent deployed');
       return reply.code(201).send({
         agent_id: row.agent_id,
@@ -170,7 +171,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       const config: { timeout_ms?: number; params?: Record<string, unknown> } = {};
       if (b.config?.timeout_ms !== undefined) config.timeout_ms = b.config.timeout_ms;
       if (b.config?.params !== undefined) config.params = b.config.params;
-      const out = await hub.registerUserStrategy({ name: b.strategy_name, code: b.code, deploy: b.deploy ?? false, agentId: b.agent_id, config, owner: b.owner ?? null });
+      const out = await deployer.registerUserStrategy({ name: b.strategy_name, code: b.code, deploy: b.deploy ?? false, agentId: b.agent_id, config, owner: b.owner ?? null });
       req.log.info({ registered: out.registered, deployed: out.deployed, agentId: out.agent_id }, 'user strategy registered');
       return reply.code(201).send(out);
     },
@@ -187,7 +188,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     },
     async (_req, reply) =>
       reply.type('application/json; charset=utf-8').send(
-        hub.cached('leaderboard', () => JSON.stringify({ tick: hub.sim.tick, leaderboard: hub.sim.leaderboard().map((row) => withRiskFigures(row, hub.sim.agentDiagnostics(row.agent_id))) })),
+        market.cached('leaderboard', () => JSON.stringify({ tick: market.tick, leaderboard: market.leaderboard().map((row) => withRiskFigures(row, market.agentDiagnostics(row.agent_id))) })),
       ),
   );
 
@@ -203,9 +204,9 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     },
     async (req) => {
       const id = req.params.agent_id;
-      const stats = hub.sim.agentStats(id);
+      const stats = market.agentStats(id);
       if (!stats) throw apiError('CA_ERR_NOT_FOUND', 'agent', id).at('agent_id', 'exists');
-      return { ...stats, tick: hub.sim.tick, diagnostics: hub.sim.agentDiagnostics(id), learning_curve: hub.sim.agentLearningCurve(id) };
+      return { ...stats, tick: market.tick, diagnostics: market.agentDiagnostics(id), learning_curve: market.agentLearningCurve(id) };
     },
   );
 
@@ -235,7 +236,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     async (req) => {
       const id = req.params.agent_id;
       const by = stopAuth.get(req) ?? 'anyone';
-      const stats = await hub.stopAgent(id, { reason: stopReason(by, req.body.reason), by });
+      const stats = await deployer.stopAgent(id, { reason: stopReason(by, req.body.reason), by });
       req.log.info({ agentId: id, by }, 'agent stop requested');
       return { agent_id: id, stopped: true as const, stopped_by: by, stats };
     },

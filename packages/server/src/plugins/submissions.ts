@@ -10,6 +10,7 @@ import { Type } from '@sinclair/typebox';
 import type { PluginOptions } from '../context.js';
 import { ApiError, apiError } from '../errors.js';
 import { submissionId } from '../ids.js';
+import { fromDomainError } from '../http/domain-errors.js';
 import { errorResponses } from '../schemas/common.js';
 import {
   ApproveBody,
@@ -48,7 +49,7 @@ async function emptyBodyIsEmptyObject(req: FastifyRequest): Promise<void> {
 }
 
 export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
-  const { hub, store } = ctx;
+  const { deployer, store } = ctx;
 
   app.post<{ Body: SubmitConfigBody }>(
     '/strategies/submit-config',
@@ -65,7 +66,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
     },
     async (req, reply) => {
       const b = req.body;
-      const types = (await hub.strategyTypes()).map((t) => t.type);
+      const types = (await deployer.strategyTypes()).map((t) => t.type);
       if (!types.includes(b.template_strategy)) {
         throw apiError('CA_ERR_UNKNOWN_STRATEGY', b.template_strategy, types.join(', ')).at('template_strategy', 'existing strategy');
       }
@@ -139,23 +140,24 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       const params = JSON.parse(row.parameters) as Record<string, unknown>;
       let agentId: string;
       let manageKey: string;
-      const builtin = (await hub.strategyTypes()).find((t) => t.type === row.template_strategy);
-      if (!builtin) throw apiError('CA_ERR_UNKNOWN_STRATEGY', row.template_strategy, (await hub.strategyTypes()).map((t) => t.type).join(', ')).at('template_strategy', 'existing strategy');
+      const builtin = (await deployer.strategyTypes()).find((t) => t.type === row.template_strategy);
+      if (!builtin) throw apiError('CA_ERR_UNKNOWN_STRATEGY', row.template_strategy, (await deployer.strategyTypes()).map((t) => t.type).join(', ')).at('template_strategy', 'existing strategy');
       if (builtin.kind === 'builtin') {
         try {
-          const out = await hub.deployBuiltin({ type: row.template_strategy, agentId: req.body.agent_id, params, owner: row.submitter_name });
+          const out = await deployer.deployBuiltin({ type: row.template_strategy, agentId: req.body.agent_id, params, owner: row.submitter_name });
           agentId = out.row.agent_id;
           manageKey = out.manageKey;
         } catch (e) {
-          if (e instanceof ApiError && e.code === 'CA_ERR_BAD_AGENT_CONFIG') {
-            throw new ApiError('CA_ERR_BAD_AGENT_CONFIG', `submission ${id} cannot be deployed: ${e.message}`, { field: 'parameters', rule: 'strategy parameters' });
+          const api = e instanceof ApiError ? e : fromDomainError(e);
+          if (api?.code === 'CA_ERR_BAD_AGENT_CONFIG') {
+            throw new ApiError('CA_ERR_BAD_AGENT_CONFIG', `submission ${id} cannot be deployed: ${api.message}`, { field: 'parameters', rule: 'strategy parameters' });
           }
           throw e;
         }
       } else {
         const strat = await store.getUserStrategy(row.template_strategy);
         if (!strat) throw apiError('CA_ERR_NOT_FOUND', 'user strategy', row.template_strategy);
-        const out = await hub.registerUserStrategy({
+        const out = await deployer.registerUserStrategy({
           name: strat.name,
           code: strat.source,
           deploy: true,

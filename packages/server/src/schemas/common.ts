@@ -3,6 +3,7 @@
  * objects whose full shape is documented by the engine (they serialise as-is).
  */
 import { Type } from '@sinclair/typebox';
+import { AGENT_ID_PATTERN, AGENT_ID_RULE } from '@crowdalpha/engine/wire';
 import { ERRORS } from '../errors.js';
 
 export const ErrorBodySchema = Type.Object(
@@ -31,7 +32,4 @@ export function errorResponses(...statuses: number[]): Record<number, typeof Err
   return out;
 }
 
-export const AgentIdSchema = Type.String({
-  pattern: '^[a-zA-Z][a-zA-Z0-9_\\-]{0,63}$',
-  description: 'letters, digits, _ and -, starting with a letter, at most 64 characters',
-});
+export const AgentIdSchema = Type.String({ pattern: AGENT_ID_PATTERN, description: AGENT_ID_RULE });

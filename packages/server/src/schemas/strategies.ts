@@ -1,8 +1,8 @@
 /** Schemas of /strategies/* (deploy, user strategies, submissions). Limits are SPEC §8. */
 import { Type, type Static } from '@sinclair/typebox';
+import { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE } from '@crowdalpha/engine/wire';
 import { AgentIdSchema } from './common.js';
 
-export const STRATEGY_NAME_PATTERN = '^[a-zA-Z][a-zA-Z0-9_]{2,63}$';
 export const CODE_MAX_CHARS = 32_000;
 export const SANDBOX_TIMEOUT_MIN_MS = 5;
 export const SANDBOX_TIMEOUT_MAX_MS = 1000;
@@ -26,7 +26,7 @@ export type DeployBody = Static<typeof DeployBody>;
 
 export const UserStrategyBody = Type.Object(
   {
-    strategy_name: Type.String({ pattern: STRATEGY_NAME_PATTERN, description: 'letter first, then 2-63 letters, digits or _' }),
+    strategy_name: Type.String({ pattern: STRATEGY_NAME_PATTERN, description: STRATEGY_NAME_RULE }),
     code: Type.String({ minLength: 1, maxLength: CODE_MAX_CHARS, description: 'TypeScript source: exactly one class extending BaseAgent' }),
     deploy: Type.Optional(Type.Boolean({ default: false })),
     agent_id: Type.Optional(AgentIdSchema),

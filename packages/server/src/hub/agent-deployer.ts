@@ -1,0 +1,251 @@
+/**
+ * AgentDeployer: everything that adds agents to or withdraws them from the live market — built-in
+ * deploys, user strategies (validated and started by the sandbox), stops — and recreating
+ * deployed agents from their rows when a market resumes or resets. It acts on the market only
+ * through `LiveMarket` (between ticks), and persists before it acts, so an acknowledged deploy or
+ * stop survives a crash.
+ */
+import { BaseAgent, BUILTIN_STRATEGIES, createBuiltinAgent, isBuiltinStrategy } from '@crowdalpha/engine';
+import type { AgentStatsWire, OrderIntent, Simulation } from '@crowdalpha/engine';
+import type { Logger } from 'pino';
+import { ApiError, apiError } from '../errors.js';
+import { newManageKey } from '../http/auth.js';
+import { userAgentId } from '../ids.js';
+import type { AgentRow, Store } from '../store/store.js';
+import type { SandboxLoad } from './sandbox-host.js';
+import type { SandboxPool } from '@crowdalpha/sandbox';
+
+export type AgentKind = 'builtin' | 'deployed' | 'user';
+
+export interface AgentConfigRecord {
+  /** Built-in parameters (deployed) or the sandbox config (user). */
+  params: Record<string, unknown>;
+  /** Sandbox per-call timeout, user strategies only. */
+  timeout_ms?: number;
+  /** The registered strategy a user agent runs. */
+  strategy_name?: string;
+}
+
+/** Who stopped an agent: the operator token, the agent's manage key, or anyone (no operator token configured). */
+export type StoppedBy = 'operator' | 'owner' | 'anyone';
+
+/** A strategy type a client may deploy (GET /strategies). */
+export interface StrategyTypeInfo {
+  type: string;
+  kind: 'builtin' | 'user';
+  description: string;
+  params: Record<string, unknown>;
+  created_at?: string;
+}
+
+/** The deployer's handle on the installed market (the MarketHub provides it). */
+export interface LiveMarket {
+  readonly simulation: Simulation;
+  readonly simulationId: string;
+  /** Resolves when no tick is in progress. */
+  betweenTicks(): Promise<void>;
+  /** Runs `fn` after every earlier reset/stop has finished. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  /** Adds an agent between ticks. */
+  join(agent: BaseAgent): void;
+  /** Silences an active agent in the engine (and tears its sandbox down); between ticks. */
+  withdraw(agentId: string, reason: string): void;
+}
+
+function errMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class AgentDeployer {
+  constructor(
+    private readonly market: LiveMarket,
+    private readonly store: Store,
+    private readonly sandbox: SandboxLoad,
+    private readonly log: Logger,
+  ) {}
+
+  /** Deploys a built-in strategy (POST /strategies, approved submissions). */
+  async deployBuiltin(input: { type: string; agentId?: string | undefined; params: Record<string, unknown>; owner: string | null }): Promise<{ row: AgentRow; manageKey: string }> {
+    if (!isBuiltinStrategy(input.type)) {
+      throw apiError('CA_ERR_UNKNOWN_STRATEGY', input.type, BUILTIN_STRATEGIES.map((s) => s.type).join(', ')).at('strategy_type', 'enum');
+    }
+    const id = input.agentId ?? userAgentId();
+    // An AgentConfigError propagates: the error handler maps it (CA_ERR_BAD_AGENT_CONFIG).
+    const agent = createBuiltinAgent(input.type, id, input.params, this.market.simulation.config);
+    return this.addAgent(agent, 'deployed', input.owner, { params: agent.params as Record<string, unknown> });
+  }
+
+  /**
+   * Registers user code (validated and probe-started by the sandbox) and optionally deploys it.
+   * Registering the same name with the same code again is idempotent.
+   */
+  async registerUserStrategy(input: {
+    name: string;
+    code: string;
+    deploy: boolean;
+    agentId?: string | undefined;
+    config: { timeout_ms?: number; params?: Record<string, unknown> };
+    owner: string | null;
+  }): Promise<{ registered: string; deployed: boolean; agent_id?: string; strategy_type?: string; manage_key?: string }> {
+    const pool = this.requireSandbox();
+    if (isBuiltinStrategy(input.name)) {
+      throw new ApiError('CA_ERR_STRATEGY_INVALID', `strategy ${input.name} was refused: the name is taken by a built-in strategy; pick another strategy_name`, {
+        field: 'strategy_name',
+        rule: 'not a built-in name',
+      });
+    }
+    let existing = await this.store.getUserStrategy(input.name);
+    if (existing && existing.source !== input.code) throw apiError('CA_ERR_STRATEGY_EXISTS', input.name).at('strategy_name', 'unique');
+    if (!existing) {
+      // A StrategyValidationError propagates: the error handler maps it (CA_ERR_STRATEGY_INVALID, field code).
+      const { compiled } = await pool.validate(input.name, input.code);
+      try {
+        existing = await this.store.saveUserStrategy({ name: input.name, source: input.code, compiled });
+      } catch (e) {
+        // A concurrent registration of the same name won the race.
+        const again = await this.store.getUserStrategy(input.name);
+        if (!again) throw e;
+        if (again.source !== input.code) throw apiError('CA_ERR_STRATEGY_EXISTS', input.name).at('strategy_name', 'unique');
+        existing = again;
+      }
+    }
+    if (!input.deploy) return { registered: input.name, deployed: false };
+    const id = input.agentId ?? userAgentId();
+    this.assertFreeId(id);
+    const agent = await pool.deploy(id, existing.name, existing.compiled, input.config);
+    const record: AgentConfigRecord = { params: input.config.params ?? {}, strategy_name: existing.name };
+    if (input.config.timeout_ms !== undefined) record.timeout_ms = input.config.timeout_ms;
+    const { manageKey } = await this.addAgent(agent, 'user', input.owner, record);
+    return { registered: input.name, deployed: true, agent_id: id, strategy_type: input.name, manage_key: manageKey };
+  }
+
+  /**
+   * Withdraws one agent (POST /strategies/{id}/stop; the caller has checked the credentials): the
+   * stop is committed to the agent's row first, so it survives a crash and a restart from an older
+   * checkpoint, then the engine silences it between ticks and cancels its resting orders on the
+   * next tick, and a sandboxed agent's context is torn down. 404 unknown, 409 not active.
+   */
+  async stopAgent(agentId: string, input: { reason: string; by: StoppedBy }): Promise<AgentStatsWire> {
+    return this.market.exclusive(async () => {
+      const sim = this.market.simulation;
+      const simId = this.market.simulationId;
+      const before = sim.agentStats(agentId);
+      if (!before) throw apiError('CA_ERR_NOT_FOUND', 'agent', agentId).at('agent_id', 'exists');
+      if (before.status !== 'active') throw apiError('CA_ERR_AGENT_STOPPED', agentId, before.status_reason ?? 'no reason recorded').at('agent_id', 'active agent');
+      await this.store.markAgentStopped(simId, agentId, { at: new Date().toISOString(), by: input.by, reason: input.reason });
+      // Resets queue behind us, so `sim` is still the installed market; wait out a tick in flight
+      // and act in the same synchronous stretch as the check.
+      await this.market.betweenTicks();
+      this.market.withdraw(agentId, input.reason);
+      this.log.info({ agentId, by: input.by }, 'agent stopped');
+      return sim.agentStats(agentId) as AgentStatsWire;
+    });
+  }
+
+  /** Strategy types a client may deploy: the built-ins and the registered user strategies. */
+  async strategyTypes(): Promise<StrategyTypeInfo[]> {
+    const builtins = BUILTIN_STRATEGIES.map((s) => ({ type: s.type, kind: 'builtin' as const, description: s.description, params: s.params as Record<string, unknown> }));
+    const user = (await this.store.listUserStrategies()).map((u) => ({
+      type: u.name,
+      kind: 'user' as const,
+      description: 'user strategy (sandboxed)',
+      params: {},
+      created_at: u.created_at,
+    }));
+    return [...builtins, ...user];
+  }
+
+  // ---- recreating agents from their rows (resume, reset) ----------------------------------------
+
+  /** A user agent whose sandbox could not be recreated keeps its slot (and history) but stays silent. */
+  placeholderFor(id: string, strategy: string): BaseAgent {
+    return new SilentAgent(id, strategy);
+  }
+
+  builtinFromRow(a: AgentRow, sim: Simulation): BaseAgent | null {
+    try {
+      const cfg = JSON.parse(a.config) as AgentConfigRecord;
+      return createBuiltinAgent(a.strategy, a.agent_id, cfg.params ?? {}, sim.config);
+    } catch (e) {
+      this.log.error({ agentId: a.agent_id, err: errMessage(e) }, 'could not recreate a deployed agent');
+      return null;
+    }
+  }
+
+  async userAgentFromRow(a: AgentRow): Promise<BaseAgent | null> {
+    if (!this.sandbox.available) return null;
+    try {
+      const cfg = JSON.parse(a.config) as AgentConfigRecord;
+      const strat = await this.store.getUserStrategy(cfg.strategy_name ?? a.strategy);
+      if (!strat) throw new Error(`strategy ${a.strategy} is not registered`);
+      const sandboxCfg: { timeout_ms?: number; params?: Record<string, unknown> } = { params: cfg.params ?? {} };
+      if (cfg.timeout_ms !== undefined) sandboxCfg.timeout_ms = cfg.timeout_ms;
+      return await this.sandbox.pool.deploy(a.agent_id, strat.name, strat.compiled, sandboxCfg);
+    } catch (e) {
+      this.log.error({ agentId: a.agent_id, err: errMessage(e) }, 'could not restart a sandboxed agent');
+      return null;
+    }
+  }
+
+  /** The live sandboxed agent of a deployed id, when the pool still has it (a reset carries it over). */
+  sandboxedAgent(agentId: string): BaseAgent | undefined {
+    return this.sandbox.available && this.sandbox.pool.has(agentId) ? this.sandbox.pool.agent(agentId) : undefined;
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private requireSandbox(): SandboxPool {
+    if (!this.sandbox.available) throw apiError('CA_ERR_SANDBOX_UNAVAILABLE', this.sandbox.reason);
+    return this.sandbox.pool;
+  }
+
+  private assertFreeId(id: string): void {
+    if (this.market.simulation.hasAgent(id)) throw apiError('CA_ERR_AGENT_EXISTS', id).at('agent_id', 'unique');
+  }
+
+  /**
+   * Persists first (so an acknowledged agent survives a crash), then joins between ticks. Returns
+   * the agent's new manage key: only its SHA-256 is stored, so this is the one time it exists.
+   */
+  private async addAgent(agent: BaseAgent, kind: AgentKind, owner: string | null, config: AgentConfigRecord): Promise<{ row: AgentRow; manageKey: string }> {
+    this.assertFreeId(agent.id);
+    await this.market.betweenTicks();
+    const sim = this.market.simulation;
+    const simId = this.market.simulationId;
+    const manage = newManageKey();
+    const row: AgentRow = {
+      simulation_id: simId,
+      agent_id: agent.id,
+      strategy: agent.strategy,
+      kind,
+      owner,
+      config: JSON.stringify(config),
+      status: 'active',
+      status_reason: null,
+      final_stats: null,
+      created_at: new Date().toISOString(),
+      created_tick: sim.tick,
+      manage_key_hash: manage.hash,
+    };
+    try {
+      await this.store.insertAgent(row);
+    } catch (e) {
+      if (await this.store.getAgent(simId, agent.id)) throw apiError('CA_ERR_AGENT_EXISTS', agent.id).at('agent_id', 'unique');
+      throw e;
+    }
+    await this.market.betweenTicks();
+    if (this.market.simulation !== sim) {
+      // A reset happened while we were writing: the new market carries the row over already.
+      return { row, manageKey: manage.key };
+    }
+    this.market.join(agent);
+    return { row, manageKey: manage.key };
+  }
+}
+
+/** Stand-in for a sandboxed agent that could not be restarted: keeps its account, sends nothing. */
+class SilentAgent extends BaseAgent {
+  onTick(): OrderIntent[] {
+    return [];
+  }
+}
