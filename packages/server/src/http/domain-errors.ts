@@ -4,7 +4,7 @@
  * new engine error class is mapped here once and can never surface as an anonymous 500.
  */
 import { AgentConfigError, ConfigError, SimulationError } from '@crowdalpha/engine';
-import { SandboxConfigError, StrategyValidationError } from '@crowdalpha/sandbox';
+import { PythonUnavailableError, SandboxConfigError, StrategyValidationError } from '@crowdalpha/sandbox';
 import { ApiError } from '../errors.js';
 
 /** The catalogued error for a domain error, or null when `e` is not one. */
@@ -17,7 +17,7 @@ export function fromDomainError(e: unknown): ApiError | null {
   }
   if (e instanceof StrategyValidationError) {
     const diags = e.diagnostics;
-    const first = diags[0];
+    const first = diags.find((d) => d.severity !== 'warning') ?? diags[0];
     const where = first?.line !== undefined ? ` (line ${first.line}${first.column !== undefined ? `:${first.column}` : ''})` : '';
     const name = e.strategyName ?? 'the strategy';
     return new ApiError('CA_ERR_STRATEGY_INVALID', `strategy ${name} was refused: ${first ? first.message + where : e.message}`, {
@@ -26,6 +26,7 @@ export function fromDomainError(e: unknown): ApiError | null {
       details: diags,
     });
   }
+  if (e instanceof PythonUnavailableError) return new ApiError('CA_ERR_SANDBOX_UNAVAILABLE', `user strategies are not available on this server: ${e.message}`);
   if (e instanceof SandboxConfigError) {
     return new ApiError('CA_ERR_VALIDATION', e.message, { field: `config.${e.path}`, rule: 'sandbox limits' });
   }
