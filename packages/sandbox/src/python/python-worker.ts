@@ -16,6 +16,7 @@ import { bwrapArgs, type PythonRuntime } from './bwrap-command.js';
 import { encodeFrame, FrameDecoder } from './frame-codec.js';
 import { harnessSource } from './harness-source.js';
 import { pythonSourceOf } from './python-marker.js';
+import { hostIdentity } from './host-identity.js';
 
 export interface PythonWorkerLimits {
   memoryMb: number;
@@ -49,6 +50,7 @@ export class PythonWorker {
     this.child = spawn(rt.bwrap, bwrapArgs(rt, harnessSource(), [rt.distPackages]), {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
       env: {},
+      ...hostIdentity(),
     });
     this.toWorker = this.child.stdio[3] as Writable;
     const fromWorker = this.child.stdio[4] as Readable;

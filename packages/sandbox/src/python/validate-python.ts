@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { StrategyValidationError, type StrategyDiagnostic } from '../errors.js';
 import { bwrapArgs, type PythonRuntime } from './bwrap-command.js';
+import { hostIdentity } from './host-identity.js';
 
 /** Modules a strategy may import (kept equal to ALLOWED_IMPORTS in harness.py; a test pins both). */
 export const PYTHON_ALLOWED_IMPORTS = [
@@ -78,7 +79,7 @@ export function checkPythonSource(rt: PythonRuntime, source: string, opts: { max
   }
   if (source.includes('\0')) return Promise.reject(new StrategyValidationError([{ rule: 'syntax', message: 'source contains a NUL character' }]));
   return new Promise((resolve, reject) => {
-    const child = spawn(rt.bwrap, bwrapArgs(rt, CHECKER, [PYTHON_ALLOWED_IMPORTS.join(',')]), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(rt.bwrap, bwrapArgs(rt, CHECKER, [PYTHON_ALLOWED_IMPORTS.join(',')]), { stdio: ['pipe', 'pipe', 'pipe'], env: {}, ...hostIdentity() });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => void (out.length < 1_000_000 && (out += d)));
