@@ -6,6 +6,14 @@ import { backtestCommand } from './backtest-command.js';
 import { runCommand } from './run-command.js';
 import { sweepCommand } from './sweep/sweep-command.js';
 import { workerCommand } from './worker-command.js';
+import {
+  experimentCancelCommand,
+  experimentExportCommand,
+  experimentListCommand,
+  experimentResumeCommand,
+  experimentRunCommand,
+  experimentSummaryCommand,
+} from './experiment/experiment-command.js';
 
 const program = new Command();
 program.name('crowdalpha').description('CrowdAlpha: a multi-agent limit order book market with crowding analytics').showHelpAfterError();
@@ -20,7 +28,11 @@ program
   .option('--market-makers <n>', 'market makers', intOption('--market-makers', 0, 100_000))
   .option('--config <file>', 'JSON file of config overrides (any SimulationConfig keys)')
   .option('--no-analytics', 'turn crowding and analytics off (faster)')
-  .option('--out <file>', 'write every event as JSON lines')
+  .option('--out <file>', 'write the events as JSON lines (all, or those named by --events)')
+  .option('--events <types>', 'only these event types in --out, e.g. TICK,ORDER_FILLED')
+  .option('--from-experiment <id>', 'reproduce a stored experiment run (with --run): its config, seed and ticks')
+  .option('--run <k>', 'run index within --from-experiment (see experiment export: run_index)', intOption('--run', 0))
+  .option('--database-url <url>', 'store of --from-experiment (DATABASE_URL, default sqlite:./data/crowdalpha.db)')
   .option('--report <file>', 'write a JSON research report (stylized facts, leaderboard, crowding, decay)')
   .option('--json', 'print the summary as JSON')
   .addOption(new Option('--no-progress', 'no progress bar'))
@@ -66,8 +78,80 @@ program
   .requiredOption('--redis <url>', 'Redis server of the queue, e.g. redis://127.0.0.1:6379')
   .option('--queue <name>', 'queue name (default crowdalpha-sweep)')
   .option('--concurrency <n>', 'runs at a time, each in a worker thread (default: one per core)', intOption('--concurrency', 1, 256))
+  .option('--database-url <url>', 'store that experiment runs are written to (DATABASE_URL); the same database as the submitter')
+  .option('--lock-ms <n>', 'job lock, ms: runs of a worker that dies are picked up by others after about this long', intOption('--lock-ms', 1_000, 3_600_000), 30_000)
   .action(async (opts) => {
     process.exitCode = await workerCommand(opts);
+  });
+
+const experiment = program.command('experiment').description('named experiments (spec file: grid × seeds) stored in the project database');
+const dbOption = (): Option => new Option('--database-url <url>', 'store: sqlite:<path> or postgres://… (DATABASE_URL, default sqlite:./data/crowdalpha.db)');
+
+experiment
+  .command('run')
+  .description('validate a spec (JSON or YAML) and run it; each run is stored as it finishes')
+  .argument('<spec>', 'spec file, e.g. examples/experiments/crowding-study.yaml')
+  .option('--workers <n>', 'worker threads (default: one per core)', intOption('--workers', 1, 256))
+  .option('--redis <url>', 'queue the runs for `crowdalpha worker` processes through this Redis')
+  .option('--queue <name>', 'queue name on that Redis (default crowdalpha-sweep)')
+  .option('--max-runs <n>', 'cap on points × seeds (overrides the spec\'s max_runs; default 10000)', intOption('--max-runs', 1))
+  .addOption(dbOption())
+  .addOption(new Option('--no-progress', 'no progress output'))
+  .action(async (spec, opts) => {
+    process.exitCode = await experimentRunCommand(spec, opts);
+  });
+
+experiment
+  .command('resume')
+  .description('run the runs of a stored experiment that are not stored yet')
+  .argument('<id>')
+  .option('--workers <n>', 'worker threads (default: one per core)', intOption('--workers', 1, 256))
+  .option('--redis <url>', 'queue the runs for `crowdalpha worker` processes through this Redis')
+  .option('--queue <name>', 'queue name on that Redis (default crowdalpha-sweep)')
+  .addOption(dbOption())
+  .addOption(new Option('--no-progress', 'no progress output'))
+  .action(async (id, opts) => {
+    process.exitCode = await experimentResumeCommand(id, opts);
+  });
+
+experiment
+  .command('list')
+  .description('stored experiments with status and progress')
+  .option('--json', 'as JSON')
+  .addOption(dbOption())
+  .action(async (opts) => {
+    process.exitCode = await experimentListCommand(opts);
+  });
+
+experiment
+  .command('summary')
+  .description('per grid point: mean, sd and 95% interval over seeds of every figure')
+  .argument('<id>')
+  .option('--json', 'as JSON (every figure)')
+  .addOption(dbOption())
+  .action(async (id, opts) => {
+    process.exitCode = await experimentSummaryCommand(id, opts);
+  });
+
+experiment
+  .command('export')
+  .description('write a stored experiment as CSV, JSON lines or Parquet')
+  .argument('<id>')
+  .requiredOption('--format <f>', 'csv | jsonl | parquet')
+  .requiredOption('--out <file>', 'file to write')
+  .option('--table <t>', 'runs (one row per run) | agents (per agent per run) | strategies (per strategy type per run)', 'runs')
+  .addOption(dbOption())
+  .action(async (id, opts) => {
+    process.exitCode = await experimentExportCommand(id, opts);
+  });
+
+experiment
+  .command('cancel')
+  .description('cancel an experiment: nothing new starts, runs already done are kept')
+  .argument('<id>')
+  .addOption(dbOption())
+  .action(async (id, opts) => {
+    process.exitCode = await experimentCancelCommand(id, opts);
   });
 
 program

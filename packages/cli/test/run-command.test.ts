@@ -33,6 +33,21 @@ describe('crowdalpha run', () => {
     expect(first.schema_version).toBe(1);
   });
 
+  it('keeps only the --events types in --out, the same events as the full file', async () => {
+    const all = path.join(dir, 'all.jsonl');
+    const some = path.join(dir, 'some.jsonl');
+    await cli('run', '--ticks', '150', '--seed', '3', '--out', all);
+    const r = await cli('run', '--ticks', '150', '--seed', '3', '--out', some, '--events', 'TICK,ORDER_FILLED');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = (f: string) => readFileSync(f, 'utf8').trim().split('\n');
+    const kept = lines(all).filter((l) => ['TICK', 'ORDER_FILLED'].includes(JSON.parse(l).type));
+    expect(kept.length).toBeGreaterThan(150);
+    expect(lines(some)).toEqual(kept);
+    const bad = await cli('run', '--ticks', '5', '--out', some, '--events', 'TICK,FILL');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown event type "FILL"; known: ');
+  });
+
   it('honours population flags', async () => {
     const out = path.join(dir, 'pop.jsonl');
     await cli('run', '--ticks', '5', '--momentum', '1', '--mean-reversion', '0', '--market-makers', '1', '--out', out);

@@ -7,14 +7,13 @@
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { resolveConfig, ConfigError, type DeepPartial, type SimulationConfig } from '@crowdalpha/engine';
 import { readJsonFile } from '../options.js';
 import { progressBar } from '../progress.js';
 import { buildJobs, parseAxis, parseSeeds, toOverrides, type SweepJob } from './sweep-grid.js';
 import type { SweepRow } from './sweep-run.js';
 import { checkQueueName, DEFAULT_SWEEP_QUEUE, runQueued } from './sweep-queue.js';
-import type { SweepTask } from './sweep-worker.js';
+import { runPool } from './sweep-pool.js';
 
 export interface SweepOptions {
   ticks: number;
@@ -63,13 +62,14 @@ export async function sweepCommand(opts: SweepOptions, log: (s: string) => void 
     }
   }
   const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), jobs.length));
-  const bar = progressBar(jobs.length, 'sweep', opts.progress, 'runs');
+  const seedCount = new Set(jobs.map((j) => j.seed)).size;
+  const bar = progressBar(jobs.length, `sweep (grid ${jobs.length / seedCount} points × ${seedCount} seeds)`, opts.progress, 'runs');
   const started = performance.now();
   let rows: { job: SweepJob; row: SweepRow }[];
   try {
     rows = opts.redis !== undefined
       ? await runQueued(jobs, base as Record<string, unknown>, opts.ticks, { redisUrl: opts.redis, queue: queueName }, (done) => bar.update(done), log)
-      : await runPool(jobs, workers, base as Record<string, unknown>, opts.ticks, (done) => bar.update(done));
+      : await runLocal(jobs, workers, base as Record<string, unknown>, opts.ticks, (done) => bar.update(done));
   } catch (err) {
     bar.stop();
     process.stderr.write(`error: ${(err as Error).message}\n`);
@@ -97,42 +97,20 @@ function csvCell(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function runPool(
-  jobs: SweepJob[],
-  size: number,
-  base: Record<string, unknown>,
-  ticks: number,
-  onDone: (n: number) => void,
-): Promise<{ job: SweepJob; row: SweepRow }[]> {
-  const results: ({ job: SweepJob; row: SweepRow } | undefined)[] = new Array(jobs.length);
-  let next = 0;
+/** The sweep on the local pool: rows in grid order, the first failure stops it. */
+async function runLocal(jobs: SweepJob[], size: number, base: Record<string, unknown>, ticks: number, onDone: (n: number) => void): Promise<{ job: SweepJob; row: SweepRow }[]> {
+  const results: { job: SweepJob; row: SweepRow }[] = new Array(jobs.length);
   let done = 0;
-  return new Promise((resolve, reject) => {
-    const pool: Worker[] = [];
-    const finish = (err?: Error) => {
-      for (const w of pool) void w.terminate();
-      if (err) reject(err);
-      else resolve(results as { job: SweepJob; row: SweepRow }[]);
-    };
-    const feed = (w: Worker) => {
-      const job = jobs[next++];
-      if (!job) return;
-      const task: SweepTask = { index: job.index, base, overrides: toOverrides(job.params), seed: job.seed, ticks };
-      w.postMessage(task);
-    };
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(new URL('./sweep-worker.js', import.meta.url));
-      pool.push(w);
-      w.on('message', (m: { index: number; row?: SweepRow; error?: string }) => {
-        const job = jobs[m.index] as SweepJob;
-        if (m.error !== undefined) return finish(new Error(`run ${JSON.stringify(job.params)} seed ${job.seed} failed: ${m.error}`));
-        results[m.index] = { job, row: m.row as SweepRow };
+  await runPool(
+    jobs.map((job) => ({ index: job.index, base, overrides: toOverrides(job.params), seed: job.seed, ticks })),
+    size,
+    {
+      onResult: (task, record) => {
+        results[task.index] = { job: jobs[task.index] as SweepJob, row: record.row };
         onDone(++done);
-        if (done === jobs.length) finish();
-        else feed(w);
-      });
-      w.on('error', (e) => finish(e));
-      feed(w);
-    }
-  });
+      },
+      onError: () => 'abort',
+    },
+  );
+  return results;
 }

@@ -1,6 +1,6 @@
-/** Worker-thread entry of the sweep pool: runs one job per message. */
+/** Worker-thread entry of the sweep pool: runs one job per message and posts its record. */
 import { parentPort } from 'node:worker_threads';
-import { runSweepJob } from './sweep-run.js';
+import { runRecord } from './sweep-run.js';
 
 export interface SweepTask {
   index: number;
@@ -12,7 +12,7 @@ export interface SweepTask {
 
 parentPort?.on('message', (task: SweepTask) => {
   try {
-    parentPort?.postMessage({ index: task.index, row: runSweepJob(task.base, task.overrides, task.seed, task.ticks) });
+    parentPort?.postMessage({ index: task.index, record: runRecord(task.base, task.overrides, task.seed, task.ticks) });
   } catch (err) {
     parentPort?.postMessage({ index: task.index, error: err instanceof Error ? err.message : String(err) });
   }

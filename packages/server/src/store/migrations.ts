@@ -139,10 +139,62 @@ const m0002_agent_stop: Migration = {
   },
 };
 
+/** Experiments, their runs (one row per run, keyed for idempotent writes) and the dead-letter list. */
+const m0005_experiments: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('experiments')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('name', 'varchar(80)', (c) => c.notNull())
+      .addColumn('description', 'text', (c) => c.notNull())
+      .addColumn('spec', 'text', (c) => c.notNull())
+      .addColumn('status', 'varchar(16)', (c) => c.notNull())
+      .addColumn('runner', 'varchar(120)', (c) => c.notNull())
+      .addColumn('total_runs', 'integer', (c) => c.notNull())
+      .addColumn('project_version', 'varchar(32)', (c) => c.notNull())
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .addColumn('finished_at', 'varchar(32)')
+      .execute();
+    await db.schema.createIndex('experiments_created_idx').on('experiments').columns(['created_at']).execute();
+    await db.schema
+      .createTable('experiment_runs')
+      .addColumn('experiment_id', 'varchar(64)', (c) => c.notNull().references('experiments.id').onDelete('cascade'))
+      .addColumn('run_index', 'integer', (c) => c.notNull())
+      .addColumn('seed', 'integer', (c) => c.notNull())
+      .addColumn('params', 'text', (c) => c.notNull())
+      .addColumn('overrides', 'text', (c) => c.notNull())
+      .addColumn('row', 'text', (c) => c.notNull())
+      .addColumn('agents', 'text', (c) => c.notNull())
+      .addColumn('strategies', 'text', (c) => c.notNull())
+      .addColumn('path', 'text', (c) => c.notNull())
+      .addColumn('wall_ms', 'integer', (c) => c.notNull())
+      .addColumn('worker', 'varchar(120)', (c) => c.notNull())
+      .addColumn('project_version', 'varchar(32)', (c) => c.notNull())
+      .addColumn('finished_at', 'varchar(32)', (c) => c.notNull())
+      .addPrimaryKeyConstraint('experiment_runs_pk', ['experiment_id', 'run_index'])
+      .execute();
+    await db.schema
+      .createTable('experiment_failures')
+      .addColumn('experiment_id', 'varchar(64)', (c) => c.notNull().references('experiments.id').onDelete('cascade'))
+      .addColumn('run_index', 'integer', (c) => c.notNull())
+      .addColumn('seed', 'integer', (c) => c.notNull())
+      .addColumn('params', 'text', (c) => c.notNull())
+      .addColumn('error', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('failed_at', 'varchar(32)', (c) => c.notNull())
+      .addPrimaryKeyConstraint('experiment_failures_pk', ['experiment_id', 'run_index'])
+      .execute();
+  },
+  async down(db: AnyDb) {
+    for (const t of ['experiment_failures', 'experiment_runs', 'experiments']) await db.schema.dropTable(t).ifExists().execute();
+  },
+};
+
 /** Ordered by name; the migrator records each applied name in `kysely_migration`. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
   '0002_agent_stop': m0002_agent_stop,
+  '0005_experiments': m0005_experiments,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -112,7 +112,67 @@ export interface CheckpointsTable {
   created_at: string;
 }
 
+/** One experiment (a spec run as a grid × seeds). Migration 0005. */
+export interface ExperimentsTable {
+  id: string;
+  name: string;
+  description: string;
+  /** The validated spec, JSON. */
+  spec: string;
+  /** queued | running | done | cancelled | failed */
+  status: string;
+  /** embedded | queue:<name> */
+  runner: string;
+  total_runs: number;
+  /** CrowdAlpha version that created the experiment. */
+  project_version: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/**
+ * One finished run of an experiment. (experiment_id, run_index) is the key: a retried,
+ * duplicated or stalled job that finishes twice inserts once (the first write wins; runs are
+ * deterministic, so both writes hold the same figures).
+ */
+export interface ExperimentRunsTable {
+  experiment_id: string;
+  run_index: number;
+  seed: number;
+  /** Swept and drawn values by dotted key, JSON. */
+  params: string;
+  /** The run's full config overrides (base + params + seed), JSON: enough to reproduce it. */
+  overrides: string;
+  /** Flat figures (RunRecord.row), JSON. */
+  row: string;
+  /** Per-agent figures, JSON array. */
+  agents: string;
+  /** Per-strategy-type figures, JSON array. */
+  strategies: string;
+  /** Sampled mid path [tick, mid][], JSON. */
+  path: string;
+  wall_ms: number;
+  /** Who computed it: embedded or the worker's host:pid. */
+  worker: string;
+  project_version: string;
+  finished_at: string;
+}
+
+/** Runs that failed on every attempt (the dead-letter list), with their last error. */
+export interface ExperimentFailuresTable {
+  experiment_id: string;
+  run_index: number;
+  seed: number;
+  params: string;
+  error: string;
+  attempts: number;
+  failed_at: string;
+}
+
 export interface Database {
+  experiments: ExperimentsTable;
+  experiment_runs: ExperimentRunsTable;
+  experiment_failures: ExperimentFailuresTable;
   simulations: SimulationsTable;
   agents: AgentsTable;
   user_strategies: UserStrategiesTable;

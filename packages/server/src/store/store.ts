@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import { openDatabase } from './database.js';
 import type { Backend } from './database.js';
 import { migrationProvider } from './migrations.js';
+import { ExperimentStore } from './experiment-store.js';
 import type {
   AgentsTable,
   CheckpointsTable,
@@ -60,13 +61,18 @@ function chunks<T>(rows: T[], size: number): T[][] {
 }
 
 export class Store {
+  /** Experiments, their runs and dead-letter list (migration 0005). */
+  readonly experiments: ExperimentStore;
+
   private constructor(
     readonly db: Kysely<Database>,
     readonly backend: Backend,
     readonly location: string,
     /** PostgreSQL schema of `?schema=`, or null. */
     private readonly schema: string | null = null,
-  ) {}
+  ) {
+    this.experiments = new ExperimentStore(db);
+  }
 
   /**
    * Kysely's migrator looks for its bookkeeping tables in every schema unless told which one, so
