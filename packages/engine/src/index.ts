@@ -59,3 +59,6 @@ export {
   type TickFillInfo,
   type TickOrderInfo,
 } from './analytics/market-analytics.js';
+export * from './env/index.js';
+export { rlActionOrders, type RlActionSizes } from './agents/rl/action-space.js';
+export { anchorOf, rlReward, type RewardAnchor, type RlRewardConfig } from './agents/rl/reward.js';

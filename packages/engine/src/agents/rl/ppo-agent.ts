@@ -15,7 +15,9 @@
 import type { RlPpoConfig } from '../../config.js';
 import type { MarketState, OrderIntent } from '../../types.js';
 import { BaseAgent } from '../base-agent.js';
+import { RL_ACTIONS, rlActionOrders } from './action-space.js';
 import type { MlpState } from './mlp.js';
+import { anchorOf, rlReward, type RewardAnchor } from './reward.js';
 import { PpoLearner, type Decision, type PpoLearnerState, type PpoModel, type UpdateStats } from './ppo-learner.js';
 
 export const RL_FEATURES = [
@@ -35,7 +37,7 @@ export const RL_FEATURES = [
   'sell_impact_multiplier',
 ] as const;
 
-export const RL_ACTIONS = ['hold', 'buy_small', 'buy_medium', 'buy_large', 'sell_small', 'sell_medium', 'sell_large'] as const;
+export { RL_ACTIONS };
 
 /** The fallback policy: mostly hold, otherwise a uniformly random trade. */
 export const FALLBACK_PROBS: readonly number[] = [0.4, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1];
@@ -92,8 +94,7 @@ export class RlPpoAgent extends BaseAgent {
   private learner: PpoLearner | null = null;
   private model: PpoModel | null = null;
   private pending: Decision | null = null;
-  private lastPnl: number | null = null;
-  private lastImpact = 0;
+  private anchor: RewardAnchor | null = null;
   private initialPnl: number | null = null;
   private lastAction = 0;
   private rewardEma: number | null = null;
@@ -138,22 +139,17 @@ export class RlPpoAgent extends BaseAgent {
   onTick(state: MarketState): OrderIntent[] {
     if (this.initialPnl === null) this.initialPnl = state.pnl;
     const raw = observe(state, this.cfg.maxInventory, this.initialPnl);
-    const impactPaid = state.impactPaid ?? 0;
     const mode = this.mode;
     const learner = this.learner;
 
     // Reward for the previous action arrives with this tick's PnL.
-    if (this.pending && this.lastPnl !== null) {
-      const dPnl = state.pnl - this.lastPnl;
-      const riskPenalty = this.cfg.riskAversion * state.position * state.position;
-      const impact = this.cfg.impactWeight * Math.max(0, impactPaid - this.lastImpact);
-      const reward = clip((dPnl - riskPenalty - impact) * this.cfg.rewardScale, -this.cfg.rewardClip, this.cfg.rewardClip);
+    if (this.pending && this.anchor) {
+      const reward = rlReward(this.anchor, state, this.cfg);
       this.rewardEma = this.rewardEma === null ? reward : this.rewardEma + REWARD_EMA * (reward - this.rewardEma);
       if (mode === 'learning' && learner) learner.record(0, this.pending, reward, false);
       this.pending = null;
     }
-    this.lastPnl = state.pnl;
-    this.lastImpact = impactPaid;
+    this.anchor = anchorOf(state);
 
     let action: number;
     if (mode === 'fallback' || !learner) {
@@ -215,8 +211,7 @@ export class RlPpoAgent extends BaseAgent {
       learner: this.learner?.save() ?? null,
       model: this.model,
       pending: this.pending ? { ...this.pending, obs: [...this.pending.obs] } : null,
-      lastPnl: this.lastPnl,
-      lastImpact: this.lastImpact,
+      anchor: this.anchor,
       initialPnl: this.initialPnl,
       lastAction: this.lastAction,
       rewardEma: this.rewardEma,
@@ -229,8 +224,7 @@ export class RlPpoAgent extends BaseAgent {
       learner?: PpoLearnerState | null;
       model?: PpoModel | null;
       pending: SavedDecision | null;
-      lastPnl: number | null;
-      lastImpact?: number;
+      anchor?: RewardAnchor | null;
       initialPnl: number | null;
       lastAction: number;
       rewardEma?: number | null;
@@ -247,29 +241,16 @@ export class RlPpoAgent extends BaseAgent {
     }
     const p = s.version === 2 ? s.pending : null;
     this.pending = p ? { ...p, obs: Float64Array.from(p.obs) } : null;
-    this.lastPnl = s.version === 2 ? s.lastPnl : null;
-    this.lastImpact = s.lastImpact ?? 0;
+    this.anchor = s.anchor ?? null;
     this.initialPnl = s.initialPnl;
     this.lastAction = s.lastAction;
     this.rewardEma = s.rewardEma ?? null;
   }
 
   private ordersFor(action: number, s: MarketState): OrderIntent[] {
-    if (action === 0) return [];
-    const buy = action <= 3;
-    const size = (action - 1) % 3; // 0 small, 1 medium, 2 large
-    if (buy && s.position >= this.cfg.maxInventory) return [];
-    if (!buy && s.position <= -this.cfg.maxInventory) return [];
-    const side = buy ? 'BID' : 'ASK';
-    if (size === 2) return [{ side, type: 'MARKET', qty: this.cfg.largeQty }];
-    const qty = size === 0 ? this.cfg.smallQty : this.cfg.mediumQty;
-    const offset = size === 0 ? this.cfg.smallOffset : this.cfg.mediumOffset;
-    // Passive orders sit inside the spread, `offset` of the way from our own side to the far side.
-    const bid = s.bestBid ?? s.mid - this.tickSize;
-    const ask = s.bestAsk ?? s.mid + this.tickSize;
-    const price = buy ? bid + offset * (ask - bid) : ask - offset * (ask - bid);
-    return [{ side, type: 'LIMIT', price: this.roundPrice(price), qty }];
+    return rlActionOrders(action, s, this.cfg);
   }
+
 }
 
 /** Index drawn from `probs` with the uniform `u`. */
