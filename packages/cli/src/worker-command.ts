@@ -58,6 +58,7 @@ export async function workerCommand(opts: WorkerOptions, log: (s: string) => voi
     stalledInterval: lockMs,
     maxStalledCount: MAX_STALLED,
   });
+  worker.on('active', (job) => log(`start   ${job.id} (seed ${String(job.data?.seed)})`));
   worker.on('completed', (job) => log(`done    ${job.id} (seed ${String(job.data?.seed)}) in ${job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : '?'} ms`));
   worker.on('failed', (job, err) => {
     log(`failed  ${job?.id ?? '?'}: ${err.message}`);
