@@ -5,11 +5,11 @@
  * temp cwd; correlates load requests; SIGKILLs on demand. Exit is reported once via `onExit`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireIsolatedVm } from './isolated-vm-loader.js';
 import type { CallResult, FailureKind, HostMessage, LoadSpec, RunnerMessage, TickCall } from './protocol.js';
 
 export interface LoadOutcome {
@@ -28,9 +28,6 @@ export function defaultRunnerPath(): string {
   return path.resolve(here, '..', 'dist', 'runner.js');
 }
 
-function isolatedVmPath(): string {
-  return createRequire(import.meta.url).resolve('isolated-vm');
-}
 
 export class RunnerProcess {
   readonly child: ChildProcess;
@@ -46,7 +43,7 @@ export class RunnerProcess {
     if (!existsSync(runnerPath)) {
       throw new Error(`sandbox runner not found at ${runnerPath}; build it with \`npx tsc -b packages/sandbox\``);
     }
-    const ivmMain = isolatedVmPath();
+    const ivmMain = requireIsolatedVm().main;
     const ivmDir = path.dirname(ivmMain);
     const runnerDir = path.dirname(runnerPath);
     const permission = opts.permissionModel === false

@@ -9,16 +9,15 @@
  * keeps its thread busy; the host's watchdog then SIGKILLs this whole process.
  */
 import { createRequire } from 'node:module';
-import type * as IVM from 'isolated-vm';
+import type { IsolatedVmModule, Isolate, Reference } from './isolated-vm-api.js';
 import { SANDBOX_PRELUDE } from './sdk/prelude.js';
 import type { CallResult, FailureKind, HostMessage, LoadSpec, RunnerMessage, TickCall } from './protocol.js';
 import { spliceState } from './state-encoding.js';
 
-type Ivm = typeof IVM;
-
 interface Strategy {
-  isolate: IVM.Isolate;
-  tick: IVM.Reference<(state: string) => string>;
+  isolate: Isolate;
+  /** The prelude's `tick(state: string) => string`. */
+  tick: Reference;
   timeoutMs: number;
   busy: boolean;
   dead: string | null;
@@ -29,7 +28,7 @@ if (!ivmPath || !process.send) {
   process.stderr.write('runner.js must be spawned by SandboxPool with an IPC channel and the isolated-vm path as argv[2]\n');
   process.exit(2);
 }
-const ivm = createRequire(import.meta.url)(ivmPath) as Ivm;
+const ivm = createRequire(import.meta.url)(ivmPath) as IsolatedVmModule;
 const strategies = new Map<string, Strategy>();
 let outbox: CallResult[] = [];
 let flushScheduled = false;

@@ -4,6 +4,7 @@
  * the HTTP app, listening. `close()` shuts down in order: stop ticking and checkpoint, close
  * sockets, final flush, close the database. The CLI's `serve` and `main.ts` both call this.
  */
+import { runtimeSupport } from './runtime-support.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +77,8 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
     ? startSandbox({ workers: options.sandboxWorkers, seed: options.seed })
     : { available: false, reason: 'the sandbox is disabled by configuration (CROWDALPHA_SANDBOX=false)' };
   if (!sandbox.available) logger.warn({ reason: sandbox.reason }, 'user strategies disabled (POST /strategies/user answers 501)');
+  const runtime = runtimeSupport(process.version, Date.now());
+  if (runtime.warning) logger.warn({ node: runtime.node, endOfLife: runtime.end_of_life_date }, runtime.warning);
   const hub = new MarketHub(store, writer, sandbox, options, logger);
   let app: FastifyInstance | null = null;
   try {

@@ -52,6 +52,12 @@ describe('before the first tick', () => {
     expect(s.sandbox).toMatchObject({ available: false });
   });
 
+  it('GET /status names the Node.js runtime and whether it is past end of life', async () => {
+    const s = json(await get('/status'));
+    expect(s.runtime).toMatchObject({ node: process.version, supported: true, recommended: 'Node.js 24 LTS' });
+    expect(s.runtime.end_of_life).toBe(s.runtime.warning !== null);
+  });
+
   it('POST /market/control step runs ticks of a paused market', async () => {
     const r = await post('/market/control', { action: 'step', ticks: 30 });
     expect(r.statusCode, r.body).toBe(200);

@@ -6,6 +6,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { PluginOptions } from '../context.js';
 import { EngineJson } from '../schemas/common.js';
+import { runtimeSupport } from '../runtime-support.js';
 
 /** True when the client prefers HTML over JSON (a browser navigating to the page). */
 export function wantsHtml(req: FastifyRequest): boolean {
@@ -78,6 +79,17 @@ export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
               sandbox: EngineJson('{available, reason}'),
               operator_token: Type.Boolean({ description: 'whether the server has an operator token (CROWDALPHA_ADMIN_TOKEN): operator routes and stopping agents then need credentials' }),
               uptime_s: Type.Number(),
+              runtime: Type.Object(
+                {
+                  node: Type.String({ description: 'process.version of the server' }),
+                  supported: Type.Boolean({ description: 'a Node.js major CrowdAlpha is tested on (20, 22, 24)' }),
+                  end_of_life_date: Type.Union([Type.String(), Type.Null()], { description: 'upstream end of life of this release line' }),
+                  end_of_life: Type.Boolean({ description: 'past that date: user strategies run on a V8 without security fixes' }),
+                  recommended: Type.String(),
+                  warning: Type.Union([Type.String(), Type.Null()]),
+                },
+                { description: 'the Node.js runtime and whether it still gets security fixes' },
+              ),
             },
             { additionalProperties: true },
           ),
@@ -97,6 +109,7 @@ export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
         sandbox: { available: hub.sandboxAvailable, reason: hub.sandboxUnavailableReason },
         operator_token: ctx.guard.enabled,
         uptime_s: Math.round((Date.now() - ctx.startedAt) / 100) / 10,
+        runtime: runtimeSupport(process.version, Date.now()),
       };
     },
   );

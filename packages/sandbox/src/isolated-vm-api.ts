@@ -1,0 +1,30 @@
+/**
+ * The part of isolated-vm's API the runner uses, as types. The package itself is installed under
+ * a per-runtime npm alias (see isolated-vm-loader.ts), so no single `import type … from
+ * 'isolated-vm'` compiles on every Node.js; 5.x and 7.x share this surface.
+ */
+export interface RunOptions {
+  timeout?: number;
+}
+
+export interface Reference {
+  apply(receiver: undefined, args: unknown[], options?: RunOptions): Promise<unknown>;
+  applySync(receiver: undefined, args: unknown[], options?: RunOptions): unknown;
+  get(property: string, options: { reference: true }): Promise<Reference>;
+  derefInto(): unknown;
+}
+
+export interface Context {
+  eval(code: string, options: RunOptions & { reference: true; filename?: string }): Promise<Reference>;
+}
+
+export interface Isolate {
+  readonly isDisposed: boolean;
+  createContext(): Promise<Context>;
+  dispose(): void;
+}
+
+/** The module object `require`d from the build's main file. */
+export interface IsolatedVmModule {
+  Isolate: new (options: { memoryLimit: number }) => Isolate;
+}
