@@ -29,6 +29,13 @@ export function defaultRunnerPath(): string {
 }
 
 
+/** The useful part of a dying runner's stderr: its error line if there is one, else the last lines. */
+function stderrGist(tail: string): string {
+  const lines = tail.split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = lines.find((l) => /^[A-Za-z]*Error\b|^Error:/.test(l));
+  return error ?? lines.slice(-3).join(' | ');
+}
+
 export class RunnerProcess {
   readonly child: ChildProcess;
   readonly ready: Promise<void>;
@@ -43,8 +50,7 @@ export class RunnerProcess {
     if (!existsSync(runnerPath)) {
       throw new Error(`sandbox runner not found at ${runnerPath}; build it with \`npx tsc -b packages/sandbox\``);
     }
-    const ivmMain = requireIsolatedVm().main;
-    const ivmDir = path.dirname(ivmMain);
+    const ivmBinary = requireIsolatedVm().binary;
     const runnerDir = path.dirname(runnerPath);
     const permission = opts.permissionModel === false
       ? []
@@ -53,9 +59,9 @@ export class RunnerProcess {
           NODE_MAJOR >= 23 ? '--permission' : '--experimental-permission',
           '--allow-addons',
           `--allow-fs-read=${runnerDir}${path.sep}*`,
-          `--allow-fs-read=${ivmDir}${path.sep}*`,
+          `--allow-fs-read=${path.dirname(ivmBinary)}${path.sep}*`,
         ];
-    const args = ['--no-node-snapshot', '--no-warnings', ...permission, runnerPath, ivmMain];
+    const args = ['--no-node-snapshot', '--no-warnings', ...permission, runnerPath, ivmBinary];
     this.child = spawn(process.execPath, args, {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
@@ -85,7 +91,7 @@ export class RunnerProcess {
     const exited = (why: string): void => {
       if (!this.alive) return;
       this.alive = false;
-      const reason = this.stderrTail.trim() ? `${why}: ${this.stderrTail.trim().split('\n').slice(-3).join(' | ')}` : why;
+      const reason = this.stderrTail.trim() ? `${why}: ${stderrGist(this.stderrTail)}` : why;
       failReady(new Error(`sandbox runner exited before it was ready (${reason})`));
       for (const done of this.loads.values()) done({ ok: false, kind: 'crash', error: `runner process died (${reason})` });
       this.loads.clear();

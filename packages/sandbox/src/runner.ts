@@ -1,6 +1,6 @@
 /**
  * Runner process entry (compiled to dist/runner.js). Spawned by the host as
- * `node --no-node-snapshot [permission flags] runner.js <isolated-vm path>`; hosts many strategies,
+ * `node --no-node-snapshot [permission flags] runner.js <isolated-vm binary>`; hosts many strategies,
  * one isolated-vm Isolate + Context each, and talks to the host over IPC only.
  *
  * Calls into isolates are asynchronous (each isolate runs on an isolated-vm pool thread), so one
@@ -25,10 +25,10 @@ interface Strategy {
 
 const ivmPath = process.argv[2];
 if (!ivmPath || !process.send) {
-  process.stderr.write('runner.js must be spawned by SandboxPool with an IPC channel and the isolated-vm path as argv[2]\n');
+  process.stderr.write('runner.js must be spawned by SandboxPool with an IPC channel and the isolated-vm binary as argv[2]\n');
   process.exit(2);
 }
-const ivm = createRequire(import.meta.url)(ivmPath) as IsolatedVmModule;
+const ivm = (createRequire(import.meta.url)(ivmPath) as { ivm: IsolatedVmModule }).ivm;
 const strategies = new Map<string, Strategy>();
 let outbox: CallResult[] = [];
 let flushScheduled = false;

@@ -8,6 +8,7 @@ describe('isolated-vm loader', () => {
     const major = Number(process.versions.node.split('.')[0]);
     expect(found.alias).toBe(major >= 24 ? 'isolated-vm-v7' : 'isolated-vm-v5');
     expect(found.version).toMatch(major >= 24 ? /^7\./ : /^5\./);
+    expect(found.binary).toMatch(/\.node$/);
   });
 
   it('names the package another runtime would need when it is not installed', () => {
