@@ -6,6 +6,7 @@ import { backtestCommand } from './backtest-command.js';
 import { runCommand } from './run-command.js';
 import { sweepCommand } from './sweep/sweep-command.js';
 import { workerCommand } from './worker-command.js';
+import { configCommand } from './config-list.js';
 import {
   experimentCancelCommand,
   experimentExportCommand,
@@ -82,6 +83,16 @@ program
   .option('--lock-ms <n>', 'job lock, ms: runs of a worker that dies are picked up by others after about this long', intOption('--lock-ms', 1_000, 3_600_000), 30_000)
   .action(async (opts) => {
     process.exitCode = await workerCommand(opts);
+  });
+
+program
+  .command('config')
+  .description('the configuration keys: default, valid range and description of each')
+  .option('--list', 'list every key')
+  .option('--json', 'as JSON')
+  .option('--markdown', 'as the Markdown table of docs/CONFIG.md')
+  .action((opts) => {
+    process.exitCode = configCommand(opts);
   });
 
 const experiment = program.command('experiment').description('named experiments (spec file: grid × seeds) stored in the project database');
