@@ -151,6 +151,21 @@ export interface CrowdingConfig {
   eagerPairsMaxAgents: number;
 }
 
+export interface ImpactConfig {
+  /**
+   * Who pays the temporary impact `eta × sideMult × agentMult × sqrt(qty)` per unit of a fill:
+   * 'aggressor' (default: the taker pays; the passive side trades at its resting price) or
+   * 'both_sides' (the original implementation: both legs pay, the maker too).
+   */
+  payer: 'aggressor' | 'both_sides';
+  /**
+   * Share of each aggressive fill's amplified per-unit impact (eta × sideMult × (1 + kappa Phi) ×
+   * sqrt(qty)) that moves the reference price permanently (up for aggressive buys, down for
+   * sells). 0 turns the permanent component off. In [0, 1].
+   */
+  permanentShare: number;
+}
+
 export interface AlphaDecayConfig {
   sharpeWindow: number;
   minSharpeSamples: number;
@@ -236,6 +251,7 @@ export interface SimulationConfig {
   marketMaker: MarketMakerConfig;
   rlPpo: RlPpoConfig;
   crowding: CrowdingConfig;
+  impact: ImpactConfig;
   alphaDecay: AlphaDecayConfig;
   diagnostics: DiagnosticsConfig;
   fragility: FragilityConfig;
@@ -370,6 +386,10 @@ export function defaultConfig(): SimulationConfig {
       eventMatrixMaxAgents: 500,
       eagerPairsMaxAgents: 64,
     },
+    impact: {
+      payer: 'aggressor',
+      permanentShare: 0.5,
+    },
     alphaDecay: {
       sharpeWindow: 100,
       minSharpeSamples: 10,
@@ -431,6 +451,7 @@ export class ConfigError extends Error {
 /** Values that are not free-form numbers, with their allowed choices. */
 const ENUMS: Record<string, readonly string[]> = {
   'crowding.phiNormalization': ['seed', 'weighted_mean'],
+  'impact.payer': ['aggressor', 'both_sides'],
 };
 
 /** Numbers that must be positive integers (counts, windows, lengths). */
@@ -547,6 +568,9 @@ export function resolveConfig(overrides: DeepPartial<SimulationConfig> = {}): Re
   }
   const historyProblem = meanReversionWindowProblem(cfg.meanReversion.window, cfg.stateHistoryLength);
   if (historyProblem) throw new ConfigError('meanReversion.window', historyProblem);
+  if (cfg.impact.permanentShare > 1) {
+    throw new ConfigError('impact.permanentShare', `is a share of the temporary impact and must be in [0, 1], got ${cfg.impact.permanentShare}`);
+  }
   for (const k of ['highQuantile', 'lowQuantile'] as const) {
     if (cfg.regime[k] > 1) throw new ConfigError(`regime.${k}`, `is a quantile level and must be in [0, 1], got ${cfg.regime[k]}`);
   }

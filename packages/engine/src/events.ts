@@ -122,6 +122,10 @@ export interface TickPayload {
   lfi_near_depth_ratio: number;
   lfi_alert: string;
   crowding: number;
+  /** Permanent impact of this tick's aggressive fills (price units; MarketState.impact.lastShift next tick). */
+  impact_shift: number;
+  /** Permanent impact since the start (MarketState.impact.cumulativeShift). */
+  impact_shift_total: number;
   order_book: DepthSnapshot;
   recent_fills: OrderFilledPayload[];
   agent_stats: AgentStatsWire[];
@@ -243,7 +247,7 @@ export const EVENT_SCHEMA = {
       when: 'last event of every tick',
       payload: [
         'tick', 'mid', 'spread', 'vwap', 'volatility', 'regime', 'lfi', 'lfi_near_depth_ratio', 'lfi_alert',
-        'crowding', 'order_book', 'recent_fills', 'agent_stats',
+        'crowding', 'impact_shift', 'impact_shift_total', 'order_book', 'recent_fills', 'agent_stats',
       ],
     },
     HEARTBEAT: { when: 'answer to a client "ping", and after 30 s without other traffic', payload: ['reason'] },

@@ -26,7 +26,7 @@ import {
   type OrderFilledPayload,
   type TickPayload,
 } from './events.js';
-import { impactPerUnit } from './execution/impact-model.js';
+import { impactPerUnit, makerCharge, permanentShift } from './execution/impact-model.js';
 import { Ledger, type LedgerRow } from './execution/ledger.js';
 import { Rng, type RngState } from './rng.js';
 import { ORDER_TYPES, SIDES, type AgentStats, type DepthSnapshot, type Fill, type MarketState, type Order, type OrderIntent, type Side } from './types.js';
@@ -70,6 +70,11 @@ export interface SimulationCheckpoint {
   lastSpread: number | null;
   mids: number[];
   vwapWindow: [number, number][];
+  /**
+   * Permanent impact [last tick's shift, cumulative shift] (MarketState.impact). Absent in
+   * checkpoints written before it existed: those resume from [0, 0].
+   */
+  permanentImpact?: [number, number];
   /** Running VWAP sums, kept exactly: re-adding the window would round differently. */
   vwapSums: [number, number];
   /** Volume and fill count since the run started. */
@@ -161,6 +166,11 @@ export class Simulation {
   private pending: PendingTick | null = null;
   private latest: TickPayload | null = null;
   private regime = UNKNOWN;
+  /** Permanent impact of the last completed tick, and since the start (MarketState.impact). */
+  private impactShift = 0;
+  private impactShiftTotal = 0;
+  /** Accumulates this tick's permanent shift while fills are drained. */
+  private tickShift = 0;
 
   constructor(overrides: DeepPartial<SimulationConfig> = {}, options: SimulationOptions = {}) {
     this.config = resolveConfig(overrides);
@@ -280,6 +290,7 @@ export class Simulation {
     const vwap = this.vwapQty > 0 ? this.vwapNotional / this.vwapQty : mid;
     this.pending = { tick, timestamp, preMid: mid, preDepth: depth };
 
+    const impact = Object.freeze({ lastShift: this.impactShift, cumulativeShift: this.impactShiftTotal });
     const states = new Map<string, MarketState>();
     for (const slot of this.slots) {
       if (slot.status !== 'active') continue;
@@ -308,6 +319,7 @@ export class Simulation {
         crowding: this.analytics
           ? this.analytics.agentView(i)
           : { intensity: 0, phi: 0, sidePressure: 0, buyImpactMultiplier: 1, sellImpactMultiplier: 1, agentImpactMultiplier: 1 },
+        impact,
       });
     }
     return { tick, timestamp, states };
@@ -369,6 +381,7 @@ export class Simulation {
       : { buy: 1, sell: 1, sidePressure: 0, orderFlowImbalance: 0, agent: this.ones };
 
     // Step 5–7: match in shuffled order, account each fill as it happens.
+    this.tickShift = 0;
     const tickFills: Fill[] = [];
     const fillInfos: TickFillInfo[] = [];
     const acceptedInfos: TickOrderInfo[] = [];
@@ -381,6 +394,9 @@ export class Simulation {
       }
       this.drainFills(tick, mult, tickFills, fillInfos);
     }
+
+    this.impactShift = this.tickShift;
+    this.impactShiftTotal += this.tickShift;
 
     // Step 8: price history.
     const postDepth = this.book.depth(cfg.depthLevels);
@@ -455,6 +471,8 @@ export class Simulation {
       lfi_near_depth_ratio: out?.lfiNearDepthRatio ?? 0,
       lfi_alert: out?.lfiAlert ?? UNKNOWN,
       crowding: out?.intensity ?? 0,
+      impact_shift: this.impactShift,
+      impact_shift_total: this.impactShiftTotal,
       order_book: postDepth,
       recent_fills: recent,
       agent_stats: this.allAgentStats(),
@@ -526,6 +544,8 @@ export class Simulation {
       vwap: this.vwapQty > 0 ? this.vwapNotional / this.vwapQty : mid,
       volatility: this.volatility,
       regime: this.regime,
+      impact_shift: this.impactShift,
+      impact_shift_total: this.impactShiftTotal,
       total_volume: this.totalVolume,
       fill_count: this.totalFills,
       resting_orders: this.book.size,
@@ -608,6 +628,7 @@ export class Simulation {
       vwapWindow: this.vwapFills.toArray().map(([p, q]) => [p, q]),
       vwapSums: [this.vwapNotional, this.vwapQty],
       totals: [this.totalVolume, this.totalFills],
+      permanentImpact: [this.impactShift, this.impactShiftTotal],
       tape: this.tape.toArray().map((f) => ({ ...f })),
       book,
       agents: this.slots.map((s) => ({
@@ -670,6 +691,7 @@ export class Simulation {
     for (const [p, q] of cp.vwapWindow) sim.vwapFills.push([p, q]);
     [sim.vwapNotional, sim.vwapQty] = cp.vwapSums;
     [sim.totalVolume, sim.totalFills] = cp.totals;
+    [sim.impactShift, sim.impactShiftTotal] = cp.permanentImpact ?? [0, 0];
     sim.rng = Rng.fromState(cp.rng);
     sim.tickCount = cp.tick;
     sim.nextOrderId = cp.nextOrderId;
@@ -738,6 +760,7 @@ export class Simulation {
   private drainFills(tick: number, mult: ExecutionMultipliers, tickFills: Fill[], fillInfos: TickFillInfo[]): void {
     const fb = this.matcher.fills;
     const eta = this.config.eta;
+    const { payer, permanentShare } = this.config.impact;
     for (let k = 0; k < fb.count; k++) {
       const takerBuys = fb.takerSide[k] === 0;
       const taker = fb.takerOwner[k] as number;
@@ -746,10 +769,11 @@ export class Simulation {
       const seller = takerBuys ? maker : taker;
       const qty = fb.qty[k] as number;
       const price = this.book.ticksToPrice(fb.priceTicks[k] as number);
-      const buyImpact = impactPerUnit(eta, mult.buy, (mult.agent[buyer] as number) ?? 1, qty);
-      const sellImpact = impactPerUnit(eta, mult.sell, (mult.agent[seller] as number) ?? 1, qty);
-      this.ledger.applyLeg(buyer, qty, price, buyImpact);
-      this.ledger.applyLeg(seller, -qty, price, sellImpact);
+      const takerImpact = impactPerUnit(eta, takerBuys ? mult.buy : mult.sell, (mult.agent[taker] as number) ?? 1, qty);
+      const makerImpact = makerCharge(payer, impactPerUnit(eta, takerBuys ? mult.sell : mult.buy, (mult.agent[maker] as number) ?? 1, qty));
+      this.ledger.applyLeg(buyer, qty, price, takerBuys ? takerImpact : makerImpact);
+      this.ledger.applyLeg(seller, -qty, price, takerBuys ? makerImpact : takerImpact);
+      this.tickShift += permanentShift(permanentShare, takerBuys, takerImpact);
       const takerId = fb.takerOrderId[k] as number;
       const makerId = fb.makerOrderId[k] as number;
       const fill: Fill = Object.freeze({

@@ -83,6 +83,19 @@ export interface CrowdingView {
 }
 
 /**
+ * The permanent part of price impact (docs/MODEL.md, "Execution and impact"): each aggressive fill
+ * moves the market's reference price by `impact.permanentShare` × the aggressor's amplified
+ * per-unit impact, up for buys and down for sells. Liquidity providers and fundamental traders
+ * quote around that reference, which is how crowded flow reaches prices. Price units.
+ */
+export interface ImpactView {
+  /** The shift of the previous tick (sum over its aggressive fills). */
+  lastShift: number;
+  /** Every shift since the run started: how far aggressive flow has moved the reference price. */
+  cumulativeShift: number;
+}
+
+/**
  * Everything one agent may see at the start of a tick. Agents never hold the book: this is the
  * only input to `onTick`, and it is plain data.
  */
@@ -110,6 +123,8 @@ export interface MarketState {
   crowding: CrowdingView;
   /** Impact this agent has paid so far, as the engine's ledger charged it (already inside `pnl`). */
   impactPaid?: number;
+  /** Permanent impact of the previous tick and since the start (price units; see ImpactView). */
+  impact: ImpactView;
 }
 
 /** Per-agent accounting (SPEC §3) and its summary statistics. */

@@ -36,5 +36,6 @@ export function syntheticMarketState(agentId = 'probe'): MarketState {
     pnl: 0,
     openOrders: [],
     crowding: { intensity: 0, phi: 0, sidePressure: 0, buyImpactMultiplier: 1, sellImpactMultiplier: 1, agentImpactMultiplier: 1 },
+    impact: { lastShift: 0, cumulativeShift: 0 },
   };
 }

@@ -47,7 +47,9 @@ export class MarketMakerAgent extends BaseAgent {
     // Fair value: pulled toward the mid, and shocked by the maker's own noise so that the shocks
     // (not the skew) accumulate into a random walk. Re-centring on the raw mid instead makes any
     // persistent inventory skew a per-tick price drift, since the makers set that mid themselves.
-    this.fair = (this.fair === null ? state.mid : this.fair + cfg.fairValueAlpha * (state.mid - this.fair)) + noise;
+    // The permanent impact of the last tick's aggressive flow moves fair value at once (adverse
+    // selection: an aggressive buyer may know something), so crowded flow reaches the quotes.
+    this.fair = (this.fair === null ? state.mid : this.fair + state.impact.lastShift + cfg.fairValueAlpha * (state.mid - this.fair)) + noise;
     const reservation = this.fair - cfg.inventorySkew * (inv / cfg.maxInventory) + cfg.flowLean * flow;
     const sp = state.crowding.sidePressure;
     const bidHalf = half * (1 + cfg.sidePressureWiden * Math.max(-sp, 0));

@@ -16,6 +16,7 @@ function state(over: Partial<MarketState> & { mid: number }): MarketState {
     recentTrades: [], priceHistory: [], volatility: 0, vwap: over.mid, tickSize: 0.0001, agentId: 'a',
     position: 0, cash: 100_000, pnl: 100_000, openOrders: [],
     crowding: { intensity: 0, phi: 0, sidePressure: 0, buyImpactMultiplier: 1, sellImpactMultiplier: 1, agentImpactMultiplier: 1 },
+    impact: { lastShift: 0, cumulativeShift: 0 },
     ...over,
   };
 }

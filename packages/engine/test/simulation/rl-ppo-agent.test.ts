@@ -12,6 +12,7 @@ function state(tick: number, over: Partial<MarketState> = {}): MarketState {
     recentTrades: [], priceHistory: [100, 100, 100], volatility: 0, vwap: 100, tickSize: 0.0001, agentId: 'rl_1',
     position: 0, cash: 100_000, pnl: 100_000, openOrders: [],
     crowding: { intensity: 0, phi: 0, sidePressure: 0, buyImpactMultiplier: 1, sellImpactMultiplier: 1, agentImpactMultiplier: 1 },
+    impact: { lastShift: 0, cumulativeShift: 0 },
     ...over,
   };
 }

@@ -44,6 +44,8 @@ interface MarketState {
   pnl: number;
   openOrders: OpenOrder[];
   crowding: { intensity: number; phi: number; sidePressure: number; buyImpactMultiplier: number; sellImpactMultiplier: number; agentImpactMultiplier: number };
+  /** Permanent price impact of aggressive flow: the previous tick's shift and the total since the start (price units). */
+  impact: { lastShift: number; cumulativeShift: number };
 }
 interface StrategyRandom { next(): number; uniform(lo: number, hi: number): number; int(lo: number, hi: number): number; normal(mean?: number, std?: number): number }
 

@@ -14,6 +14,7 @@ const MARKET_STATE_FIELDS: Array<[string, string]> = [
   ['volatility, vwap, tickSize', 'market figures; round prices to tickSize'],
   ['position, cash, pnl, openOrders', 'your own account and resting orders {orderId, side, price, qty}'],
   ['crowding', '{intensity, phi, sidePressure, buyImpactMultiplier, sellImpactMultiplier, agentImpactMultiplier} from the previous tick'],
+  ['impact', '{lastShift, cumulativeShift}: permanent price impact of aggressive flow (previous tick; since the start), price units'],
 ];
 
 export function DocsPage() {
