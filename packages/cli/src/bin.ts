@@ -174,8 +174,20 @@ program
   .option('--seed <n>', 'seed of a fresh market (CROWDALPHA_SEED, default 42)', intOption('--seed', 0, 2 ** 31 - 1))
   .option('--tick-delay-ms <n>', 'ms between ticks (CROWDALPHA_TICK_DELAY_MS, default 100)', intOption('--tick-delay-ms', 0, 60_000))
   .option('--config <file>', 'JSON file of engine config overrides for a fresh market')
+  .option('--experiment-workers <n>', 'worker threads for POST /experiments (default: one per core but one)', intOption('--experiment-workers', 1, 256))
+  .option('--redis <url>', 'run POST /experiments on `crowdalpha worker` processes through this Redis instead')
+  .option('--queue <name>', 'queue name on that Redis (default crowdalpha-sweep)')
   .action(async (opts) => {
     const { runServerProcess } = await import('@crowdalpha/server');
+    const { CliExperimentService } = await import('./experiment/experiment-service.js');
+    const { checkQueueName, DEFAULT_SWEEP_QUEUE } = await import('./sweep/sweep-queue.js');
+    const queue = checkQueueName(opts.queue ?? DEFAULT_SWEEP_QUEUE);
+    const experiments = (store: import('@crowdalpha/server').Store) =>
+      new CliExperimentService(store, {
+        ...(opts.experimentWorkers !== undefined ? { workers: opts.experimentWorkers } : {}),
+        ...(opts.redis !== undefined ? { redis: { redisUrl: opts.redis, queue } } : {}),
+        onError: (err, id) => process.stderr.write(`experiment ${id} stopped: ${err.message}\n`),
+      });
     await runServerProcess({
       ...(opts.port !== undefined ? { port: opts.port } : {}),
       ...(opts.host !== undefined ? { host: opts.host } : {}),
@@ -183,7 +195,7 @@ program
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.tickDelayMs !== undefined ? { tickDelayMs: opts.tickDelayMs } : {}),
       ...(opts.config !== undefined ? { marketConfig: readJsonFile(opts.config, 'config') } : {}),
-    });
+    }, { experiments });
   });
 
 await program.parseAsync(process.argv);

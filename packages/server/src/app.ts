@@ -24,6 +24,7 @@ import { simulationsPlugin } from './plugins/simulations.js';
 import { strategiesPlugin } from './plugins/strategies.js';
 import { submissionsPlugin } from './plugins/submissions.js';
 import { wsPlugin } from './plugins/ws.js';
+import { experimentsPlugin } from './plugins/experiments.js';
 
 function corsOrigin(setting: string): boolean | string[] {
   const s = setting.trim();
@@ -88,7 +89,7 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
           'Live multi-agent limit order book market: market data, crowding analytics, strategy deployment and review, market control, run history. ' +
           'Errors are `{ "error": { "code", "message", "field"?, "rule"? } }` with stable CA_ERR_* codes. The event stream is WS /ws/market (see GET /ws/schema).',
       },
-      tags: ['health', 'market', 'analytics', 'strategies', 'submissions', 'control', 'simulations', 'websocket', 'metrics'].map((name) => ({ name })),
+      tags: ['health', 'market', 'analytics', 'strategies', 'submissions', 'control', 'simulations', 'experiments', 'websocket', 'metrics'].map((name) => ({ name })),
       components: { securitySchemes: { [OPERATOR_SCHEME]: operatorSecurityScheme, [MANAGE_KEY_SCHEME]: manageKeySecurityScheme } },
     },
   });
@@ -106,6 +107,7 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
   await app.register(strategiesPlugin, opts);
   await app.register(submissionsPlugin, opts);
   await app.register(simulationsPlugin, opts);
+  await app.register(experimentsPlugin, opts);
   await app.register(wsPlugin, opts);
   await app.register(metricsPlugin, opts);
   return app;

@@ -6,6 +6,7 @@ import type { ServerOptions } from './config.js';
 import type { OperatorGuard } from './http/auth.js';
 import type { ServerMetrics } from './metrics.js';
 import type { Store } from './store/store.js';
+import type { ExperimentService } from './plugins/experiments.js';
 import type { StoreWriter } from './store/store-writer.js';
 
 export interface ServerContext {
@@ -25,6 +26,8 @@ export interface ServerContext {
   guard: OperatorGuard;
   /** Prometheus registry and collectors, or null when CROWDALPHA_METRICS=false. */
   metrics: ServerMetrics | null;
+  /** Runs experiments (given by `crowdalpha serve`); null: the /experiments routes answer 501. */
+  experiments?: ExperimentService | null;
   /** Set when shutdown starts: new requests get 503 CA_ERR_UNAVAILABLE. */
   closing: boolean;
 }

@@ -27,6 +27,8 @@ export const ERRORS = {
   CA_ERR_SANDBOX_UNAVAILABLE: { status: 501, template: 'user strategies are not available on this server: %s' },
   CA_ERR_SUBMISSION_STATE: { status: 400, template: "submission %s is in status '%s' and cannot be approved; only pending or approved submissions can" },
   CA_ERR_MARKET_CONFIG: { status: 400, template: '%s' },
+  CA_ERR_EXPERIMENT_SPEC: { status: 400, template: '%s' },
+  CA_ERR_EXPERIMENTS_UNAVAILABLE: { status: 501, template: 'experiments are not available on this server: start it with `crowdalpha serve` (which brings the experiment runner)' },
   CA_ERR_UNAUTHORIZED: {
     status: 401,
     template: "this is an operator endpoint: send the header 'Authorization: Bearer <token>' with the token the server was started with (CROWDALPHA_ADMIN_TOKEN); %s",

@@ -15,6 +15,7 @@ export { TickRecorder } from './hub/tick-recorder.js';
 export { WsHub, type WsHubOptions, type WsHubStats, type HubSocket } from './hub/ws-hub.js';
 export { Store, StoreError } from './store/store.js';
 export { ExperimentStore, type ExperimentRow, type ExperimentRunRow, type ExperimentFailureRow, type ExperimentStatus, type ExperimentProgress } from './store/experiment-store.js';
+export { type ExperimentService, type ExperimentServiceFactory } from './plugins/experiments.js';
 export { StoreWriter } from './store/store-writer.js';
 export { openDatabase, parseDatabaseUrl, dropPostgresSchema, DatabaseUrlError } from './store/database.js';
 export { MIGRATIONS } from './store/migrations.js';

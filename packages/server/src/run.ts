@@ -5,12 +5,12 @@
  * A start failure prints one line (the bad variable and its valid range) and exits with 1.
  */
 import { ServerConfigError, type ServerOptions } from './config.js';
-import { startServer, type RunningServer } from './server.js';
+import { startServer, type RunningServer, type StartOptions } from './server.js';
 
-export async function runServerProcess(overrides: Partial<ServerOptions> = {}): Promise<RunningServer> {
+export async function runServerProcess(overrides: Partial<ServerOptions> = {}, start: Pick<StartOptions, 'experiments'> = {}): Promise<RunningServer> {
   let server: RunningServer;
   try {
-    server = await startServer(overrides);
+    server = await startServer(overrides, start);
   } catch (e) {
     const err = e as Error;
     const known = err instanceof ServerConfigError || (err as { code?: string }).code === 'CA_ERR_DATABASE_URL';

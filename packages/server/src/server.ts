@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
+import type { ExperimentServiceFactory } from './plugins/experiments.js';
 import { resolveServerOptions, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
 import { OperatorGuard, openOperatorWarning } from './http/auth.js';
@@ -42,6 +43,8 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   /** Build the app without listening (tests using inject). */
   listen?: boolean;
+  /** The experiment runner over this server's store (`crowdalpha serve` passes the CLI's). */
+  experiments?: ExperimentServiceFactory;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -110,6 +113,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
       startedAt: Date.now(),
       version: packageVersion(),
       closing: false,
+      experiments: start.experiments ? start.experiments(store) : null,
     };
     app = await buildApp(ctx, logger);
     let url = '';
@@ -143,6 +147,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
       closing ??= (async () => {
         ctx.closing = true;
         await hub.stop();
+        await ctx.experiments?.close();
         ws.close();
         await app?.close();
         await writer.close();

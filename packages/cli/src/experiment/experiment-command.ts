@@ -216,6 +216,7 @@ export async function experimentCancelCommand(id: string, opts: StoreOption, log
   return withStore(opts, async (store) => {
     const exp = await store.experiments.get(id);
     if (!exp) return fail(`no experiment "${id}" in ${store.location}`);
+    if (exp.status === 'done') return fail(`experiment ${id} is already done; nothing to cancel`);
     await store.experiments.setStatus(id, 'cancelled');
     log(`experiment ${id} cancelled; runs already done are kept`);
     return 0;

@@ -34,6 +34,8 @@ export async function runQueuedExperiment(
   target: ExperimentQueueTarget,
   report: () => Promise<ExperimentProgress>,
   log: (s: string) => void,
+  /** True: stop watching (the workers carry on and still store their results). */
+  stopWatching: () => boolean = () => false,
 ): Promise<void> {
   await checkRedis(target.redisUrl);
   const queue = new Queue<ExperimentTask>(target.queue, { connection: redisOptions(target.redisUrl) });
@@ -54,7 +56,7 @@ export async function runQueuedExperiment(
     log(`queued ${tasks.length} runs of ${id} on queue "${target.queue}" at ${redactedUrl(target.redisUrl)}; start workers with: npx crowdalpha worker --redis ${redactedUrl(target.redisUrl)} --queue ${target.queue} --database-url <the same DATABASE_URL>`);
     for (;;) {
       const p = await report();
-      if (p.done + p.failed >= p.total) return;
+      if (p.done + p.failed >= p.total || stopWatching()) return;
       if ((await store.experiments.get(id))?.status === 'cancelled') {
         await withdraw(queue, tasks);
         return;

@@ -20,6 +20,8 @@ export interface ExperimentRunOptions {
   queue?: ExperimentQueueTarget;
   onProgress?(p: ExperimentProgress): void;
   log?(line: string): void;
+  /** Asked between runs: true stops starting new ones (e.g. the server is shutting down). */
+  shouldStop?(): boolean;
 }
 
 export function newExperimentId(): string {
@@ -65,7 +67,7 @@ export async function runExperiment(store: Store, id: string, opts: ExperimentRu
   };
   await report();
   if (opts.queue) {
-    await runQueuedExperiment(store, id, tasks, opts.queue, report, opts.log ?? (() => {}));
+    await runQueuedExperiment(store, id, tasks, opts.queue, report, opts.log ?? (() => {}), () => opts.shouldStop?.() === true);
   } else {
     let cancelled = false;
     let sinceCheck = 0;
@@ -86,7 +88,7 @@ export async function runExperiment(store: Store, id: string, opts: ExperimentRu
         await report();
         return 'continue';
       },
-      shouldStop: () => cancelled,
+      shouldStop: () => cancelled || opts.shouldStop?.() === true,
     });
   }
   const final = await store.experiments.progress(id);

@@ -4,3 +4,4 @@
  * and the dashboard import this subpath; it has no runtime dependency on the rest of the engine.
  */
 export * from './rules.js';
+export * from './experiments.js';
