@@ -7,6 +7,8 @@ import { runCommand } from './run-command.js';
 import { sweepCommand } from './sweep/sweep-command.js';
 import { workerCommand } from './worker-command.js';
 import { configCommand } from './config-list.js';
+import { trainCommand } from './rl/train-command.js';
+import { evaluateCommand } from './rl/evaluate-command.js';
 import {
   experimentCancelCommand,
   experimentExportCommand,
@@ -93,6 +95,36 @@ program
   .option('--markdown', 'as the Markdown table of docs/CONFIG.md')
   .action((opts) => {
     process.exitCode = configCommand(opts);
+  });
+
+program
+  .command('train')
+  .description('train a PPO policy in K parallel MarketEnvs; writes the model file and a learning-curve CSV')
+  .option('--steps <n>', 'env steps to collect (summed over envs)', intOption('--steps', 1), 50_000)
+  .option('--envs <k>', 'parallel markets', intOption('--envs', 1, 1024), 4)
+  .option('--seed <n>', 'seeds the learner and the training markets (market seeds 1,000,000 + seed x 100,000 + ...)', intOption('--seed', 0, 9_999), 1)
+  .option('--episode-ticks <n>', 'ticks per training episode', intOption('--episode-ticks', 1), 1000)
+  .requiredOption('--out <file>', 'model file to write, e.g. model.json')
+  .option('--curve <file>', 'learning-curve CSV (default: <out>.curve.csv)')
+  .option('--config <file>', 'JSON file of market config overrides (population, rlPpo order sizes...)')
+  .option('--ppo <file>', 'JSON file of PPO hyperparameters (hiddenLayers, hiddenUnits, rolloutLength, ...)')
+  .option('--set <key=value>', 'one PPO hyperparameter, e.g. hiddenUnits=64 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--json', 'print the summary as JSON')
+  .addOption(new Option('--no-progress', 'no progress bar'))
+  .action(async (opts) => {
+    process.exitCode = await trainCommand(opts);
+  });
+
+program
+  .command('evaluate')
+  .description('learned policy vs the rl_ppo fallback vs hold: net PnL per agent on unseen seeds, with 95% intervals')
+  .argument('<model>', 'model file from crowdalpha train')
+  .option('--seeds <list>', 'evaluation seeds: lo..hi or a comma list', '1..5')
+  .option('--episode-ticks <n>', 'ticks per evaluation episode', intOption('--episode-ticks', 1), 2000)
+  .option('--config <file>', "JSON file of market config overrides (default: the model's training market)")
+  .option('--json', 'print the results as JSON')
+  .action(async (file, opts) => {
+    process.exitCode = await evaluateCommand(file, opts);
   });
 
 const experiment = program.command('experiment').description('named experiments (spec file: grid × seeds) stored in the project database');

@@ -16,7 +16,8 @@ export interface TrainOptions {
   steps: number;
   /** Parallel markets. */
   envs?: number;
-  /** Seeds the envs (env i's n-th episode: seed + i + n·K) and the learner. */
+  /** Seeds the learner and the training markets: env i's n-th episode runs market seed
+   *  TRAIN_SEED_BASE + seed·TRAIN_SEEDS_PER_RUN + i + n·K, far from the small seeds evaluations use. */
   seed?: number;
   env?: MarketEnvOptions;
   ppo?: Partial<PpoHyperparameters>;
@@ -34,8 +35,15 @@ export interface TrainProgress {
   recentEpisodePnl: number | null;
 }
 
+/** Training markets are seeded from here up, so evaluation on seeds like 1..5 is out of sample. */
+export const TRAIN_SEED_BASE = 1_000_000;
+/** Market seeds reserved per training seed (episodes beyond this would reach the next seed's range). */
+export const TRAIN_SEEDS_PER_RUN = 100_000;
+
 export interface TrainResult {
   learner: PpoLearner;
+  /** First and last market seed a training episode used (inclusive). */
+  marketSeeds: [number, number];
   curve: UpdateStats[];
   /** Net PnL of every finished training episode, in order. */
   episodePnl: number[];
@@ -59,7 +67,8 @@ export function trainPpo(opts: TrainOptions): TrainResult {
   if (opts.init) learner.loadModel(opts.init);
   const act = new Rng(seed).derive('train-act');
   const shuffle = new Rng(seed).derive('train-shuffle');
-  let obs = vec.reset(seed);
+  const firstSeed = TRAIN_SEED_BASE + seed * TRAIN_SEEDS_PER_RUN;
+  let obs = vec.reset(firstSeed);
   const episodePnl: number[] = [];
   const curve: UpdateStats[] = [];
   let collected = 0;
@@ -90,7 +99,7 @@ export function trainPpo(opts: TrainOptions): TrainResult {
       });
     }
   }
-  return { learner, curve, episodePnl, hyperparameters: hp };
+  return { learner, marketSeeds: [firstSeed, firstSeed + episodePnl.length + K - 1], curve, episodePnl, hyperparameters: hp };
 }
 
 const HYPER_KEYS: readonly (keyof PpoHyperparameters)[] = [
