@@ -54,10 +54,39 @@ export interface MarketMakerConfig {
 }
 
 /**
- * PPO's knobs, shared by the market agent, `MarketEnv` training and the CLI. Defaults and why are in
- * `defaultConfig().rlPpo` below.
+ * The `rl_ppo` agent and its PPO learner (shared with `MarketEnv` training and the CLI). Defaults
+ * and why are in `defaultConfig().rlPpo` below.
  */
-export interface PpoHyperparameters {
+export interface RlPpoConfig {
+  /** Learn online with PPO; false runs the fixed stochastic fallback policy (unless a model is loaded). */
+  learn: boolean;
+  /** With a loaded model: act from it but never update it. */
+  frozen: boolean;
+  /** No new orders beyond this |inventory| (an action that would exceed it holds). */
+  maxInventory: number;
+  /** Reward penalty per unit of inventory squared, each tick. */
+  riskAversion: number;
+  /** Size of the small passive order (buy_small / sell_small). */
+  smallQty: number;
+  /** Where the small order sits: this fraction of the spread in from our own side. */
+  smallOffset: number;
+  /** Size of the medium passive order. */
+  mediumQty: number;
+  /** Where the medium order sits: this fraction of the spread in from our own side. */
+  mediumOffset: number;
+  /** Size of the large (market) order. */
+  largeQty: number;
+  /** Reward = (PnL change − penalties) × this, so rewards are O(0.1). */
+  rewardScale: number;
+  /** Rewards are clipped to ±this. */
+  rewardClip: number;
+  /** Weight of the impact the agent paid this tick (read from the engine's ledger), subtracted again in the reward. */
+  impactWeight: number;
+  /**
+   * Minibatch steps of a pending update run per market tick (0 = the whole update in the tick the
+   * rollout fills). Spreading an update keeps a large network from stalling a live tick.
+   */
+  minibatchesPerTick: number;
   /** Hidden layers of both the policy and the value network. */
   hiddenLayers: number;
   /** Width of each hidden layer. */
@@ -68,9 +97,13 @@ export interface PpoHyperparameters {
   epochs: number;
   /** Transitions per gradient step; the rollout is shuffled into minibatches every epoch. */
   minibatchSize: number;
+  /** Discount per tick. */
   gamma: number;
+  /** GAE λ: bias/variance trade-off of the advantages. */
   gaeLambda: number;
+  /** PPO clip range: ratios outside [1−ε, 1+ε] get no surrogate gradient. */
   clipEpsilon: number;
+  /** Weight of the entropy bonus (keeps the policy from collapsing early). */
   entropyCoef: number;
   /** Weight of the value loss (scales the critic's gradient before clipping). */
   valueCoef: number;
@@ -94,28 +127,29 @@ export interface PpoHyperparameters {
   curveLength: number;
 }
 
-export interface RlPpoConfig extends PpoHyperparameters {
-  /** Learn online with PPO; false runs the fixed stochastic fallback policy (unless a model is loaded). */
-  learn: boolean;
-  /** With a loaded model: act from it but never update it. */
-  frozen: boolean;
-  maxInventory: number;
-  riskAversion: number;
-  smallQty: number;
-  smallOffset: number;
-  mediumQty: number;
-  mediumOffset: number;
-  largeQty: number;
-  rewardScale: number;
-  rewardClip: number;
-  /** Weight of the impact the agent paid this tick (read from the engine's ledger), subtracted again in the reward. */
-  impactWeight: number;
-  /**
-   * Minibatch steps of a pending update run per market tick (0 = the whole update in the tick the
-   * rollout fills). Spreading an update keeps a large network from stalling a live tick.
-   */
-  minibatchesPerTick: number;
-}
+/** PPO's knobs: the part of `RlPpoConfig` the learner itself reads. */
+export type PpoHyperparameters = Pick<
+  RlPpoConfig,
+  'hiddenLayers'
+  | 'hiddenUnits'
+  | 'rolloutLength'
+  | 'epochs'
+  | 'minibatchSize'
+  | 'gamma'
+  | 'gaeLambda'
+  | 'clipEpsilon'
+  | 'entropyCoef'
+  | 'valueCoef'
+  | 'learningRate'
+  | 'learningRateFinal'
+  | 'explorationStart'
+  | 'explorationEnd'
+  | 'scheduleSteps'
+  | 'maxGradNorm'
+  | 'normalizeObservations'
+  | 'obsClip'
+  | 'curveLength'
+>;
 
 export interface PopulationConfig {
   momentum: number;
