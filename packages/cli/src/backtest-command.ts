@@ -3,7 +3,7 @@
  * the default market and prints its diagnostics. Validation errors come back with line:column.
  */
 import { readFileSync } from 'node:fs';
-import { runBacktest, StrategyValidationError, formatDiagnostic, type BacktestReport } from '@crowdalpha/sandbox';
+import { runBacktest, StrategyValidationError, PythonUnavailableError, formatDiagnostic, type BacktestReport, type StrategyLanguage } from '@crowdalpha/sandbox';
 import { readJsonFile } from './options.js';
 import { progressBar } from './progress.js';
 
@@ -25,11 +25,13 @@ export async function backtestCommand(file: string, opts: BacktestCliOptions, lo
     process.stderr.write(`error: cannot read strategy file "${file}": ${(err as Error).message}\n`);
     return 2;
   }
+  const language = languageOfFile(file);
   const bar = progressBar(opts.ticks, 'backtest', opts.progress);
   let report: BacktestReport;
   try {
     report = await runBacktest({
       source,
+      ...(language ? { language } : {}),
       ticks: opts.ticks,
       seed: opts.seed,
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
@@ -44,12 +46,23 @@ export async function backtestCommand(file: string, opts: BacktestCliOptions, lo
       for (const d of err.diagnostics) process.stderr.write(`  ${file}:${formatDiagnostic(d)}\n`);
       return 1;
     }
+    if (err instanceof PythonUnavailableError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return 2;
+    }
     process.stderr.write(`error: ${(err as Error).message}\n`);
     return 1;
   }
   bar.stop();
   log(opts.json ? JSON.stringify(report) : formatReport(report));
   return 0;
+}
+
+/** .py is Python, .ts/.js/.mjs TypeScript; any other extension is detected from the source. */
+function languageOfFile(file: string): StrategyLanguage | undefined {
+  if (/\.py$/i.test(file)) return 'python';
+  if (/\.(ts|mts|js|mjs)$/i.test(file)) return 'typescript';
+  return undefined;
 }
 
 function formatReport(r: BacktestReport): string {

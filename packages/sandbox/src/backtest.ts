@@ -11,10 +11,14 @@ import type { SandboxLimits } from './limits.js';
 import type { SandboxStats } from './sandbox-agent.js';
 import { TickDriver } from './tick-driver.js';
 import { compileStrategy } from './validate-source.js';
+import { resolveLanguage, type StrategyLanguage } from './python/language.js';
+import { toPythonCompiled } from './python/python-marker.js';
 
 export interface BacktestOptions {
-  /** TypeScript or JavaScript strategy source. */
+  /** TypeScript, JavaScript or Python strategy source. */
   source: string;
+  /** typescript | python; absent: detected (LANGUAGE_DETECTION_RULE). */
+  language?: StrategyLanguage;
   /** Ticks to run (default 1,000). */
   ticks?: number;
   /** Simulation seed (default: the config default, 42). */
@@ -66,7 +70,9 @@ export interface BacktestReport {
 export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport> {
   const ticks = opts.ticks ?? 1_000;
   if (!Number.isInteger(ticks) || ticks < 1 || ticks > 10_000_000) throw new RangeError(`ticks must be an integer in [1, 10000000], got ${ticks}`);
-  const compiled = compileStrategy(opts.source, opts.limits?.maxSourceChars !== undefined ? { maxSourceChars: opts.limits.maxSourceChars } : {});
+  const language = resolveLanguage(opts.source, opts.language ?? null);
+  const compiled =
+    language === 'typescript' ? compileStrategy(opts.source, opts.limits?.maxSourceChars !== undefined ? { maxSourceChars: opts.limits.maxSourceChars } : {}) : null;
   const overrides: DeepPartial<SimulationConfig> = { ...(opts.config ?? {}) };
   if (opts.seed !== undefined) overrides.seed = opts.seed;
   const sim = new Simulation(overrides);
@@ -76,8 +82,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
   const started = performance.now();
   try {
     const params = opts.params ?? {};
-    await pool.probe(compiled.code, params);
-    const agent = await pool.deploy(agentId, compiled.className, compiled.code, {
+    // Python: the same in-sandbox checks as a registration (syntax at line:column, imports, class).
+    const prepared = compiled ?? { code: toPythonCompiled(opts.source), className: (await pool.checkPython(opts.source)).className };
+    await pool.probe(prepared.code, params);
+    const agent = await pool.deploy(agentId, prepared.className, prepared.code, {
       params,
       ...(opts.timeoutMs !== undefined ? { timeout_ms: opts.timeoutMs } : {}),
     });
@@ -103,7 +111,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
     const decay = sim.decaySnapshot() as { half_life?: unknown } | null;
     const wall = performance.now() - started;
     return {
-      strategy_class: compiled.className,
+      strategy_class: prepared.className,
       agent_id: agentId,
       seed,
       ticks,

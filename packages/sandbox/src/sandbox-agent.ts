@@ -44,6 +44,8 @@ export class SandboxAgent extends BaseAgent {
   private lastFactors: number[] = [];
   /** Set by the pool: pid of the runner process hosting it. */
   runnerPid: number | null = null;
+  /** Set by the pool: the language the strategy is written in. */
+  language: 'typescript' | 'python' = 'typescript';
 
   constructor(id: string, strategyName: string, params: Record<string, unknown>, timeoutMs: number) {
     super(id, strategyName);
@@ -91,6 +93,7 @@ export class SandboxAgent extends BaseAgent {
       restarts: c.restarts,
       last_latency_ms: c.lastLatencyMs,
       runner_pid: this.runnerPid,
+      language: this.language,
     };
   }
 }

@@ -527,6 +527,7 @@ export class SandboxPool {
     if (python) this.requirePython();
     const slot = python ? this.newPythonSlot() : this.slots.reduce((a, b) => (b.agents.size < a.agents.size ? b : a));
     const agent = new SandboxAgent(agentId, strategyName, params, timeoutMs);
+    if (python) agent.language = 'python';
     const entry: Entry = { agent, code: compiled, paramsJson, seed: hashKey(agentId, this.seed), slot, state: 'loading', fastStreak: 0, activeStrikes: 0 };
     this.entries.set(agentId, entry);
     slot.agents.add(agentId);
@@ -681,7 +682,7 @@ export class SandboxPool {
   stats(agentId: string): SandboxStats {
     const e = this.entries.get(agentId);
     if (!e) throw new RangeError(`no sandboxed agent "${agentId}"; deployed: ${[...this.entries.keys()].join(', ') || 'none'}`);
-    return { ...e.agent.stats(), language: e.slot.language, sandbox_loading: e.state === 'loading', fast_path: e.slot.language === 'typescript' && e.fastStreak >= SYNC_AFTER_FAST_CALLS };
+    return { ...e.agent.stats(), sandbox_loading: e.state === 'loading', fast_path: e.slot.language === 'typescript' && e.fastStreak >= SYNC_AFTER_FAST_CALLS };
   }
 
   /** Kills every runner; pending calls resolve as failed. Idempotent. */

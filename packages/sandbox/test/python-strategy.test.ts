@@ -89,13 +89,15 @@ describe.runIf(pythonSuiteEnabled('python-strategy'))('Python strategies', () =>
   it('reports syntax errors at line:column from CPython, refused imports at their line, and contract problems', async () => {
     const syntax = await validationError('class A(BaseAgent):\n    def on_tick(self, state):\n        return [\n');
     expect(syntax.diagnostics[0]).toMatchObject({ rule: 'syntax', line: 3, column: 16 });
-    const imp = await validationError('import math\nimport os\nclass A(BaseAgent):\n    def on_tick(self, s):\n        return []\n');
+    const imp = await validationError('import math\nimport os\nclass A(BaseAgent):\n    def on_tick(self, s):\n        return []\n    def factor_vector(self):\n        return []\n');
     expect(imp.diagnostics).toEqual([expect.objectContaining({ rule: 'import', line: 2, column: 1, message: expect.stringMatching(/'os' is not allowed/) })]);
     const two = await validationError('class A(BaseAgent):\n    def on_tick(self, s): return []\nclass B(BaseAgent):\n    def on_tick(self, s): return []\n');
     expect(two.diagnostics[0]).toMatchObject({ rule: 'class', line: 3 });
     const noTick = await validationError('class A(BaseAgent):\n    def factor_vector(self): return []\n');
     expect(noTick.diagnostics[0]).toMatchObject({ rule: 'methods', line: 1 });
-    const probe = await validationError('class A(BaseAgent):\n    def on_tick(self, s):\n        return 1 / 0\n');
+    const noFactors = await validationError('class A(BaseAgent):\n    def on_tick(self, s):\n        return []\n');
+    expect(noFactors.diagnostics[0]).toMatchObject({ rule: 'methods', message: expect.stringMatching(/factor_vector/) });
+    const probe = await validationError('class A(BaseAgent):\n    def on_tick(self, s):\n        return 1 / 0\n    def factor_vector(self):\n        return []\n');
     expect(probe.diagnostics[0]).toMatchObject({ rule: 'probe', message: expect.stringMatching(/ZeroDivisionError/) });
     // Python code declared as TypeScript fails as TypeScript (the explicit language wins).
     const asTs = await validationError(USER_MOMENTUM_PY, 'typescript');
@@ -110,7 +112,7 @@ describe.runIf(pythonSuiteEnabled('python-strategy'))('Python strategies', () =>
   });
 
   it('a call over its deadline is a timeout: the agent is silenced and its worker ends, like TypeScript', async () => {
-    const v = await pool.validate('slowpoke', 'class A(BaseAgent):\n    def on_tick(self, s):\n        self.n = getattr(self, "n", 0) + 1\n        if self.n > 1:\n            while True:\n                pass\n        return []\n');
+    const v = await pool.validate('slowpoke', 'class A(BaseAgent):\n    def on_tick(self, s):\n        self.n = getattr(self, "n", 0) + 1\n        if self.n > 1:\n            while True:\n                pass\n        return []\n    def factor_vector(self):\n        return []\n');
     await pool.deploy('py_slow', 'slowpoke', v.compiled, { timeout_ms: 30 });
     const reason = await waitForSilence(pool, 'py_slow');
     expect(reason).toMatch(/^timeout: /);

@@ -60,6 +60,11 @@ export interface ServerOptions {
   sandbox: boolean;
   /** Sandbox worker processes; 0 = one per core (CROWDALPHA_SANDBOX_WORKERS). */
   sandboxWorkers: number;
+  /**
+   * Interpreter of Python strategies (CROWDALPHA_PYTHON): Debian's python3 with python3-numpy, run
+   * inside bubblewrap, which mounts only /usr, so it must live under /usr.
+   */
+  pythonPath: string;
   /** Built dashboard served at `/` when present (CROWDALPHA_WEB_DIST). Empty string disables. */
   webDist: string;
   /** pino level (LOG_LEVEL). */
@@ -114,6 +119,7 @@ export function defaultServerOptions(): ServerOptions {
     sandboxDeadlineMs: 1500,
     sandbox: true,
     sandboxWorkers: 0,
+    pythonPath: '/usr/bin/python3',
     webDist: DEFAULT_WEB_DIST,
     logLevel: 'info',
     logFormat: 'auto',
@@ -172,6 +178,7 @@ export const ENV_MAP: Readonly<Record<string, EnvSpec>> = {
   CROWDALPHA_SANDBOX_DEADLINE_MS: { key: 'sandboxDeadlineMs', kind: 'int', min: 10, max: 60_000 },
   CROWDALPHA_SANDBOX: { key: 'sandbox', kind: 'bool' },
   CROWDALPHA_SANDBOX_WORKERS: { key: 'sandboxWorkers', kind: 'int', min: 0, max: 256 },
+  CROWDALPHA_PYTHON: { key: 'pythonPath', kind: 'string' },
   CROWDALPHA_WEB_DIST: { key: 'webDist', kind: 'string' },
   CROWDALPHA_LOG_FORMAT: { key: 'logFormat', kind: 'format' },
   CROWDALPHA_LOG_REQUESTS: { key: 'logRequests', kind: 'bool' },

@@ -8,6 +8,7 @@ import type { ServerMetrics } from './metrics.js';
 import type { Store } from './store/store.js';
 import type { ExperimentService } from './plugins/experiments.js';
 import type { StoreWriter } from './store/store-writer.js';
+import type { PythonStatus } from './python-status.js';
 
 export interface ServerContext {
   /** The live market: reads (`hub.market`), operator commands and status; never the mutable engine. */
@@ -28,6 +29,8 @@ export interface ServerContext {
   metrics: ServerMetrics | null;
   /** Runs experiments (given by `crowdalpha serve`); null: the /experiments routes answer 501. */
   experiments?: ExperimentService | null;
+  /** Whether Python strategies run here (checked once at start-up). */
+  python: PythonStatus;
   /** Set when shutdown starts: new requests get 503 CA_ERR_UNAVAILABLE. */
   closing: boolean;
 }

@@ -25,6 +25,7 @@ export const ERRORS = {
   CA_ERR_STRATEGY_INVALID: { status: 400, template: 'strategy %s was refused: %s' },
   CA_ERR_STRATEGY_EXISTS: { status: 409, template: 'a strategy named %s is already registered with different code; pick another strategy_name' },
   CA_ERR_SANDBOX_UNAVAILABLE: { status: 501, template: 'user strategies are not available on this server: %s' },
+  CA_ERR_PYTHON_UNAVAILABLE: { status: 422, template: 'Python strategies are not available on this server: %s; TypeScript strategies are' },
   CA_ERR_SUBMISSION_STATE: { status: 400, template: "submission %s is in status '%s' and cannot be approved; only pending or approved submissions can" },
   CA_ERR_MARKET_CONFIG: { status: 400, template: '%s' },
   CA_ERR_EXPERIMENT_SPEC: { status: 400, template: '%s' },

@@ -22,6 +22,7 @@ import { createLogger } from './logger.js';
 import { ServerMetrics } from './metrics.js';
 import { Store } from './store/store.js';
 import { StoreWriter } from './store/store-writer.js';
+import { logPythonStatus, pythonStatus } from './python-status.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -77,11 +78,13 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
     onFlush: (ms) => metrics?.observeFlush(ms),
   });
   const sandbox: SandboxLoad = options.sandbox
-    ? startSandbox({ workers: options.sandboxWorkers, seed: options.seed })
+    ? startSandbox({ workers: options.sandboxWorkers, seed: options.seed, pythonPath: options.pythonPath })
     : { available: false, reason: 'the sandbox is disabled by configuration (CROWDALPHA_SANDBOX=false)' };
   if (!sandbox.available) logger.warn({ reason: sandbox.reason }, 'user strategies disabled (POST /strategies/user answers 501)');
   const runtime = runtimeSupport(process.version, Date.now());
   if (runtime.warning) logger.warn({ node: runtime.node, endOfLife: runtime.end_of_life_date }, runtime.warning);
+  const python = pythonStatus(sandbox.available ? sandbox.pool : null);
+  logPythonStatus(python, sandbox.available, logger);
   const hub = new MarketHub(store, writer, sandbox, options, logger);
   let app: FastifyInstance | null = null;
   try {
@@ -101,6 +104,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
       hub.onTick(() => m.observeTick(hub.lastTickDurationMs));
     }
     const ctx: ServerContext = {
+      python,
       hub,
       deployer: hub.deployer,
       ws,

@@ -24,6 +24,7 @@ describe('server options', () => {
       snapshotEvery: 10,
       wsHeartbeatMs: 30_000,
       corsOrigins: '*',
+      pythonPath: '/usr/bin/python3',
     });
   });
 

@@ -1,7 +1,8 @@
 /**
  * Static checks of Python strategy source, run by CPython's own parser inside the same bubblewrap
  * sandbox as the workers (the source is never parsed by the host): syntax (with line:column),
- * imports outside the allowlist, exactly one class inheriting BaseAgent, and an on_tick method.
+ * imports outside the allowlist, exactly one class inheriting BaseAgent, with on_tick and
+ * factor_vector (the original's two required methods).
  * The probe start (SandboxPool.probe) then runs the constructor and one on_tick.
  */
 import { spawn } from 'node:child_process';
@@ -60,6 +61,8 @@ if tree is not None:
         methods = {n.name for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
         if 'on_tick' not in methods:
             diag('methods', 'class %s must define on_tick(self, state) returning a list of Order' % cls.name, cls)
+        if 'factor_vector' not in methods:
+            diag('methods', 'class %s must define factor_vector(self) returning a list or numpy array of numbers' % cls.name, cls)
         for n in cls.body:
             if isinstance(n, ast.AsyncFunctionDef) and n.name in ('on_tick', 'factor_vector'):
                 diag('methods', '%s must be a plain def, not async def' % n.name, n)

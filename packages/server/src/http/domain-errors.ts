@@ -5,7 +5,7 @@
  */
 import { AgentConfigError, ConfigError, SimulationError } from '@crowdalpha/engine';
 import { PythonUnavailableError, SandboxConfigError, StrategyValidationError } from '@crowdalpha/sandbox';
-import { ApiError } from '../errors.js';
+import { ApiError, apiError } from '../errors.js';
 
 /** The catalogued error for a domain error, or null when `e` is not one. */
 export function fromDomainError(e: unknown): ApiError | null {
@@ -26,7 +26,9 @@ export function fromDomainError(e: unknown): ApiError | null {
       details: diags,
     });
   }
-  if (e instanceof PythonUnavailableError) return new ApiError('CA_ERR_SANDBOX_UNAVAILABLE', `user strategies are not available on this server: ${e.message}`);
+  // A 4xx, not 501: this server runs user strategies, just not in this language until the OS
+  // packages the reason names are installed.
+  if (e instanceof PythonUnavailableError) return apiError('CA_ERR_PYTHON_UNAVAILABLE', e.reason).at('language', 'python available');
   if (e instanceof SandboxConfigError) {
     return new ApiError('CA_ERR_VALIDATION', e.message, { field: `config.${e.path}`, rule: 'sandbox limits' });
   }

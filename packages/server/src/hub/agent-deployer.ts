@@ -82,6 +82,8 @@ export class AgentDeployer {
   async registerUserStrategy(input: {
     name: string;
     code: string;
+    /** typescript | python; absent: detected (see LANGUAGE_DETECTION_RULE in @crowdalpha/sandbox). */
+    language?: 'typescript' | 'python' | undefined;
     deploy: boolean;
     agentId?: string | undefined;
     config: { timeout_ms?: number; params?: Record<string, unknown> };
@@ -98,7 +100,7 @@ export class AgentDeployer {
     if (existing && existing.source !== input.code) throw apiError('CA_ERR_STRATEGY_EXISTS', input.name).at('strategy_name', 'unique');
     if (!existing) {
       // A StrategyValidationError propagates: the error handler maps it (CA_ERR_STRATEGY_INVALID, field code).
-      const { compiled } = await pool.validate(input.name, input.code);
+      const { compiled } = await pool.validate(input.name, input.code, input.language ?? null);
       try {
         existing = await this.store.saveUserStrategy({ name: input.name, source: input.code, compiled });
       } catch (e) {

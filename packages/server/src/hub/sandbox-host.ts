@@ -4,13 +4,15 @@
  * everything else keeps working). The package is imported statically and typed, so the compiler
  * checks the server's side of that edge.
  */
-import { SandboxPool } from '@crowdalpha/sandbox';
+import { DEFAULT_PYTHON_RUNTIME, SandboxPool, type SandboxPoolOptions } from '@crowdalpha/sandbox';
 
 export type SandboxLoad = { available: true; pool: SandboxPool } | { available: false; reason: string };
 
-export function startSandbox(opts: { workers: number; seed: number }): SandboxLoad {
+export function startSandbox(opts: { workers: number; seed: number; pythonPath?: string }): SandboxLoad {
   try {
-    const pool = new SandboxPool(opts.workers > 0 ? { workers: opts.workers, seed: opts.seed } : { seed: opts.seed });
+    const poolOpts: SandboxPoolOptions = { seed: opts.seed, pythonRuntime: { ...DEFAULT_PYTHON_RUNTIME, ...(opts.pythonPath ? { python: opts.pythonPath } : {}) } };
+    if (opts.workers > 0) poolOpts.workers = opts.workers;
+    const pool = new SandboxPool(poolOpts);
     return { available: true, pool };
   } catch (e) {
     return { available: false, reason: `the sandbox pool failed to start: ${(e as Error).message}` };

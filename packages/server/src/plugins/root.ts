@@ -76,7 +76,7 @@ export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
               market: EngineJson('MarketHub status'),
               websocket: EngineJson('WsHub stats'),
               store: EngineJson('backend, location, writer stats'),
-              sandbox: EngineJson('{available, reason}'),
+              sandbox: EngineJson('{available, reason, python: {available, reason}}'),
               operator_token: Type.Boolean({ description: 'whether the server has an operator token (CROWDALPHA_ADMIN_TOKEN): operator routes and stopping agents then need credentials' }),
               uptime_s: Type.Number(),
               runtime: Type.Object(
@@ -106,7 +106,7 @@ export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
         market: hub.status(),
         websocket: ws.stats(),
         store: { backend: store.backend, location: store.location, ...writer.stats() },
-        sandbox: { available: hub.sandboxAvailable, reason: hub.sandboxUnavailableReason },
+        sandbox: { available: hub.sandboxAvailable, reason: hub.sandboxUnavailableReason, python: ctx.python },
         operator_token: ctx.guard.enabled,
         uptime_s: Math.round((Date.now() - ctx.startedAt) / 100) / 10,
         runtime: runtimeSupport(process.version, Date.now()),

@@ -171,7 +171,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       const config: { timeout_ms?: number; params?: Record<string, unknown> } = {};
       if (b.config?.timeout_ms !== undefined) config.timeout_ms = b.config.timeout_ms;
       if (b.config?.params !== undefined) config.params = b.config.params;
-      const out = await deployer.registerUserStrategy({ name: b.strategy_name, code: b.code, deploy: b.deploy ?? false, agentId: b.agent_id, config, owner: b.owner ?? null });
+      const out = await deployer.registerUserStrategy({ name: b.strategy_name, code: b.code, language: b.language, deploy: b.deploy ?? false, agentId: b.agent_id, config, owner: b.owner ?? null });
       req.log.info({ registered: out.registered, deployed: out.deployed, agentId: out.agent_id }, 'user strategy registered');
       return reply.code(201).send(out);
     },

@@ -1,6 +1,7 @@
 /** Schemas of /strategies/* (deploy, user strategies, submissions). Limits are SPEC §8. */
 import { Type, type Static } from '@sinclair/typebox';
 import { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE } from '@crowdalpha/engine/wire';
+import { LANGUAGE_DETECTION_RULE } from '@crowdalpha/sandbox';
 import { AgentIdSchema } from './common.js';
 
 export const CODE_MAX_CHARS = 32_000;
@@ -27,7 +28,12 @@ export type DeployBody = Static<typeof DeployBody>;
 export const UserStrategyBody = Type.Object(
   {
     strategy_name: Type.String({ pattern: STRATEGY_NAME_PATTERN, description: STRATEGY_NAME_RULE }),
-    code: Type.String({ minLength: 1, maxLength: CODE_MAX_CHARS, description: 'TypeScript source: exactly one class extending BaseAgent' }),
+    code: Type.String({ minLength: 1, maxLength: CODE_MAX_CHARS, description: 'TypeScript or Python source: exactly one class extending BaseAgent' }),
+    language: Type.Optional(
+      Type.Union([Type.Literal('typescript'), Type.Literal('python')], {
+        description: `the language of code; ${LANGUAGE_DETECTION_RULE}. Python needs python3, python3-numpy and bubblewrap on the server (GET /status sandbox.python)`,
+      }),
+    ),
     deploy: Type.Optional(Type.Boolean({ default: false })),
     agent_id: Type.Optional(AgentIdSchema),
     config: Type.Optional(
