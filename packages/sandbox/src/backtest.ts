@@ -5,14 +5,42 @@
  * TickDriver as the live server (waiting for every answer, so a run is reproducible). Returns
  * plain-JSON diagnostics.
  */
-import { Simulation, type DeepPartial, type SimulationConfig } from '@crowdalpha/engine';
+import { Simulation, type DeepPartial, type OrderFilledPayload, type SimulationConfig } from '@crowdalpha/engine';
+import { StrategyValidationError, formatDiagnostic } from './errors.js';
 import { SandboxPool } from './sandbox-pool.js';
 import type { SandboxLimits } from './limits.js';
-import type { SandboxStats } from './sandbox-agent.js';
+import type { SandboxDetails, SandboxStats } from './sandbox-agent.js';
+import { checkParams } from './strategy-params.js';
 import { TickDriver } from './tick-driver.js';
 import { compileStrategy } from './validate-source.js';
 import { resolveLanguage, type StrategyLanguage } from './python/language.js';
 import { toPythonCompiled } from './python/python-marker.js';
+
+/** Log lines a backtest keeps (the live default keeps fewer): a local run is where authors read them. */
+export const BACKTEST_LOG_TAIL_LINES = 500;
+/** Drop/clamp reasons a backtest spells out. */
+export const BACKTEST_DROP_REASONS = 10;
+
+/** One fill of the strategy, from its side. */
+export interface BacktestTrade {
+  tick: number;
+  side: 'BUY' | 'SELL';
+  price: number;
+  qty: number;
+  /** True when the strategy's order took liquidity. */
+  aggressor: boolean;
+  counterparty: string;
+}
+
+/** The strategy's account at the end of one tick. */
+export interface EquityPoint {
+  tick: number;
+  mid: number;
+  position: number;
+  cash: number;
+  /** cash + position × mid. */
+  equity: number;
+}
 
 export interface BacktestOptions {
   /** TypeScript, JavaScript or Python strategy source. */
@@ -34,6 +62,8 @@ export interface BacktestOptions {
   limits?: Partial<SandboxLimits>;
   /** Called about 100 times over the run and once at the end. */
   onProgress?: (done: number, total: number) => void;
+  /** Keep the strategy's trades and per-tick equity in the report (`trades`, `equity`). */
+  record?: boolean;
 }
 
 export interface BacktestReport {
@@ -63,8 +93,18 @@ export interface BacktestReport {
   alpha_decay: unknown;
   final_mid: number | null;
   sandbox: SandboxStats;
+  /** Drop reasons, the captured console output and the last fault (with line:column). */
+  details: SandboxDetails;
+  /** Orders dropped by the sandbox (malformed + over the per-tick cap) and quantities clamped. */
+  orders_dropped: number;
+  qty_clamped: number;
+  /** What the author should look at even though the run completed (type warnings, all orders dropped, ...). */
+  warnings: string[];
   wall_ms: number;
   ms_per_tick: number;
+  /** With `record`: every fill of the strategy and its equity after every tick. */
+  trades?: BacktestTrade[];
+  equity?: EquityPoint[];
 }
 
 export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport> {
@@ -73,12 +113,18 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
   const language = resolveLanguage(opts.source, opts.language ?? null);
   const compiled =
     language === 'typescript' ? compileStrategy(opts.source, opts.limits?.maxSourceChars !== undefined ? { maxSourceChars: opts.limits.maxSourceChars } : {}) : null;
+  const paramProblems = compiled ? checkParams(opts.params, compiled.params) : [];
+  if (paramProblems.length) throw new StrategyValidationError(paramProblems);
   const overrides: DeepPartial<SimulationConfig> = { ...(opts.config ?? {}) };
   if (opts.seed !== undefined) overrides.seed = opts.seed;
   const sim = new Simulation(overrides);
   const seed = sim.config.seed;
   const agentId = opts.agentId ?? 'user_1';
-  const pool = new SandboxPool({ workers: 1, seed, ...(opts.limits ? { limits: opts.limits } : {}) });
+  const pool = new SandboxPool({
+    workers: 1,
+    seed,
+    limits: { logTailLines: BACKTEST_LOG_TAIL_LINES, dropReasonsKept: BACKTEST_DROP_REASONS, ...(opts.limits ?? {}) },
+  });
   const started = performance.now();
   try {
     const params = opts.params ?? {};
@@ -100,9 +146,22 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
     driver.addAgent(agent);
     const every = Math.max(1, Math.floor(ticks / 100));
     let phiSum = 0;
+    const trades: BacktestTrade[] = [];
+    const equity: EquityPoint[] = [];
     for (let t = 1; t <= ticks; t++) {
-      await driver.tick();
-      phiSum += sim.agentStats(agentId)?.phi ?? 0;
+      const result = await driver.tick();
+      const now = sim.agentStats(agentId);
+      phiSum += now?.phi ?? 0;
+      if (opts.record && now) {
+        for (const e of result.events) {
+          if (e.type !== 'ORDER_FILLED') continue;
+          const f = e.payload as OrderFilledPayload;
+          const buy = f.buy_agent_id === agentId;
+          if (!buy && f.sell_agent_id !== agentId) continue;
+          trades.push({ tick: f.tick, side: buy ? 'BUY' : 'SELL', price: f.price, qty: f.qty, aggressor: (f.aggressor === 'BID') === buy, counterparty: buy ? f.sell_agent_id : f.buy_agent_id });
+        }
+        equity.push({ tick: result.tick, mid: result.state.mid, position: now.inventory, cash: now.cash, equity: now.pnl });
+      }
       if (opts.onProgress && (t % every === 0 || t === ticks)) opts.onProgress(t, ticks);
     }
     sim.setAgentExtra(agentId, agent.stats());
@@ -110,6 +169,16 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
     if (!s) throw new Error(`agent ${agentId} vanished from the simulation`);
     const decay = sim.decaySnapshot() as { half_life?: unknown } | null;
     const wall = performance.now() - started;
+    const details = pool.details(agentId) ?? { drop_reasons: [], log_tail: [], log_dropped: 0, last_error: null };
+    const st = agent.stats();
+    const dropped = Number(st.orders_dropped ?? 0);
+    const warnings = (compiled?.warnings ?? []).map(formatDiagnostic);
+    if (dropped > 0 && agent.counters.orders === 0) {
+      warnings.push(`every order was dropped (${dropped}); first reason: ${details.drop_reasons[0]?.reason ?? 'see drop reasons'}`);
+    }
+    if (agent.counters.errors + agent.counters.timeouts > 0 && !agent.silencedReason) {
+      warnings.push(`${agent.counters.errors + agent.counters.timeouts} fault(s) cost ticks without silencing it (limit ${pool.limits.maxErrors}); last: ${details.last_error?.message ?? 'n/a'}`);
+    }
     return {
       strategy_class: prepared.className,
       agent_id: agentId,
@@ -133,9 +202,14 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
       half_life: typeof decay?.half_life === 'number' ? decay.half_life : null,
       alpha_decay: decay,
       final_mid: sim.latestTick()?.mid ?? null,
-      sandbox: agent.stats(),
+      sandbox: st,
+      details,
+      orders_dropped: dropped,
+      qty_clamped: agent.counters.qtyClamped,
+      warnings,
       wall_ms: Math.round(wall),
       ms_per_tick: Math.round((wall / ticks) * 1000) / 1000,
+      ...(opts.record ? { trades, equity } : {}),
     };
   } finally {
     await pool.close();

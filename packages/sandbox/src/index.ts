@@ -21,10 +21,12 @@ export {
   RESERVED_STRATEGY_NAMES,
   DEFAULT_MAX_SOURCE_CHARS,
   type CompiledStrategy,
+  type CompileOptions,
 } from './validate-source.js';
 export { SandboxPool, type SandboxPoolOptions, type DeployConfig, type CollectOptions } from './sandbox-pool.js';
-export { SandboxAgent, type SandboxStats, type SandboxAgentCounters } from './sandbox-agent.js';
-export { parseDriverAnswer, type SanitizedAnswer } from './sanitize-orders.js';
+export { SandboxAgent, type SandboxStats, type SandboxAgentCounters, type SandboxDetails, type StrategyFault } from './sandbox-agent.js';
+export { checkParams, type StrategyParams, type StrategyParam } from './strategy-params.js';
+export { parseDriverAnswer, type SanitizedAnswer, type CapturedLog } from './sanitize-orders.js';
 export { syntheticMarketState } from './synthetic-state.js';
 export { defaultRunnerPath } from './runner-process.js';
 export { pythonAvailability, PythonUnavailableError, PYTHON_INSTALL_HINT, type PythonAvailability } from './python/availability.js';
@@ -33,6 +35,6 @@ export { detectLanguage, resolveLanguage, LANGUAGE_DETECTION_RULE, STRATEGY_LANG
 export { isPythonCompiled } from './python/python-marker.js';
 export { PYTHON_ALLOWED_IMPORTS } from './python/validate-python.js';
 export { TickDriver, type TickDriverOptions, type TickSandbox } from './tick-driver.js';
-export { runBacktest, type BacktestOptions, type BacktestReport } from './backtest.js';
+export { runBacktest, type BacktestOptions, type BacktestReport, type BacktestTrade, type EquityPoint } from './backtest.js';
 export * as sdk from './sdk/index.js';
 export { SDK_AMBIENT_DTS } from './sdk/ambient.js';

@@ -28,6 +28,20 @@ export interface SandboxLimits {
   watchdogGraceMs: number;
   /** Watchdog strikes after which an agent is silenced (a sole offender is silenced at once). */
   maxStrikes: number;
+  /**
+   * Strategy faults (onTick threw, timed out, ran out of memory or answered something that is not
+   * an array of orders) after which the agent is silenced. Below it a fault costs that tick's
+   * orders (and, for a timeout or memory fault, the strategy's in-sandbox state: it is restarted).
+   * One strike is forgiven every 1,000 answered calls. 1 = silenced at the first fault.
+   */
+  maxErrors: number;
+  /** console.* lines a strategy may log per call (more are counted, not kept), and characters per line. */
+  logLinesPerCall: number;
+  logLineChars: number;
+  /** Log lines the host keeps per agent (the tail shown in stats and on the Strategy page). */
+  logTailLines: number;
+  /** Dropped/clamped orders whose reason is kept per agent (the first ones; all are counted). */
+  dropReasonsKept: number;
   /** Source size cap, characters. */
   maxSourceChars: number;
   /** Python workers: address-space cap (RLIMIT_AS), MB; numpy itself needs about 50. */
@@ -56,6 +70,11 @@ export function defaultLimits(): SandboxLimits {
     watchdogSlackMs: 40,
     watchdogGraceMs: 1_000,
     maxStrikes: 2,
+    maxErrors: 3,
+    logLinesPerCall: 20,
+    logLineChars: 300,
+    logTailLines: 50,
+    dropReasonsKept: 5,
     maxSourceChars: 32_000,
     pythonMemoryMb: 256,
     pythonCpuSeconds: 3_600,
@@ -83,6 +102,11 @@ const INT_RANGES: Record<keyof SandboxLimits, [number, number]> = {
   watchdogSlackMs: [1, 10_000],
   watchdogGraceMs: [10, 60_000],
   maxStrikes: [1, 100],
+  maxErrors: [1, 1_000_000],
+  logLinesPerCall: [0, 1_000],
+  logLineChars: [16, 10_000],
+  logTailLines: [0, 10_000],
+  dropReasonsKept: [0, 1_000],
   maxSourceChars: [1, 10_000_000],
   pythonMemoryMb: [96, 16_384],
   pythonCpuSeconds: [1, 1_000_000],

@@ -16,6 +16,9 @@ export interface LoadSpec {
   memoryMb: number;
   maxOrders: number;
   maxOutputBytes: number;
+  /** console.* lines kept per call, and characters per line (TypeScript runner only). */
+  logLinesPerCall?: number;
+  logLineChars?: number;
 }
 
 export interface TickCall {

@@ -114,7 +114,7 @@ async function load(spec: LoadSpec): Promise<{ ok: boolean; kind?: FailureKind; 
     const factory = await context.eval(spec.code, { reference: true, timeout: left(), filename: 'strategy.js' });
     const res: unknown = await boot.apply(
       undefined,
-      [factory.derefInto(), spec.params, spec.seed, spec.maxOrders, spec.maxOutputBytes],
+      [factory.derefInto(), spec.params, spec.seed, spec.maxOrders, spec.maxOutputBytes, spec.logLinesPerCall, spec.logLineChars],
       { timeout: left() },
     );
     if (typeof res !== 'string') throw new Error('driver returned a non-string');

@@ -19,8 +19,9 @@ import { StrategyValidationError } from './errors.js';
 import { resolveLimits, resolveTimeoutMs, type SandboxLimits } from './limits.js';
 import type { CallResult, FailureKind, LoadSpec, TickCall } from './protocol.js';
 import { RunnerProcess } from './runner-process.js';
-import { SandboxAgent, type SandboxStats } from './sandbox-agent.js';
-import { parseDriverAnswer } from './sanitize-orders.js';
+import { SandboxAgent, type SandboxDetails, type SandboxStats } from './sandbox-agent.js';
+import { parseDriverAnswer, type CapturedLog } from './sanitize-orders.js';
+import { mapStack, readSourceMap, type SourceMapIndex } from './source-map.js';
 import { syntheticMarketState } from './synthetic-state.js';
 import { StateEncoder, type EncodedState } from './state-encoding.js';
 import { checkStrategyName, compileStrategy } from './validate-source.js';
@@ -116,6 +117,14 @@ interface Entry {
   fastStreak: number;
   /** Strikes that count towards silencing; one is forgiven every STRIKE_DECAY_CALLS answers. */
   activeStrikes: number;
+  /** Faults that count towards `maxErrors`; one is forgiven every STRIKE_DECAY_CALLS answers. */
+  activeErrors: number;
+  /** The tick of the call in flight (for reasons, logs and faults). */
+  tick: number | null;
+  /** Decoded source map of `code` (undefined until a fault needs it). */
+  map?: SourceMapIndex | null;
+  /** A restart after a fault in progress. */
+  reloading?: Promise<void> | null;
 }
 
 function hashKey(key: string, seed: number): number {
@@ -331,6 +340,8 @@ export class SandboxPool {
       memoryMb: this.limits.memoryMb,
       maxOrders: this.limits.maxOrdersPerTick,
       maxOutputBytes: this.limits.maxOutputBytes,
+      logLinesPerCall: this.limits.logLinesPerCall,
+      logLineChars: this.limits.logLineChars,
     };
   }
 
@@ -469,7 +480,13 @@ export class SandboxPool {
     try {
       const state = syntheticMarketState(sid);
       const res = await this.callWithDeadline(slot, sid, new StateEncoder().encode(state), this.limits.timeoutMs);
-      if (!res.ok) return fail(`onTick failed on a synthetic market state: ${res.error ?? res.kind}`);
+      if (!res.ok) {
+        return fail(
+          res.kind === 'timeout'
+            ? `onTick did not return within ${this.limits.timeoutMs} ms (the timeout_ms limit) on a synthetic market state`
+            : `onTick failed on a synthetic market state: ${res.error ?? res.kind}`,
+        );
+      }
       const answer = parseDriverAnswer(res.out ?? '', state.tickSize, this.limits);
       if (!answer.ok) return fail(`onTick failed on a synthetic market state: ${answer.error}`);
     } finally {
@@ -528,7 +545,8 @@ export class SandboxPool {
     const slot = python ? this.newPythonSlot() : this.slots.reduce((a, b) => (b.agents.size < a.agents.size ? b : a));
     const agent = new SandboxAgent(agentId, strategyName, params, timeoutMs);
     if (python) agent.language = 'python';
-    const entry: Entry = { agent, code: compiled, paramsJson, seed: hashKey(agentId, this.seed), slot, state: 'loading', fastStreak: 0, activeStrikes: 0 };
+    const entry: Entry = { agent, code: compiled, paramsJson, seed: hashKey(agentId, this.seed), slot, state: 'loading', fastStreak: 0, activeStrikes: 0, activeErrors: 0, tick: null };
+    agent.maxErrors = this.limits.maxErrors;
     this.entries.set(agentId, entry);
     slot.agents.add(agentId);
     const outcome = await this.loadWithDeadline(slot, agentId, this.loadSpec(entry)).catch((err: unknown) => ({
@@ -571,6 +589,7 @@ export class SandboxPool {
       const slot = entry.slot;
       if (slot.pending.has(agentId) || !slot.proc?.alive) continue;
       entry.agent.counters.calls++;
+      entry.tick = state.tick;
       budget = Math.max(budget, entry.agent.timeoutMs);
       const tickSize = state.tickSize;
       const call = this.call(slot, agentId, encoder.encode(state), entry.fastStreak >= SYNC_AFTER_FAST_CALLS);
@@ -624,27 +643,94 @@ export class SandboxPool {
         }
         return null;
       }
+      // The runner tore the isolate down (timeout, memory, unreadable answer): a fault that,
+      // under the budget, restarts the strategy with fresh in-sandbox state.
       if (res.kind === 'timeout') agent.counters.timeouts++;
       else agent.counters.errors++;
-      this.silence(entry, `${res.kind}: ${res.error ?? 'failed'}`);
+      const message =
+        res.kind === 'timeout'
+          ? `timeout: onTick did not return within its ${agent.timeoutMs} ms limit (timeout_ms; the most a deploy may set is 1000)`
+          : res.kind === 'memory'
+            ? `memory: the strategy exceeded its ${this.limits.memoryMb} MB heap limit`
+            : `${res.kind ?? 'error'}: ${res.error ?? 'failed'}`;
+      this.fault(entry, res.kind ?? 'error', message, undefined, res.kind !== 'dead' && res.kind !== 'busy');
       return null;
     }
-    const parsed = parseDriverAnswer(res.out ?? '', tickSize, this.limits);
+    const want = this.limits.dropReasonsKept - agent.details.drop_reasons.length;
+    const parsed = parseDriverAnswer(res.out ?? '', tickSize, this.limits, want > 0 ? want : 0);
     if (!parsed.ok) {
       agent.counters.errors++;
-      this.silence(entry, `${parsed.kind}: ${parsed.error}`);
+      if (parsed.log) this.keepLog(entry, parsed.log);
+      this.fault(entry, parsed.kind, `${parsed.kind}: ${parsed.error}`, parsed.stack, false);
       return null;
     }
     entry.fastStreak = typeof res.ms === 'number' && res.ms < SYNC_FAST_MS ? entry.fastStreak + 1 : 0;
     const a = parsed.answer;
     agent.counters.answered++;
-    if (entry.activeStrikes > 0 && agent.counters.answered % STRIKE_DECAY_CALLS === 0) entry.activeStrikes--;
+    if (agent.counters.answered % STRIKE_DECAY_CALLS === 0) {
+      if (entry.activeStrikes > 0) entry.activeStrikes--;
+      if (entry.activeErrors > 0) entry.activeErrors--;
+    }
     agent.counters.orders += a.orders.length;
     agent.counters.malformedDropped += a.malformed;
     agent.counters.overCapDropped += a.overCap;
     agent.counters.qtyClamped += a.clamped;
+    for (const reason of a.reasons) agent.details.drop_reasons.push({ tick: entry.tick, reason });
+    if (a.log) this.keepLog(entry, a.log);
     agent.recordFactors(a.factorVector);
     return a.orders;
+  }
+
+  /** Appends a call's console output to the agent's tail (capped at `logTailLines`). */
+  private keepLog(entry: Entry, log: CapturedLog): void {
+    const d = entry.agent.details;
+    entry.agent.counters.logLines += log.lines.length;
+    d.log_dropped += log.dropped;
+    for (const line of log.lines) d.log_tail.push({ tick: entry.tick, line });
+    const over = d.log_tail.length - this.limits.logTailLines;
+    if (over > 0) d.log_tail.splice(0, over);
+  }
+
+  /**
+   * One strategy fault: recorded with the author's line:column (from the source map), counted
+   * towards `maxErrors`; the agent is silenced at the budget, otherwise restarted when its
+   * isolate is gone (`reload`) or simply skips this tick.
+   */
+  private fault(entry: Entry, kind: string, message: string, stack: string | undefined, reload: boolean): void {
+    const agent = entry.agent;
+    if (entry.map === undefined) entry.map = readSourceMap(entry.code);
+    const mapped = stack ? mapStack(stack, entry.map) : { where: null, frames: [] };
+    const where = mapped.where ? ` at line ${mapped.where.line}:${mapped.where.column}` : '';
+    const full = `${message}${where}`;
+    agent.details.last_error = { tick: entry.tick, kind, message: full, line: mapped.where?.line ?? null, column: mapped.where?.column ?? null, stack: mapped.frames };
+    agent.counters.errorStrikes++;
+    entry.activeErrors++;
+    if (entry.activeErrors >= this.limits.maxErrors) {
+      const budget = this.limits.maxErrors === 1 ? '' : ` (fault ${entry.activeErrors} of ${this.limits.maxErrors} allowed: silenced)`;
+      this.silence(entry, `${full}${budget}`);
+      return;
+    }
+    if (reload) entry.reloading = this.reload(entry).finally(() => (entry.reloading = null));
+  }
+
+  /** Resolves once a restart after a fault (if any) is over: backtests wait, a live market does not. */
+  async settled(agentId: string): Promise<void> {
+    const e = this.entries.get(agentId);
+    if (e?.reloading) await e.reloading;
+  }
+
+  /** Starts a strategy again in its runner after its isolate was torn down (fresh in-sandbox state). */
+  private async reload(entry: Entry): Promise<void> {
+    entry.state = 'loading';
+    entry.fastStreak = 0;
+    const outcome = await this.loadWithDeadline(entry.slot, entry.agent.id, this.loadSpec(entry)).catch((err: unknown) => ({ ok: false as const, kind: 'crash' as const, error: (err as Error).message }));
+    if ((entry.state as Entry['state']) === 'silenced') return;
+    if (outcome.ok) {
+      entry.state = 'ready';
+      entry.agent.counters.restarts++;
+    } else if (outcome.kind !== 'crash') {
+      this.silence(entry, `restart after a fault failed: ${outcome.error ?? outcome.kind}`);
+    }
   }
 
   /** Tears the strategy's context down and marks the agent silent with `sandbox_error`. */
@@ -666,6 +752,7 @@ export class SandboxPool {
   stop(agentId: string, reason = 'stopped'): boolean {
     const e = this.entries.get(agentId);
     if (!e) return false;
+    if (e.state !== 'silenced') e.agent.stopped = true;
     this.silence(e, reason);
     return true;
   }
@@ -683,6 +770,12 @@ export class SandboxPool {
     const e = this.entries.get(agentId);
     if (!e) throw new RangeError(`no sandboxed agent "${agentId}"; deployed: ${[...this.entries.keys()].join(', ') || 'none'}`);
     return { ...e.agent.stats(), sandbox_loading: e.state === 'loading', fast_path: e.slot.language === 'typescript' && e.fastStreak >= SYNC_AFTER_FAST_CALLS };
+  }
+
+  /** Drop reasons, log tail and last fault of one agent (null when it is not in the sandbox). */
+  details(agentId: string): SandboxDetails | null {
+    const d = this.entries.get(agentId)?.agent.details;
+    return d ? structuredClone(d) : null;
   }
 
   /** Kills every runner; pending calls resolve as failed. Idempotent. */

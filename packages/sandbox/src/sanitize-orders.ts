@@ -21,9 +21,31 @@ export interface SanitizedAnswer {
   clamped: number;
   /** The strategy's factor vector (non-finite entries as 0), or null when it gave none. */
   factorVector: number[] | null;
+  /** Why orders were dropped or clamped, the first `reasonsWanted` of this answer. */
+  reasons: string[];
+  /** What the strategy logged during the call, or null. */
+  log: CapturedLog | null;
 }
 
-export type DriverAnswer = { ok: true; answer: SanitizedAnswer } | { ok: false; kind: string; error: string };
+/** console.* output of one call: the kept lines and how many more were not kept. */
+export interface CapturedLog {
+  lines: string[];
+  dropped: number;
+}
+
+export type DriverAnswer =
+  | { ok: true; answer: SanitizedAnswer }
+  | { ok: false; kind: string; error: string; stack?: string; log?: CapturedLog | null };
+
+function readLog(v: unknown): CapturedLog | null {
+  if (v === null || typeof v !== 'object') return null;
+  const lines = field(v, 'lines');
+  const dropped = field(v, 'dropped');
+  return {
+    lines: Array.isArray(lines) ? lines.filter((l): l is string => typeof l === 'string').slice(0, 1_000) : [],
+    dropped: typeof dropped === 'number' && Number.isFinite(dropped) && dropped > 0 ? Math.floor(dropped) : 0,
+  };
+}
 
 const SIDE_ALIASES: Record<string, Side> = { BID: 'BID', BUY: 'BID', ASK: 'ASK', SELL: 'ASK' };
 const TYPES: Record<string, OrderType> = { LIMIT: 'LIMIT', MARKET: 'MARKET', CANCEL: 'CANCEL' };
@@ -38,8 +60,11 @@ function field(o: object, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(o, key) ? (o as Record<string, unknown>)[key] : undefined;
 }
 
-/** Parses and validates one driver answer. Never throws. */
-export function parseDriverAnswer(out: string, tickSize: number, limits: SanitizeLimits): DriverAnswer {
+/**
+ * Parses and validates one driver answer. Never throws. `reasonsWanted`: how many drop/clamp
+ * reasons to spell out (building them costs; the counts are always kept).
+ */
+export function parseDriverAnswer(out: string, tickSize: number, limits: SanitizeLimits, reasonsWanted = 0): DriverAnswer {
   let raw: unknown;
   try {
     raw = JSON.parse(out);
@@ -50,7 +75,14 @@ export function parseDriverAnswer(out: string, tickSize: number, limits: Sanitiz
   if (field(raw, 'ok') !== true) {
     const kind = field(raw, 'kind');
     const error = field(raw, 'error');
-    return { ok: false, kind: typeof kind === 'string' ? kind.slice(0, 16) : 'error', error: typeof error === 'string' ? error.slice(0, 500) : 'strategy failed' };
+    const stack = field(raw, 'stack');
+    return {
+      ok: false,
+      kind: typeof kind === 'string' ? kind.slice(0, 16) : 'error',
+      error: typeof error === 'string' ? error.slice(0, 500) : 'strategy failed',
+      ...(typeof stack === 'string' ? { stack: stack.slice(0, 2_000) } : {}),
+      log: readLog(field(raw, 'log')),
+    };
   }
   const list = field(raw, 'orders');
   if (!Array.isArray(list)) return { ok: false, kind: 'output', error: 'answer had no order list' };
@@ -61,42 +93,66 @@ export function parseDriverAnswer(out: string, tickSize: number, limits: Sanitiz
     overCap: typeof extra === 'number' && Number.isFinite(extra) && extra > 0 ? Math.floor(extra) : 0,
     clamped: 0,
     factorVector: null,
+    reasons: [],
+    log: readLog(field(raw, 'log')),
   };
   const decimals = decimalsOf(tickSize);
+  const why = reasonsWanted > 0 ? (i: number, text: string): void => {
+    if (answer.reasons.length < reasonsWanted) answer.reasons.push(`order ${i + 1}: ${text}`);
+  } : null;
   for (let i = 0; i < list.length; i++) {
     if (answer.orders.length >= limits.maxOrdersPerTick) {
       answer.overCap += list.length - i;
       break;
     }
     const o: unknown = list[i];
-    const order = o !== null && typeof o === 'object' ? sanitizeOrder(o, tickSize, decimals, limits, answer) : null;
+    const order = o !== null && typeof o === 'object' ? sanitizeOrder(o, tickSize, decimals, limits, answer, why ? (t) => why(i, t) : null) : null;
     if (order) answer.orders.push(order);
-    else answer.malformed++;
+    else {
+      answer.malformed++;
+      if (why && (o === null || typeof o !== 'object')) why(i, `dropped: not an order object (${o === null ? 'null' : typeof o})`);
+    }
   }
+  if (why && answer.overCap > 0) why(list.length, `dropped ${answer.overCap} order(s) over the cap: at most ${limits.maxOrdersPerTick} a tick are kept`);
   const fv = field(raw, 'fv');
   if (Array.isArray(fv)) answer.factorVector = fv.slice(0, 16).map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0));
   return { ok: true, answer };
 }
 
-function sanitizeOrder(o: object, tickSize: number, decimals: number, limits: SanitizeLimits, acc: SanitizedAnswer): OrderIntent | null {
+const show = (v: unknown): string => (v === null || v === undefined ? 'missing' : typeof v === 'string' ? JSON.stringify(v) : String(v));
+
+function sanitizeOrder(
+  o: object,
+  tickSize: number,
+  decimals: number,
+  limits: SanitizeLimits,
+  acc: SanitizedAnswer,
+  why: ((text: string) => void) | null,
+): OrderIntent | null {
   const sideRaw = field(o, 'side');
   const typeRaw = field(o, 'type');
   const side = typeof sideRaw === 'string' ? SIDE_ALIASES[sideRaw.toUpperCase()] : undefined;
   const type = typeof typeRaw === 'string' ? TYPES[typeRaw.toUpperCase()] : undefined;
-  if (!side || !type) return null;
+  if (!side) return why?.(`dropped: side is ${show(sideRaw)}; write Side.BID or Side.ASK`), null;
+  if (!type) return why?.(`dropped: type is ${show(typeRaw)}; write OrderType.LIMIT, MARKET or CANCEL (or use limit()/market()/cancel())`), null;
   if (type === 'CANCEL') {
     const target = field(o, 'cancelTarget');
-    if (typeof target !== 'number' || !Number.isSafeInteger(target) || target < 0) return null;
+    if (typeof target !== 'number' || !Number.isSafeInteger(target) || target < 0) return why?.(`dropped: CANCEL needs cancelTarget, an orderId from state.openOrders; got ${show(target)}`), null;
     return { side, type, qty: 0, price: null, cancelTarget: target };
   }
   const qtyRaw = field(o, 'qty');
-  if (typeof qtyRaw !== 'number' || !Number.isFinite(qtyRaw) || qtyRaw <= 0) return null;
+  if (typeof qtyRaw !== 'number' || !Number.isFinite(qtyRaw) || qtyRaw <= 0) return why?.(`dropped: qty is ${show(qtyRaw)}; it must be a positive number`), null;
   const qty = Math.min(limits.maxQty, Math.max(limits.minQty, Math.round(qtyRaw)));
-  if (qty !== qtyRaw) acc.clamped++;
+  if (qty !== qtyRaw) {
+    acc.clamped++;
+    why?.(`qty ${qtyRaw} became ${qty} (rounded to an integer in [${limits.minQty}, ${limits.maxQty}])`);
+  }
   if (type === 'MARKET') return { side, type, qty, price: null };
   const priceRaw = field(o, 'price');
-  if (typeof priceRaw !== 'number' || !Number.isFinite(priceRaw) || priceRaw <= 0) return null;
+  if (typeof priceRaw !== 'number' || !Number.isFinite(priceRaw) || priceRaw <= 0) {
+    return why?.(`dropped: LIMIT price is ${show(priceRaw)}; it must be a positive number (state.bestBid/bestAsk are null on an empty side)`), null;
+  }
   const price = Number((Math.round(priceRaw / tickSize) * tickSize).toFixed(decimals));
-  if (!(price > 0) || !Number.isFinite(price)) return null;
+  if (!(price > 0) || !Number.isFinite(price)) return why?.(`dropped: LIMIT price ${priceRaw} rounds to ${price} on the ${tickSize} tick grid`), null;
   return { side, type, qty, price };
 }

@@ -18,6 +18,8 @@ export interface TickSandbox {
   stats(agentId: string): SandboxStats;
   stop(agentId: string, reason?: string): boolean;
   has(agentId: string): boolean;
+  /** Resolves when a restart after a fault is over (a backtest waits for it; a live market does not). */
+  settled?(agentId: string): Promise<void>;
   onAgentSilenced?: ((agentId: string, reason: string) => void) | undefined;
 }
 
@@ -92,6 +94,7 @@ export class TickDriver {
     }
     if (states.size > 0) {
       const deadline = this.opts.collectDeadlineMs;
+      if (deadline === null && sandbox.settled) for (const id of states.keys()) await sandbox.settled(id);
       const ext =
         deadline === null
           ? await sandbox.collect(states, { waitForAll: true })

@@ -37,11 +37,43 @@ describe('runBacktest', () => {
 
   it('reports a strategy silenced mid-run while the market keeps going', async () => {
     const src = `class Late extends BaseAgent { onTick(s) { if (s.tick > 20 && s.agentId === 'user_1') for (;;) {} return [market('BID', 1)]; } factorVector() { return []; } }`;
-    const r = await runBacktest({ source: src, ticks: 60, seed: 1, timeoutMs: 20 });
+    const r = await runBacktest({ source: src, ticks: 60, seed: 1, timeoutMs: 20, limits: { maxErrors: 1 } });
     expect(r.ticks_run).toBe(60);
-    expect(r.silenced).toMatch(/timeout/);
+    expect(r.silenced).toMatch(/timeout: onTick did not return within its 20 ms limit/);
     expect(r.silenced_at_tick).toBe(21);
     expect(r.sandbox.timeouts).toBe(1);
+  });
+
+  it('by default a fault costs a strike: the strategy restarts, and the third fault silences it', async () => {
+    const src = `class Late extends BaseAgent { onTick(s) { if (s.tick > 20 && s.agentId === 'user_1') for (;;) {} return [market(Side.BID, 1)]; } factorVector() { return []; } }`;
+    const r = await runBacktest({ source: src, ticks: 80, seed: 1, timeoutMs: 20 });
+    expect(r.sandbox.timeouts).toBe(3);
+    expect(r.sandbox.restarts).toBe(2);
+    expect(r.silenced).toMatch(/fault 3 of 3 allowed/);
+  });
+
+  it('reports a runtime error at the line:column of the source, with its log lines and drop reasons', async () => {
+    const src = [
+      'class Noisy extends BaseAgent {',
+      '  onTick(s: MarketState): OrderIntent[] {',
+      "    console.log('tick', s.tick, { mid: s.mid > 0 });",
+      '    if (s.tick === 5) {',
+      '      const empty: number[] = [];',
+      '      empty.reduce((a, b) => a + b);',
+      '    }',
+      "    return [{ side: Side.BID, type: OrderType.LIMIT, qty: 1, price: s.tick % 2 ? NaN : s.mid }];",
+      '  }',
+      '  factorVector() { return []; }',
+      '}',
+    ].join('\n');
+    const r = await runBacktest({ source: src, ticks: 10, seed: 1 });
+    expect(r.silenced).toBeNull();
+    expect(r.details.last_error).toMatchObject({ tick: 5, line: 6, kind: 'error' });
+    expect(r.details.last_error!.message).toMatch(/Reduce of empty array.* at line 6:/);
+    expect(r.details.last_error!.stack[0]).toMatch(/onTick \(6:\d+\)/);
+    expect(r.details.log_tail[0]).toEqual({ tick: 1, line: 'tick 1 {"mid":true}' });
+    expect(r.details.drop_reasons[0]!.reason).toMatch(/LIMIT price is missing/);
+    expect(r.sandbox.malformed_dropped).toBeGreaterThan(0);
   });
 
   it('refuses invalid code with positions before running anything', async () => {

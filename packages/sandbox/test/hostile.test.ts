@@ -34,7 +34,8 @@ async function expectBenignHealthy(): Promise<void> {
 
 beforeAll(async () => {
   ensureBuilt();
-  pool = new SandboxPool({ workers: 1, limits: { watchdogSlackMs: 150, memoryMb: 32, startupTimeoutMs: 1_200 } });
+  // maxErrors 1: every fault silences at once, the strictest policy (the default allows 3).
+  pool = new SandboxPool({ workers: 1, limits: { watchdogSlackMs: 150, memoryMb: 32, startupTimeoutMs: 1_200, maxErrors: 1 } });
   await pool.deploy('benign', 'benign', compileStrategy(BENIGN).code, { timeout_ms: 200 });
 });
 afterAll(async () => {
@@ -257,7 +258,7 @@ describe('bad output', () => {
 
 describe('output cap', () => {
   it('an answer larger than maxOutputBytes silences the strategy (defence in depth behind the order cap)', async () => {
-    const small = new SandboxPool({ workers: 1, limits: { maxOutputBytes: 1_024, maxOrdersPerTick: 100 } });
+    const small = new SandboxPool({ workers: 1, limits: { maxOutputBytes: 1_024, maxOrdersPerTick: 100, maxErrors: 1 } });
     try {
       const code = compileStrategy(`class Big extends BaseAgent { onTick(s) { return new Array(100).fill(limit('BID', s.mid, 1)); } factorVector() { return []; } }`, { typeCheck: false }).code;
       await small.deploy('big', 'big', code);

@@ -18,6 +18,8 @@ describe('parseDriverAnswer', () => {
         overCap: 0,
         clamped: 0,
         factorVector: [1, 0, 2],
+        reasons: [],
+        log: null,
       },
     });
   });
@@ -58,12 +60,37 @@ describe('parseDriverAnswer', () => {
     expect(r.ok && r.answer.overCap).toBe(1008);
   });
   it('turns strategy failures and garbage into errors without throwing', () => {
-    expect(parseDriverAnswer('{"ok":false,"kind":"error","error":"boom"}', 0.01, limits)).toEqual({ ok: false, kind: 'error', error: 'boom' });
+    expect(parseDriverAnswer('{"ok":false,"kind":"error","error":"boom"}', 0.01, limits)).toEqual({ ok: false, kind: 'error', error: 'boom', log: null });
     expect(parseDriverAnswer('not json', 0.01, limits).ok).toBe(false);
     expect(parseDriverAnswer('[1]', 0.01, limits).ok).toBe(false);
     expect(parseDriverAnswer('{"ok":true}', 0.01, limits).ok).toBe(false);
     const proto = parseDriverAnswer('{"ok":true,"orders":[{"__proto__":{"side":"BID","type":"MARKET","qty":1}}],"extra":0}', 0.01, limits);
     expect(proto.ok && proto.answer.malformed).toBe(1);
     expect(({} as Record<string, unknown>).side).toBeUndefined();
+  });
+});
+
+describe('drop reasons and captured logs', () => {
+  it('spells out why the first orders were dropped or clamped, and counts the rest', () => {
+    const r = parseDriverAnswer(
+      answer([{ side: 'BUY!', type: 'LIMIT', qty: 1, price: 100 }, { side: 'BID', type: 'LIMIT', qty: 1, price: null }, { side: 'BID', type: 'MARKET', qty: 250 }, { side: 'BID', type: 'CANCEL' }]),
+      0.01,
+      limits,
+      3,
+    );
+    if (!r.ok) throw new Error('expected ok');
+    expect(r.answer.malformed).toBe(3);
+    expect(r.answer.clamped).toBe(1);
+    expect(r.answer.reasons).toEqual([
+      'order 1: dropped: side is "BUY!"; write Side.BID or Side.ASK',
+      expect.stringMatching(/^order 2: dropped: LIMIT price is missing/),
+      'order 3: qty 250 became 200 (rounded to an integer in [1, 200])',
+    ]);
+  });
+  it('reads the log lines an answer carries, and a failure keeps its stack', () => {
+    const ok = parseDriverAnswer(JSON.stringify({ ok: true, orders: [], extra: 0, fv: null, log: { lines: ['hi', 3], dropped: 2 } }), 0.01, limits);
+    expect(ok.ok && ok.answer.log).toEqual({ lines: ['hi'], dropped: 2 });
+    const bad = parseDriverAnswer(JSON.stringify({ ok: false, kind: 'error', error: 'x', stack: 'at S.onTick (strategy.js:3:9)' }), 0.01, limits);
+    expect(bad).toMatchObject({ ok: false, stack: 'at S.onTick (strategy.js:3:9)' });
   });
 });

@@ -32,6 +32,11 @@ const mathFloor = Math.floor;
 const mathMin = Math.min;
 const RealDate = Date;
 const MAX_ERROR_CHARS = 400;
+const ownDescriptor = Object.getOwnPropertyDescriptor;
+
+// Stacks are formatted by V8's default: a strategy's Error.prepareStackTrace is accepted and
+// ignored, so reading an error's stack (to report the author's line:column) runs no user code.
+defineProperty(Error, 'prepareStackTrace', { get() { return undefined; }, set(v) { /* ignored */ }, configurable: false });
 
 function slice(s, n) { return ReflectApply(strSlice, s, [0, n]); }
 
@@ -100,7 +105,34 @@ class BaseAgent {
 }
 const sdk = { BaseAgent, Side, OrderType, Orders, limit, market, cancel };
 for (const k of Object.keys(sdk)) defineProperty(G, k, { value: sdk[k], writable: true, configurable: true });
-defineProperty(G, 'console', { value: freeze({ log() {}, info() {}, warn() {}, error() {}, debug() {} }), writable: true, configurable: true });
+// console.* is captured: lines go out with the next answer (capped per call and per line), the
+// host keeps a tail. Formatting user objects runs user getters: that is under the call's deadline.
+let logLines = [];
+let logDropped = 0;
+let logMaxLines = 20;
+let logMaxChars = 300;
+function fmt(v) {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object' && v !== null) { try { const j = stringify(v); if (typeof j === 'string') return j; } catch (e) { /* fall through */ } }
+  try { return StringCtor(v); } catch (e) { return '[unprintable]'; }
+}
+function logger(level) {
+  return function log(...args) {
+    if (logLines.length >= logMaxLines) { logDropped++; return; }
+    let line = level === 'log' || level === 'info' || level === 'debug' ? '' : level + ': ';
+    for (let i = 0; i < args.length; i++) line += (i ? ' ' : '') + fmt(args[i]);
+    logLines[logLines.length] = slice(line, logMaxChars);
+  };
+}
+defineProperty(G, 'console', { value: freeze({ log: logger('log'), info: logger('info'), warn: logger('warn'), error: logger('error'), debug: logger('debug') }), writable: true, configurable: true });
+/** Hands the captured lines to an answer and starts a new buffer. */
+function takeLog() {
+  if (logLines.length === 0 && logDropped === 0) return null;
+  const out = { lines: logLines, dropped: logDropped };
+  logLines = [];
+  logDropped = 0;
+  return out;
+}
 
 // ---- driver ----
 let instance = null;
@@ -124,25 +156,41 @@ function describe(e) {
     return 'threw an error that could not be read';
   }
 }
-function fail(kind, message) {
-  return '{"ok":false,"kind":' + stringify(kind) + ',"error":' + stringify(message) + '}';
+/** The first frames of an error's stack (the host maps strategy.js positions to the author's). */
+function stackOf(e) {
+  try {
+    if ((typeof e === 'object' && e !== null) || typeof e === 'function') {
+      // Only a data property: a user-defined \`stack\` getter is not run.
+      const d = ownDescriptor(e, 'stack');
+      if (d && typeof d.value === 'string') return slice(d.value, 1200);
+    }
+  } catch (e2) { /* unreadable stack: none */ }
+  return null;
+}
+function fail(kind, message, stack) {
+  const log = takeLog();
+  return '{"ok":false,"kind":' + stringify(kind) + ',"error":' + stringify(message) +
+    (typeof stack === 'string' ? ',"stack":' + stringify(stack) : '') +
+    (log ? ',"log":' + stringify(log) : '') + '}';
 }
 function str(v) { return typeof v === 'string' ? slice(v, 16) : null; }
 function num(v) { return typeof v === 'number' ? v : null; }
 
-function boot(factory, paramsJson, seed, maxOrdersArg, maxOutputArg) {
+function boot(factory, paramsJson, seed, maxOrdersArg, maxOutputArg, logLinesArg, logCharsArg) {
   try {
     maxOrders = maxOrdersArg;
     maxOutput = maxOutputArg;
+    if (typeof logLinesArg === 'number') logMaxLines = logLinesArg;
+    if (typeof logCharsArg === 'number') logMaxChars = logCharsArg;
     seedRandom(seed);
     const params = parse(paramsJson);
     let Cls;
     const ex = {};
-    try { Cls = factory(ex, { exports: ex }); } catch (e) { return fail('load', 'top-level code threw: ' + describe(e)); }
+    try { Cls = factory(ex, { exports: ex }); } catch (e) { return fail('load', 'top-level code threw: ' + describe(e), stackOf(e)); }
     if (typeof Cls !== 'function' || !(Cls.prototype instanceof BaseAgent)) {
       return fail('load', 'no class extending BaseAgent was found');
     }
-    try { instance = new Cls(params); } catch (e) { return fail('load', 'constructor threw: ' + describe(e)); }
+    try { instance = new Cls(params); } catch (e) { return fail('load', 'constructor threw: ' + describe(e), stackOf(e)); }
     const t = instance.onTick;
     tickFn = typeof t === 'function' ? t : instance.on_tick;
     if (typeof tickFn !== 'function') return fail('load', 'the class has no onTick(state) (or on_tick) method');
@@ -159,7 +207,7 @@ function tick(stateJson) {
     const state = parse(stateJson);
     simNowMs = mathFloor(state.timestamp / 1e6);
     let out;
-    try { out = ReflectApply(tickFn, instance, [state]); } catch (e) { return fail('error', 'onTick threw: ' + describe(e)); }
+    try { out = ReflectApply(tickFn, instance, [state]); } catch (e) { return fail('error', 'onTick threw: ' + describe(e), stackOf(e)); }
     if (out !== null && (typeof out === 'object' || typeof out === 'function') && typeof out.then === 'function') {
       // Mark it handled: an unhandled rejection would otherwise be copied out by isolated-vm
       // after this call returns, reading whatever getters its reason has.
@@ -194,7 +242,8 @@ function tick(stateJson) {
         }
       } catch (e) { fv = null; }
     }
-    const payload = stringify({ ok: true, orders: orders, extra: n - take, fv: fv });
+    const log = takeLog();
+    const payload = stringify(log ? { ok: true, orders: orders, extra: n - take, fv: fv, log: log } : { ok: true, orders: orders, extra: n - take, fv: fv });
     if (typeof payload !== 'string') return fail('output', 'orders could not be serialised');
     if (payload.length > maxOutput) return fail('output', 'output exceeds ' + maxOutput + ' characters');
     return payload;
