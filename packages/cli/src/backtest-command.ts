@@ -1,8 +1,11 @@
 /**
  * `crowdalpha backtest <file>`: runs a strategy file in the same sandbox as a live deploy against
- * the default market and prints its diagnostics. Validation errors come back with line:column.
+ * the default market and prints its diagnostics. Validation errors come back with line:column;
+ * dropped orders, faults and the strategy's console output are printed, never only counted; the
+ * exit code says whether the strategy traded to the end (0), was refused (1) or was silenced (3).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { runBacktest, StrategyValidationError, PythonUnavailableError, formatDiagnostic, type BacktestReport, type StrategyLanguage } from '@crowdalpha/sandbox';
 import { readJsonFile } from './options.js';
 import { progressBar } from './progress.js';
@@ -15,7 +18,14 @@ export interface BacktestCliOptions {
   config?: string;
   json?: boolean;
   progress?: boolean;
+  /** Directory to write trades.csv and equity.csv into. */
+  out?: string;
 }
+
+/** Exit code of a backtest whose strategy was silenced before the end. */
+export const EXIT_SILENCED = 3;
+/** Log lines the text report prints (the JSON report has all the backtest kept). */
+export const REPORT_LOG_LINES = 40;
 
 export async function backtestCommand(file: string, opts: BacktestCliOptions, log: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
   let source: string;
@@ -38,6 +48,7 @@ export async function backtestCommand(file: string, opts: BacktestCliOptions, lo
       ...(opts.params ? { params: readJsonFile(opts.params, 'params') } : {}),
       ...(opts.config ? { config: readJsonFile(opts.config, 'config') } : {}),
       onProgress: (done) => bar.update(done),
+      ...(opts.out ? { record: true } : {}),
     });
   } catch (err) {
     bar.stop();
@@ -54,7 +65,21 @@ export async function backtestCommand(file: string, opts: BacktestCliOptions, lo
     return 1;
   }
   bar.stop();
-  log(opts.json ? JSON.stringify(report) : formatReport(report));
+  let written: string[] = [];
+  if (opts.out) {
+    try {
+      written = writeOutputs(opts.out, report);
+    } catch (err) {
+      process.stderr.write(`error: cannot write --out ${opts.out}: ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
+  const { trades: _t, equity: _e, ...printed } = report;
+  log(opts.json ? JSON.stringify(printed) : formatReport(report, written));
+  if (report.silenced) {
+    process.stderr.write(`error: the strategy was silenced at tick ${report.silenced_at_tick}: ${report.silenced}\n`);
+    return EXIT_SILENCED;
+  }
   return 0;
 }
 
@@ -65,18 +90,48 @@ function languageOfFile(file: string): StrategyLanguage | undefined {
   return undefined;
 }
 
-function formatReport(r: BacktestReport): string {
+/** trades.csv (one row per fill of the strategy) and equity.csv (one row per tick). */
+function writeOutputs(dir: string, r: BacktestReport): string[] {
+  mkdirSync(dir, { recursive: true });
+  const trades = path.join(dir, 'trades.csv');
+  const equity = path.join(dir, 'equity.csv');
+  writeFileSync(trades, ['tick,side,price,qty,aggressor,counterparty', ...(r.trades ?? []).map((t) => `${t.tick},${t.side},${t.price},${t.qty},${t.aggressor},${t.counterparty}`)].join('\n') + '\n');
+  writeFileSync(equity, ['tick,mid,position,cash,equity', ...(r.equity ?? []).map((p) => `${p.tick},${p.mid},${p.position},${p.cash},${p.equity}`)].join('\n') + '\n');
+  return [trades, equity];
+}
+
+function formatReport(r: BacktestReport, written: string[]): string {
   const f = (v: number | null | undefined, d = 4) => (v === null || v === undefined ? 'n/a' : v.toFixed(d));
-  return [
+  const d = r.details;
+  const sb = r.sandbox;
+  const lines = [
     `strategy       ${r.strategy_class} as ${r.agent_id} (seed ${r.seed}, ${r.ticks_run}/${r.ticks} ticks)`,
     r.silenced ? `SILENCED       at tick ${r.silenced_at_tick}: ${r.silenced}` : `status         traded to the end`,
     `equity         ${f(r.pnl, 2)} (cash + inventory × mid, SPEC PnL; realized ${f(r.realized_pnl, 2)})`,
     `sharpe         ${f(r.sharpe, 3)}`,
     `fills          ${r.fills} (bought ${r.total_buy_qty}, sold ${r.total_sell_qty}, inventory ${r.final_inventory})`,
-    `orders         ${r.orders_submitted} submitted, ${r.orders_rejected} rejected`,
+    `orders         ${r.orders_submitted} reached the book, ${r.orders_rejected} rejected by it; ${r.orders_dropped} dropped by the sandbox (${sb.malformed_dropped} malformed, ${sb.over_cap_dropped} over the per-tick cap), ${r.qty_clamped} qty clamped`,
     `impact cost    ${f(r.impact_cost, 2)}`,
     `crowding phi   ${f(r.phi, 3)} (mean ${f(r.phi_mean, 3)})`,
     `half-life      ${r.half_life === null ? 'not fitted (too little crowding exposure yet)' : f(r.half_life, 1)}`,
+    `faults         ${sb.errors} errors, ${sb.timeouts} timeouts (limit ${sb.timeout_ms} ms), ${sb.restarts} restarts; silenced at ${sb.max_errors} faults`,
     `wall time      ${r.wall_ms} ms`,
-  ].join('\n');
+  ];
+  if (d.last_error) {
+    lines.push('', `last error     tick ${d.last_error.tick ?? '?'}: ${d.last_error.message}`);
+    for (const fr of d.last_error.stack) lines.push(`                 at ${fr}`);
+  }
+  if (d.drop_reasons.length) {
+    lines.push('', `dropped/clamped orders (first ${d.drop_reasons.length}):`);
+    for (const x of d.drop_reasons) lines.push(`  tick ${x.tick ?? '?'} ${x.reason}`);
+  }
+  for (const w of r.warnings) lines.push('', `WARNING        ${w}`);
+  if (d.log_tail.length || d.log_dropped) {
+    const shown = d.log_tail.slice(-REPORT_LOG_LINES);
+    const hidden = d.log_tail.length - shown.length;
+    lines.push('', `console output (${sb.log_lines} lines${d.log_dropped ? `, ${d.log_dropped} over the per-tick cap not kept` : ''}${hidden ? `; last ${shown.length} shown, --json has ${d.log_tail.length}` : ''}):`);
+    for (const x of shown) lines.push(`  [${x.tick ?? '?'}] ${x.line}`);
+  }
+  if (written.length) lines.push('', `wrote          ${written.join(', ')}`);
+  return lines.join('\n');
 }

@@ -45,7 +45,7 @@ program
 
 program
   .command('backtest')
-  .description('run a strategy file (TypeScript or JavaScript) in the sandbox against the default market')
+  .description('run a strategy file (TypeScript or JavaScript) in the sandbox against the default market; exit 0 = traded to the end, 1 = refused, 2 = bad input, 3 = silenced')
   .argument('<file>', 'strategy source file, e.g. my_strategy.ts')
   .option('--ticks <n>', 'ticks to simulate', intOption('--ticks', 1), 5000)
   .option('--seed <n>', 'random seed', intOption('--seed', 0, 2 ** 31 - 1), 42)
@@ -53,6 +53,7 @@ program
   .option('--params <file>', 'JSON file of constructor options for the strategy')
   .option('--config <file>', 'JSON file of market config overrides')
   .option('--json', 'print the report as JSON')
+  .option('--out <dir>', 'write trades.csv (every fill of the strategy) and equity.csv (per tick) into this directory')
   .addOption(new Option('--no-progress', 'no progress bar'))
   .action(async (file, opts) => {
     process.exitCode = await backtestCommand(file, opts);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +73,52 @@ describe('crowdalpha backtest', () => {
     const r = await cli('backtest', file, '--ticks', '10');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('broken.py:2:29 SyntaxError');
+  it('prints dropped orders with reasons, warns when every order was dropped, and shows console output', async () => {
+    const file = path.join(dir, 'dropper.ts');
+    writeFileSync(
+      file,
+      `class Dropper extends BaseAgent {
+  onTick(state: MarketState): OrderIntent[] {
+    console.log('mid', state.mid);
+    return [limit(Side.BID, state.bestBid === null ? NaN : NaN, 1)];
+  }
+  factorVector() { return []; }
+}
+`,
+    );
+    const r = await cli('backtest', file, '--ticks', '20', '--no-progress');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/20 dropped by the sandbox \(20 malformed/);
+    expect(r.stdout).toMatch(/order 1: dropped: LIMIT price is missing/);
+    expect(r.stdout).toMatch(/WARNING +every order was dropped \(20\)/);
+    expect(r.stdout).toMatch(/\[1\] mid \d/);
+  });
+
+  it('exits 3 when the strategy is silenced, naming the error at its line:column', async () => {
+    const file = path.join(dir, 'thrower.ts');
+    writeFileSync(file, `class Thrower extends BaseAgent {\n  onTick(state: MarketState): OrderIntent[] {\n    if (state.tick > 3 && state.agentId === 'user_1') throw new RangeError('bad tick');\n    return [];\n  }\n  factorVector() { return []; }\n}\n`);
+    const r = await cli('backtest', file, '--ticks', '20', '--no-progress');
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/SILENCED +at tick \d+: error: onTick threw: RangeError: bad tick at line 3:\d+/);
+    expect(r.stderr).toMatch(/silenced at tick/);
+  });
+
+  it('--out writes trades.csv and equity.csv; --params refuses a name the strategy does not read', async () => {
+    const file = path.join(dir, 'taker.ts');
+    writeFileSync(file, `class Taker extends BaseAgent<{ size?: number }> {\n  onTick(state: MarketState): OrderIntent[] { return state.tick % 5 === 0 ? [market(state.position > 0 ? Side.ASK : Side.BID, Number(this.params.size ?? 1))] : []; }\n  factorVector() { return []; }\n}\n`);
+    const out = path.join(dir, 'out');
+    const r = await cli('backtest', file, '--ticks', '50', '--no-progress', '--out', out);
+    expect(r.code).toBe(0);
+    const trades = readFileSync(path.join(out, 'trades.csv'), 'utf8').trim().split('\n');
+    expect(trades[0]).toBe('tick,side,price,qty,aggressor,counterparty');
+    expect(trades.length).toBeGreaterThan(1);
+    const equity = readFileSync(path.join(out, 'equity.csv'), 'utf8').trim().split('\n');
+    expect(equity).toHaveLength(51);
+    const params = path.join(dir, 'params.json');
+    writeFileSync(params, JSON.stringify({ sise: 3 }));
+    const bad = await cli('backtest', file, '--ticks', '5', '--no-progress', '--params', params);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/params\.sise is not read by this strategy; did you mean size\?/);
   });
 
   it('refuses a missing file clearly', async () => {

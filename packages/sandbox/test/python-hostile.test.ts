@@ -206,7 +206,7 @@ describe.runIf(pythonSuiteEnabled('python-hostile'))('hostile Python strategies 
       s.destroy();
     });
     await new Promise<void>((r) => unixServer.listen(unixSocket, () => r()));
-    pool = new SandboxPool({ workers: 1, limits: { watchdogSlackMs: 300, watchdogGraceMs: 800, maxStrikes: 2 } });
+    pool = new SandboxPool({ workers: 1, limits: { watchdogSlackMs: 300, watchdogGraceMs: 800, maxStrikes: 2, maxErrors: 1 } }); // maxErrors 1: a fault silences at once (the default allows 3)
     await pool.deploy('ts_benign', 'benign', compileStrategy(BENIGN).code, { timeout_ms: 400 });
     await pool.deploy('py_benign', 'benign_py', toPythonCompiled(BENIGN_PY), { timeout_ms: 400 });
     await waitForAnswer(pool, 'py_benign', 30_000);

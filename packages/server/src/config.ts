@@ -65,6 +65,12 @@ export interface ServerOptions {
    * inside bubblewrap, which mounts only /usr, so it must live under /usr.
    */
   pythonPath: string;
+  /**
+   * Strategy faults (throw, timeout, memory, bad answer) before a user strategy is silenced; below it
+   * a fault costs the tick (a timeout also restarts the strategy). 1 = silenced at the first fault
+   * (CROWDALPHA_SANDBOX_MAX_ERRORS).
+   */
+  sandboxMaxErrors: number;
   /** Built dashboard served at `/` when present (CROWDALPHA_WEB_DIST). Empty string disables. */
   webDist: string;
   /** pino level (LOG_LEVEL). */
@@ -120,6 +126,7 @@ export function defaultServerOptions(): ServerOptions {
     sandbox: true,
     sandboxWorkers: 0,
     pythonPath: '/usr/bin/python3',
+    sandboxMaxErrors: 3,
     webDist: DEFAULT_WEB_DIST,
     logLevel: 'info',
     logFormat: 'auto',
@@ -179,6 +186,7 @@ export const ENV_MAP: Readonly<Record<string, EnvSpec>> = {
   CROWDALPHA_SANDBOX: { key: 'sandbox', kind: 'bool' },
   CROWDALPHA_SANDBOX_WORKERS: { key: 'sandboxWorkers', kind: 'int', min: 0, max: 256 },
   CROWDALPHA_PYTHON: { key: 'pythonPath', kind: 'string' },
+  CROWDALPHA_SANDBOX_MAX_ERRORS: { key: 'sandboxMaxErrors', kind: 'int', min: 1, max: 1_000_000 },
   CROWDALPHA_WEB_DIST: { key: 'webDist', kind: 'string' },
   CROWDALPHA_LOG_FORMAT: { key: 'logFormat', kind: 'format' },
   CROWDALPHA_LOG_REQUESTS: { key: 'logRequests', kind: 'bool' },

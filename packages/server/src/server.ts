@@ -78,7 +78,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
     onFlush: (ms) => metrics?.observeFlush(ms),
   });
   const sandbox: SandboxLoad = options.sandbox
-    ? startSandbox({ workers: options.sandboxWorkers, seed: options.seed, pythonPath: options.pythonPath })
+    ? startSandbox({ workers: options.sandboxWorkers, seed: options.seed, pythonPath: options.pythonPath, maxErrors: options.sandboxMaxErrors })
     : { available: false, reason: 'the sandbox is disabled by configuration (CROWDALPHA_SANDBOX=false)' };
   if (!sandbox.available) logger.warn({ reason: sandbox.reason }, 'user strategies disabled (POST /strategies/user answers 501)');
   const runtime = runtimeSupport(process.version, Date.now());

@@ -96,7 +96,8 @@ describe('user strategies', () => {
     const after = json(await get(server, '/strategies/user_stopme/stats'));
     expect(after).toMatchObject({ status: 'silenced', status_reason: 'stopped by its owner: misbehaving' });
     // The sandbox tore the context down: no more calls, and it reports itself silenced.
-    expect(after.extra).toMatchObject({ calls: callsBefore, sandbox_status: 'silenced' });
+    // A stop is not a sandbox fault: the sandbox says stopped and reports no error.
+    expect(after.extra).toMatchObject({ calls: callsBefore, sandbox_status: 'stopped', sandbox_error: null });
     const resting = server.hub.sim
       .checkpoint()
       .book.filter((o) => o.agentId === 'user_stopme');
@@ -111,9 +112,17 @@ describe('user strategies', () => {
     const before = server.hub.sim.tick;
     await post(server, '/market/control', { action: 'step', ticks: 4 });
     expect(server.hub.sim.tick).toBe(before + 4);
-    const stats = json(await get(server, '/strategies/user_spin/stats'));
+    // The default strike policy: a timeout costs the tick and restarts the strategy; the third silences it.
+    let stats = json(await get(server, '/strategies/user_spin/stats'));
+    for (let i = 0; i < 60 && stats.status !== 'silenced'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      await post(server, '/market/control', { action: 'step', ticks: 1 });
+      stats = json(await get(server, '/strategies/user_spin/stats'));
+    }
     expect(stats.status).toBe('silenced');
-    expect(stats.status_reason).toMatch(/timeout|time/i);
+    expect(stats.status_reason).toMatch(/timeout: onTick did not return within its 30 ms limit.*fault 3 of 3/);
+    expect(stats.extra).toMatchObject({ timeouts: 3, restarts: 2, max_errors: 3 });
+    expect(stats.sandbox_details.last_error).toMatchObject({ kind: 'timeout' });
     expect(json(await get(server, '/strategies/user_alpha_1/stats')).status).toBe('active');
   });
 

@@ -13,7 +13,7 @@ import { newManageKey } from '../http/auth.js';
 import { userAgentId } from '../ids.js';
 import type { AgentRow, Store } from '../store/store.js';
 import type { SandboxLoad } from './sandbox-host.js';
-import type { SandboxPool } from '@crowdalpha/sandbox';
+import type { SandboxDetails, SandboxPool } from '@crowdalpha/sandbox';
 
 export type AgentKind = 'builtin' | 'deployed' | 'user';
 
@@ -187,6 +187,11 @@ export class AgentDeployer {
       this.log.error({ agentId: a.agent_id, err: errMessage(e) }, 'could not restart a sandboxed agent');
       return null;
     }
+  }
+
+  /** Drop reasons, log tail and last fault of a sandboxed agent (null for in-process agents). */
+  sandboxDetails(agentId: string): SandboxDetails | null {
+    return this.sandbox.available ? this.sandbox.pool.details(agentId) : null;
   }
 
   /** The live sandboxed agent of a deployed id, when the pool still has it (a reset carries it over). */

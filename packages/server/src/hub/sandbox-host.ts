@@ -8,10 +8,11 @@ import { DEFAULT_PYTHON_RUNTIME, SandboxPool, type SandboxPoolOptions } from '@c
 
 export type SandboxLoad = { available: true; pool: SandboxPool } | { available: false; reason: string };
 
-export function startSandbox(opts: { workers: number; seed: number; pythonPath?: string }): SandboxLoad {
+export function startSandbox(opts: { workers: number; seed: number; pythonPath?: string; maxErrors?: number }): SandboxLoad {
   try {
     const poolOpts: SandboxPoolOptions = { seed: opts.seed, pythonRuntime: { ...DEFAULT_PYTHON_RUNTIME, ...(opts.pythonPath ? { python: opts.pythonPath } : {}) } };
     if (opts.workers > 0) poolOpts.workers = opts.workers;
+    if (opts.maxErrors !== undefined) poolOpts.limits = { maxErrors: opts.maxErrors };
     const pool = new SandboxPool(poolOpts);
     return { available: true, pool };
   } catch (e) {

@@ -206,7 +206,14 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       const id = req.params.agent_id;
       const stats = market.agentStats(id);
       if (!stats) throw apiError('CA_ERR_NOT_FOUND', 'agent', id).at('agent_id', 'exists');
-      return { ...stats, tick: market.tick, diagnostics: market.agentDiagnostics(id), learning_curve: market.agentLearningCurve(id) };
+      return {
+        ...stats,
+        tick: market.tick,
+        diagnostics: market.agentDiagnostics(id),
+        learning_curve: market.agentLearningCurve(id),
+        // Sandboxed agents: why orders were dropped, the console tail, the last fault at line:column.
+        sandbox_details: deployer.sandboxDetails(id),
+      };
     },
   );
 
