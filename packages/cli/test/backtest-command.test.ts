@@ -73,6 +73,8 @@ describe('crowdalpha backtest', () => {
     const r = await cli('backtest', file, '--ticks', '10');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('broken.py:2:29 SyntaxError');
+  });
+
   it('prints dropped orders with reasons, warns when every order was dropped, and shows console output', async () => {
     const file = path.join(dir, 'dropper.ts');
     writeFileSync(
