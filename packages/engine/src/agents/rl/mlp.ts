@@ -127,9 +127,14 @@ export class Mlp {
         if (d === 0) continue;
         g[b + j] = (g[b + j] as number) + d;
         const row = w + j * nIn;
-        for (let i = 0; i < nIn; i++) {
-          g[row + i] = (g[row + i] as number) + d * (inp[i] as number);
-          if (l > 0) dIn[i] = (dIn[i] as number) + d * (p[row + i] as number);
+        if (l > 0) {
+          for (let i = 0; i < nIn; i++) {
+            g[row + i] = (g[row + i] as number) + d * (inp[i] as number);
+            dIn[i] = (dIn[i] as number) + d * (p[row + i] as number);
+          }
+        } else {
+          // The input layer needs no gradient with respect to its input.
+          for (let i = 0; i < nIn; i++) g[row + i] = (g[row + i] as number) + d * (inp[i] as number);
         }
       }
       if (l > 0) {
