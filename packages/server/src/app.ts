@@ -25,6 +25,7 @@ import { strategiesPlugin } from './plugins/strategies.js';
 import { submissionsPlugin } from './plugins/submissions.js';
 import { wsPlugin } from './plugins/ws.js';
 import { experimentsPlugin } from './plugins/experiments.js';
+import { modelsPlugin } from './plugins/models.js';
 
 function corsOrigin(setting: string): boolean | string[] {
   const s = setting.trim();
@@ -108,6 +109,7 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
   await app.register(submissionsPlugin, opts);
   await app.register(simulationsPlugin, opts);
   await app.register(experimentsPlugin, opts);
+  await app.register(modelsPlugin, opts);
   await app.register(wsPlugin, opts);
   await app.register(metricsPlugin, opts);
   return app;

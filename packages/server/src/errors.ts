@@ -21,6 +21,7 @@ export const ERRORS = {
   CA_ERR_NO_TICK_YET: { status: 404, template: 'the market has not completed its first tick yet; retry shortly or subscribe to /ws/market' },
   CA_ERR_UNKNOWN_STRATEGY: { status: 400, template: 'unknown strategy type %s; valid types are %s' },
   CA_ERR_BAD_AGENT_CONFIG: { status: 400, template: '%s' },
+  CA_ERR_MODEL_INVALID: { status: 400, template: 'the model cannot be used: %s' },
   CA_ERR_AGENT_EXISTS: { status: 409, template: 'agent id %s is already taken; choose another agent_id or omit it to get a generated one' },
   CA_ERR_STRATEGY_INVALID: { status: 400, template: 'strategy %s was refused: %s' },
   CA_ERR_STRATEGY_EXISTS: { status: 409, template: 'a strategy named %s is already registered with different code; pick another strategy_name' },

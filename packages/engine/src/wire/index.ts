@@ -5,3 +5,4 @@
  */
 export * from './rules.js';
 export * from './experiments.js';
+export * from './rl-models.js';

@@ -118,9 +118,7 @@ describe('rl_ppo agent', () => {
     // A frozen agent's checkpoint carries the model and restores it.
     const back = Simulation.restore(JSON.parse(JSON.stringify(sim2.checkpoint())));
     expect((back.getAgent('rl_f') as RlPpoAgent).exportModel().policy).toEqual(model.policy);
-    expect(() => new RlPpoAgent('x', { ...defaultConfig().rlPpo, hiddenUnits: 8 }).loadModel(model)).not.toThrow();
-    const wrong = new RlPpoAgent('x', { ...defaultConfig().rlPpo, hiddenUnits: 8 });
-    wrong.loadModel(model);
-    expect(() => wrong.attach({ rng: new Rng(1), tickSize: 0.0001 })).toThrow(/hidden layer\(s\) of 32.*hiddenUnits/);
+    expect(() => new RlPpoAgent('x', { ...defaultConfig().rlPpo, hiddenUnits: 8 }).loadModel(model)).toThrow(/1 hidden layer\(s\) of 32, the agent 1 of 8; set hiddenLayers\/hiddenUnits/);
+    expect(() => new RlPpoAgent('x', defaultConfig().rlPpo).loadModel({ ...model, actions: ['a'] })).toThrow(/model has 1 actions, expected 7/);
   });
 });

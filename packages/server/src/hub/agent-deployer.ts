@@ -5,8 +5,8 @@
  * through `LiveMarket` (between ticks), and persists before it acts, so an acknowledged deploy or
  * stop survives a crash.
  */
-import { BaseAgent, BUILTIN_STRATEGIES, createBuiltinAgent, isBuiltinStrategy } from '@crowdalpha/engine';
-import type { AgentStatsWire, OrderIntent, Simulation } from '@crowdalpha/engine';
+import { BaseAgent, BUILTIN_STRATEGIES, RL_ACTIONS, RL_FEATURES, RlPpoAgent, createBuiltinAgent, isBuiltinStrategy, modelProblem } from '@crowdalpha/engine';
+import type { AgentStatsWire, OrderIntent, PpoModel, Simulation } from '@crowdalpha/engine';
 import type { Logger } from 'pino';
 import { ApiError, apiError } from '../errors.js';
 import { newManageKey } from '../http/auth.js';
@@ -24,6 +24,8 @@ export interface AgentConfigRecord {
   timeout_ms?: number;
   /** The registered strategy a user agent runs. */
   strategy_name?: string;
+  /** rl_ppo: the stored model (rl_models.id) the agent started from. */
+  model_id?: string;
 }
 
 /** Who stopped an agent: the operator token, the agent's manage key, or anyone (no operator token configured). */
@@ -57,6 +59,9 @@ function errMessage(e: unknown): string {
 }
 
 export class AgentDeployer {
+  /** Models deployed or prefetched in this process, so agents recreated from rows start from them. */
+  private readonly models = new Map<string, PpoModel>();
+
   constructor(
     private readonly market: LiveMarket,
     private readonly store: Store,
@@ -64,15 +69,90 @@ export class AgentDeployer {
     private readonly log: Logger,
   ) {}
 
-  /** Deploys a built-in strategy (POST /strategies, approved submissions). */
-  async deployBuiltin(input: { type: string; agentId?: string | undefined; params: Record<string, unknown>; owner: string | null }): Promise<{ row: AgentRow; manageKey: string }> {
+  /**
+   * Deploys a built-in strategy (POST /strategies, approved submissions). `rl_ppo` may start from a
+   * trained model: `params.model_id` (a stored model) or `model` (an uploaded one, stored first);
+   * its network shape is taken from the model unless the params set it.
+   */
+  async deployBuiltin(input: {
+    type: string;
+    agentId?: string | undefined;
+    params: Record<string, unknown>;
+    owner: string | null;
+    model?: unknown;
+  }): Promise<{ row: AgentRow; manageKey: string; modelId: string | null }> {
     if (!isBuiltinStrategy(input.type)) {
       throw apiError('CA_ERR_UNKNOWN_STRATEGY', input.type, BUILTIN_STRATEGIES.map((s) => s.type).join(', ')).at('strategy_type', 'enum');
     }
     const id = input.agentId ?? userAgentId();
+    const params = { ...input.params };
+    const modelIdParam = params.model_id;
+    delete params.model_id;
+    let model: PpoModel | null = null;
+    let modelId: string | null = null;
+    if (input.type !== 'rl_ppo') {
+      if (modelIdParam !== undefined || input.model !== undefined) {
+        throw new ApiError('CA_ERR_BAD_AGENT_CONFIG', `only rl_ppo agents start from a model; ${input.type} takes no model_id or model`, { field: 'config.model_id', rule: 'rl_ppo only' });
+      }
+    } else if (modelIdParam !== undefined) {
+      if (input.model !== undefined) throw new ApiError('CA_ERR_BAD_AGENT_CONFIG', 'send either config.model_id or model, not both', { field: 'model', rule: 'one model' });
+      if (typeof modelIdParam !== 'string') {
+        throw new ApiError('CA_ERR_BAD_AGENT_CONFIG', `config.model_id must be a model id string from POST /models or GET /models, got ${JSON.stringify(modelIdParam)}`, { field: 'config.model_id', rule: 'string' });
+      }
+      model = this.models.get(modelIdParam) ?? (await this.store.models.get(modelIdParam));
+      if (!model) throw apiError('CA_ERR_NOT_FOUND', 'model', modelIdParam).at('config.model_id', 'exists');
+      modelId = modelIdParam;
+    } else if (input.model !== undefined) {
+      const problem = modelProblem(input.model, RL_FEATURES.length, RL_ACTIONS.length);
+      if (problem) throw apiError('CA_ERR_MODEL_INVALID', problem).at('model', 'crowdalpha-ppo model');
+      model = input.model as PpoModel;
+      modelId = (await this.store.models.save(model, { name: `uploaded with ${id}`, source: 'upload' })).id;
+    }
+    if (model) {
+      if (params.hiddenLayers === undefined) params.hiddenLayers = model.hiddenLayers;
+      if (params.hiddenUnits === undefined) params.hiddenUnits = model.hiddenUnits;
+      if (params.normalizeObservations === undefined) params.normalizeObservations = model.obsNorm !== null;
+    }
     // An AgentConfigError propagates: the error handler maps it (CA_ERR_BAD_AGENT_CONFIG).
-    const agent = createBuiltinAgent(input.type, id, input.params, this.market.simulation.config);
-    return this.addAgent(agent, 'deployed', input.owner, { params: agent.params as Record<string, unknown> });
+    const agent = createBuiltinAgent(input.type, id, params, this.market.simulation.config);
+    if (model && modelId) {
+      try {
+        (agent as RlPpoAgent).loadModel(model);
+      } catch (e) {
+        throw apiError('CA_ERR_MODEL_INVALID', errMessage(e)).at(input.model !== undefined ? 'model' : 'config.model_id', 'fits the agent');
+      }
+      this.models.set(modelId, model);
+    }
+    const record: AgentConfigRecord = { params: agent.params as Record<string, unknown> };
+    if (modelId) record.model_id = modelId;
+    const added = await this.addAgent(agent, 'deployed', input.owner, record);
+    return { ...added, modelId };
+  }
+
+  /** Loads the models that deployed agents' rows name, so `builtinFromRow` can start them from their weights. */
+  async prefetchModels(rows: readonly AgentRow[]): Promise<void> {
+    for (const a of rows) {
+      try {
+        const id = (JSON.parse(a.config) as AgentConfigRecord).model_id;
+        if (id && !this.models.has(id)) {
+          const m = await this.store.models.get(id);
+          if (m) this.models.set(id, m);
+        }
+      } catch (e) {
+        this.log.error({ agentId: a.agent_id, err: errMessage(e) }, 'could not load the model of a deployed agent');
+      }
+    }
+  }
+
+  /** The current policy of a live rl_ppo agent, stored as a model. */
+  async snapshotModel(agentId: string, name: string | undefined): Promise<{ id: string; name: string; hidden: string; steps: number; created_at: string; source: string }> {
+    const agent = this.market.simulation.getAgent(agentId);
+    if (!agent) throw apiError('CA_ERR_NOT_FOUND', 'agent', agentId).at('agent_id', 'exists');
+    if (!(agent instanceof RlPpoAgent)) {
+      throw new ApiError('CA_ERR_BAD_AGENT_CONFIG', `agent ${agentId} is a ${agent.strategy} agent; only rl_ppo agents have a policy to save`, { field: 'agent_id', rule: 'rl_ppo agent' });
+    }
+    const model = agent.exportModel({ source_agent: agentId, simulation_id: this.market.simulationId, tick: this.market.simulation.tick, saved_at: new Date().toISOString() });
+    return this.store.models.save(model, { name: name ?? `${agentId} at tick ${this.market.simulation.tick}`, source: `agent:${agentId}` });
   }
 
   /**
@@ -167,7 +247,11 @@ export class AgentDeployer {
   builtinFromRow(a: AgentRow, sim: Simulation): BaseAgent | null {
     try {
       const cfg = JSON.parse(a.config) as AgentConfigRecord;
-      return createBuiltinAgent(a.strategy, a.agent_id, cfg.params ?? {}, sim.config);
+      const agent = createBuiltinAgent(a.strategy, a.agent_id, cfg.params ?? {}, sim.config);
+      const model = cfg.model_id ? this.models.get(cfg.model_id) : undefined;
+      if (model && agent instanceof RlPpoAgent) agent.loadModel(model);
+      else if (cfg.model_id) this.log.warn({ agentId: a.agent_id, modelId: cfg.model_id }, 'model of a deployed rl_ppo agent not loaded; it starts from fresh weights');
+      return agent;
     } catch (e) {
       this.log.error({ agentId: a.agent_id, err: errMessage(e) }, 'could not recreate a deployed agent');
       return null;

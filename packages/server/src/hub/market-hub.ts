@@ -158,6 +158,7 @@ export class MarketHub implements MarketControl, LiveMarket {
     const agents = await this.store.listAgents(row.id);
     const cpRow = await this.store.latestCheckpoint(row.id);
     const userAgents = new Map<string, BaseAgent>();
+    await this.deployer.prefetchModels(agents);
     for (const a of agents) {
       // A stopped strategy gets no sandbox again: a silent placeholder keeps its slot and history.
       if (a.kind !== 'user' || a.stopped_at) continue;

@@ -126,21 +126,29 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
             config: Type.Record(Type.String(), Type.Unknown()),
             tick: Type.Integer(),
             manage_key: ManageKeyField,
+            model_id: Type.Optional(Type.String({ description: 'rl_ppo: the stored model the agent started from' })),
           }),
-          ...errorResponses(400, 409, 413, 415),
+          ...errorResponses(400, 404, 409, 413, 415),
         },
       },
     },
     async (req, reply) => {
       const b = req.body;
-      const { row, manageKey } = await deployer.deployBuiltin({ type: b.strategy_type, agentId: b.agent_id, params: b.config ?? {}, owner: b.owner ?? null });
-      req.log.info({ agentId: row.agent_id, strategy: row.strategy }, 'agent deployed');
+      const { row, manageKey, modelId } = await deployer.deployBuiltin({
+        type: b.strategy_type,
+        agentId: b.agent_id,
+        params: b.config ?? {},
+        owner: b.owner ?? null,
+        ...(b.model !== undefined ? { model: b.model } : {}),
+      });
+      req.log.info({ agentId: row.agent_id, strategy: row.strategy, modelId }, 'agent deployed');
       return reply.code(201).send({
         agent_id: row.agent_id,
         strategy_type: row.strategy,
         config: (JSON.parse(row.config) as { params: Record<string, unknown> }).params,
         tick: row.created_tick,
         manage_key: manageKey,
+        ...(modelId ? { model_id: modelId } : {}),
       });
     },
   );

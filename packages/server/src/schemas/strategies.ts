@@ -8,11 +8,18 @@ export const CODE_MAX_CHARS = 32_000;
 export const SANDBOX_TIMEOUT_MIN_MS = 5;
 export const SANDBOX_TIMEOUT_MAX_MS = 1000;
 
-export const AgentParams = Type.Record(Type.String(), Type.Number(), {
-  maxProperties: 64,
-  propertyNames: { minLength: 1, maxLength: 64 },
-  description: 'strategy parameters by name (see GET /strategies for each type\'s parameters and defaults)',
-});
+/** A parameter value: a number, or true/false for switches (e.g. rl_ppo's learn, frozen). */
+const ParamValue = Type.Unsafe<number | boolean>({ type: ['number', 'boolean'] });
+
+export const AgentParams = Type.Object(
+  { model_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'rl_ppo: start from this stored model (GET /models)' })) },
+  {
+    additionalProperties: ParamValue,
+    maxProperties: 64,
+    propertyNames: { minLength: 1, maxLength: 64 },
+    description: "strategy parameters by name (see GET /strategies for each type's parameters and defaults)",
+  },
+);
 
 export const DeployBody = Type.Object(
   {
@@ -20,6 +27,9 @@ export const DeployBody = Type.Object(
     agent_id: Type.Optional(AgentIdSchema),
     config: Type.Optional(AgentParams),
     owner: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    model: Type.Optional(
+      Type.Object({}, { additionalProperties: true, description: 'rl_ppo only: a model file from `crowdalpha train` (or use config.model_id for a stored one)' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -190,11 +190,32 @@ const m0005_experiments: Migration = {
   },
 };
 
+/** Trained PPO policies, deployable as rl_ppo agents (POST /models, POST /strategies with config.model_id). */
+const m0006_rl_models: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('rl_models')
+      .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('name', 'varchar(120)', (c) => c.notNull())
+      .addColumn('source', 'varchar(120)', (c) => c.notNull())
+      .addColumn('model', 'text', (c) => c.notNull())
+      .addColumn('hidden', 'varchar(32)', (c) => c.notNull())
+      .addColumn('steps', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('rl_models_created_idx').on('rl_models').columns(['created_at']).execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable('rl_models').ifExists().execute();
+  },
+};
+
 /** Ordered by name; the migrator records each applied name in `kysely_migration`. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
   '0002_agent_stop': m0002_agent_stop,
   '0005_experiments': m0005_experiments,
+  '0006_rl_models': m0006_rl_models,
 };
 
 export const migrationProvider: MigrationProvider = {

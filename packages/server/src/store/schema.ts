@@ -169,7 +169,22 @@ export interface ExperimentFailuresTable {
   failed_at: string;
 }
 
+/** A trained PPO policy (`crowdalpha train`, an upload, or a live agent's snapshot). Migration 0006. */
+export interface RlModelsTable {
+  id: string;
+  name: string;
+  /** upload | agent:<agent_id> */
+  source: string;
+  /** The PpoModel, JSON. */
+  model: string;
+  /** e.g. 2x64 */
+  hidden: string;
+  steps: number;
+  created_at: string;
+}
+
 export interface Database {
+  rl_models: RlModelsTable;
   experiments: ExperimentsTable;
   experiment_runs: ExperimentRunsTable;
   experiment_failures: ExperimentFailuresTable;

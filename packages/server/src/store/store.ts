@@ -10,6 +10,7 @@ import { openDatabase } from './database.js';
 import type { Backend } from './database.js';
 import { migrationProvider } from './migrations.js';
 import { ExperimentStore } from './experiment-store.js';
+import { RlModelStore } from './rl-model-store.js';
 import type {
   AgentsTable,
   CheckpointsTable,
@@ -63,6 +64,8 @@ function chunks<T>(rows: T[], size: number): T[][] {
 export class Store {
   /** Experiments, their runs and dead-letter list (migration 0005). */
   readonly experiments: ExperimentStore;
+  /** Trained PPO policies (migration 0006). */
+  readonly models: RlModelStore;
 
   private constructor(
     readonly db: Kysely<Database>,
@@ -72,6 +75,7 @@ export class Store {
     private readonly schema: string | null = null,
   ) {
     this.experiments = new ExperimentStore(db);
+    this.models = new RlModelStore(db);
   }
 
   /**

@@ -18,7 +18,7 @@ import { BaseAgent } from '../base-agent.js';
 import { RL_ACTIONS, rlActionOrders } from './action-space.js';
 import type { MlpState } from './mlp.js';
 import { anchorOf, rlReward, type RewardAnchor } from './reward.js';
-import { PpoLearner, type Decision, type PpoLearnerState, type PpoModel, type UpdateStats } from './ppo-learner.js';
+import { PpoLearner, modelProblem, type Decision, type PpoLearnerState, type PpoModel, type UpdateStats } from './ppo-learner.js';
 
 export const RL_FEATURES = [
   'price_vs_vwap',
@@ -126,6 +126,8 @@ export class RlPpoAgent extends BaseAgent {
    * and keeps learning unless `frozen`. Throws when the model does not fit this agent's networks.
    */
   loadModel(model: PpoModel): void {
+    const problem = modelFitProblem(model, this.cfg);
+    if (problem) throw new Error(problem);
     this.model = model;
     this.learner?.loadModel(model);
   }
@@ -251,6 +253,21 @@ export class RlPpoAgent extends BaseAgent {
     return rlActionOrders(action, s, this.cfg);
   }
 
+}
+
+/**
+ * Why `model` cannot drive an `rl_ppo` agent configured as `cfg` (features, actions, layer sizes,
+ * observation normalisation), or null when it can.
+ */
+export function modelFitProblem(model: unknown, cfg: Pick<RlPpoConfig, 'hiddenLayers' | 'hiddenUnits' | 'normalizeObservations'>): string | null {
+  const problem = modelProblem(model, RL_FEATURES.length, RL_ACTIONS.length);
+  if (problem) return problem;
+  const m = model as PpoModel;
+  if (m.hiddenLayers !== cfg.hiddenLayers || m.hiddenUnits !== cfg.hiddenUnits) {
+    return `model has ${m.hiddenLayers} hidden layer(s) of ${m.hiddenUnits}, the agent ${cfg.hiddenLayers} of ${cfg.hiddenUnits}; set hiddenLayers/hiddenUnits to match the model`;
+  }
+  if ((m.obsNorm !== null) !== cfg.normalizeObservations) return `model was trained with normalizeObservations=${m.obsNorm !== null}; set the agent's normalizeObservations the same`;
+  return null;
 }
 
 /** Index drawn from `probs` with the uniform `u`. */
