@@ -136,6 +136,11 @@ function hashKey(key: string, seed: number): number {
   return h >>> 0;
 }
 
+/** What happened to one runner process (see `SandboxPool.onRunnerEvent`). */
+export type RunnerEvent =
+  | { kind: 'runner_exited'; slot: number; pid: number | null; reason: string; killedByWatchdog: boolean; agents: string[] }
+  | { kind: 'runner_replaced'; slot: number; pid: number | null; reloaded: string[]; failed: string[]; ms: number };
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class SandboxPool {
@@ -143,6 +148,8 @@ export class SandboxPool {
   readonly seed: number;
   /** Called when an agent goes silent; the server forwards it to `sim.setAgentStatus`. */
   onAgentSilenced?: (agentId: string, reason: string) => void;
+  /** A runner process died, or its replacement is up with the survivors reloaded; the server logs both at info. */
+  onRunnerEvent?: (event: RunnerEvent) => void;
   private readonly runnerPath: string | undefined;
   private readonly permissionModel: boolean;
   private readonly slots: Slot[];
@@ -268,15 +275,24 @@ export class SandboxPool {
     if (this.closed || slot === this.probeSlot) return;
     // Restart the survivors in a fresh process; their in-sandbox state starts over.
     const survivors = [...slot.agents].map((id) => this.entries.get(id)).filter((e): e is Entry => !!e && e.state !== 'silenced');
+    this.emitRunnerEvent({ kind: 'runner_exited', slot: slot.index, pid: proc.pid ?? null, reason, killedByWatchdog: byWatchdog, agents: survivors.map((e) => e.agent.id) });
     for (const e of survivors) e.state = 'loading';
     if (survivors.length === 0) {
       if (slot.language === 'python') this.pySlots.delete(slot);
       return;
     }
-    void this.restart(slot, survivors);
+    void this.restart(slot, survivors, performance.now());
   }
 
-  private async restart(slot: Slot, survivors: Entry[]): Promise<void> {
+  private emitRunnerEvent(event: RunnerEvent): void {
+    try {
+      this.onRunnerEvent?.(event);
+    } catch {
+      // A logging hook must never take the pool down.
+    }
+  }
+
+  private async restart(slot: Slot, survivors: Entry[], since: number): Promise<void> {
     if (slot.consecutiveSpawnFailures > 0) await sleep(Math.min(2_000, 100 * 2 ** slot.consecutiveSpawnFailures));
     if (this.closed) return;
     let proc: RunnerHandle;
@@ -287,7 +303,7 @@ export class SandboxPool {
         for (const e of survivors) this.silence(e, `sandbox runner could not be restarted: ${(err as Error).message}`);
         return;
       }
-      return this.restart(slot, survivors);
+      return this.restart(slot, survivors, since);
     }
     await Promise.all(
       survivors.map(async (e) => {
@@ -304,6 +320,10 @@ export class SandboxPool {
         }
       }),
     );
+    if (slot.proc !== proc) return;
+    const reloaded = survivors.filter((e) => e.state === 'ready').map((e) => e.agent.id);
+    const failed = survivors.filter((e) => e.state !== 'ready').map((e) => e.agent.id);
+    this.emitRunnerEvent({ kind: 'runner_replaced', slot: slot.index, pid: proc.pid ?? null, reloaded, failed, ms: Math.round(performance.now() - since) });
   }
 
   /** After `delayMs`, kills the runner if any of these calls is still unanswered, blaming those. */

@@ -11,6 +11,7 @@ import { embedSourceMap } from './source-map.js';
 import { closestName } from './suggest.js';
 import { typeCheckStrategy } from './type-check.js';
 import { strategyParams, type StrategyParams } from './strategy-params.js';
+import { MAX_NESTING_DEPTH, excessiveNesting } from './nesting-depth.js';
 
 /** The strategy-name rule (defined once in the engine's wire rules). */
 export const STRATEGY_NAME_RULE = STRATEGY_NAME_RE;
@@ -80,11 +81,32 @@ interface Found {
 }
 
 /**
- * Checks size, syntax (with line:column), imports/require, exactly one BaseAgent subclass with
- * `onTick`/`on_tick` and `factorVector`/`factor_vector`, and compiles TypeScript or JavaScript to
- * the wrapped script. Throws StrategyValidationError listing every problem found.
+ * Checks size, nesting, syntax (with line:column), imports/require, exactly one BaseAgent subclass
+ * with `onTick`/`on_tick` and `factorVector`/`factor_vector`, and compiles TypeScript or
+ * JavaScript to the wrapped script. Throws StrategyValidationError listing every problem found.
  */
 export function compileStrategy(source: unknown, opts: CompileOptions = {}): CompiledStrategy {
+  if (typeof source === 'string' && source.length <= (opts.maxSourceChars ?? DEFAULT_MAX_SOURCE_CHARS)) {
+    const deep = excessiveNesting(source);
+    if (deep) {
+      const lines = source.slice(0, deep.index).split('\n');
+      throw new StrategyValidationError([
+        { rule: 'nesting', message: `brackets are nested more than ${MAX_NESTING_DEPTH} levels deep; flatten the code`, line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 },
+      ]);
+    }
+  }
+  try {
+    return compileChecked(source, opts);
+  } catch (e) {
+    // The parser and emitter recurse per nesting level: deep nesting without brackets still overflows.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new StrategyValidationError([{ rule: 'nesting', message: 'the code is nested too deeply to compile (the parser ran out of stack); flatten the code' }]);
+    }
+    throw e;
+  }
+}
+
+function compileChecked(source: unknown, opts: CompileOptions): CompiledStrategy {
   const maxChars = opts.maxSourceChars ?? DEFAULT_MAX_SOURCE_CHARS;
   if (typeof source !== 'string' || source.trim() === '') {
     throw new StrategyValidationError([{ rule: 'size', message: 'code must be a non-empty string of TypeScript or JavaScript' }]);

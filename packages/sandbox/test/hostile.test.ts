@@ -131,9 +131,9 @@ describe('runaway CPU', () => {
   it('BigInt parsing that ignores the interrupt: watchdog SIGKILLs the runner, benign is re-registered, offender struck', async () => {
     const before = pool.runnerPids()[0];
     const id = await deploy(`onTick() { return [market('BID', String(BigInt('1'.repeat(1e7))).length)]; } factorVector() { return []; }`, { timeout_ms: 30 });
-    const started = Date.now();
+    // No wall-clock bound (timings are noise on a shared machine): the runner being replaced below
+    // is what shows the tick did not wait for the parse to finish.
     const r = await tickOnce(pool, [id, 'benign']);
-    expect(Date.now() - started).toBeLessThan(1_500); // the tick did not wait for the ~2 s parse
     expect(r.has(id)).toBe(false);
     const err = await waitForSilence(pool, id);
     expect(err).toMatch(/watchdog/);
@@ -153,10 +153,12 @@ describe('the fast path (calls on the runner main thread)', () => {
     expect(pool.stats(id).fast_path).toBe(true);
     const strikesBefore = pool.stats('benign').strikes;
     // The attacker comes first, so the benign call waits behind it on the runner's main thread.
-    const started = Date.now();
+    const pidBefore = pool.runnerPids()[0];
     const r = await pool.collect(both(999));
-    expect(Date.now() - started).toBeLessThan(1_500);
     expect(r.has(id)).toBe(false);
+    // The watchdog killed the runner (instead of the tick waiting for the parse): a new process.
+    await waitForAnswer(pool, 'benign');
+    expect(pool.runnerPids()[0]).not.toBe(pidBefore);
     expect(await waitForSilence(pool, id)).toMatch(/watchdog/);
     await expectBenignHealthy();
     expect(pool.stats('benign').sandbox_status).toBe('active');
@@ -334,13 +336,28 @@ describe('isolation between strategies', () => {
 });
 
 describe('process faults', () => {
-  it('a runner killed from outside is replaced and its strategies restarted', async () => {
+  it('a runner killed from outside is replaced and its strategies restarted, and both steps are reported', async () => {
+    const events: Array<{ kind: string } & Record<string, unknown>> = [];
+    pool.onRunnerEvent = (e) => events.push(e);
     const pid = pool.runnerPids()[0]!;
     process.kill(pid, 'SIGKILL');
-    await expectBenignHealthy();
+    try {
+      await expectBenignHealthy();
+      // Reported once every survivor's reload has settled (an attacker's may take its load deadline).
+      for (let i = 0; i < 400 && !events.some((e) => e.kind === 'runner_replaced'); i++) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      pool.onRunnerEvent = undefined;
+    }
     expect(pool.runnerPids()[0]).not.toBe(pid);
     // A crash may have an outside cause: at most a strike, never silenced on the first one.
     expect(pool.stats('benign').sandbox_status).toBe('active');
+    // The server logs these at info (a crash and its replacement are operational events).
+    const exited = events.find((e) => e.kind === 'runner_exited');
+    expect(exited).toMatchObject({ pid, killedByWatchdog: false });
+    expect(exited?.agents).toContain('benign');
+    const replaced = events.find((e) => e.kind === 'runner_replaced');
+    expect(replaced?.reloaded).toContain('benign');
+    expect(replaced?.pid).toBe(pool.runnerPids()[0]);
   });
 
   it('an unhandled rejection whose reason has looping getters: the runner is killed, not hung', async () => {
@@ -348,9 +365,7 @@ describe('process faults', () => {
         Promise.reject({ get message() { for (;;) {} }, get stack() { for (;;) {} }, get name() { for (;;) {} } });
         return [];
       } factorVector() { return []; }`, { timeout_ms: 30 });
-    const started = Date.now();
     await tickOnce(pool, [id, 'benign']);
-    expect(Date.now() - started).toBeLessThan(1_500);
     expect(await waitForSilence(pool, id)).toMatch(/watchdog|error/);
     await expectBenignHealthy();
   });

@@ -115,5 +115,28 @@ describe('type-check against the SDK declarations', () => {
     expect(c.params).toEqual({ names: [{ name: 'threshold', type: 'number' }, { name: 'window' }], open: false });
     expect(checkParams({ treshold: 1 }, c.params)[0]!.message).toMatch(/params\.treshold .*did you mean threshold/);
     expect(checkParams({ threshold: 1, window: 2 }, c.params)).toEqual([]);
+
+describe('pathological nesting (the parser would overflow its stack)', () => {
+  const inBody = (expr: string) => `class S extends BaseAgent { onTick(state: MarketState): OrderIntent[] { const x = ${expr}; return []; } factorVector(): number[] { return [1]; } }`;
+
+  it('refuses 1,000 nested brackets, parentheses or blocks with a nesting diagnostic', () => {
+    for (const [open, close] of [['(', ')'], ['[', ']'], ['{', '}']] as const) {
+      const d = diagnosticsOf(() => compileStrategy(inBody(`${open.repeat(1000)}1${close.repeat(1000)}`)));
+      expect(d[0]).toMatchObject({ rule: 'nesting', line: 1 });
+      expect(d[0]?.message).toMatch(/nested more than 200 levels/);
+    }
+  });
+
+  it('refuses deep nesting without brackets (unary chains, conditionals) instead of throwing RangeError', () => {
+    for (const expr of ['!'.repeat(30_000) + '1', 'a?'.repeat(10_000) + '1' + ':1'.repeat(10_000), '- '.repeat(15_000) + '1']) {
+      const d = diagnosticsOf(() => compileStrategy(inBody(expr), { maxSourceChars: 100_000 }));
+      expect(d[0]?.rule).toBe('nesting');
+    }
+  });
+
+  it('ignores brackets inside strings and comments, and still compiles ordinary code afterwards', () => {
+    const text = '('.repeat(300);
+    expect(compileStrategy(inBody(`${JSON.stringify(text)} /* ${text} */`)).className).toBe('S');
+    expect(compileStrategy(OK).className).toBe('S');
   });
 });

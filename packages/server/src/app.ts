@@ -14,6 +14,9 @@ import type { ServerContext } from './context.js';
 import { ApiError, apiError } from './errors.js';
 import { MANAGE_KEY_SCHEME, OPERATOR_SCHEME, manageKeySecurityScheme, operatorSecurityScheme } from './http/auth.js';
 import { makeErrorHandler } from './http/error-handler.js';
+import { enforceErrorShape, frameworkErrors } from './http/error-shape.js';
+import { firstNonFinite, nonFiniteError } from './http/finite-numbers.js';
+import { guardUpgradeSockets } from './http/upgrade-guard.js';
 import { createValidatorCompiler } from './http/validator.js';
 import { analyticsPlugin } from './plugins/analytics.js';
 import { controlPlugin } from './plugins/control.js';
@@ -34,6 +37,9 @@ function corsOrigin(setting: string): boolean | string[] {
   return s.split(',').map((o) => o.trim()).filter(Boolean);
 }
 
+/** Longest path parameter the router accepts (ids are at most 64 characters); longer → 400. */
+export const MAX_PARAM_LENGTH = 100;
+
 export async function buildApp(ctx: ServerContext, logger: Logger): Promise<FastifyInstance> {
   const o = ctx.options;
   const app = Fastify({
@@ -42,6 +48,9 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
     logController: new LogController({ disableRequestLogging: !o.logRequests }),
     return503OnClosing: false,
     forceCloseConnections: true,
+    // `//status` is /status, not a path the static files (or nothing) answer with "Forbidden".
+    routerOptions: { ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
   });
   app.setValidatorCompiler(createValidatorCompiler());
   // JSON only: a text/plain body is a 415, not a string that fails validation later. An empty
@@ -51,9 +60,14 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
-    parseJson(req, body.toString(), done);
+    parseJson(req, body.toString(), (err, value) => {
+      if (err) return done(err, undefined);
+      const bad = firstNonFinite(value);
+      return bad ? done(nonFiniteError(bad, 'body'), undefined) : done(null, value);
+    });
   });
   app.setErrorHandler(makeErrorHandler(o.bodyLimit));
+  app.addHook('onSend', enforceErrorShape);
   app.setNotFoundHandler((req, reply) => {
     if (ctx.webRoot && req.method === 'GET' && wantsHtml(req)) return reply.type('text/html; charset=utf-8').sendFile('index.html');
     const err = apiError('CA_ERR_ROUTE_NOT_FOUND', req.method, req.url.split('?')[0] ?? req.url);
@@ -71,6 +85,7 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
     });
   }
   await app.register(cors, { origin: corsOrigin(o.corsOrigins) });
+
   if (o.rateLimitMax > 0) {
     await app.register(rateLimit, {
       max: o.rateLimitMax,
@@ -96,6 +111,8 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(websocket, { options: { maxPayload: o.wsMaxPayload, perMessageDeflate: false } });
+  // After @fastify/websocket's own 'upgrade' listener: it has just given the request its response.
+  guardUpgradeSockets(app);
   if (ctx.webRoot) {
     await app.register(fastifyStatic, { root: ctx.webRoot, prefix: '/', wildcard: true, index: false });
   }

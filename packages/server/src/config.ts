@@ -262,7 +262,8 @@ export function resolveServerOptions(
   const opts = defaultServerOptions() as unknown as Record<string, unknown>;
   for (const [name, spec] of Object.entries(ENV_MAP)) {
     const raw = env[name];
-    if (raw === undefined || raw === '') continue;
+    // Empty means "unset", except for a list, where it is the empty list (an allowlist of none).
+    if (raw === undefined || (raw === '' && spec.kind !== 'list')) continue;
     opts[spec.key] = parseEnvValue(name, spec, raw);
   }
   for (const [k, v] of Object.entries(overrides)) {

@@ -12,6 +12,7 @@ export interface ErrorSpec {
 
 export const ERRORS = {
   CA_ERR_VALIDATION: { status: 400, template: '%s' },
+  CA_ERR_BAD_REQUEST: { status: 400, template: '%s' },
   CA_ERR_BAD_JSON: { status: 400, template: 'request body is not valid JSON: %s' },
   CA_ERR_EMPTY_BODY: { status: 400, template: 'request body is empty; send a JSON object with Content-Type: application/json' },
   CA_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, template: 'unsupported Content-Type %s; send application/json' },

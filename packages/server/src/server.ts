@@ -80,6 +80,11 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
   const sandbox: SandboxLoad = options.sandbox
     ? startSandbox({ workers: options.sandboxWorkers, seed: options.seed, pythonPath: options.pythonPath, maxErrors: options.sandboxMaxErrors })
     : { available: false, reason: 'the sandbox is disabled by configuration (CROWDALPHA_SANDBOX=false)' };
+  if (sandbox.available) {
+    // A runner crash and its replacement are operational events an operator wants in the log.
+    sandbox.pool.onRunnerEvent = (event) =>
+      logger.info({ ...event }, event.kind === 'runner_exited' ? 'sandbox runner exited; replacing it' : 'sandbox runner replaced; strategies reloaded');
+  }
   if (!sandbox.available) logger.warn({ reason: sandbox.reason }, 'user strategies disabled (POST /strategies/user answers 501)');
   const runtime = runtimeSupport(process.version, Date.now());
   if (runtime.warning) logger.warn({ node: runtime.node, endOfLife: runtime.end_of_life_date }, runtime.warning);

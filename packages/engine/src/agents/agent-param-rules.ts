@@ -4,16 +4,28 @@
  * quotes) and its windows. Keyed by config section; shared by `resolveConfig` (the population's
  * defaults) and `createBuiltinAgent` (one agent's parameters), so both refuse the same values.
  */
-export type ParamRule = { kind: 'positive' } | { kind: 'integer'; min: number } | { kind: 'fraction' };
+export type ParamRule = { kind: 'positive' } | { kind: 'integer'; min: number } | { kind: 'fraction' } | { kind: 'quantity' };
 
 const POSITIVE: ParamRule = { kind: 'positive' };
 const COUNT: ParamRule = { kind: 'integer', min: 1 };
 const FRACTION: ParamRule = { kind: 'fraction' };
+/** An order size: 0 (or a fraction below 1) never trades, and a huge one is rejected by the book every tick. */
+const QUANTITY: ParamRule = { kind: 'quantity' };
+
+/**
+ * Largest `qty` a built-in agent may be given. Agents scale their base size (momentum by up to
+ * 1 + sizeBoost × sizeCap), so this stays far below the book's MAX_ORDER_QTY (2^31 - 1).
+ */
+export const MAX_AGENT_QTY = 1_000_000;
+/** Largest value of any numeric built-in parameter: beyond it a value only overflows or never trades. */
+export const MAX_AGENT_PARAM = 1e9;
+/** Largest `index` (the per-agent variant number that shifts spans and thresholds). */
+export const MAX_AGENT_INDEX = 1000;
 
 export const AGENT_PARAM_RULES: Readonly<Record<string, Readonly<Record<string, ParamRule>>>> = {
-  momentum: { maxInventory: POSITIVE },
-  meanReversion: { maxInventory: POSITIVE, window: { kind: 'integer', min: 2 } },
-  marketMaker: { maxInventory: POSITIVE },
+  momentum: { maxInventory: POSITIVE, qty: QUANTITY },
+  meanReversion: { maxInventory: POSITIVE, window: { kind: 'integer', min: 2 }, qty: QUANTITY },
+  marketMaker: { maxInventory: POSITIVE, qty: QUANTITY },
   rlPpo: {
     maxInventory: POSITIVE,
     hiddenLayers: COUNT,
@@ -36,6 +48,7 @@ export const AGENT_PARAM_RULES: Readonly<Record<string, Readonly<Record<string, 
 export function paramRuleViolation(rule: ParamRule, value: number): string | null {
   if (rule.kind === 'positive') return value > 0 ? null : `must be > 0, got ${value}`;
   if (rule.kind === 'fraction') return value >= 0 && value <= 1 ? null : `must be in [0, 1], got ${value}`;
+  if (rule.kind === 'quantity') return value >= 1 && value <= MAX_AGENT_QTY ? null : `must be between 1 and ${MAX_AGENT_QTY} (an order size), got ${value}`;
   return Number.isInteger(value) && value >= rule.min ? null : `must be an integer >= ${rule.min}, got ${value}`;
 }
 

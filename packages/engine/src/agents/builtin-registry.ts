@@ -4,7 +4,7 @@
  * deployed `momentum` is exactly the agent a CLI run creates.
  */
 import { defaultConfig, type MarketMakerConfig, type MeanReversionConfig, type MomentumConfig, type RlPpoConfig, type SimulationConfig } from '../config.js';
-import { AGENT_PARAM_RULES, meanReversionWindowProblem, paramRuleViolation } from './agent-param-rules.js';
+import { AGENT_PARAM_RULES, MAX_AGENT_INDEX, MAX_AGENT_PARAM, meanReversionWindowProblem, paramRuleViolation } from './agent-param-rules.js';
 import type { BaseAgent } from './base-agent.js';
 import { MarketMakerAgent } from './market-maker.js';
 import { MeanReversionAgent } from './mean-reversion.js';
@@ -114,8 +114,10 @@ export function createBuiltinAgent(
     }
     if (typeof spec.default === 'boolean') {
       if (typeof v !== 'boolean') throw new AgentConfigError(`parameter "${k}" of ${type} must be true or false, got ${JSON.stringify(v)}`);
-    } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      throw new AgentConfigError(`parameter "${k}" of ${type} must be a finite number >= 0, got ${JSON.stringify(v)}`);
+    } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_AGENT_PARAM) {
+      throw new AgentConfigError(`parameter "${k}" of ${type} must be a finite number between 0 and ${MAX_AGENT_PARAM}, got ${JSON.stringify(v)}`);
+    } else if (k === 'index' && !(Number.isInteger(v) && v <= MAX_AGENT_INDEX)) {
+      throw new AgentConfigError(`parameter "index" of ${type} must be an integer between 0 and ${MAX_AGENT_INDEX}, got ${v}`);
     }
     const rule = AGENT_PARAM_RULES[CONFIG_SECTION[info.type]]?.[k];
     const problem = rule && typeof v === 'number' ? paramRuleViolation(rule, v) : null;

@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiError } from '../errors.js';
 import { fromDomainError } from './domain-errors.js';
+import { codeForStatus } from './error-shape.js';
 
 interface AjvIssue {
   instancePath?: string;
@@ -84,7 +85,8 @@ export function toApiError(err: FastifyError | ApiError | Error, bodyLimit: numb
   if (err instanceof SyntaxError && fe.statusCode === 400) return apiError('CA_ERR_BAD_JSON', err.message);
   if (fe.statusCode === 429) return new ApiError('CA_ERR_RATE_LIMITED', fe.message);
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return new ApiError('CA_ERR_VALIDATION', fe.message);
+    if (fe.statusCode === 403) return new ApiError('CA_ERR_FORBIDDEN', `the path ${JSON.stringify((request?.url ?? '').split('?')[0]?.slice(0, 200))} is not allowed (it is malformed or leaves the served directory)`);
+    return new ApiError(fe.statusCode === 400 ? 'CA_ERR_VALIDATION' : codeForStatus(fe.statusCode), fe.message);
   }
   return apiError('CA_ERR_INTERNAL', fe.code ?? err.name);
 }

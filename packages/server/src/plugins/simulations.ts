@@ -6,9 +6,12 @@ import { apiError } from '../errors.js';
 import { EngineJson, errorResponses } from '../schemas/common.js';
 import type { SimulationRow } from '../store/store.js';
 
+/** Largest offset of GET /simulations: a whole number the database can take (1e20 cannot). */
+export const SIMULATIONS_OFFSET_MAX = 1_000_000_000;
+
 const ListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: SIMULATIONS_OFFSET_MAX, default: 0, description: `runs to skip, 0..${SIMULATIONS_OFFSET_MAX}` })),
 });
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const DetailQuery = Type.Object({ points: Type.Optional(Type.Integer({ minimum: 2, maximum: 2000, default: 200, description: 'tick history samples' })) });

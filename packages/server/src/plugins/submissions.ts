@@ -34,13 +34,26 @@ function toWire(row: SubmissionRow, showContact = true) {
     contact: showContact ? row.contact : null,
     mode: row.mode,
     template_strategy: row.template_strategy,
-    parameters: JSON.parse(row.parameters) as Record<string, number | boolean | string>,
+    parameters: storedParameters(row.parameters),
     clone_source_agent_id: row.clone_source_agent_id,
     visibility: row.visibility,
     notes: row.notes,
     status: row.status,
     deployed_agent_id: row.deployed_agent_id,
   };
+}
+
+/**
+ * A row's parameters as the wire allows them. Rows stored before non-finite numbers were refused
+ * can hold null (JSON's spelling of Infinity); such a value is left out rather than failing
+ * every read of the list.
+ */
+function storedParameters(json: string): Record<string, number | boolean | string> {
+  const out: Record<string, number | boolean | string> = {};
+  for (const [k, v] of Object.entries(JSON.parse(json) as Record<string, unknown>)) {
+    if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean' || typeof v === 'string') out[k] = v;
+  }
+  return out;
 }
 
 /** Approve/reject take an optional body: no body means all defaults. */

@@ -15,7 +15,7 @@ export const TradesQuery = Type.Object({
   limit: Type.Optional(
     Type.Integer({ description: `number of fills, newest last; clamped to ${TRADES_LIMIT_MIN}..${TRADES_LIMIT_MAX} (default ${TRADES_LIMIT_DEFAULT})` }),
   ),
-  since_tick: Type.Optional(Type.Integer({ minimum: 0, description: 'only fills of ticks after this one' })),
+  since_tick: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'only fills of ticks after this one' })),
 });
 export type TradesQuery = Static<typeof TradesQuery>;
 

@@ -96,6 +96,9 @@ export async function openDatabase(url: string): Promise<OpenedDatabase> {
   const pool = new pg.Pool(poolConfig);
   // An idle client error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // Nor may a client that loses its connection while checked out (pg emits 'error' on it, and no
+  // one listens then): the query in flight fails and is retried by the writer.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, backend: 'postgres', location: redact(url), schema: p.schema };
 }

@@ -25,6 +25,7 @@ export interface StoreWriterStats {
   failedFlushes: number;
   droppedRows: number;
   lastFlushMs: number;
+  /** Why the latest flush failed; null again once a flush succeeds (the store is back). */
   lastError: string | null;
 }
 
@@ -117,6 +118,7 @@ export class StoreWriter {
         this.s.flushes++;
         this.s.rowsWritten += rows;
         this.s.lastFlushMs = performance.now() - started;
+        this.s.lastError = null;
         this.opts.onFlush?.(this.s.lastFlushMs, rows);
       },
       (err: unknown) => {
