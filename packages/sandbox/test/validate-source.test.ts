@@ -115,6 +115,8 @@ describe('type-check against the SDK declarations', () => {
     expect(c.params).toEqual({ names: [{ name: 'threshold', type: 'number' }, { name: 'window' }], open: false });
     expect(checkParams({ treshold: 1 }, c.params)[0]!.message).toMatch(/params\.treshold .*did you mean threshold/);
     expect(checkParams({ threshold: 1, window: 2 }, c.params)).toEqual([]);
+  });
+});
 
 describe('pathological nesting (the parser would overflow its stack)', () => {
   const inBody = (expr: string) => `class S extends BaseAgent { onTick(state: MarketState): OrderIntent[] { const x = ${expr}; return []; } factorVector(): number[] { return [1]; } }`;
