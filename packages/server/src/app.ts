@@ -29,6 +29,7 @@ import { submissionsPlugin } from './plugins/submissions.js';
 import { wsPlugin } from './plugins/ws.js';
 import { experimentsPlugin } from './plugins/experiments.js';
 import { modelsPlugin } from './plugins/models.js';
+import { agentWsPlugin } from './plugins/agent-ws.js';
 
 function corsOrigin(setting: string): boolean | string[] {
   const s = setting.trim();
@@ -127,6 +128,7 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
   await app.register(simulationsPlugin, opts);
   await app.register(experimentsPlugin, opts);
   await app.register(modelsPlugin, opts);
+  await app.register(agentWsPlugin, opts);
   await app.register(wsPlugin, opts);
   await app.register(metricsPlugin, opts);
   return app;
