@@ -13,6 +13,7 @@ import {
   experimentCancelCommand,
   experimentExportCommand,
   experimentListCommand,
+  experimentPlotCommand,
   experimentResumeCommand,
   experimentRunCommand,
   experimentSummaryCommand,
@@ -187,6 +188,18 @@ experiment
   .addOption(dbOption())
   .action(async (id, opts) => {
     process.exitCode = await experimentExportCommand(id, opts);
+  });
+
+experiment
+  .command('plot')
+  .description('write the standard figures (mean over seeds with 95% intervals) as SVG and PNG, plus their Vega-Lite specs')
+  .argument('<id>')
+  .requiredOption('--out <dir>', 'directory to write, e.g. figs/')
+  .option('--figures <list>', 'comma list (default: the spec\'s figures): impact_vs_param, phi_vs_param, half_life_vs_param, lfi_vs_param, crash_prone_vs_param, price_paths, stylized_facts')
+  .option('--no-png', 'SVG only')
+  .addOption(dbOption())
+  .action(async (id, opts) => {
+    process.exitCode = await experimentPlotCommand(id, opts);
   });
 
 experiment

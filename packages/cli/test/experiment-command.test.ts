@@ -120,6 +120,20 @@ describe('crowdalpha experiment', () => {
     expect(fills.ci_lo).toBeLessThanOrEqual(fills.mean);
     expect(fills.ci_hi).toBeGreaterThanOrEqual(fills.mean);
 
+    const figs = path.join(dir, 'figs');
+    const plot = await cli('experiment', 'plot', a!, '--out', figs, '--figures', 'impact_vs_param,price_paths', ...db);
+    expect(plot.code, plot.stderr).toBe(0);
+    const svg = readFileSync(path.join(figs, 'impact_vs_param.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('Impact cost per unit vs crowding.kappa');
+    expect(readFileSync(path.join(figs, 'price_paths.png')).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const vl = JSON.parse(readFileSync(path.join(figs, 'impact_vs_param.vl.json'), 'utf8')) as { data: { values: { x: number; mean: number }[] } };
+    expect(vl.data.values.map((v) => v.x)).toEqual([0, 18]);
+    expect(vl.data.values[1]!.mean).toBeCloseTo(summary.points[1]!.figures['impact_cost_per_unit']!.mean, 12);
+    const badFig = await cli('experiment', 'plot', a!, '--out', figs, '--figures', 'pie', ...db);
+    expect(badFig.code).toBe(2);
+    expect(badFig.stderr).toContain('--figures: unknown pie');
+
     const rep = await cli('run', '--from-experiment', a!, '--run', '3', '--json', '--no-progress', ...db);
     expect(rep.code, rep.stderr).toBe(0);
     const out = JSON.parse(rep.stdout) as { reproduced: boolean; seed: number; fills: number; ticks: number };

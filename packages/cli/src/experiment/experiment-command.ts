@@ -2,13 +2,15 @@
  * `crowdalpha experiment run|resume|list|summary|export|cancel`: experiments stored in the
  * project's database (the server's store: SQLite by default, PostgreSQL by DATABASE_URL).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { defaultServerOptions, Store, type ExperimentProgress } from '@crowdalpha/server';
 import { checkQueueName, DEFAULT_SWEEP_QUEUE } from '../sweep/sweep-queue.js';
 import { TABLE_FORMATS, writeTable, type TableFormat } from '../table-writers.js';
 import { createExperiment, runExperiment } from './experiment-runner.js';
-import { readSpecFile, specAxes, SpecError, type ExperimentSpec } from './experiment-spec.js';
+import { FIGURES, readSpecFile, specAxes, SpecError, type ExperimentSpec } from './experiment-spec.js';
 import { summarise } from './experiment-summary.js';
 import { experimentTable, TABLES, type TableName } from './experiment-table.js';
 
@@ -219,6 +221,29 @@ export async function experimentCancelCommand(id: string, opts: StoreOption, log
     if (exp.status === 'done') return fail(`experiment ${id} is already done; nothing to cancel`);
     await store.experiments.setStatus(id, 'cancelled');
     log(`experiment ${id} cancelled; runs already done are kept`);
+    return 0;
+  });
+}
+
+export async function experimentPlotCommand(id: string, opts: StoreOption & { out: string; figures?: string; png?: boolean }, log: Log = stdout): Promise<number> {
+  return withStore(opts, async (store) => {
+    const loaded = await loadTable(store, id, 'runs');
+    if (!loaded) return fail(`no experiment "${id}" in ${store.location}; \`crowdalpha experiment list\` shows the stored ones`);
+    const names = opts.figures ? opts.figures.split(',').map((s) => s.trim()) : loaded.spec.figures;
+    const unknown = names.filter((n) => !(FIGURES as readonly string[]).includes(n));
+    if (unknown.length) return fail(`--figures: unknown ${unknown.join(', ')}; known: ${FIGURES.join(', ')}`);
+    const axes = specAxes(loaded.spec);
+    const { experimentFigures } = await import('./experiment-figures.js');
+    const { renderSvg, svgToPng } = await import('./figure-render.js');
+    mkdirSync(opts.out, { recursive: true });
+    const figures = experimentFigures(names, axes, summarise(loaded.table, axes), await store.experiments.runs(id));
+    for (const f of figures) {
+      const svg = await renderSvg(f.spec);
+      writeFileSync(path.join(opts.out, `${f.name}.svg`), svg);
+      if (opts.png !== false) writeFileSync(path.join(opts.out, `${f.name}.png`), svgToPng(svg));
+      writeFileSync(path.join(opts.out, `${f.name}.vl.json`), JSON.stringify(f.spec, null, 1));
+      log(`${f.name.padEnd(22)} ${path.join(opts.out, f.name)}.svg${opts.png !== false ? ' .png' : ''} .vl.json   ${f.title}`);
+    }
     return 0;
   });
 }
