@@ -2,6 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { EventType, Simulation, type DeepPartial, type SimulationConfig } from '@crowdalpha/engine';
 import { RunRecorder, type RunRecord } from './sweep/sweep-run.js';
+import { RunTables } from './run-tables.js';
+import { TABLE_FORMATS, type TableFormat } from './table-writers.js';
 import { JsonLinesWriter } from './event-writer.js';
 import { readJsonFile } from './options.js';
 import { progressBar } from './progress.js';
@@ -25,6 +27,10 @@ export interface RunOptions {
   fromExperiment?: string;
   run?: number;
   databaseUrl?: string;
+  /** Directory for the columnar tables (ticks, fills, agents). */
+  tables?: string;
+  tableFormat?: string;
+  agentEvery?: number;
 }
 
 /** The --events filter: a set of known event types, or null for all. */
@@ -90,6 +96,11 @@ export async function runCommand(opts: RunOptions, log: (s: string) => void = (s
     process.stderr.write('error: --from-experiment ID and --run K go together (K is the run_index of `experiment export`)\n');
     return 2;
   }
+  const tableFormat = opts.tableFormat ?? 'csv';
+  if (!(TABLE_FORMATS as readonly string[]).includes(tableFormat) || tableFormat === 'jsonl') {
+    process.stderr.write(`error: --table-format must be csv or parquet, got "${tableFormat}"\n`);
+    return 2;
+  }
   try {
     filter = parseEventFilter(opts.events);
     if (opts.fromExperiment !== undefined) stored = await loadStoredRun(opts);
@@ -101,6 +112,7 @@ export async function runCommand(opts: RunOptions, log: (s: string) => void = (s
   if (stored) opts = { ...opts, ticks: stored.ticks };
   const recorder = stored ? new RunRecorder(sim.config.seed, stored.ticks) : null;
   const writer = opts.out ? new JsonLinesWriter(opts.out) : null;
+  const tables = opts.tables ? new RunTables(opts.agentEvery ?? 10) : null;
   const summary = new RunSummaryBuilder(sim.config.seed);
   const returns: number[] | null = opts.report ? [] : null;
   const bar = progressBar(opts.ticks, 'run', opts.progress);
@@ -110,6 +122,7 @@ export async function runCommand(opts: RunOptions, log: (s: string) => void = (s
     const r = sim.step();
     summary.add(r);
     recorder?.add(r);
+    tables?.add(r);
     if (writer) for (const e of r.events) if (filter === null || filter.has(e.type)) writer.write(e);
     if (returns) {
       if (lastMid !== null) returns.push(Math.log(r.state.mid / lastMid));
@@ -124,6 +137,7 @@ export async function runCommand(opts: RunOptions, log: (s: string) => void = (s
     const report = await buildReport(sim, result, returns);
     writeFileSync(opts.report, JSON.stringify(report, null, 2) + '\n');
   }
+  const tableFiles = tables && opts.tables ? tables.write(opts.tables, tableFormat as TableFormat) : [];
   let reproduced: boolean | null = null;
   if (stored && recorder) reproduced = recordFigures(recorder.finish(sim, performance.now() - started)) === stored.figures;
   log(opts.json ? JSON.stringify(stored ? { ...result, experiment: stored.id, run: stored.index, reproduced } : result) : formatSummary(result));
@@ -131,6 +145,7 @@ export async function runCommand(opts: RunOptions, log: (s: string) => void = (s
   if (stored && !reproduced) return 1;
   if (opts.out && !opts.json) log(`events         ${opts.out}`);
   if (opts.report && !opts.json) log(`report         ${opts.report}`);
+  if (tableFiles.length && !opts.json) log(`tables         ${tableFiles.join(', ')}`);
   return 0;
 }
 

@@ -48,6 +48,29 @@ describe('crowdalpha run', () => {
     expect(bad.stderr).toContain('unknown event type "FILL"; known: ');
   });
 
+  it('writes columnar ticks, fills and agents tables that match the event file (CSV and Parquet)', async () => {
+    const ev = path.join(dir, 'ev.jsonl');
+    const csvDir = path.join(dir, 'tables-csv');
+    const pqDir = path.join(dir, 'tables-pq');
+    expect((await cli('run', '--ticks', '120', '--seed', '4', '--out', ev, '--events', 'TICK,ORDER_FILLED', '--tables', csvDir, '--agent-every', '20')).code).toBe(0);
+    expect((await cli('run', '--ticks', '120', '--seed', '4', '--tables', pqDir, '--table-format', 'parquet', '--agent-every', '20')).code).toBe(0);
+    const events = readFileSync(ev, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const fills = events.filter((e) => e.type === 'ORDER_FILLED').map((e) => e.payload);
+    const ticks = events.filter((e) => e.type === 'TICK').map((e) => e.payload);
+    const csv = (name: string) => readFileSync(path.join(csvDir, `${name}.csv`), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const [tickHead, ...tickRows] = csv('ticks');
+    expect(tickHead).toEqual(['tick', 'mid', 'spread', 'vwap', 'volatility', 'regime', 'lfi', 'crowding']);
+    expect(tickRows.map((r) => [Number(r[0]), Number(r[1])])).toEqual(ticks.map((t) => [t.tick, t.mid]));
+    const [, ...fillRows] = csv('fills');
+    expect(fillRows.map((r) => [Number(r[0]), Number(r[2]), Number(r[3]), r[4]])).toEqual(fills.map((f) => [f.tick, f.price, f.qty, f.buy_agent_id]));
+    const [, ...agentRows] = csv('agents');
+    expect(new Set(agentRows.map((r) => Number(r[0])))).toEqual(new Set([20, 40, 60, 80, 100, 120]));
+    const { parquetReadObjects } = await import('hyparquet');
+    const buf = readFileSync(path.join(pqDir, 'fills.parquet'));
+    const pq = await parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) });
+    expect(pq.map((r) => [Number(r['tick']), r['price'], r['buy_agent_id']])).toEqual(fills.map((f) => [f.tick, f.price, f.buy_agent_id]));
+  });
+
   it('honours population flags', async () => {
     const out = path.join(dir, 'pop.jsonl');
     await cli('run', '--ticks', '5', '--momentum', '1', '--mean-reversion', '0', '--market-makers', '1', '--out', out);
