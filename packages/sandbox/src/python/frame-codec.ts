@@ -11,6 +11,22 @@ export function encodeFrame(value: unknown): Buffer {
   return Buffer.concat([head, body]);
 }
 
+/**
+ * A tick frame: `T`, a JSON header `{"shared": bytes, "calls": [{sid, seq, own: bytes}]}`, a newline,
+ * then the shared market JSON and each call's own JSON as raw UTF-8. The state texts are not
+ * embedded as JSON strings, so they are neither escaped here nor unescaped in the worker, and the
+ * shared part's bytes (the same for every worker in a tick) are encoded once per tick by the caller.
+ * Returned as buffers to write in order (no concatenation of the shared part per worker).
+ */
+export function encodeTickFrame(calls: ReadonlyArray<{ sid: string; seq: number; state: string }>, shared: Buffer): Buffer[] {
+  const owns = calls.map((c) => Buffer.from(c.state, 'utf8'));
+  const meta = Buffer.from(`T${JSON.stringify({ shared: shared.length, calls: calls.map((c, i) => ({ sid: c.sid, seq: c.seq, own: owns[i]!.length })) })}\n`, 'utf8');
+  const total = meta.length + shared.length + owns.reduce((a, b) => a + b.length, 0);
+  const head = Buffer.allocUnsafe(4);
+  head.writeUInt32BE(total, 0);
+  return [head, meta, shared, ...owns];
+}
+
 /** Incremental decoder: feed chunks, get parsed frames; oversize or unparseable input is fatal. */
 export class FrameDecoder {
   private buf: Buffer = Buffer.alloc(0);

@@ -51,10 +51,26 @@ def _read_exact(n):
 
 
 def _recv():
+    """A JSON message, or for a tick frame (b'T' meta '\\n' shared own...) a dict with the raw texts."""
     (n,) = struct.unpack('>I', _read_exact(4))
     if n > MAX_IN_FRAME:
         os._exit(3)
-    return _loads(_read_exact(n))
+    body = _read_exact(n)
+    if body[:1] != b'T':
+        return _loads(body)
+    # Tick frames carry the states as raw JSON texts after a small header, so neither side
+    # escapes or unescapes them twice (see frame-codec.ts).
+    nl = body.index(b'\n')
+    meta = _loads(body[1:nl])
+    pos = nl + 1
+    shared = body[pos:pos + meta['shared']].decode('utf-8')
+    pos += meta['shared']
+    calls = []
+    for c in meta['calls']:
+        own = body[pos:pos + c['own']].decode('utf-8')
+        pos += c['own']
+        calls.append({'sid': c['sid'], 'seq': c['seq'], 'state': own, 'shared': 0})
+    return {'t': 'tick', 'calls': calls, 'shared': [shared]}
 
 
 def _send(obj):
@@ -94,16 +110,18 @@ class Order:
 
 
 class MarketState:
-    """What a strategy sees each tick (attribute names of the original, plus a few extras)."""
-    __slots__ = ('tick', 'timestamp', 'mid_price', 'best_bid', 'best_ask', 'spread', 'bid_levels',
-                 'ask_levels', 'recent_trades', 'inventory', 'cash', 'pnl', 'volatility', 'vwap',
-                 'crowding_intensity', 'crowding_side_pressure', 'impact_buy_mult', 'impact_sell_mult',
-                 'price_history', 'tick_size', 'agent_id', 'open_orders', 'phi')
+    """What a strategy sees each tick (attribute names of the original, plus a few extras).
+
+    The book levels, recent trades and price history are the market part of the state, sent as
+    one JSON text; it is parsed on first use, so a strategy that never reads them does not pay.
+    """
+    __slots__ = ('tick', 'timestamp', 'mid_price', 'best_bid', 'best_ask', 'spread', 'inventory', 'cash', 'pnl',
+                 'volatility', 'vwap', 'crowding_intensity', 'crowding_side_pressure', 'impact_buy_mult',
+                 'impact_sell_mult', 'tick_size', 'agent_id', 'open_orders', 'phi', '_shared_text', '_shared', '_cache')
 
     @staticmethod
-    def from_wire(s):
+    def from_wire(s, shared_text=''):
         m = MarketState()
-        depth = s.get('depth') or {}
         crowd = s.get('crowding') or {}
         m.tick = s.get('tick')
         m.timestamp = s.get('timestamp')
@@ -111,13 +129,6 @@ class MarketState:
         m.best_bid = s.get('bestBid')
         m.best_ask = s.get('bestAsk')
         m.spread = s.get('spread')
-        m.bid_levels = [(l['price'], l['qty']) for l in depth.get('bids') or ()]
-        m.ask_levels = [(l['price'], l['qty']) for l in depth.get('asks') or ()]
-        m.recent_trades = [
-            {'tick': t.get('tick'), 'price': t.get('price'), 'qty': t.get('qty'), 'side': t.get('aggressor'),
-             'buyer': t.get('buyAgentId'), 'seller': t.get('sellAgentId')}
-            for t in s.get('recentTrades') or ()
-        ]
         m.inventory = s.get('position')
         m.cash = s.get('cash')
         m.pnl = s.get('pnl')
@@ -128,14 +139,54 @@ class MarketState:
         m.crowding_side_pressure = crowd.get('sidePressure', 0.0)
         m.impact_buy_mult = crowd.get('buyImpactMultiplier', 1.0)
         m.impact_sell_mult = crowd.get('sellImpactMultiplier', 1.0)
-        m.price_history = list(s.get('priceHistory') or ())
         m.tick_size = s.get('tickSize')
         m.agent_id = s.get('agentId')
         m.open_orders = [
             {'order_id': o.get('orderId'), 'side': o.get('side'), 'price': o.get('price'), 'qty': o.get('qty'), 'tick': o.get('tick')}
             for o in s.get('openOrders') or ()
         ]
+        # The market part either came inside `s` (one JSON object) or as a separate text.
+        m._shared = s if 'depth' in s else None
+        m._shared_text = shared_text
+        m._cache = {}
         return m
+
+    def _market(self):
+        if self._shared is None:
+            self._shared = _loads('{' + self._shared_text + '}') if self._shared_text else {}
+        return self._shared
+
+    def _levels(self, side):
+        c = self._cache
+        if side not in c:
+            c[side] = [(l['price'], l['qty']) for l in (self._market().get('depth') or {}).get(side) or ()]
+        return c[side]
+
+    @property
+    def bid_levels(self):
+        return self._levels('bids')
+
+    @property
+    def ask_levels(self):
+        return self._levels('asks')
+
+    @property
+    def recent_trades(self):
+        c = self._cache
+        if 'trades' not in c:
+            c['trades'] = [
+                {'tick': t.get('tick'), 'price': t.get('price'), 'qty': t.get('qty'), 'side': t.get('aggressor'),
+                 'buyer': t.get('buyAgentId'), 'seller': t.get('sellAgentId')}
+                for t in self._market().get('recentTrades') or ()
+            ]
+        return c['trades']
+
+    @property
+    def price_history(self):
+        c = self._cache
+        if 'history' not in c:
+            c['history'] = list(self._market().get('priceHistory') or ())
+        return c['history']
 
 
 class BaseAgent:
@@ -288,12 +339,12 @@ def _load(msg):
         _disarm()
 
 
-def _tick(state_json):
+def _tick(own_json, shared_text):
     """One on_tick + factor_vector, all under the deadline; the answer JSON text, or None on timeout."""
     try:
         _arm(_deadline_s)
         try:
-            state = MarketState.from_wire(_loads(state_json))
+            state = MarketState.from_wire(_loads(own_json), shared_text)
             try:
                 out = _agent.on_tick(state)
             except _Deadline:
@@ -337,12 +388,6 @@ def _tick(state_json):
         return None
 
 
-def _splice(own, shared):
-    if not shared:
-        return own
-    return own[:-1] + ',' + shared + '}' if len(own) > 2 else '{' + shared + '}'
-
-
 def _apply_limits(spec):
     # Hard limits: the strategy cannot raise them again (no CAP_SYS_RESOURCE in the sandbox).
     mb = spec['memory_mb'] * 1024 * 1024
@@ -370,7 +415,7 @@ def main():
             items = []
             for c in msg['calls']:
                 t0 = _clock()
-                out = _tick(_splice(c['state'], shared[c['shared']] if c['shared'] < len(shared) else ''))
+                out = _tick(c['state'], shared[c['shared']] if c['shared'] < len(shared) else '')
                 ms = (_clock() - t0) * 1000.0
                 if out is None:
                     items.append({'sid': c['sid'], 'seq': c['seq'], 'ok': False, 'kind': 'timeout', 'error': 'exceeded its time limit', 'ms': ms})

@@ -13,7 +13,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { CallResult, FailureKind, LoadSpec, TickCall } from '../protocol.js';
 import type { LoadOutcome } from '../runner-process.js';
 import { bwrapArgs, type PythonRuntime } from './bwrap-command.js';
-import { encodeFrame, FrameDecoder } from './frame-codec.js';
+import { encodeFrame, encodeTickFrame, FrameDecoder } from './frame-codec.js';
 import { harnessSource } from './harness-source.js';
 import { pythonSourceOf } from './python-marker.js';
 import { hostIdentity } from './host-identity.js';
@@ -161,7 +161,19 @@ export class PythonWorker {
   }
 
   tick(calls: TickCall[], shared: string[]): boolean {
-    return this.post({ t: 'tick', calls: calls.map((c) => ({ sid: c.sid, seq: c.seq, state: c.state, shared: c.shared })), shared });
+    if (!this.alive || this.toWorker.destroyed) return false;
+    // One worker hosts one strategy, so a tick message has one call and one shared text.
+    const text = shared[calls[0]?.shared ?? 0] ?? '';
+    try {
+      const parts = encodeTickFrame(calls, sharedBytes(text));
+      const sock = this.toWorker as Writable & { cork(): void; uncork(): void };
+      sock.cork();
+      for (const p of parts) sock.write(p);
+      sock.uncork();
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** The worker hosts one strategy: unloading it ends the process. */
@@ -176,6 +188,16 @@ export class PythonWorker {
       /* already gone */
     }
   }
+}
+
+/**
+ * The shared market part of a tick's states is the same string object for every worker in that
+ * tick (StateEncoder): its UTF-8 bytes are made once and reused.
+ */
+let lastShared: { text: string; bytes: Buffer } | null = null;
+function sharedBytes(text: string): Buffer {
+  if (lastShared?.text !== text) lastShared = { text, bytes: Buffer.from(text, 'utf8') };
+  return lastShared.bytes;
 }
 
 /** Kinds a worker may report itself; the watchdog's verdicts (crash, watchdog) are the host's alone. */
