@@ -14,7 +14,7 @@ import { createRef, useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CodeEditor, type CodeEditorHandle, type EditorMarker } from '../src/components/CodeEditor.js';
 import { markerRange } from '../src/components/strategy-editor.js';
-import { STRATEGY_TEMPLATE } from '../src/lib/strategy-template.js';
+import { PYTHON_STRATEGY_TEMPLATE, STRATEGY_TEMPLATE } from '../src/lib/strategy-template.js';
 
 afterEach(cleanup);
 
@@ -143,6 +143,39 @@ describe('CodeEditor (CodeMirror)', () => {
     expect(view.hasFocus).toBe(true);
     act(() => ref.current?.goTo(2, null));
     expect(view.state.selection.main.head).toBe(view.state.doc.line(2).from);
+  });
+});
+
+describe('CodeEditor in Python mode', () => {
+  function PyHarness({ markers }: { markers: EditorMarker[] }) {
+    const [code, setCode] = useState(PYTHON_STRATEGY_TEMPLATE);
+    const [language, setLanguage] = useState<'typescript' | 'python'>('python');
+    return (
+      <>
+        <CodeEditor value={code} onChange={setCode} markers={markers} label="Strategy source (Python)" language={language} />
+        <button type="button" onClick={() => setLanguage('typescript')}>
+          To TypeScript
+        </button>
+      </>
+    );
+  }
+
+  it('highlights Python, indents by four, shows a server diagnostic (CPython line:column) at its line, and switches language in place', async () => {
+    // A server diagnostic as CPython reports it: line 6, column 9 (the method's name).
+    const markers: EditorMarker[] = [{ line: 6, column: 9, message: "SyntaxError: expected ':'", source: 'server' }];
+    render(<PyHarness markers={markers} />);
+    const view = await mounted();
+    expect(view.contentDOM.getAttribute('data-language')).toBe('python');
+    expect(view.state.doc.toString()).toBe(PYTHON_STRATEGY_TEMPLATE);
+    const d = diagnostics(view);
+    expect(d).toEqual([{ line: 6, col: 9, text: '__init__', severity: 'error', message: "SyntaxError: expected ':'" }]);
+    expect(document.querySelector('.cm-problemLine-server')?.getAttribute('data-problem-line')).toBe('6');
+    // Tab indents by the language's unit (4 spaces in Python).
+    act(() => view.dispatch({ selection: { anchor: view.state.doc.line(5).from } }));
+    fireEvent.keyDown(view.contentDOM, { key: 'Tab', code: 'Tab', keyCode: 9 });
+    expect(view.state.doc.line(5).text.startsWith('    class VwapReversion')).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'To TypeScript' }));
+    await waitFor(() => expect(view.contentDOM.getAttribute('data-language')).toBe('typescript'));
   });
 });
 

@@ -1,10 +1,12 @@
 /**
- * The strategy code editor: CodeMirror 6 (TypeScript mode), with problem markers (browser check and
+ * The strategy code editor: CodeMirror 6 (TypeScript or Python mode), with problem markers (browser check and
  * server validation) shown as lint diagnostics at their line and column. CodeMirror is ~5× the rest
  * of a page, so it is a separate chunk fetched when an editor mounts (only the Deploy page has one).
  */
 import { useEffect, useId, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import type { StrategyEditor } from './strategy-editor.js';
+
+export type EditorLanguage = 'typescript' | 'python';
 
 export interface EditorMarker {
   line: number;
@@ -19,13 +21,29 @@ export interface CodeEditorHandle {
 
 const LINE_HEIGHT = 19;
 
-export function CodeEditor({ value, onChange, markers, label, ref, rows = 26 }: { value: string; onChange: (v: string) => void; markers: EditorMarker[]; label: string; ref?: Ref<CodeEditorHandle>; rows?: number }) {
+export function CodeEditor({
+  value,
+  onChange,
+  markers,
+  label,
+  ref,
+  rows = 26,
+  language = 'typescript',
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  markers: EditorMarker[];
+  label: string;
+  ref?: Ref<CodeEditorHandle>;
+  rows?: number;
+  language?: EditorLanguage;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<StrategyEditor | null>(null);
   const pendingGoTo = useRef<[number, number | null] | null>(null);
   // the editor is created once; it reads the newest props through this
-  const latest = useRef({ value, onChange, markers });
-  latest.current = { value, onChange, markers };
+  const latest = useRef({ value, onChange, markers, language });
+  latest.current = { value, onChange, markers, language };
   const [loadError, setLoadError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
   const hintId = useId();
@@ -36,7 +54,7 @@ export function CodeEditor({ value, onChange, markers, label, ref, rows = 26 }: 
     import('./strategy-editor.js').then(
       ({ createStrategyEditor }) => {
         if (cancelled || !host.current) return;
-        created = createStrategyEditor(host.current, { doc: latest.current.value, label, describedBy: hintId, onChange: (v) => latest.current.onChange(v) });
+        created = createStrategyEditor(host.current, { doc: latest.current.value, label, describedBy: hintId, language: latest.current.language, onChange: (v) => latest.current.onChange(v) });
         created.setMarkers(latest.current.markers);
         editor.current = created;
         const go = pendingGoTo.current;
@@ -62,6 +80,10 @@ export function CodeEditor({ value, onChange, markers, label, ref, rows = 26 }: 
   useEffect(() => {
     editor.current?.setMarkers(markers);
   }, [markers, ready]);
+
+  useEffect(() => {
+    editor.current?.setLanguage(language);
+  }, [language, ready]);
 
   useImperativeHandle(
     ref,

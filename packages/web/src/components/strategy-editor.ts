@@ -1,5 +1,5 @@
 /**
- * The Deploy page's CodeMirror 6 editor: TypeScript highlighting, history, line numbers, bracket
+ * The Deploy page's CodeMirror 6 editor: TypeScript or Python highlighting (switchable in place), history, line numbers, bracket
  * matching and closing, and problems (the browser check and the server's validation) as lint
  * diagnostics with gutter markers, underlines and a tinted line. Loaded with a dynamic import from
  * CodeEditor.tsx, so none of this is in the main bundle.
@@ -7,12 +7,13 @@
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
+import { python } from '@codemirror/lang-python';
 import { bracketMatching, HighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, lintKeymap, setDiagnostics, type Diagnostic } from '@codemirror/lint';
-import { EditorState, RangeSetBuilder, StateEffect, StateField, type Text } from '@codemirror/state';
+import { Compartment, EditorState, RangeSetBuilder, StateEffect, StateField, type Extension, type Text } from '@codemirror/state';
 import { Decoration, drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
 import { tags as t } from '@lezer/highlight';
-import type { EditorMarker } from './CodeEditor.js';
+import type { EditorLanguage, EditorMarker } from './CodeEditor.js';
 
 export { EditorView };
 
@@ -108,8 +109,17 @@ const theme = EditorView.theme(
   { dark: true },
 );
 
+/** Syntax and indentation of a language: Python indents by 4 (PEP 8), TypeScript by 2. */
+function languageSupport(language: EditorLanguage): Extension {
+  return language === 'python'
+    ? [python(), indentUnit.of('    '), EditorState.tabSize.of(4)]
+    : [javascript({ typescript: true }), indentUnit.of('  '), EditorState.tabSize.of(2)];
+}
+
 export interface StrategyEditor {
   view: EditorView;
+  /** Switch highlighting and indentation (the text is left alone). */
+  setLanguage(language: EditorLanguage): void;
   /** Replace the text when it differs from what the editor holds (a reset from outside). */
   setValue(value: string): void;
   /** Show these problems; unchanged markers leave the (edit-mapped) diagnostics alone. */
@@ -118,8 +128,10 @@ export interface StrategyEditor {
   destroy(): void;
 }
 
-export function createStrategyEditor(parent: HTMLElement, opts: { doc: string; label: string; describedBy?: string; onChange: (value: string) => void }): StrategyEditor {
+export function createStrategyEditor(parent: HTMLElement, opts: { doc: string; label: string; describedBy?: string; language?: EditorLanguage; onChange: (value: string) => void }): StrategyEditor {
   let markersKey = '';
+  let language: EditorLanguage = opts.language ?? 'typescript';
+  const languageSlot = new Compartment();
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -131,12 +143,10 @@ export function createStrategyEditor(parent: HTMLElement, opts: { doc: string; l
         history(),
         drawSelection(),
         indentOnInput(),
-        indentUnit.of('  '),
-        EditorState.tabSize.of(2),
         bracketMatching(),
         closeBrackets(),
         highlightActiveLine(),
-        javascript({ typescript: true }),
+        languageSlot.of(languageSupport(language)),
         syntaxHighlighting(highlight),
         problemLines,
         // indentWithTab: Tab indents. CodeMirror lets Escape then Tab (and Ctrl-M, which toggles)
@@ -160,6 +170,11 @@ export function createStrategyEditor(parent: HTMLElement, opts: { doc: string; l
 
   return {
     view,
+    setLanguage(next) {
+      if (next === language) return;
+      language = next;
+      view.dispatch({ effects: languageSlot.reconfigure(languageSupport(next)) });
+    },
     setValue(value) {
       const current = view.state.doc.toString();
       if (current === value) return;

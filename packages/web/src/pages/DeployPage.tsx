@@ -8,14 +8,14 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { toDiagnostics, toStrategyTemplates, toSubmissions, type Diagnostic, type ParamSpec, type StrategyTemplate } from '../api/adapters.js';
 import { ApiError, getJson, postJson } from '../api/http.js';
-import { CodeEditor, type CodeEditorHandle, type EditorMarker } from '../components/CodeEditor.js';
+import { CodeEditor, type CodeEditorHandle, type EditorLanguage, type EditorMarker } from '../components/CodeEditor.js';
 import { rememberDeploy } from '../api/manage-keys.js';
 import { OperatorTokenForm, useOperatorGate } from '../components/OperatorToken.js';
 import { ManageKeyNotice } from '../components/StopAgent.js';
 import { Panel } from '../components/Panel.js';
 import { usePoll } from '../components/use-poll.js';
 import { strategyHref } from '../lib/router.js';
-import { STRATEGY_NAME_RE, STRATEGY_TEMPLATE } from '../lib/strategy-template.js';
+import { PYTHON_STRATEGY_TEMPLATE, STRATEGY_NAME_RE, STRATEGY_TEMPLATE } from '../lib/strategy-template.js';
 import { checkStrategySource } from '../lib/syntax-check.js';
 
 type Mode = 'beginner' | 'intermediate' | 'advanced';
@@ -240,7 +240,10 @@ function ConfigForm() {
   );
 }
 
+const TEMPLATES: Record<EditorLanguage, string> = { typescript: STRATEGY_TEMPLATE, python: PYTHON_STRATEGY_TEMPLATE };
+
 function StrategyEditor() {
+  const [language, setLanguage] = useState<EditorLanguage>('typescript');
   const [code, setCode] = useState(STRATEGY_TEMPLATE);
   const [name, setName] = useState('vwap_reversion');
   const [agentId, setAgentId] = useState('user_vwap_1');
@@ -255,7 +258,8 @@ function StrategyEditor() {
     const t = setTimeout(() => setCheckedCode(code), 300);
     return () => clearTimeout(t);
   }, [code]);
-  const clientProblems = useMemo(() => checkStrategySource(checkedCode), [checkedCode]);
+  // The browser check knows TypeScript; Python is checked by CPython on the server.
+  const clientProblems = useMemo(() => (language === 'typescript' ? checkStrategySource(checkedCode) : []), [checkedCode, language]);
   const nameOk = STRATEGY_NAME_RE.test(name);
   const markers: EditorMarker[] = [
     ...clientProblems.map((p) => ({ line: p.line, column: p.column, message: p.message, source: 'client' as const })),
@@ -267,7 +271,7 @@ function StrategyEditor() {
     setResult(null);
     setServerDiags([]);
     try {
-      const body: Record<string, unknown> = { strategy_name: name, code, deploy, config: { timeout_ms: timeoutMs } };
+      const body: Record<string, unknown> = { strategy_name: name, code, language, deploy, config: { timeout_ms: timeoutMs } };
       if (deploy) body.agent_id = agentId;
       const res = await postJson('/strategies/user', body);
       const r = (res && typeof res === 'object' ? res : {}) as Record<string, unknown>;
@@ -285,7 +289,15 @@ function StrategyEditor() {
         setServerDiags(diags);
         const first = diags.find((d) => d.line !== null);
         if (first) editor.current?.goTo(first.line as number, first.column);
-        setResult({ ok: false, text: err.status === 501 ? `The server has no strategy sandbox yet (501): ${err.message}` : `Rejected (${err.status}): ${diags.length > 0 ? `${diags.length} problem(s), see below` : err.message}` });
+        setResult({
+          ok: false,
+          text:
+            err.status === 501
+              ? `The server has no strategy sandbox yet (501): ${err.message}`
+              : err.status === 422
+                ? `This server cannot run Python strategies (422): ${err.message}`
+                : `Rejected (${err.status}): ${diags.length > 0 ? `${diags.length} problem(s), see below` : err.message}`,
+        });
       } else setResult({ ok: false, text: err instanceof Error ? err.message : String(err) });
     } finally {
       setBusy(false);
@@ -310,20 +322,41 @@ function StrategyEditor() {
           <input value={agentId} onChange={(e) => setAgentId(e.target.value)} disabled={!deploy} data-testid="agent-id" />
         </label>
         <label>
+          Language
+          <select
+            value={language}
+            onChange={(e) => {
+              const next = e.target.value as EditorLanguage;
+              // An untouched template follows the language; edited code is kept.
+              if (code === TEMPLATES[language]) setCode(TEMPLATES[next]);
+              setLanguage(next);
+              setServerDiags([]);
+            }}
+            data-testid="strategy-language"
+          >
+            <option value="typescript">TypeScript</option>
+            <option value="python">Python</option>
+          </select>
+        </label>
+        <label>
           Timeout per tick (ms)
           <input type="number" min={5} max={1000} value={timeoutMs} onChange={(e) => setTimeoutMs(Number(e.target.value))} />
         </label>
       </div>
-      <CodeEditor ref={editor} value={code} onChange={(v) => { setCode(v); }} markers={markers} label="Strategy source (TypeScript)" />
+      <CodeEditor ref={editor} value={code} onChange={(v) => { setCode(v); }} markers={markers} language={language} label={`Strategy source (${language === 'python' ? 'Python' : 'TypeScript'})`} />
       <div className="editor-actions">
         <button type="button" onClick={() => void submit()} disabled={busy || !nameOk} data-testid="submit-strategy">
           {deploy ? 'Validate & deploy' : 'Validate & register'}
         </button>
-        <button type="button" className="secondary" onClick={() => { setCode(STRATEGY_TEMPLATE); setServerDiags([]); }}>
+        <button type="button" className="secondary" onClick={() => { setCode(TEMPLATES[language]); setServerDiags([]); }}>
           Reset to template
         </button>
         <span className={clientProblems.length === 0 ? 'ok' : 'warn'} data-testid="client-check">
-          {clientProblems.length === 0 ? 'Client check: no problems found' : `Client check: ${clientProblems.length} problem(s)`}
+          {language === 'python'
+            ? 'Python is checked by CPython on the server when you validate'
+            : clientProblems.length === 0
+              ? 'Client check: no problems found'
+              : `Client check: ${clientProblems.length} problem(s)`}
         </span>
       </div>
       <DeployOutcome result={result} testId="strategy-result" />
