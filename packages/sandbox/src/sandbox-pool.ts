@@ -503,12 +503,12 @@ export class SandboxPool {
       if (!res.ok) {
         return fail(
           res.kind === 'timeout'
-            ? `onTick did not return within ${this.limits.timeoutMs} ms (the timeout_ms limit) on a synthetic market state`
-            : `onTick failed on a synthetic market state: ${res.error ?? res.kind}`,
+            ? `${python ? 'on_tick' : 'onTick'} did not return within ${this.limits.timeoutMs} ms (the timeout_ms limit) on a synthetic market state`
+            : `${python ? 'on_tick' : 'onTick'} failed on a synthetic market state: ${res.error ?? res.kind}`,
         );
       }
       const answer = parseDriverAnswer(res.out ?? '', state.tickSize, this.limits);
-      if (!answer.ok) return fail(`onTick failed on a synthetic market state: ${answer.error}`);
+      if (!answer.ok) return fail(`${python ? 'on_tick' : 'onTick'} failed on a synthetic market state: ${answer.error}`);
     } finally {
       if (python) this.dropPythonSlot(slot);
       else slot.proc?.unload(sid);
@@ -669,7 +669,7 @@ export class SandboxPool {
       else agent.counters.errors++;
       const message =
         res.kind === 'timeout'
-          ? `timeout: onTick did not return within its ${agent.timeoutMs} ms limit (timeout_ms; the most a deploy may set is 1000)`
+          ? `timeout: ${agent.language === 'python' ? 'on_tick' : 'onTick'} did not return within its ${agent.timeoutMs} ms limit (timeout_ms; the most a deploy may set is 1000)`
           : res.kind === 'memory'
             ? `memory: the strategy exceeded its ${this.limits.memoryMb} MB heap limit`
             : `${res.kind ?? 'error'}: ${res.error ?? 'failed'}`;

