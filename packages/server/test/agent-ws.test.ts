@@ -109,6 +109,47 @@ describe('WS /ws/agent', () => {
     expect(c.closed?.code).toBe(1008);
   });
 
+  it('joins the live market: an observation each tick, the action traded, stats counted; disconnect stops the agent', async () => {
+    const c = await Client.open(url);
+    const joined = await c.call({ type: 'join', agent_id: 'ext_live', owner: 'test' });
+    expect(joined).toMatchObject({ type: 'joined', agent_id: 'ext_live', timeout_ms: 120 });
+    expect(joined.manage_key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const seen: Json[] = [];
+    c.ws.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as Json;
+      if (m.type === 'observation') {
+        seen.push(m);
+        c.ws.send(JSON.stringify({ type: 'act', tick: m.tick, action: 3 })); // buy_large: a market order
+      }
+    });
+    await server.hub.stepTicks(4);
+    expect(seen).toHaveLength(4);
+    expect(seen[0]!.obs).toHaveLength(14);
+    expect(seen[0]!.reward).toBeNull();
+    expect(typeof seen[1]!.reward).toBe('number');
+    const stats = server.hub.market.agentStats('ext_live')!;
+    expect(stats.inventory).toBeGreaterThan(0);
+    expect(stats.extra).toMatchObject({ remote_answered: 4, remote_missed: 0, remote_last_action: 'buy_large' });
+    c.ws.close();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.hub.market.agentStats('ext_live')!.status_reason).toMatch(/outside learner disconnected/);
+  });
+
+  it('silences a live agent that misses its deadline maxErrors times, like a sandboxed strategy', async () => {
+    const c = await Client.open(url);
+    const joined = await c.call({ type: 'join', agent_id: 'ext_slow', timeout_ms: 10 });
+    expect(joined.type).toBe('joined');
+    await server.hub.stepTicks(4);
+    const stats = server.hub.market.agentStats('ext_slow')!;
+    expect(stats.status).toBe('silenced');
+    expect(stats.status_reason).toMatch(/silenced after 3 faults; last: no action within 10 ms/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(c.closed).not.toBeNull();
+    const bad = await Client.open(url);
+    expect(await bad.call({ type: 'join', timeout_ms: 5000 })).toMatchObject({ type: 'error', code: 'CA_ERR_VALIDATION' });
+    bad.ws.close();
+  });
+
   it.skipIf(!python)('runs the Python example client (stdlib + numpy, its own RFC 6455 client) for two episodes', async () => {
     const { stdout } = await promisify(execFile)(python as string, [example, '--url', url, '--episodes', '2', '--episode-ticks', '40', '--json'], { timeout: 60_000 });
     const out = JSON.parse(stdout) as Json;

@@ -32,7 +32,7 @@ export class EnvSession {
   handle(text: string): { reply: Reply; close: boolean } {
     const m = parseClientMessage(text);
     if ('error' in m) return this.fail('CA_ERR_VALIDATION', m.error);
-    if (m.type === 'hello') return { reply: { type: 'hello', protocol: 1, modes: ['env'] }, close: false };
+    if (m.type === 'hello') return { reply: { type: 'hello', protocol: 1, modes: ['env', 'live'] }, close: false };
     if (m.type === 'reset') {
       const ticks = m.episode_ticks ?? DEFAULT_EPISODE_TICKS;
       if (ticks > this.limits.maxEpisodeTicks) return this.fail('CA_ERR_VALIDATION', `episode_ticks must be <= ${this.limits.maxEpisodeTicks}, got ${ticks}`);
@@ -49,6 +49,7 @@ export class EnvSession {
         return this.fail('CA_ERR_MARKET_CONFIG', (e as Error).message);
       }
     }
+    if (m.type === 'join') return this.fail('CA_ERR_VALIDATION', 'join the live market on a fresh connection: this one is stepping a private environment');
     const env = this.env;
     if (!env || this.done) return this.fail('CA_ERR_VALIDATION', 'no episode in progress: send {"type":"reset","seed":n} first');
     if (m.action < 0 || m.action >= env.actions) {

@@ -5,6 +5,10 @@
  *                         server {"type":"observation","obs":[…],"observation":[names],"actions":[names],"step":0}
  *                         client {"type":"act","action":3}
  *                         server {"type":"step","obs":[…],"reward":r,"terminated":b,"truncated":b,"info":{…}}
+ * Live market:            client {"type":"join","agent_id"?,"owner"?,"timeout_ms"?}
+ *                         server {"type":"joined","agent_id","manage_key",…}; then each tick
+ *                         server {"type":"observation","tick":t,"obs":[…],"reward":r|null,"info":{…}}
+ *                         client {"type":"act","tick":t,"action":a}
  * Errors:                 server {"type":"error","code":"…","message":"…"}; a session closes after
  *                         `maxErrors` protocol errors, like a sandboxed strategy is silenced.
  */
@@ -25,7 +29,16 @@ export interface ActMessage {
   tick?: number;
 }
 
-export type ClientMessage = ResetMessage | ActMessage | { type: 'hello' };
+/** Join the live market as an agent (see remote-agents.ts). */
+export interface JoinMessage {
+  type: 'join';
+  agent_id?: string;
+  owner?: string;
+  /** Per-tick deadline for the action, ms (the sandbox's timeout_ms rule). */
+  timeout_ms?: number;
+}
+
+export type ClientMessage = ResetMessage | ActMessage | JoinMessage | { type: 'hello' };
 
 /** A client message parsed, or what is wrong with it (said so the client can fix it). */
 export function parseClientMessage(text: string): ClientMessage | { error: string } {
@@ -60,7 +73,23 @@ export function parseClientMessage(text: string): ClientMessage | { error: strin
       }
       return out;
     }
+    case 'join': {
+      const out: JoinMessage = { type: 'join' };
+      if (m.agent_id !== undefined) {
+        if (typeof m.agent_id !== 'string') return { error: 'join.agent_id must be a string' };
+        out.agent_id = m.agent_id;
+      }
+      if (m.owner !== undefined) {
+        if (typeof m.owner !== 'string' || m.owner.length === 0 || m.owner.length > 120) return { error: 'join.owner must be a string of 1..120 characters' };
+        out.owner = m.owner;
+      }
+      if (m.timeout_ms !== undefined) {
+        if (!Number.isInteger(m.timeout_ms)) return { error: `join.timeout_ms must be an integer number of ms, got ${JSON.stringify(m.timeout_ms)}` };
+        out.timeout_ms = m.timeout_ms as number;
+      }
+      return out;
+    }
     default:
-      return { error: `unknown message type ${JSON.stringify(m.type)}; expected "reset" or "act"` };
+      return { error: `unknown message type ${JSON.stringify(m.type)}; expected "reset", "act", "join" or "hello"` };
   }
 }

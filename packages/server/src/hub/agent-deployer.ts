@@ -13,9 +13,10 @@ import { newManageKey } from '../http/auth.js';
 import { userAgentId } from '../ids.js';
 import type { AgentRow, Store } from '../store/store.js';
 import type { SandboxLoad } from './sandbox-host.js';
+import { REMOTE_STRATEGY, RemoteAgent } from '../agent-protocol/remote-agents.js';
 import type { SandboxDetails, SandboxPool } from '@crowdalpha/sandbox';
 
-export type AgentKind = 'builtin' | 'deployed' | 'user';
+export type AgentKind = 'builtin' | 'deployed' | 'user' | 'remote';
 
 export interface AgentConfigRecord {
   /** Built-in parameters (deployed) or the sandbox config (user). */
@@ -127,6 +128,12 @@ export class AgentDeployer {
     if (modelId) record.model_id = modelId;
     const added = await this.addAgent(agent, 'deployed', input.owner, record);
     return { ...added, modelId };
+  }
+
+  /** Adds an outside learner's agent (WS /ws/agent join); the caller has registered its connection. */
+  async deployRemote(input: { agentId?: string | undefined; owner: string | null; timeoutMs: number }): Promise<{ row: AgentRow; manageKey: string }> {
+    const id = input.agentId ?? `ext_${userAgentId().slice('user_'.length)}`;
+    return this.addAgent(new RemoteAgent(id), 'remote', input.owner, { params: {}, timeout_ms: input.timeoutMs });
   }
 
   /** Loads the models that deployed agents' rows name, so `builtinFromRow` can start them from their weights. */
@@ -245,6 +252,8 @@ export class AgentDeployer {
   }
 
   builtinFromRow(a: AgentRow, sim: Simulation): BaseAgent | null {
+    // An outside learner's connection does not survive a reset or restart: its slot stays, silent.
+    if (a.strategy === REMOTE_STRATEGY) return new SilentAgent(a.agent_id, a.strategy);
     try {
       const cfg = JSON.parse(a.config) as AgentConfigRecord;
       const agent = createBuiltinAgent(a.strategy, a.agent_id, cfg.params ?? {}, sim.config);

@@ -6,6 +6,7 @@
  */
 import type { DeepPartial, SimulationConfig } from '@crowdalpha/engine';
 import type { MarketReads } from './market-reads.js';
+import type { RemoteAgents } from '../agent-protocol/remote-agents.js';
 
 export interface HubStatus {
   simulation_id: string;
@@ -34,6 +35,8 @@ export interface SandboxTotals {
 export interface MarketControl {
   /** Reads of the installed market. */
   readonly market: MarketReads;
+  /** Outside learners acting in the live market (WS /ws/agent join). */
+  readonly remote: RemoteAgents;
   readonly simulationId: string;
   readonly currentSeed: number;
   readonly isRunning: boolean;

@@ -8,6 +8,7 @@
  */
 import { Simulation, isBuiltinStrategy } from '@crowdalpha/engine';
 import type { BaseAgent, DeepPartial, SimulationCheckpoint, SimulationConfig, TickResult } from '@crowdalpha/engine';
+import { CompositeTickSandbox, RemoteAgents } from '../agent-protocol/remote-agents.js';
 import { TickDriver } from '@crowdalpha/sandbox';
 import type { Logger } from 'pino';
 import { simulationId as newSimulationId } from '../ids.js';
@@ -63,6 +64,8 @@ export class MarketHub implements MarketControl, LiveMarket {
   private readonly recorder: TickRecorder;
   /** Adds and stops agents (deploy routes, submissions). */
   readonly deployer: AgentDeployer;
+  /** Outside learners acting in this market over WS /ws/agent. */
+  readonly remote = new RemoteAgents();
   tickDelayMs: number;
 
   constructor(
@@ -73,7 +76,7 @@ export class MarketHub implements MarketControl, LiveMarket {
     private readonly log: Logger,
   ) {
     this.tickDelayMs = opts.tickDelayMs;
-    this.driver = new TickDriver(sandbox.available ? sandbox.pool : null, {
+    this.driver = new TickDriver(new CompositeTickSandbox(sandbox.available ? sandbox.pool : null, this.remote), {
       collectDeadlineMs: opts.sandboxDeadlineMs,
       onSilenced: (agentId, reason) => {
         this.sandboxSilenced++;
