@@ -3,6 +3,8 @@
  * time (`runRecord`), fed from a list until it is empty or the caller stops it. Results are handed
  * over as they arrive (the experiment runner stores each at once), in finishing order.
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RunRecord } from './sweep-run.js';
 import type { SweepTask } from './sweep-worker.js';
@@ -44,7 +46,7 @@ export function runPool(tasks: readonly SweepTask[], size: number, handlers: Poo
     const threads = Math.max(1, Math.min(size, tasks.length));
     if (tasks.length === 0) return resolve();
     for (let i = 0; i < threads; i++) {
-      const w = new Worker(new URL('./sweep-worker.js', import.meta.url));
+      const w = new Worker(path.join(path.dirname(fileURLToPath(import.meta.url)), 'sweep-worker.js'));
       pool.push(w);
       w.on('message', (m: { index: number; record?: RunRecord; error?: string }) => {
         const task = byIndex.get(m.index) as SweepTask;

@@ -69,3 +69,11 @@ export async function postJson(path: string, payload: unknown, headers: Record<s
   if (!res.ok) throw new ApiError(res.status, body, path);
   return body;
 }
+
+/** DELETE with the operator token when one is stored; resolves with the JSON answer. */
+export async function deleteJson(path: string): Promise<unknown> {
+  const res = await fetch(apiUrl(path), { method: 'DELETE', headers: operatorAuthHeaders() });
+  const body = await parse(res);
+  if (!res.ok) throw new ApiError(res.status, body, path);
+  return body;
+}

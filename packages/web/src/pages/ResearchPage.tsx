@@ -7,6 +7,7 @@ import { usePoll } from '../components/use-poll.js';
 import { fmtInt, fmtNum, fmtSigned, toCsv } from '../lib/format.js';
 import { OKABE_ITO } from '../lib/palette.js';
 import { toParquet, type ParquetColumnType } from '../lib/parquet.js';
+import { ExperimentsSection } from './ExperimentsSection.js';
 
 const SERIES_COLORS = [OKABE_ITO.skyBlue, OKABE_ITO.orange, OKABE_ITO.green, OKABE_ITO.purple, OKABE_ITO.yellow, OKABE_ITO.vermillion];
 
@@ -151,6 +152,7 @@ export function ResearchPage({ simulationId }: { simulationId: string | null }) 
   const sims = list.data ?? [];
   return (
     <div className="page research">
+      <ExperimentsSection />
       <Panel
         title="Past simulations"
         error={list.error}
