@@ -14,6 +14,14 @@ The learner is REINFORCE with a running-mean baseline over a linear softmax poli
 to read in a minute, and it shows the loop any outside learner (PyTorch, JAX, ...) would run.
 
     python3 examples/python/market_env_client.py --url ws://127.0.0.1:8000/ws/agent --episodes 5
+
+With --live N it then joins the live market as an agent and acts with the trained policy for N
+ticks (each observation must be answered within the agent's timeout_ms):
+
+    -> {"type": "join", "agent_id": "ext_py"}
+    <- {"type": "joined", "agent_id": "ext_py", "manage_key": "...", ...}
+    <- {"type": "observation", "tick": t, "obs": [...], "reward": r}     (every tick)
+    -> {"type": "act", "tick": t, "action": a}
 """
 import argparse
 import base64
@@ -163,6 +171,9 @@ def main(argv=None):
     p.add_argument("--episode-ticks", type=int, default=500)
     p.add_argument("--seed", type=int, default=100, help="episode k runs market seed + k")
     p.add_argument("--lr", type=float, default=0.01)
+    p.add_argument("--live", type=int, default=0, metavar="N", help="then act in the live market for N ticks")
+    p.add_argument("--agent-id", default=None, help="agent id in the live market (default: server-chosen)")
+    p.add_argument("--timeout-ms", type=int, default=None, help="per-tick deadline to ask for in the live market (5..1000; default 120)")
     p.add_argument("--json", action="store_true", help="print one JSON summary instead of a line per episode")
     args = p.parse_args(argv)
 
@@ -196,9 +207,46 @@ def main(argv=None):
         if not args.json:
             print(f"episode {k}: {steps} steps, return {sum(rewards):.3f}, net PnL {info.get('netPnl', 0.0):.2f}", flush=True)
     env.close()
+    summary = {"observation": env.observation, "actions": env.actions, "episodes": episodes}
+    if args.live > 0:
+        summary["live"] = run_live(args.url, W, args.live, args.agent_id, rng, quiet=args.json, timeout_ms=args.timeout_ms)
     if args.json:
-        print(json.dumps({"observation": env.observation, "actions": env.actions, "episodes": episodes}))
+        print(json.dumps(summary))
     return 0
+
+
+def run_live(url, W, ticks, agent_id, rng, quiet=False, timeout_ms=None):
+    """Joins the live market and answers N observations with the policy W."""
+    ws = WebSocket(url)
+    join = {"type": "join"}
+    if agent_id:
+        join["agent_id"] = agent_id
+    if timeout_ms:
+        join["timeout_ms"] = timeout_ms
+    ws.send(json.dumps(join))
+    joined = json.loads(ws.recv())
+    if joined.get("type") != "joined":
+        raise RuntimeError(f"join refused: {joined}")
+    if not quiet:
+        print(f"joined the live market as {joined['agent_id']} (deadline {joined['timeout_ms']} ms per tick)", flush=True)
+    rewards, actions, info = [], [], {}
+    while len(actions) < ticks:
+        m = json.loads(ws.recv())
+        if m["type"] == "error":
+            if not quiet:
+                print(f"server: {m['message']}", flush=True)
+            continue
+        if m["type"] != "observation":
+            break
+        if m["reward"] is not None:
+            rewards.append(m["reward"])
+        x = np.append(np.asarray(m["obs"], dtype=np.float64), 1.0)
+        a = int(rng.choice(len(W), p=softmax(W @ x)))
+        ws.send(json.dumps({"type": "act", "tick": m["tick"], "action": a}))
+        actions.append(a)
+        info = m["info"]
+    ws.close()
+    return {"agent_id": joined["agent_id"], "ticks": len(actions), "reward": float(sum(rewards)), "net_pnl": float(info.get("net_pnl", 0.0))}
 
 
 if __name__ == "__main__":

@@ -111,8 +111,8 @@ describe('WS /ws/agent', () => {
 
   it('joins the live market: an observation each tick, the action traded, stats counted; disconnect stops the agent', async () => {
     const c = await Client.open(url);
-    const joined = await c.call({ type: 'join', agent_id: 'ext_live', owner: 'test' });
-    expect(joined).toMatchObject({ type: 'joined', agent_id: 'ext_live', timeout_ms: 120 });
+    const joined = await c.call({ type: 'join', agent_id: 'ext_live', owner: 'test', timeout_ms: 1000 });
+    expect(joined).toMatchObject({ type: 'joined', agent_id: 'ext_live', timeout_ms: 1000 });
     expect(joined.manage_key).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const seen: Json[] = [];
     c.ws.on('message', (d) => {
@@ -160,5 +160,21 @@ describe('WS /ws/agent', () => {
       expect(Number.isFinite(e.return) && Number.isFinite(e.net_pnl)).toBe(true);
     }
     expect(out.episodes.map((e: Json) => e.seed)).toEqual([100, 101]);
+  }, 90_000);
+
+  it.skipIf(!python)('the Python example then acts in the live market for N ticks with its trained policy', async () => {
+    const run = promisify(execFile)(python as string, [example, '--url', url, '--episodes', '1', '--episode-ticks', '20', '--live', '5', '--agent-id', 'ext_py', '--timeout-ms', '1000', '--json'], { timeout: 60_000 });
+    const started = Date.now();
+    while (!server.hub.market.hasAgent('ext_py')) {
+      if (Date.now() - started > 30_000) throw new Error('the Python client did not join within 30 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Step until the client has answered its 5 observations and hung up.
+    for (let k = 0; k < 40 && server.hub.market.agentStats('ext_py')!.status === 'active'; k++) await server.hub.stepTicks(1);
+    const out = JSON.parse((await run).stdout) as Json;
+    expect(out.live).toMatchObject({ agent_id: 'ext_py', ticks: 5 });
+    const stats = server.hub.market.agentStats('ext_py')!;
+    expect(stats.extra.remote_answered).toBe(5);
+    expect(stats.status_reason).toMatch(/outside learner disconnected/);
   }, 90_000);
 });
