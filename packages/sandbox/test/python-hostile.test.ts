@@ -16,6 +16,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxPool } from '../src/sandbox-pool.js';
 import { toPythonCompiled } from '../src/python/python-marker.js';
+import { seccompAvailable } from '../src/python/seccomp-fd.js';
 import { compileStrategy } from '../src/validate-source.js';
 import { BENIGN, ensureBuilt, sleep, tickOnce, waitForAnswer, waitForSilence } from './helpers.js';
 import { BENIGN_PY, pythonSuiteEnabled } from './python-helpers.js';
@@ -142,6 +143,11 @@ def attack(kw):
         kw.pop(k, None)
     return r
 `,
+  syscalls: `
+def attack(kw):
+    S = IMP('socket')
+    return [tried(lambda: S.socket(S.AF_INET, S.SOCK_STREAM)), tried(lambda: S.socket(S.AF_UNIX, S.SOCK_STREAM)), tried(lambda: S.socketpair())]
+`,
   signals: `
 def attack(kw):
     import_signal = IMP('signal')
@@ -227,6 +233,7 @@ describe.runIf(pythonSuiteEnabled('python-hostile'))('hostile Python strategies 
       await sleep(50);
       expect(connections).toBeGreaterThan(before);
       expect(unsandboxed('processes', kw())).toEqual([1, 1, 1, 1]);
+      expect(unsandboxed('syscalls', kw())).toEqual([1, 1, 1]);
       expect(unsandboxed('memory', kw())).toEqual([1, 1]);
       expect(unsandboxed('numpy', kw()).slice(0, 4)).toEqual([1, 1, 1, 1]);
       const sig = usr2;
@@ -246,6 +253,12 @@ describe.runIf(pythonSuiteEnabled('python-hostile'))('hostile Python strategies 
     expect(await flagsOf('sockets', kw())).toEqual([0, 0]);
     await sleep(50);
     expect(connections).toBe(before);
+    await expectMarketTicking();
+  });
+
+  it.runIf(seccompAvailable())('cannot even create a socket: the seccomp filter refuses socket() and socketpair()', async () => {
+    // The network namespace alone would let socket() succeed (connect then fails): this is the filter.
+    expect(await flagsOf('syscalls', kw())).toEqual([0, 0, 0]);
     await expectMarketTicking();
   });
 

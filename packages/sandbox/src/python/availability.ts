@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { bwrapArgs, DEFAULT_PYTHON_RUNTIME, type PythonRuntime } from './bwrap-command.js';
 import { hostIdentity } from './host-identity.js';
+import { withSeccompFd } from './seccomp-fd.js';
 
 export const PYTHON_INSTALL_HINT = 'apt-get install -y python3 python3-numpy bubblewrap';
 
@@ -42,7 +43,15 @@ function check(rt: PythonRuntime): PythonAvailability {
   if (!existsSync(`${rt.distPackages}/numpy`)) missing.push(`python3-numpy (${rt.distPackages}/numpy)`);
   if (missing.length) return { available: false, reason: `missing ${missing.join(', ')}; install them with: ${PYTHON_INSTALL_HINT}` };
   const code = 'import sys; sys.path.append(sys.argv[1]); import numpy; print(sys.version.split()[0], numpy.__version__)';
-  const r = spawnSync(rt.bwrap, bwrapArgs(rt, code, [rt.distPackages]), { encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'pipe', 'pipe'], env: {}, ...hostIdentity() });
+  const r = withSeccompFd((fd) =>
+    spawnSync(rt.bwrap, bwrapArgs(rt, code, [rt.distPackages], fd !== null), {
+      encoding: 'utf8',
+      timeout: 15_000,
+      stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'ignore', fd ?? 'ignore'],
+      env: {},
+      ...hostIdentity(),
+    }),
+  );
   if (r.error || r.status !== 0) {
     const why = (r.error?.message ?? r.stderr ?? '').trim().split('\n').slice(-2).join(' | ') || `exit status ${r.status}`;
     return {

@@ -43,9 +43,16 @@ function rootLinks(): string[] {
   return out;
 }
 
-/** argv (without the bwrap binary) for running `python -I -S -B -c <code> <args...>` sandboxed. */
-export function bwrapArgs(rt: PythonRuntime, code: string, args: string[] = []): string[] {
+/** The fd the seccomp program is passed on (after stdin/out/err and the two protocol fds). */
+export const SECCOMP_FD = 5;
+
+/**
+ * argv (without the bwrap binary) for running `python -I -S -B -c <code> <args...>` sandboxed;
+ * with `seccomp`, bubblewrap reads the filter from fd SECCOMP_FD (see `spawnSandboxed`).
+ */
+export function bwrapArgs(rt: PythonRuntime, code: string, args: string[] = [], seccomp = false): string[] {
   return [
+    ...(seccomp ? ['--seccomp', String(SECCOMP_FD)] : []),
     '--unshare-all',
     '--unshare-user',
     '--disable-userns',

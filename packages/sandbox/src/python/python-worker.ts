@@ -17,6 +17,7 @@ import { encodeFrame, encodeTickFrame, FrameDecoder } from './frame-codec.js';
 import { harnessSource } from './harness-source.js';
 import { pythonSourceOf } from './python-marker.js';
 import { hostIdentity } from './host-identity.js';
+import { withSeccompFd } from './seccomp-fd.js';
 
 export interface PythonWorkerLimits {
   memoryMb: number;
@@ -47,11 +48,13 @@ export class PythonWorker {
 
   constructor(rt: PythonRuntime, limits: PythonWorkerLimits) {
     this.decoder = new FrameDecoder(limits.maxOutputBytes * 2 + FRAME_OVERHEAD_BYTES);
-    this.child = spawn(rt.bwrap, bwrapArgs(rt, harnessSource(), [rt.distPackages]), {
-      stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
-      env: {},
-      ...hostIdentity(),
-    });
+    this.child = withSeccompFd((fd) =>
+      spawn(rt.bwrap, bwrapArgs(rt, harnessSource(), [rt.distPackages], fd !== null), {
+        stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', fd ?? 'ignore'],
+        env: {},
+        ...hostIdentity(),
+      }),
+    );
     this.toWorker = this.child.stdio[3] as Writable;
     const fromWorker = this.child.stdio[4] as Readable;
     this.toWorker.on('error', () => undefined);

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { StrategyValidationError, type StrategyDiagnostic } from '../errors.js';
 import { bwrapArgs, type PythonRuntime } from './bwrap-command.js';
 import { hostIdentity } from './host-identity.js';
+import { withSeccompFd } from './seccomp-fd.js';
 
 /** Modules a strategy may import (kept equal to ALLOWED_IMPORTS in harness.py; a test pins both). */
 export const PYTHON_ALLOWED_IMPORTS = [
@@ -82,11 +83,17 @@ export function checkPythonSource(rt: PythonRuntime, source: string, opts: { max
   }
   if (source.includes('\0')) return Promise.reject(new StrategyValidationError([{ rule: 'syntax', message: 'source contains a NUL character' }]));
   return new Promise((resolve, reject) => {
-    const child = spawn(rt.bwrap, bwrapArgs(rt, CHECKER, [PYTHON_ALLOWED_IMPORTS.join(',')]), { stdio: ['pipe', 'pipe', 'pipe'], env: {}, ...hostIdentity() });
+    const child = withSeccompFd((fd) =>
+      spawn(rt.bwrap, bwrapArgs(rt, CHECKER, [PYTHON_ALLOWED_IMPORTS.join(',')], fd !== null), {
+        stdio: ['pipe', 'pipe', 'pipe', 'ignore', 'ignore', fd ?? 'ignore'],
+        env: {},
+        ...hostIdentity(),
+      }),
+    );
     let out = '';
     let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => void (out.length < 1_000_000 && (out += d)));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => void (err.length < 4_000 && (err += d)));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => void (out.length < 1_000_000 && (out += d)));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => void (err.length < 4_000 && (err += d)));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 10_000);
     child.on('error', (e) => {
       clearTimeout(timer);
@@ -104,7 +111,7 @@ export function checkPythonSource(rt: PythonRuntime, source: string, opts: { max
       if (parsed.diagnostics.length || !parsed.class_name) return reject(new StrategyValidationError(parsed.diagnostics));
       resolve({ className: parsed.class_name });
     });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(source, 'utf8');
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(source, 'utf8');
   });
 }
