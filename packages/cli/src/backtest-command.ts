@@ -113,7 +113,7 @@ function formatReport(r: BacktestReport, written: string[]): string {
     `orders         ${r.orders_submitted} reached the book, ${r.orders_rejected} rejected by it; ${r.orders_dropped} dropped by the sandbox (${sb.malformed_dropped} malformed, ${sb.over_cap_dropped} over the per-tick cap), ${r.qty_clamped} qty clamped`,
     `impact cost    ${f(r.impact_cost, 2)}`,
     `crowding phi   ${f(r.phi, 3)} (mean ${f(r.phi_mean, 3)})`,
-    `half-life      ${r.half_life === null ? 'not fitted (too little crowding exposure yet)' : f(r.half_life, 1)}`,
+    `half-life      ${halfLifeLine(r.alpha_decay)}`,
     `faults         ${sb.errors} errors, ${sb.timeouts} timeouts (limit ${sb.timeout_ms} ms), ${sb.restarts} restarts; silenced at ${sb.max_errors} faults`,
     `wall time      ${r.wall_ms} ms`,
   ];
@@ -134,4 +134,25 @@ function formatReport(r: BacktestReport, written: string[]): string {
   }
   if (written.length) lines.push('', `wrote          ${written.join(', ')}`);
   return lines.join('\n');
+}
+
+/** The strategy's own alpha-decay fit in one line: the half-life with its interval, or why there is none. */
+export function halfLifeLine(d: unknown): string {
+  const p = (d ?? {}) as {
+    half_life?: number | null;
+    half_life_ticks?: number | null;
+    half_life_ci?: { level: number; lower: number | null; upper: number | null } | null;
+    r_squared?: number | null;
+    n_samples?: number;
+    reason?: string | null;
+    significant?: boolean;
+  };
+  const n = p.n_samples ?? 0;
+  if (typeof p.half_life !== 'number') return `none — ${p.reason ?? 'no fit'} (${n} windows)`;
+  const ci = p.half_life_ci;
+  const bound = (v: number | null) => (v === null ? '∞' : v.toFixed(1));
+  const interval = ci ? `, ${Math.round(ci.level * 100)}% block-bootstrap interval [${bound(ci.lower)}, ${bound(ci.upper)}]` : '';
+  const ticks = typeof p.half_life_ticks === 'number' ? ` ≈ ${Math.round(p.half_life_ticks)} ticks` : '';
+  const weak = p.significant ? '' : ' — not significant (the interval is unbounded)';
+  return `${p.half_life.toFixed(1)} exposure units${ticks}${interval}, R² ${(p.r_squared ?? 0).toFixed(3)}, ${n} windows (its own history)${weak}`;
 }

@@ -201,6 +201,21 @@ export interface ImpactConfig {
 }
 
 export interface AlphaDecayConfig {
+  /**
+   * Market-level pooled fit: 'levels' (default: the per-agent method of agent-decay.ts over every
+   * agent's windows) or 'original' (log(max(Sharpe, sharpeFloor)) by OLS over the last `maxSamples`
+   * pooled samples, i.i.d. bootstrap — the original implementation, kept for comparison).
+   */
+  estimator: 'levels' | 'original';
+  /** Ticks per non-overlapping window of the per-agent fit (one (exposure, Sharpe) sample each). */
+  agentWindow: number;
+  /** Windows kept per agent (the oldest are dropped). */
+  agentMaxSamples: number;
+  /** Windows a per-agent (or per-type, or pooled 'levels') fit needs. */
+  agentMinSamples: number;
+  /** Consecutive windows per block of the moving-block bootstrap. */
+  blockLength: number;
+  /** Rolling window of the original estimator's Sharpe proxy, ticks. */
   sharpeWindow: number;
   minSharpeSamples: number;
   minFitSamples: number;
@@ -425,6 +440,11 @@ export function defaultConfig(): SimulationConfig {
       permanentShare: 0.5,
     },
     alphaDecay: {
+      estimator: 'levels',
+      agentWindow: 50,
+      agentMaxSamples: 200,
+      agentMinSamples: 12,
+      blockLength: 4,
       sharpeWindow: 100,
       minSharpeSamples: 10,
       minFitSamples: 20,
@@ -486,6 +506,7 @@ export class ConfigError extends Error {
 const ENUMS: Record<string, readonly string[]> = {
   'crowding.phiNormalization': ['seed', 'weighted_mean'],
   'impact.payer': ['aggressor', 'both_sides'],
+  'alphaDecay.estimator': ['levels', 'original'],
 };
 
 /** Numbers that must be positive integers (counts, windows, lengths). */
@@ -518,6 +539,10 @@ const NESTED_INTEGER_MIN: Record<string, number> = {
   'crowding.factorWindow': 2,
   'alphaDecay.sharpeWindow': 2,
   'alphaDecay.maxSamples': 1,
+  'alphaDecay.agentWindow': 2,
+  'alphaDecay.agentMaxSamples': 1,
+  'alphaDecay.agentMinSamples': 3,
+  'alphaDecay.blockLength': 1,
   'diagnostics.window': 2,
 };
 

@@ -585,6 +585,15 @@ export class Simulation {
     return typeof agent?.learningCurve === 'function' ? agent.learningCurve() : null;
   }
 
+  /**
+   * Alpha decay of one agent fitted on its own history (the `agent_decay_params` entry of
+   * `decaySnapshot()`), or null when analytics are off or the id is unknown.
+   */
+  agentDecay(id: string): unknown {
+    const slot = this.byId.get(id);
+    return slot && this.analytics ? this.analytics.agentDecayParams(slot.index) : null;
+  }
+
   crowdingSnapshot(): unknown {
     return this.analytics?.crowdingSnapshot() ?? null;
   }

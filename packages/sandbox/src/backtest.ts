@@ -88,9 +88,15 @@ export interface BacktestReport {
   /** Crowding intensity Phi of the strategy: at the end and averaged over the run. */
   phi: number;
   phi_mean: number;
-  /** Alpha-decay half-life (ticks of crowding exposure) when the market-wide fit has enough samples. */
+  /**
+   * The strategy's own alpha-decay half-life (cumulative-exposure units; `alpha_decay` has it in
+   * ticks, the interval, R², the sample count and, when none fits, why), or null.
+   */
   half_life: number | null;
+  /** The strategy's own fit (the `agent_decay_params` entry of GET /analytics/decay). */
   alpha_decay: unknown;
+  /** The market-level pooled fit over every agent, for comparison. */
+  market_decay: unknown;
   final_mid: number | null;
   sandbox: SandboxStats;
   /** Drop reasons, the captured console output and the last fault (with line:column). */
@@ -167,7 +173,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
     sim.setAgentExtra(agentId, agent.stats());
     const s = sim.agentStats(agentId);
     if (!s) throw new Error(`agent ${agentId} vanished from the simulation`);
-    const decay = sim.decaySnapshot() as { half_life?: unknown } | null;
+    const decay = sim.agentDecay(agentId) as { half_life?: unknown } | null;
     const wall = performance.now() - started;
     const details = pool.details(agentId) ?? { drop_reasons: [], log_tail: [], log_dropped: 0, last_error: null };
     const st = agent.stats();
@@ -201,6 +207,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
       phi_mean: phiSum / ticks,
       half_life: typeof decay?.half_life === 'number' ? decay.half_life : null,
       alpha_decay: decay,
+      market_decay: sim.decaySnapshot(),
       final_mid: sim.latestTick()?.mid ?? null,
       sandbox: st,
       details,

@@ -168,6 +168,9 @@ describe('strategies', () => {
     await post('/market/control', { action: 'step', ticks: 2 });
     const stats = json(await get('/strategies/mom_custom/stats'));
     expect(stats).toMatchObject({ agent_id: 'mom_custom', strategy: 'momentum', status: 'active' });
+    // the agent's own alpha-decay fit (too young for one yet: it says so)
+    expect(stats.alpha_decay).toMatchObject({ agent_id: 'mom_custom', strategy: 'momentum', fit_basis: 'cumulative_crowding_exposure', half_life: null, decays: false });
+    expect(stats.alpha_decay.reason).toMatch(/window samples; a fit needs at least/);
     const listed = json(await get('/strategies')).agents.find((a: Json) => a.agent_id === 'mom_custom');
     expect(listed).toMatchObject({ kind: 'deployed', owner: 'ada' });
   });

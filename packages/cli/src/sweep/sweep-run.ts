@@ -83,7 +83,10 @@ interface DecayView {
   lambda?: unknown;
   samples?: unknown;
   half_life_ci?: { lower?: unknown; upper?: unknown } | null;
-  agents?: { agent_id: string; half_life?: unknown; half_life_ci?: { lower?: unknown; upper?: unknown } | null }[];
+  /** Per agent, fitted on its own history. */
+  agent_decay_params?: { agent_id: string; half_life?: unknown; half_life_ci?: { lower?: unknown; upper?: unknown } | null }[];
+  /** Per strategy type. */
+  strategy_decay_params?: { strategy: string; half_life?: unknown; half_life_ticks?: unknown }[];
 }
 
 /** Accumulates per-tick figures; `finish` turns them into the record. */
@@ -135,7 +138,7 @@ export class RunRecorder {
     const n = this.ticks;
     const facts = this.returns.length > 10 ? stylizedFacts(this.returns) : null;
     const decay = (sim.decaySnapshot() ?? {}) as DecayView;
-    const perAgentDecay = new Map((decay.agents ?? []).map((a) => [a.agent_id, a]));
+    const perAgentDecay = new Map((decay.agent_decay_params ?? []).map((a) => [a.agent_id, a]));
     const agents: AgentFigures[] = sim.allAgentStats().map((a) => {
       const traded = a.total_buy_qty + a.total_sell_qty;
       const d = perAgentDecay.get(a.agent_id);
@@ -194,6 +197,10 @@ export class RunRecorder {
       row[`${st.strategy}_sharpe`] = st.mean_sharpe;
       row[`${st.strategy}_impact_cost`] = st.total_impact_cost;
       row[`${st.strategy}_mean_phi`] = st.mean_phi;
+    }
+    for (const d of decay.strategy_decay_params ?? []) {
+      row[`${d.strategy}_half_life`] = num(d.half_life);
+      row[`${d.strategy}_half_life_ticks`] = num(d.half_life_ticks);
     }
     return { row, agents, strategies, path: this.path };
   }

@@ -13,6 +13,7 @@ import type { SimulationConfig } from '../config.js';
 import type { CrowdedPair, CrowdingPayload } from '../events.js';
 import type { Rng } from '../rng.js';
 import type { DepthSnapshot, OrderType, Side, CrowdingView } from '../types.js';
+import { AgentDecay, type DecayParams } from '../crowding/agent-decay.js';
 import { AlphaDecay } from '../crowding/alpha-decay.js';
 import { CrowdingMatrix, nestedRows, similarityPass } from '../crowding/crowding-matrix.js';
 import { FACTOR_COUNT, FACTOR_NAMES, FactorSpace } from '../crowding/factor-space.js';
@@ -104,6 +105,7 @@ export class MarketAnalytics {
   readonly factorSpace: FactorSpace;
   readonly crowding: CrowdingMatrix;
   readonly alphaDecay: AlphaDecay;
+  readonly agentDecay: AgentDecay;
   readonly diagnostics: Diagnostics;
   readonly fragility: FragilityIndex;
   readonly regime: RegimeDetector;
@@ -135,6 +137,7 @@ export class MarketAnalytics {
       topPairs: c.topPairs,
     });
     this.alphaDecay = new AlphaDecay(config.alphaDecay, rng);
+    this.agentDecay = new AgentDecay(config.alphaDecay, rng);
     this.diagnostics = new Diagnostics({ ...config.diagnostics, ticksPerYear: config.ticksPerYear });
     this.fragility = new FragilityIndex(config.fragility);
     this.regime = new RegimeDetector(config.regime);
@@ -149,6 +152,7 @@ export class MarketAnalytics {
     this.strategies.push(strategy);
     this.factorSpace.addAgent();
     this.alphaDecay.addAgent();
+    this.agentDecay.addAgent();
     this.diagnostics.addAgent();
     if (this.agentMultStore.length < this.ids.length) {
       const m = new Float64Array(this.agentMultStore.length * 2);
@@ -201,6 +205,7 @@ export class MarketAnalytics {
       this.crowdingTick = input.tick;
       payload = this.crowdingPayload(input.tick);
     }
+    this.agentDecay.observe(input.tick, input.pnl, this.alphaDecay.exposure);
     this.ticks++;
     this.lastTick = input.tick;
 
@@ -241,6 +246,7 @@ export class MarketAnalytics {
       factorSpace: this.factorSpace.saveState(),
       crowding: this.crowding.saveState(),
       alphaDecay: this.alphaDecay.saveState(),
+      agentDecay: this.agentDecay.saveState(),
       diagnostics: this.diagnostics.saveState(),
       fragility: this.fragility.saveState(),
       regime: this.regime.saveState(),
@@ -257,6 +263,8 @@ export class MarketAnalytics {
     this.factorSpace.loadState(s['factorSpace'], 'analytics.factorSpace');
     this.crowding.loadState(s['crowding'], 'analytics.crowding');
     this.alphaDecay.loadState(s['alphaDecay'], 'analytics.alphaDecay');
+    // Checkpoints written before the per-agent fit existed resume with an empty one.
+    if (s['agentDecay'] !== undefined) this.agentDecay.loadState(s['agentDecay'], 'analytics.agentDecay');
     this.diagnostics.loadState(s['diagnostics'], 'analytics.diagnostics');
     this.fragility.loadState(s['fragility'], 'analytics.fragility');
     this.regime.loadState(s['regime'], 'analytics.regime');
@@ -353,25 +361,73 @@ export class MarketAnalytics {
     };
   }
 
+  /** Alpha decay of one agent on its own history (the original's `agent_decay_params` entry). */
+  agentDecayParams(index: number): DecayParams & { agent_id: string; strategy: string } {
+    return { agent_id: this.ids[index]!, strategy: this.strategies[index]!, ...this.agentDecay.agentParams(index, this.alphaDecay.exposure) };
+  }
+
+  /** Alpha decay of every agent of one strategy type, stacked (blocks never cross agents). */
+  strategyDecayParams(strategy: string): DecayParams & { strategy: string; agents: number } {
+    const members: number[] = [];
+    for (let i = 0; i < this.ids.length; i++) if (this.strategies[i] === strategy) members.push(i);
+    return { strategy, agents: members.length, ...this.agentDecay.groupParams(`strategy:${strategy}`, members, this.alphaDecay.exposure) };
+  }
+
+  /**
+   * GET /analytics/decay: the market-level pooled fit (by `alphaDecay.estimator`) at the top level,
+   * as before; `agent_decay_params` (per agent, on its own windows over time) and
+   * `strategy_decay_params` (per strategy type) beside it; the other estimator's pooled figure as
+   * `original_estimator` / `levels_estimator` for comparison; units spelled out.
+   */
   decaySnapshot(): unknown {
-    const fit = this.alphaDecay.fit();
+    const cfg = this.config.alphaDecay;
     const agents = this.ids.map((id, i) => ({
       agent_id: id,
       strategy: this.strategies[i]!,
       crowding_exposure: this.alphaDecay.exposure[i] ?? 0,
       sharpe_proxy: this.alphaDecay.sharpeProxy(i),
     }));
-    return {
-      tick: this.lastTick,
+    const all = this.ids.map((_, i) => i);
+    const levels = this.agentDecay.groupParams('pooled', all, this.alphaDecay.exposure);
+    const fit = this.alphaDecay.fit();
+    const original = {
       samples: fit.samples,
-      min_fit_samples: this.config.alphaDecay.minFitSamples,
+      min_fit_samples: cfg.minFitSamples,
       alpha_max: fit.alphaMax,
       lambda: fit.lambda,
       half_life: fit.halfLife,
       half_life_ci: fit.halfLifeCi,
       r2: fit.r2,
       curve: fit.curve,
-      model: 'sharpe = alpha_max * exp(-lambda * cumulative_crowding_exposure), OLS on log(max(sharpe, floor))',
+      model: 'sharpe = alpha_max * exp(-lambda * cumulative_crowding_exposure), OLS on log(max(sharpe, floor)) over the last maxSamples pooled samples, i.i.d. bootstrap (the original estimator)',
+    };
+    const levelsTop = {
+      samples: levels.n_samples,
+      min_fit_samples: cfg.agentMinSamples,
+      alpha_max: levels.alpha_max,
+      lambda: levels.lambda,
+      half_life: levels.half_life,
+      half_life_ticks: levels.half_life_ticks,
+      half_life_ci: levels.half_life_ci,
+      r2: levels.r_squared,
+      decays: levels.decays,
+      reason: levels.reason,
+      curve: levels.curve.map((p) => ({ exposure: p.crowding_exposure, sharpe: p.predicted_sharpe })),
+      model: `per-tick Sharpe of each agent's non-overlapping ${cfg.agentWindow}-tick windows = alpha_max * exp(-lambda * cumulative_crowding_exposure), least squares in levels over every agent's windows, moving-block bootstrap (${cfg.blockLength} windows per block)`,
+    };
+    const strategies = [...new Set(this.strategies)].sort();
+    return {
+      tick: this.lastTick,
+      estimator: cfg.estimator,
+      ...(cfg.estimator === 'original' ? original : levelsTop),
+      ...(cfg.estimator === 'original' ? { levels_estimator: levelsTop } : { original_estimator: original }),
+      units: {
+        exposure: 'cumulative crowding exposure X_i: the sum over crowding updates of clip(max(Phi_i, 0) * (exposureBase + exposureActivityWeight * activity_i), 0, 1); one unit is about one tick at full exposure',
+        sharpe: `per-tick Sharpe (mean / std of PnL changes) of a ${cfg.agentWindow}-tick window, not annualised`,
+        half_life: 'exposure units; half_life_ticks converts at the fitted agents\' mean exposure per tick',
+      },
+      agent_decay_params: this.ids.map((_, i) => this.agentDecayParams(i)),
+      strategy_decay_params: strategies.map((s) => this.strategyDecayParams(s)),
       agents,
     };
   }

@@ -21,6 +21,7 @@ export interface MarketReads {
   leaderboard(): AgentStatsWire[];
   agentDiagnostics(id: string): ReturnType<Simulation['agentDiagnostics']>;
   agentLearningCurve(id: string): ReturnType<Simulation['agentLearningCurve']>;
+  agentDecay(id: string): ReturnType<Simulation['agentDecay']>;
   crowding(): ReturnType<Simulation['crowdingSnapshot']>;
   factorSpace(): ReturnType<Simulation['factorSpaceSnapshot']>;
   decay(): ReturnType<Simulation['decaySnapshot']>;
@@ -93,6 +94,9 @@ export class LiveMarketReads implements MarketReads {
   }
   agentLearningCurve(id: string): ReturnType<Simulation['agentLearningCurve']> {
     return this.current().agentLearningCurve(id);
+  }
+  agentDecay(id: string): ReturnType<Simulation['agentDecay']> {
+    return this.current().agentDecay(id);
   }
   crowding(): ReturnType<Simulation['crowdingSnapshot']> {
     return this.current().crowdingSnapshot();

@@ -205,9 +205,9 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     {
       schema: {
         tags: ['strategies'],
-        summary: "One agent's accounting, status (and why it went silent) and diagnostics",
+        summary: "One agent's accounting, status (and why it went silent), diagnostics and its own alpha-decay fit (alpha_decay)",
         params: AgentIdParams,
-        response: { 200: EngineJson('AgentStatsWire + diagnostics'), ...errorResponses(404) },
+        response: { 200: EngineJson('AgentStatsWire + diagnostics + alpha_decay'), ...errorResponses(404) },
       },
     },
     async (req) => {
@@ -218,6 +218,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
         ...stats,
         tick: market.tick,
         diagnostics: market.agentDiagnostics(id),
+        alpha_decay: market.agentDecay(id),
         learning_curve: market.agentLearningCurve(id),
         // Sandboxed agents: why orders were dropped, the console tail, the last fault at line:column.
         sandbox_details: deployer.sandboxDetails(id),
