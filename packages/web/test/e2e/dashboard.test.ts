@@ -295,6 +295,45 @@ describe.skipIf(!enabled)('web dashboard in Chromium (real server)', () => {
     await shot(page, 'deploy-validation-error');
   }, 60_000);
 
+  it('Python mode: the template switches, CPython\'s error lands on its line, the fixed strategy deploys', async (ctx) => {
+    await page.goto(`${server.url}/#/deploy`);
+    await page.getByRole('button', { name: 'Reset to template' }).click();
+    await page.getByTestId('strategy-language').selectOption('python');
+    const editor = page.getByTestId('code-editor');
+    await expect.poll(() => editor.getAttribute('data-language'), { timeout: 15_000 }).toBe('python');
+    expect(await lineText(page, 5)).toBe('class VwapReversion(BaseAgent):');
+    const broken = 6; // `    def __init__(...):` loses its colon
+    await gotoLineEnd(page, broken);
+    await page.keyboard.press('Backspace');
+    expect(((await lineText(page, broken)) ?? '').endsWith('max_inventory=40)')).toBe(true);
+    await page.getByTestId('deploy-toggle').uncheck();
+    await page.getByTestId('strategy-name').fill('e2e_py_broken');
+    const request = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/strategies/user'));
+    await page.getByTestId('submit-strategy').click();
+    expect((JSON.parse((await request).postData() ?? '{}') as { language?: string }).language).toBe('python');
+    const result = page.getByTestId('strategy-result');
+    await result.waitFor({ timeout: 30_000 });
+    const text = (await result.textContent()) ?? '';
+    if (/\(422\)/.test(text) && process.env.CI !== 'true') ctx.skip(`this server cannot run Python: ${text}`);
+    const problem = page.getByTestId('server-problem').first();
+    await problem.waitFor({ timeout: 20_000 });
+    expect(await problem.getAttribute('data-line')).toBe(String(broken));
+    expect(await problem.locator('xpath=..').textContent()).toMatch(/SyntaxError/);
+    await page.locator(`.cm-line.cm-problemLine-server[data-problem-line="${broken}"]`).waitFor({ timeout: 5_000 });
+    // put the colon back and deploy
+    await gotoLineEnd(page, broken);
+    await page.keyboard.type(':');
+    await page.getByTestId('strategy-name').fill('e2e_py_vwap');
+    await page.getByTestId('deploy-toggle').check();
+    await page.getByTestId('agent-id').fill('user_e2e_py');
+    await page.getByTestId('submit-strategy').click();
+    await expect.poll(async () => (await result.textContent()) ?? '', { timeout: 30_000 }).toMatch(/deployed as user_e2e_py/);
+    await shot(page, 'deploy-python');
+    // back to TypeScript for the tests after this one (the page keeps its state across hash routes)
+    await page.getByTestId('strategy-language').selectOption('typescript');
+    await expect.poll(() => editor.getAttribute('data-language')).toBe('typescript');
+  }, 90_000);
+
   it('deploys a user strategy typed in the editor and finds it on the leaderboard', async (ctx) => {
     await page.goto(`${server.url}/#/deploy`);
     await page.getByRole('button', { name: 'Reset to template' }).click();
