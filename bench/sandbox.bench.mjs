@@ -63,7 +63,12 @@ const fmt = (ms) => (ms >= 1 ? `${ms.toFixed(3)} ms` : `${(ms * 1000).toFixed(1)
 function marketStates(ids) {
   const sim = new Simulation({ seed: 11 });
   for (let i = 0; i < 200; i++) sim.step();
-  const req = sim.prepareTick();
+  // A state with both sides of the book quoted (the quoter answers only then).
+  let req = sim.prepareTick();
+  for (let i = 0; i < 5_000 && (req.states.values().next().value.bestBid === null || req.states.values().next().value.bestAsk === null); i++) {
+    sim.completeTick(sim.runLocalAgents(req));
+    req = sim.prepareTick();
+  }
   const base = req.states.values().next().value;
   return new Map(ids.map((id) => [id, { ...base, agentId: id, position: 0, openOrders: [] }]));
 }

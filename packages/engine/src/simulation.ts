@@ -96,6 +96,8 @@ export interface SimulationCheckpoint {
     state: unknown;
     /** Stopped by the host and its resting orders not yet cancelled (`stopAgent`). Absent = false. */
     withdrawing?: boolean;
+    /** Stopped with flatten and not yet flat: the most it sells/buys a tick. Absent = 0. */
+    flattenQty?: number;
   }[];
   /**
    * The analytics' windows and running sums (`MarketAnalytics.saveState`), when analytics are on.
@@ -115,6 +117,8 @@ interface AgentSlot {
   ordersRejected: number;
   /** Stopped by the host: its resting orders are cancelled at the start of the next completed tick. */
   withdrawing: boolean;
+  /** Stopped with flatten: a market order of at most this qty a tick until flat (0 = none). */
+  flattenQty: number;
 }
 
 interface PendingTick {
@@ -217,6 +221,7 @@ export class Simulation {
       ordersSubmitted: 0,
       ordersRejected: 0,
       withdrawing: false,
+      flattenQty: 0,
     };
     this.slots.push(slot);
     this.byId.set(agent.id, slot);
@@ -248,8 +253,18 @@ export class Simulation {
    * orders with the usual ORDER_SUBMITTED events (ahead of that tick's shuffled batch; the random
    * stream is not touched, so runs with the same stops stay reproducible). Between ticks only:
    * a prepared tick has already handed the agent its state.
+   *
+   * `flattenQtyPerTick` (a positive integer) also closes the position: from the next tick on, the
+   * engine submits one MARKET order a tick on the reducing side, of at most that qty, after the
+   * shuffled batch (so the random stream is untouched), until the inventory is 0. Without it the
+   * position is frozen as it is. `extra` records the choice (`stop_position`), the flatten orders
+   * and qty, and `flattened_at_tick`.
    */
-  stopAgent(id: string, reason: string): void {
+  stopAgent(id: string, reason: string, opts: { flattenQtyPerTick?: number } = {}): void {
+    const flatten = opts.flattenQtyPerTick;
+    if (flatten !== undefined && !(Number.isInteger(flatten) && flatten > 0)) {
+      throw new SimulationError('BAD_FLATTEN', `flattenQtyPerTick must be a positive integer, got ${String(flatten)}`);
+    }
     if (this.pending) {
       throw new SimulationError('TICK_PENDING', `tick ${this.pending.tick} was prepared but not completed; stop agents between ticks (after completeTick())`);
     }
@@ -261,6 +276,14 @@ export class Simulation {
     slot.statusReason = reason;
     slot.extra.stopped_at_tick = this.tickCount;
     slot.withdrawing = this.book.openOrders(slot.index).length > 0;
+    const position = this.ledger.inventory[slot.index] as number;
+    slot.extra.stop_position = flatten ? 'flatten' : 'freeze';
+    slot.extra.position_at_stop = position;
+    if (flatten && position !== 0) {
+      slot.flattenQty = flatten;
+      slot.extra.flatten_orders = 0;
+      slot.extra.flatten_qty = 0;
+    }
   }
 
   /** Merges figures (e.g. sandbox counters) into the agent's `extra` stats. */
@@ -394,6 +417,8 @@ export class Simulation {
       }
       this.drainFills(tick, mult, tickFills, fillInfos);
     }
+    // Stopped agents closing their position (stopAgent with flattenQtyPerTick), in agent order.
+    for (const slot of this.slots) if (slot.flattenQty > 0) this.flattenStep(slot, tick, accepted, acceptedInfos, mult, tickFills, fillInfos);
 
     this.impactShift = this.tickShift;
     this.impactShiftTotal += this.tickShift;
@@ -654,6 +679,7 @@ export class Simulation {
         rng: s.rng.getState(),
         state: s.agent.saveState(),
         ...(s.withdrawing ? { withdrawing: true } : {}),
+        ...(s.flattenQty > 0 ? { flattenQty: s.flattenQty } : {}),
       })),
       ...(this.analytics ? { analytics: this.analytics.saveState() } : {}),
     };
@@ -681,6 +707,7 @@ export class Simulation {
       slot.ordersSubmitted = a.ordersSubmitted;
       slot.ordersRejected = a.ordersRejected;
       slot.withdrawing = a.withdrawing === true;
+      slot.flattenQty = a.flattenQty ?? 0;
       slot.rng = Rng.fromState(a.rng);
       agent.attach({ rng: slot.rng, tickSize: sim.config.tickSize });
       if (a.state !== null && a.state !== undefined) agent.loadState(a.state);
@@ -754,6 +781,28 @@ export class Simulation {
     accepted.push({ tick, orderId, agentId: slot.agent.id, side: intent.side, orderType: intent.type, price: reported, qty: intent.qty, cancelTarget: null });
     acceptedInfos.push({ agent: slot.index, side: intent.side, type: intent.type, price: reported, qty: intent.qty });
     return null;
+  }
+
+  /** One MARKET order reducing a stopped agent's position; done once it is flat. */
+  private flattenStep(slot: AgentSlot, tick: number, accepted: Order[], acceptedInfos: TickOrderInfo[], mult: ExecutionMultipliers, tickFills: Fill[], fillInfos: TickFillInfo[]): void {
+    const i = slot.index;
+    const before = this.ledger.inventory[i] as number;
+    if (before !== 0) {
+      const intent: OrderIntent = { side: before > 0 ? 'ASK' : 'BID', type: 'MARKET', qty: Math.min(Math.abs(before), slot.flattenQty), price: null };
+      slot.ordersSubmitted++;
+      const reason = this.submit(slot, intent, tick, accepted, acceptedInfos);
+      if (reason !== null) {
+        slot.ordersRejected++;
+        slot.extra.last_reject_reason = reason;
+      }
+      this.drainFills(tick, mult, tickFills, fillInfos);
+      slot.extra.flatten_orders = Number(slot.extra.flatten_orders ?? 0) + 1;
+      slot.extra.flatten_qty = Number(slot.extra.flatten_qty ?? 0) + Math.abs(before - (this.ledger.inventory[i] as number));
+    }
+    if ((this.ledger.inventory[i] as number) === 0) {
+      slot.flattenQty = 0;
+      slot.extra.flattened_at_tick = tick;
+    }
   }
 
   /** Cancels every resting order of a stopped agent, each reported as a CANCEL order of that agent. */

@@ -23,7 +23,7 @@ export {
   type CompiledStrategy,
   type CompileOptions,
 } from './validate-source.js';
-export { SandboxPool, type SandboxPoolOptions, type DeployConfig, type CollectOptions, type RunnerEvent } from './sandbox-pool.js';
+export { SandboxPool, type SandboxPoolOptions, type DeployConfig, type ValidatedStrategy, type CollectOptions, type RunnerEvent } from './sandbox-pool.js';
 export { SandboxAgent, type SandboxStats, type SandboxAgentCounters, type SandboxDetails, type StrategyFault } from './sandbox-agent.js';
 export { checkParams, type StrategyParams, type StrategyParam } from './strategy-params.js';
 export { parseDriverAnswer, type SanitizedAnswer, type CapturedLog } from './sanitize-orders.js';

@@ -15,7 +15,8 @@
 import os from 'node:os';
 import type { MarketState, OrderIntent } from '@crowdalpha/engine';
 import { agentIdProblem } from '@crowdalpha/engine/wire';
-import { StrategyValidationError } from './errors.js';
+import { StrategyValidationError, type StrategyDiagnostic } from './errors.js';
+import type { StrategyParams } from './strategy-params.js';
 import { resolveLimits, resolveTimeoutMs, type SandboxLimits } from './limits.js';
 import type { CallResult, FailureKind, LoadSpec, TickCall } from './protocol.js';
 import { RunnerProcess } from './runner-process.js';
@@ -60,6 +61,17 @@ export interface CollectOptions {
    * never waits that long).
    */
   waitForAll?: boolean;
+}
+
+/** What registration keeps of a strategy that passed validation and the probe. */
+export interface ValidatedStrategy {
+  compiled: string;
+  language: StrategyLanguage;
+  className: string;
+  /** Type-check findings that did not refuse it. */
+  warnings: StrategyDiagnostic[];
+  /** The constructor options it reads; null when unknown (Python). */
+  params: StrategyParams | null;
 }
 
 export interface DeployConfig {
@@ -436,7 +448,7 @@ export class SandboxPool {
    * checks by CPython's parser inside the sandbox, imports limited to an allowlist. Then one
    * constructor + on_tick on a synthetic state, in the probe runner / a fresh Python worker.
    */
-  async validate(name: string, source: string, language?: StrategyLanguage | string | null): Promise<{ compiled: string; language: StrategyLanguage; className: string }> {
+  async validate(name: string, source: string, language?: StrategyLanguage | string | null): Promise<ValidatedStrategy> {
     try {
       return await this.validateNow(name, source, language);
     } catch (e) {
@@ -444,7 +456,7 @@ export class SandboxPool {
     }
   }
 
-  private async validateNow(name: string, source: string, language?: StrategyLanguage | string | null): Promise<{ compiled: string; language: StrategyLanguage; className: string }> {
+  private async validateNow(name: string, source: string, language?: StrategyLanguage | string | null): Promise<ValidatedStrategy> {
     const nameProblems = checkStrategyName(name);
     if (nameProblems.length) throw new StrategyValidationError(nameProblems);
     const lang = this.languageOf(source, language);
@@ -452,11 +464,11 @@ export class SandboxPool {
       const { className } = await this.checkPython(source);
       const compiled = toPythonCompiled(source);
       await this.probe(compiled, {});
-      return { compiled, language: lang, className };
+      return { compiled, language: lang, className, warnings: [], params: null };
     }
-    const { code, className } = compileStrategy(source, { maxSourceChars: this.limits.maxSourceChars });
+    const { code, className, warnings, params } = compileStrategy(source, { maxSourceChars: this.limits.maxSourceChars });
     await this.probe(code, {});
-    return { compiled: code, language: lang, className };
+    return { compiled: code, language: lang, className, warnings, params };
   }
 
   private languageOf(source: string, language?: string | null): StrategyLanguage {

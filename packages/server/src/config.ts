@@ -71,6 +71,8 @@ export interface ServerOptions {
    * (CROWDALPHA_SANDBOX_MAX_ERRORS).
    */
   sandboxMaxErrors: number;
+  /** A stop with position "flatten" closes the position with market orders of at most this qty a tick (CROWDALPHA_STOP_FLATTEN_QTY). */
+  stopFlattenQty: number;
   /** Built dashboard served at `/` when present (CROWDALPHA_WEB_DIST). Empty string disables. */
   webDist: string;
   /** pino level (LOG_LEVEL). */
@@ -127,6 +129,7 @@ export function defaultServerOptions(): ServerOptions {
     sandboxWorkers: 0,
     pythonPath: '/usr/bin/python3',
     sandboxMaxErrors: 3,
+    stopFlattenQty: 50,
     webDist: DEFAULT_WEB_DIST,
     logLevel: 'info',
     logFormat: 'auto',
@@ -187,6 +190,7 @@ export const ENV_MAP: Readonly<Record<string, EnvSpec>> = {
   CROWDALPHA_SANDBOX_WORKERS: { key: 'sandboxWorkers', kind: 'int', min: 0, max: 256 },
   CROWDALPHA_PYTHON: { key: 'pythonPath', kind: 'string' },
   CROWDALPHA_SANDBOX_MAX_ERRORS: { key: 'sandboxMaxErrors', kind: 'int', min: 1, max: 1_000_000 },
+  CROWDALPHA_STOP_FLATTEN_QTY: { key: 'stopFlattenQty', kind: 'int', min: 1, max: 1_000_000 },
   CROWDALPHA_WEB_DIST: { key: 'webDist', kind: 'string' },
   CROWDALPHA_LOG_FORMAT: { key: 'logFormat', kind: 'format' },
   CROWDALPHA_LOG_REQUESTS: { key: 'logRequests', kind: 'bool' },

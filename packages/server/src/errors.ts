@@ -25,7 +25,7 @@ export const ERRORS = {
   CA_ERR_MODEL_INVALID: { status: 400, template: 'the model cannot be used: %s' },
   CA_ERR_AGENT_EXISTS: { status: 409, template: 'agent id %s is already taken; choose another agent_id or omit it to get a generated one' },
   CA_ERR_STRATEGY_INVALID: { status: 400, template: 'strategy %s was refused: %s' },
-  CA_ERR_STRATEGY_EXISTS: { status: 409, template: 'a strategy named %s is already registered with different code; pick another strategy_name' },
+  CA_ERR_STRATEGY_EXISTS: { status: 409, template: 'a strategy named %s is registered by another owner (%s); pick another strategy_name, or register it with that owner to add a version' },
   CA_ERR_SANDBOX_UNAVAILABLE: { status: 501, template: 'user strategies are not available on this server: %s' },
   CA_ERR_PYTHON_UNAVAILABLE: { status: 422, template: 'Python strategies are not available on this server: %s; TypeScript strategies are' },
   CA_ERR_SUBMISSION_STATE: { status: 400, template: "submission %s is in status '%s' and cannot be approved; only pending or approved submissions can" },

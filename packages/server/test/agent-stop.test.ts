@@ -226,6 +226,38 @@ for (const backend of backends) {
       expect((await stop(open, 'mm_1')).status).toBe(409);
     });
 
+    it('refuses a wrong manage key with 403 on a server without an operator token too', async () => {
+      const mine = await deploy(open, { strategy_type: 'momentum', agent_id: 'mom_keyed' });
+      const wrong = await stop(open, 'mom_keyed', { manageKey: 'not-the-key' });
+      expect(wrong.status, wrong.text).toBe(403);
+      expect(wrong.json().error.code).toBe('CA_ERR_FORBIDDEN');
+      expect((await stop(open, 'mom_keyed', { manageKey: mine.manage_key })).json().stopped_by).toBe('owner');
+    });
+
+    it('flattens the position with market orders over the following ticks when asked, and says so', async () => {
+      await deploy(open, { strategy_type: 'momentum', agent_id: 'mom_flat' });
+      for (let i = 0; i < 200 && (open.hub.sim.agentStats('mom_flat')?.inventory ?? 0) === 0; i++) await open.hub.stepTicks(5);
+      expect(open.hub.sim.agentStats('mom_flat')!.inventory).not.toBe(0);
+      const r = await stop(open, 'mom_flat', { body: { reason: 'done', position: 'flatten' } });
+      expect(r.status, r.text).toBe(200);
+      expect(r.json()).toMatchObject({ position: 'flatten', stats: { extra: { stop_position: 'flatten' } } });
+      for (let i = 0; i < 100 && open.hub.sim.agentStats('mom_flat')!.inventory !== 0; i++) await open.hub.stepTicks(1);
+      expect(open.hub.sim.agentStats('mom_flat')!.inventory).toBe(0);
+      const extra = open.hub.sim.agentStats('mom_flat')!.extra;
+      expect(extra.flatten_orders).toBeGreaterThan(0);
+      expect(typeof extra.flattened_at_tick).toBe('number');
+      const frozen = await deploy(open, { strategy_type: 'momentum', agent_id: 'mom_frozen' });
+      const f = await stop(open, 'mom_frozen', { manageKey: frozen.manage_key });
+      expect(f.json()).toMatchObject({ position: 'freeze', stats: { extra: { stop_position: 'freeze' } } });
+      // The leaderboard ranks active agents; stopped ones are listed after them.
+      await open.hub.stepTicks(1);
+      const rows = (await call(open, 'GET', '/strategies/leaderboard')).json().leaderboard as Json[];
+      const groups = rows.map((r) => r.extra.rank_group);
+      expect(groups.indexOf('inactive')).toBeGreaterThan(0);
+      expect(groups.slice(groups.indexOf('inactive')).every((g) => g === 'inactive')).toBe(true);
+      expect(rows.find((r) => r.agent_id === 'mom_frozen')!.extra.rank_group).toBe('inactive');
+    });
+
     it('documents the route, the header and manage_key in the OpenAPI document', async () => {
       const doc = (await call(guarded, 'GET', '/docs/json')).json();
       const op = doc.paths['/strategies/{agent_id}/stop'].post;

@@ -40,7 +40,7 @@ describe('user strategies', () => {
   it('registers without deploying', async () => {
     const r = await post(server, '/strategies/user', { strategy_name: 'quoter', code: BENIGN });
     expect(r.statusCode, r.body).toBe(201);
-    expect(json(r)).toEqual({ registered: 'quoter', deployed: false });
+    expect(json(r)).toMatchObject({ registered: 'quoter', version: 1, new_version: true, deployed: false, warnings: [] });
     const types = json(await get(server, '/strategies')).strategy_types as Json[];
     expect(types.find((t) => t.type === 'quoter')).toMatchObject({ kind: 'user' });
   });
@@ -48,7 +48,7 @@ describe('user strategies', () => {
   it('deploys a registered strategy, which then trades through the sandbox', async () => {
     const r = await post(server, '/strategies/user', { strategy_name: 'quoter', code: BENIGN, deploy: true, agent_id: 'user_alpha_1', config: { timeout_ms: 200 } });
     expect(r.statusCode, r.body).toBe(201);
-    expect(json(r)).toEqual({ registered: 'quoter', deployed: true, agent_id: 'user_alpha_1', strategy_type: 'quoter', manage_key: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(json(r)).toMatchObject({ registered: 'quoter', version: 1, new_version: false, deployed: true, agent_id: 'user_alpha_1', strategy_type: 'quoter', manage_key: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     await post(server, '/market/control', { action: 'step', ticks: 5 });
     const stats = json(await get(server, '/strategies/user_alpha_1/stats'));
     expect(stats).toMatchObject({ agent_id: 'user_alpha_1', strategy: 'quoter', status: 'active' });
@@ -67,12 +67,32 @@ describe('user strategies', () => {
     expect(listed).not.toContain('broken');
   });
 
-  it('refuses a built-in name and a taken name with different code', async () => {
+  it('refuses a built-in name; other code under a registered name is its next version, and old versions stay', async () => {
     const builtin = await post(server, '/strategies/user', { strategy_name: 'momentum', code: BENIGN });
     expect(json(builtin).error).toMatchObject({ code: 'CA_ERR_STRATEGY_INVALID', field: 'strategy_name' });
-    const taken = await post(server, '/strategies/user', { strategy_name: 'quoter', code: HANGING_STRATEGY });
-    expect(taken.statusCode).toBe(409);
-    expect(json(taken).error.code).toBe('CA_ERR_STRATEGY_EXISTS');
+    const v2 = await post(server, '/strategies/user', { strategy_name: 'quoter', code: HANGING_STRATEGY });
+    expect(v2.statusCode, v2.body).toBe(201);
+    expect(json(v2)).toMatchObject({ registered: 'quoter', version: 2, new_version: true });
+    const listed = (json(await get(server, '/strategies')).strategy_types as Json[]).find((t) => t.type === 'quoter');
+    expect(listed).toMatchObject({ version: 2, versions: [{ version: 1 }, { version: 2 }] });
+    // The agent deployed with version 1 says so.
+    expect(json(await get(server, '/strategies/user_alpha_1/stats')).deployment).toMatchObject({ strategy_name: 'quoter', strategy_version: 1 });
+  });
+
+  it("takes new versions of an owned name only from its owner, and refuses deploy params the code never reads", async () => {
+    const code = `class Sized extends BaseAgent<{ size?: number }> {\n  onTick(s: MarketState): OrderIntent[] { return [limit(Side.BID, s.mid - 1, Number(this.params.size ?? 1))]; }\n  factorVector() { return []; }\n}`;
+    const first = await post(server, '/strategies/user', { strategy_name: 'sized', code, owner: 'ann' });
+    expect(json(first)).toMatchObject({ version: 1, params: { names: [{ name: 'size', type: 'number' }], open: false } });
+    const other = await post(server, '/strategies/user', { strategy_name: 'sized', code: code.replace('- 1', '- 2'), owner: 'bob' });
+    expect(other.statusCode).toBe(409);
+    expect(json(other).error).toMatchObject({ code: 'CA_ERR_STRATEGY_EXISTS' });
+    expect(json(other).error.message).toContain('ann');
+    const mine = await post(server, '/strategies/user', { strategy_name: 'sized', code: code.replace('- 1', '- 2'), owner: 'ann' });
+    expect(json(mine)).toMatchObject({ version: 2 });
+    const typo = await post(server, '/strategies/user', { strategy_name: 'sized', code, owner: 'ann', deploy: true, config: { params: { sise: 3 } } });
+    expect(typo.statusCode).toBe(400);
+    expect(json(typo).error).toMatchObject({ code: 'CA_ERR_BAD_AGENT_CONFIG', field: 'config.params' });
+    expect(json(typo).error.message).toMatch(/params\.sise is not read by this strategy; did you mean size\?/);
   });
 
   it('stops a sandboxed agent with its manage key: its context is torn down and its orders cancelled', async () => {

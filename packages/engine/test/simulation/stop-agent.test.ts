@@ -128,3 +128,70 @@ describe('Simulation.stopAgent', () => {
     expect(stream(true)).toBe(plain);
   });
 });
+
+/** Buys with a market order every tick: builds a long position. */
+class Buyer extends BaseAgent {
+  constructor(id: string) {
+    super(id, 'buyer');
+  }
+  onTick(): OrderIntent[] {
+    return [{ side: 'BID', type: 'MARKET', qty: 7, price: null }];
+  }
+}
+
+describe('stopAgent with flatten or freeze', () => {
+  it('flatten closes the position with market orders of at most the given qty a tick, and reports it', () => {
+    const sim = new Simulation({ seed: 9 });
+    sim.addAgent(new Buyer('buyer_1'));
+    for (let i = 0; i < 10; i++) sim.step();
+    const long = sim.agentStats('buyer_1')!.inventory;
+    expect(long).toBeGreaterThan(20);
+    sim.stopAgent('buyer_1', 'stopped by its owner', { flattenQtyPerTick: 10 });
+    const seen: number[] = [];
+    for (let i = 0; i < 30 && sim.agentStats('buyer_1')!.inventory !== 0; i++) {
+      const r = sim.step();
+      const mine = submitted(r.events).filter((o) => o.agent_id === 'buyer_1' && o.order_type === 'MARKET');
+      expect(mine.length).toBeLessThanOrEqual(1);
+      for (const o of mine) {
+        expect(o.side).toBe('ASK');
+        expect(o.qty).toBeLessThanOrEqual(10);
+        seen.push(o.qty);
+      }
+    }
+    const after = sim.agentStats('buyer_1')!;
+    expect(after.inventory).toBe(0);
+    expect(seen.length).toBeGreaterThanOrEqual(Math.ceil(long / 10));
+    expect(after.extra).toMatchObject({ stop_position: 'flatten', position_at_stop: long, flatten_qty: long });
+    expect(after.extra.flattened_at_tick).toBe(sim.tick);
+    // Flat: nothing more is sent.
+    const r = sim.step();
+    expect(submitted(r.events).filter((o) => o.agent_id === 'buyer_1')).toEqual([]);
+  });
+
+  it('freeze (the default) keeps the position as it is; a bad flatten qty is refused', () => {
+    const sim = new Simulation({ seed: 9 });
+    sim.addAgent(new Buyer('buyer_1'));
+    for (let i = 0; i < 5; i++) sim.step();
+    const long = sim.agentStats('buyer_1')!.inventory;
+    expect(codeOf(() => sim.stopAgent('buyer_1', 'x', { flattenQtyPerTick: 0 }))).toBe('BAD_FLATTEN');
+    sim.stopAgent('buyer_1', 'stopped');
+    for (let i = 0; i < 5; i++) sim.step();
+    expect(sim.agentStats('buyer_1')!.inventory).toBe(long);
+    expect(sim.agentStats('buyer_1')!.extra).toMatchObject({ stop_position: 'freeze', position_at_stop: long });
+  });
+
+  it('a flatten in progress survives a checkpoint', () => {
+    const sim = new Simulation({ seed: 9 });
+    sim.addAgent(new Buyer('buyer_1'));
+    for (let i = 0; i < 10; i++) sim.step();
+    sim.stopAgent('buyer_1', 'stopped', { flattenQtyPerTick: 3 });
+    sim.step();
+    const restored = Simulation.restore(JSON.parse(JSON.stringify(sim.checkpoint())), { agentFactory: (spec) => (spec.id === 'buyer_1' ? new Buyer('buyer_1') : null) });
+    for (let i = 0; i < 5; i++) {
+      sim.step();
+      restored.step();
+    }
+    expect(restored.agentStats('buyer_1')!.inventory).toBe(sim.agentStats('buyer_1')!.inventory);
+    expect(restored.agentStats('buyer_1')!.extra.flatten_qty).toBe(sim.agentStats('buyer_1')!.extra.flatten_qty);
+  });
+});

@@ -11,10 +11,10 @@ import type { Logger } from 'pino';
 import { ApiError, apiError } from '../errors.js';
 import { newManageKey } from '../http/auth.js';
 import { userAgentId } from '../ids.js';
-import type { AgentRow, Store } from '../store/store.js';
+import type { AgentRow, StrategyVersionRow, Store } from '../store/store.js';
 import type { SandboxLoad } from './sandbox-host.js';
 import { REMOTE_STRATEGY, RemoteAgent } from '../agent-protocol/remote-agents.js';
-import type { SandboxDetails, SandboxPool } from '@crowdalpha/sandbox';
+import { checkParams, type SandboxDetails, type SandboxPool, type StrategyDiagnostic, type StrategyParams } from '@crowdalpha/sandbox';
 
 export type AgentKind = 'builtin' | 'deployed' | 'user' | 'remote';
 
@@ -23,10 +23,37 @@ export interface AgentConfigRecord {
   params: Record<string, unknown>;
   /** Sandbox per-call timeout, user strategies only. */
   timeout_ms?: number;
-  /** The registered strategy a user agent runs. */
+  /** The registered strategy a user agent runs, and which version of it. */
   strategy_name?: string;
+  strategy_version?: number;
   /** rl_ppo: the stored model (rl_models.id) the agent started from. */
   model_id?: string;
+}
+
+/** POST /strategies/user's answer. */
+export interface RegisterOutcome {
+  registered: string;
+  /** The version registered (or found: identical code reuses its version). */
+  version: number;
+  /** True when this request added the version. */
+  new_version: boolean;
+  deployed: boolean;
+  /** Type-check findings that did not refuse the code. */
+  warnings: StrategyDiagnostic[];
+  /** The constructor options the version reads (deploy params are checked against them), or null when unknown. */
+  params: StrategyParams | null;
+  agent_id?: string;
+  strategy_type?: string;
+  manage_key?: string;
+}
+
+function parseParams(text: string | null | undefined): StrategyParams | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as StrategyParams;
+  } catch {
+    return null;
+  }
 }
 
 /** Who stopped an agent: the operator token, the agent's manage key, or anyone (no operator token configured). */
@@ -38,6 +65,12 @@ export interface StrategyTypeInfo {
   kind: 'builtin' | 'user';
   description: string;
   params: Record<string, unknown>;
+  /** User strategies: true when the code reads params the listing cannot name (any name accepted). */
+  params_open?: boolean;
+  owner?: string | null;
+  /** User strategies: the latest version and every registered one. */
+  version?: number;
+  versions?: Array<{ version: number; created_at: string }>;
   created_at?: string;
 }
 
@@ -51,8 +84,8 @@ export interface LiveMarket {
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** Adds an agent between ticks. */
   join(agent: BaseAgent): void;
-  /** Silences an active agent in the engine (and tears its sandbox down); between ticks. */
-  withdraw(agentId: string, reason: string): void;
+  /** Silences an active agent in the engine (and tears its sandbox down); between ticks. Flatten closes its position over the next ticks. */
+  withdraw(agentId: string, reason: string, position?: 'flatten' | 'freeze'): void;
 }
 
 function errMessage(e: unknown): string {
@@ -164,18 +197,21 @@ export class AgentDeployer {
 
   /**
    * Registers user code (validated and probe-started by the sandbox) and optionally deploys it.
-   * Registering the same name with the same code again is idempotent.
+   * Versions: the first registration of a name is version 1; registering it again with other code
+   * adds the next version (the owner's own name only: a name registered with an `owner` takes new
+   * versions only from that owner); sending code identical to any registered version reuses that
+   * version (so re-sending an old version's code deploys the old version). Every version stays
+   * listed, and an agent keeps running the version it was deployed with.
    */
   async registerUserStrategy(input: {
     name: string;
     code: string;
-    /** typescript | python; absent: detected (see LANGUAGE_DETECTION_RULE in @crowdalpha/sandbox). */
-    language?: 'typescript' | 'python' | undefined;
+    language?: string | undefined;
     deploy: boolean;
     agentId?: string | undefined;
     config: { timeout_ms?: number; params?: Record<string, unknown> };
     owner: string | null;
-  }): Promise<{ registered: string; deployed: boolean; agent_id?: string; strategy_type?: string; manage_key?: string }> {
+  }): Promise<RegisterOutcome> {
     const pool = this.requireSandbox();
     if (isBuiltinStrategy(input.name)) {
       throw new ApiError('CA_ERR_STRATEGY_INVALID', `strategy ${input.name} was refused: the name is taken by a built-in strategy; pick another strategy_name`, {
@@ -183,29 +219,59 @@ export class AgentDeployer {
         rule: 'not a built-in name',
       });
     }
-    let existing = await this.store.getUserStrategy(input.name);
-    if (existing && existing.source !== input.code) throw apiError('CA_ERR_STRATEGY_EXISTS', input.name).at('strategy_name', 'unique');
-    if (!existing) {
+    let latest = await this.store.getUserStrategy(input.name);
+    if (latest?.owner && latest.owner !== input.owner) throw apiError('CA_ERR_STRATEGY_EXISTS', input.name, latest.owner).at('strategy_name', 'owner');
+    let version = await this.store.findStrategyVersionBySource(input.name, input.code);
+    let warnings: StrategyDiagnostic[] = [];
+    let created = false;
+    if (!version) {
       // A StrategyValidationError propagates: the error handler maps it (CA_ERR_STRATEGY_INVALID, field code).
-      const { compiled } = await pool.validate(input.name, input.code, input.language ?? null);
+      const v = await pool.validate(input.name, input.code, input.language);
+      warnings = v.warnings;
+      const next = (latest?.version ?? 0) + 1;
       try {
-        existing = await this.store.saveUserStrategy({ name: input.name, source: input.code, compiled });
+        await this.store.saveUserStrategy({
+          name: input.name,
+          source: input.code,
+          compiled: v.compiled,
+          owner: latest ? (latest.owner ?? null) : input.owner,
+          version: next,
+          params: v.params ? JSON.stringify(v.params) : null,
+        });
+        created = true;
       } catch (e) {
-        // A concurrent registration of the same name won the race.
-        const again = await this.store.getUserStrategy(input.name);
-        if (!again) throw e;
-        if (again.source !== input.code) throw apiError('CA_ERR_STRATEGY_EXISTS', input.name).at('strategy_name', 'unique');
-        existing = again;
+        // A concurrent registration took this version number (or the name) first.
+        latest = await this.store.getUserStrategy(input.name);
+        if (!latest) throw e;
+        throw new ApiError('CA_ERR_STRATEGY_EXISTS', `strategy ${input.name} was changed by another registration at the same time (now version ${latest.version ?? 1}); send it again`, {
+          field: 'strategy_name',
+          rule: 'one registration at a time',
+        });
       }
+      version = await this.store.getStrategyVersion(input.name, next);
+      if (!version) throw new Error(`strategy ${input.name} version ${next} vanished after it was saved`);
     }
-    if (!input.deploy) return { registered: input.name, deployed: false };
+    const base: RegisterOutcome = { registered: input.name, version: version.version, new_version: created, deployed: false, warnings, params: parseParams(version.params) };
+    if (!input.deploy) return base;
     const id = input.agentId ?? userAgentId();
     this.assertFreeId(id);
-    const agent = await pool.deploy(id, existing.name, existing.compiled, input.config);
-    const record: AgentConfigRecord = { params: input.config.params ?? {}, strategy_name: existing.name };
+    this.checkDeployParams(input.name, version, input.config.params);
+    const agent = await pool.deploy(id, version.name, version.compiled, input.config);
+    const record: AgentConfigRecord = { params: input.config.params ?? {}, strategy_name: version.name, strategy_version: version.version };
     if (input.config.timeout_ms !== undefined) record.timeout_ms = input.config.timeout_ms;
     const { manageKey } = await this.addAgent(agent, 'user', input.owner, record);
-    return { registered: input.name, deployed: true, agent_id: id, strategy_type: input.name, manage_key: manageKey };
+    return { ...base, deployed: true, agent_id: id, strategy_type: input.name, manage_key: manageKey };
+  }
+
+  /** Refuses deploy params the strategy's code never reads (a typo such as `treshold`). */
+  private checkDeployParams(name: string, version: StrategyVersionRow, params: Record<string, unknown> | undefined): void {
+    const problems = checkParams(params, parseParams(version.params) ?? undefined);
+    if (problems.length === 0) return;
+    throw new ApiError('CA_ERR_BAD_AGENT_CONFIG', `${problems.map((p) => p.message).join('; ')} (strategy ${name} version ${version.version})`, {
+      field: 'config.params',
+      rule: 'params the strategy reads',
+      details: problems,
+    });
   }
 
   /**
@@ -214,19 +280,20 @@ export class AgentDeployer {
    * checkpoint, then the engine silences it between ticks and cancels its resting orders on the
    * next tick, and a sandboxed agent's context is torn down. 404 unknown, 409 not active.
    */
-  async stopAgent(agentId: string, input: { reason: string; by: StoppedBy }): Promise<AgentStatsWire> {
+  async stopAgent(agentId: string, input: { reason: string; by: StoppedBy; position?: 'flatten' | 'freeze' }): Promise<AgentStatsWire> {
     return this.market.exclusive(async () => {
       const sim = this.market.simulation;
       const simId = this.market.simulationId;
       const before = sim.agentStats(agentId);
       if (!before) throw apiError('CA_ERR_NOT_FOUND', 'agent', agentId).at('agent_id', 'exists');
       if (before.status !== 'active') throw apiError('CA_ERR_AGENT_STOPPED', agentId, before.status_reason ?? 'no reason recorded').at('agent_id', 'active agent');
-      await this.store.markAgentStopped(simId, agentId, { at: new Date().toISOString(), by: input.by, reason: input.reason });
+      const position = input.position ?? 'freeze';
+      await this.store.markAgentStopped(simId, agentId, { at: new Date().toISOString(), by: input.by, reason: input.reason, position });
       // Resets queue behind us, so `sim` is still the installed market; wait out a tick in flight
       // and act in the same synchronous stretch as the check.
       await this.market.betweenTicks();
-      this.market.withdraw(agentId, input.reason);
-      this.log.info({ agentId, by: input.by }, 'agent stopped');
+      this.market.withdraw(agentId, input.reason, position);
+      this.log.info({ agentId, by: input.by, position }, 'agent stopped');
       return sim.agentStats(agentId) as AgentStatsWire;
     });
   }
@@ -234,13 +301,24 @@ export class AgentDeployer {
   /** Strategy types a client may deploy: the built-ins and the registered user strategies. */
   async strategyTypes(): Promise<StrategyTypeInfo[]> {
     const builtins = BUILTIN_STRATEGIES.map((s) => ({ type: s.type, kind: 'builtin' as const, description: s.description, params: s.params as Record<string, unknown> }));
-    const user = (await this.store.listUserStrategies()).map((u) => ({
-      type: u.name,
-      kind: 'user' as const,
-      description: 'user strategy (sandboxed)',
-      params: {},
-      created_at: u.created_at,
-    }));
+    const versions = await this.store.listStrategyVersions();
+    const user = (await this.store.listUserStrategies()).map((u) => {
+      const mine = versions.filter((v) => v.name === u.name);
+      const latest = mine[mine.length - 1];
+      const read = parseParams(latest?.params);
+      return {
+        type: u.name,
+        kind: 'user' as const,
+        description: `user strategy (sandboxed), version ${u.version ?? 1}`,
+        // What the latest version's constructor reads: name → declared type (or "unknown").
+        params: Object.fromEntries((read?.names ?? []).map((p) => [p.name, p.type ?? 'unknown'])),
+        params_open: read ? read.open : true,
+        owner: u.owner ?? null,
+        version: u.version ?? 1,
+        versions: mine.map((v) => ({ version: v.version, created_at: v.created_at })),
+        created_at: u.created_at,
+      };
+    });
     return [...builtins, ...user];
   }
 
@@ -271,8 +349,8 @@ export class AgentDeployer {
     if (!this.sandbox.available) return null;
     try {
       const cfg = JSON.parse(a.config) as AgentConfigRecord;
-      const strat = await this.store.getUserStrategy(cfg.strategy_name ?? a.strategy);
-      if (!strat) throw new Error(`strategy ${a.strategy} is not registered`);
+      const strat = await this.store.getStrategyVersion(cfg.strategy_name ?? a.strategy, cfg.strategy_version);
+      if (!strat) throw new Error(`strategy ${a.strategy}${cfg.strategy_version ? ` version ${cfg.strategy_version}` : ''} is not registered`);
       const sandboxCfg: { timeout_ms?: number; params?: Record<string, unknown> } = { params: cfg.params ?? {} };
       if (cfg.timeout_ms !== undefined) sandboxCfg.timeout_ms = cfg.timeout_ms;
       return await this.sandbox.pool.deploy(a.agent_id, strat.name, strat.compiled, sandboxCfg);

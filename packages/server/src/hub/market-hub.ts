@@ -29,6 +29,8 @@ export interface MarketHubOptions {
   checkpointEvery: number;
   snapshotEvery: number;
   sandboxDeadlineMs: number;
+  /** Largest market order a tick when a stop flattens a position. */
+  stopFlattenQty: number;
 }
 
 export type TickListener = (result: TickResult, simulationId: string) => void;
@@ -138,8 +140,8 @@ export class MarketHub implements MarketControl, LiveMarket {
     this.reads.invalidate();
   }
 
-  withdraw(agentId: string, reason: string): void {
-    this.applyStop(this.simulation_, agentId, reason);
+  withdraw(agentId: string, reason: string, position: 'flatten' | 'freeze' = 'freeze'): void {
+    this.applyStop(this.simulation_, agentId, reason, position);
     this.driver.stopSandboxed(agentId, reason);
     this.reads.invalidate();
   }
@@ -196,7 +198,7 @@ export class MarketHub implements MarketControl, LiveMarket {
     this.install(sim, row.id, row.seed);
     this.recorder.lastCheckpointTick = checkpointTick;
     // A stop is on the agent's row, so it holds even when the checkpoint predates it.
-    for (const a of agents) if (a.stopped_at) this.applyStop(sim, a.agent_id, a.stop_reason ?? 'stopped');
+    for (const a of agents) if (a.stopped_at) this.applyStop(sim, a.agent_id, a.stop_reason ?? 'stopped', a.stop_position ?? 'freeze');
     for (const a of agents) {
       if (a.kind === 'user' && !a.stopped_at && !userAgents.has(a.agent_id) && sim.hasAgent(a.agent_id)) {
         sim.setAgentStatus(a.agent_id, 'silenced', `sandbox unavailable after restart: ${this.sandboxUnavailableReason ?? 'deploy failed'}`);
@@ -394,8 +396,9 @@ export class MarketHub implements MarketControl, LiveMarket {
   }
 
   /** Silences an agent that is still active (the sandbox may have silenced it meanwhile: that reason stands). */
-  private applyStop(sim: Simulation, agentId: string, reason: string): void {
-    if (sim.agentStats(agentId)?.status === 'active') sim.stopAgent(agentId, reason);
+  private applyStop(sim: Simulation, agentId: string, reason: string, position: string | null = 'freeze'): void {
+    if (sim.agentStats(agentId)?.status !== 'active') return;
+    sim.stopAgent(agentId, reason, position === 'flatten' ? { flattenQtyPerTick: this.opts.stopFlattenQty } : {});
   }
 
   // ---- status ---------------------------------------------------------------------------------

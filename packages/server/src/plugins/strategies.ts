@@ -8,7 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { PluginOptions } from '../context.js';
 import { ApiError, apiError } from '../errors.js';
 import { MANAGE_KEY_SCHEME, OPERATOR_SCHEME, REALM, manageKeyMatches } from '../http/auth.js';
-import type { StoppedBy } from '../hub/agent-deployer.js';
+import type { AgentConfigRecord, StoppedBy } from '../hub/agent-deployer.js';
 import { EngineJson, ErrorBodySchema, errorResponses } from '../schemas/common.js';
 import { AgentIdParams, DeployBody, ManageKeyField, ManageKeyHeaders, StopBody, UserStrategyBody } from '../schemas/strategies.js';
 
@@ -44,13 +44,15 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     const presented = typeof header === 'string' && header.trim() !== '' ? header.trim() : null;
     const row = presented === null ? null : await store.getAgent(hub.simulationId, id);
     if (presented !== null && manageKeyMatches(row?.manage_key_hash, presented)) return void stopAuth.set(req, 'owner');
-    if (!guard.enabled) return void stopAuth.set(req, 'anyone');
-    if (presented !== null) {
+    // A wrong key is refused whether or not the server has an operator token: a key was presented
+    // for an agent that has one, and it is not that key.
+    if (presented !== null && (guard.enabled || row?.manage_key_hash)) {
       const msg = row?.manage_key_hash
         ? `the X-Manage-Key sent is not the manage key of agent ${id}; send the manage_key returned when ${id} was deployed, or the operator token as 'Authorization: Bearer <token>'`
         : `agent ${id} has no manage key (it was not deployed through the API); only the operator can stop it, with 'Authorization: Bearer <token>' (CROWDALPHA_ADMIN_TOKEN)`;
       throw new ApiError('CA_ERR_FORBIDDEN', msg, { field: 'X-Manage-Key', rule: 'manage key of this agent' });
     }
+    if (!guard.enabled) return void stopAuth.set(req, 'anyone');
     const why =
       bearer === 'missing'
         ? 'the request had neither'
@@ -102,6 +104,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
           strategy_type: s.strategy,
           kind: row?.kind ?? 'builtin',
           owner: row?.owner ?? null,
+          strategy_version: deployment(row)?.strategy_version ?? null,
           status: s.status,
           status_reason: s.status_reason,
           inventory: s.inventory,
@@ -158,13 +161,19 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     {
       schema: {
         tags: ['strategies'],
-        summary: 'Register a user strategy (TypeScript, sandboxed) and optionally deploy it',
+        summary: 'Register a user strategy (or a new version of it) and optionally deploy it',
         description:
-          'The code is validated and probe-started by the sandbox before it is stored. With deploy=true an agent running it joins the market. Answers 501 when the sandbox is not available on this server.',
+          'The code is validated (type-checked against the SDK) and probe-started by the sandbox before it is stored. Registering a name again with other code adds the next version ' +
+          '(a name registered with an owner takes versions from that owner only, else 409); identical code reuses its version. Every version stays listed in GET /strategies. ' +
+          'With deploy=true an agent running that version joins the market; config.params naming an option the code never reads is refused (400). Answers 501 when the sandbox is not available on this server.',
         body: UserStrategyBody,
         response: {
           201: Type.Object({
             registered: Type.String(),
+            version: Type.Integer({ description: 'the version registered, or found (identical code reuses its version)' }),
+            new_version: Type.Boolean({ description: 'true when this request added the version' }),
+            warnings: Type.Array(EngineJson('StrategyDiagnostic: type-check findings that did not refuse the code')),
+            params: Type.Union([EngineJson('StrategyParams: the constructor options the code reads'), Type.Null()]),
             deployed: Type.Boolean(),
             agent_id: Type.Optional(Type.String()),
             strategy_type: Type.Optional(Type.String()),
@@ -190,13 +199,15 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     {
       schema: {
         tags: ['strategies'],
-        summary: 'All agents sorted by Sharpe (desc, nulls last, ties by id)',
+        summary: 'Active agents by full-run Sharpe (desc, nulls last, ties by id), then silenced and stopped ones',
+        description:
+          'Each row has extra.rank_group: "active" rows come first and are the ranking; "inactive" rows (silenced by the sandbox or stopped) follow in the same order, listed apart because a frozen position keeps moving their figures.',
         response: { 200: Type.Object({ tick: Type.Integer(), leaderboard: Type.Array(EngineJson('AgentStatsWire')) }) },
       },
     },
     async (_req, reply) =>
       reply.type('application/json; charset=utf-8').send(
-        market.cached('leaderboard', () => JSON.stringify({ tick: market.tick, leaderboard: market.leaderboard().map((row) => withRiskFigures(row, market.agentDiagnostics(row.agent_id))) })),
+        market.cached('leaderboard', () => JSON.stringify({ tick: market.tick, leaderboard: rankActiveFirst(market.leaderboard()).map((row) => withRiskFigures(row, market.agentDiagnostics(row.agent_id))) })),
       ),
   );
 
@@ -222,6 +233,8 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
         learning_curve: market.agentLearningCurve(id),
         // Sandboxed agents: why orders were dropped, the console tail, the last fault at line:column.
         sandbox_details: deployer.sandboxDetails(id),
+        // What was deployed: strategy name and version, params, timeout (null for the default population).
+        deployment: deployment(await store.getAgent(hub.simulationId, id)),
       };
     },
   );
@@ -233,17 +246,23 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       preValidation: emptyBodyIsEmptyObject,
       schema: {
         tags: ['strategies'],
-        summary: 'Stop one agent: it is silenced with the reason and its resting orders are cancelled on the next tick',
+        summary: 'Stop one agent: it is silenced with the reason, its resting orders are cancelled on the next tick, and its position is flattened or frozen',
         description:
           "Needs the agent's manage key (header X-Manage-Key, returned once by the deploy that created it) or the operator token (Authorization: Bearer). " +
-          'On a server without an operator token anyone may stop any agent, as with the other operator actions. Agents without a manage key (the default population) ' +
+          'On a server without an operator token a request without X-Manage-Key may stop any agent, as with the other operator actions; a wrong X-Manage-Key is 403 with or without a token. Agents without a manage key (the default population) ' +
           'can then be stopped only by the operator. The stop is kept across restarts and resets. 401 without credentials, 403 with a wrong manage key, 404 unknown agent, 409 already silenced.',
         params: AgentIdParams,
         headers: ManageKeyHeaders,
         body: StopBody,
         ...(guard.enabled ? { security: [{ [OPERATOR_SCHEME]: [] }, { [MANAGE_KEY_SCHEME]: [] }] } : {}),
         response: {
-          200: Type.Object({ agent_id: Type.String(), stopped: Type.Literal(true), stopped_by: Type.String({ description: 'operator | owner | anyone' }), stats: EngineJson('AgentStatsWire') }),
+          200: Type.Object({
+            agent_id: Type.String(),
+            stopped: Type.Literal(true),
+            stopped_by: Type.String({ description: 'operator | owner | anyone' }),
+            position: Type.String({ description: 'flatten | freeze: what the stop does with the open position' }),
+            stats: EngineJson('AgentStatsWire'),
+          }),
           401: ErrorBodySchema,
           ...errorResponses(400, 403, 404, 409),
         },
@@ -252,12 +271,29 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     async (req) => {
       const id = req.params.agent_id;
       const by = stopAuth.get(req) ?? 'anyone';
-      const stats = await deployer.stopAgent(id, { reason: stopReason(by, req.body.reason), by });
+      const position = req.body.position ?? 'freeze';
+      const stats = await deployer.stopAgent(id, { reason: stopReason(by, req.body.reason), by, position });
       req.log.info({ agentId: id, by }, 'agent stop requested');
-      return { agent_id: id, stopped: true as const, stopped_by: by, stats };
+      return { agent_id: id, stopped: true as const, stopped_by: by, position, stats };
     },
   );
 };
+
+/** Active agents first (the ranking), then silenced and stopped ones, each group keeping the Sharpe order. */
+export function rankActiveFirst<T extends { status: string; extra: Record<string, unknown> }>(rows: T[]): T[] {
+  const tag = (row: T, group: string): T => ({ ...row, extra: { ...row.extra, rank_group: group } });
+  return [...rows.filter((r) => r.status === 'active').map((r) => tag(r, 'active')), ...rows.filter((r) => r.status !== 'active').map((r) => tag(r, 'inactive'))];
+}
+
+/** The deploy record on an agent's row (user strategies: name, version, params, timeout). */
+function deployment(row: { config: string } | null | undefined): AgentConfigRecord | null {
+  if (!row) return null;
+  try {
+    return JSON.parse(row.config) as AgentConfigRecord;
+  } catch {
+    return null;
+  }
+}
 
 /** The leaderboard's drawdown and turnover columns come from the agent's diagnostics. */
 function withRiskFigures<T extends { extra: Record<string, unknown> }>(row: T, diagnostics: unknown): T {

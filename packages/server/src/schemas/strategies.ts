@@ -64,7 +64,15 @@ export type UserStrategyBody = Static<typeof UserStrategyBody>;
 export const STOP_REASON_MAX_CHARS = 200;
 
 export const StopBody = Type.Object(
-  { reason: Type.Optional(Type.String({ maxLength: STOP_REASON_MAX_CHARS, description: 'why, shown in the agent\'s status_reason (at most 200 characters)' })) },
+  {
+    reason: Type.Optional(Type.String({ maxLength: STOP_REASON_MAX_CHARS, description: 'why, shown in the agent\'s status_reason (at most 200 characters)' })),
+    position: Type.Optional(
+      Type.Union([Type.Literal('flatten'), Type.Literal('freeze')], {
+        description:
+          'what happens to the open position: flatten = market orders of at most CROWDALPHA_STOP_FLATTEN_QTY a tick over the following ticks until flat (stats extra: flatten_orders, flatten_qty, flattened_at_tick); freeze (default) = kept as it is',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export type StopBody = Static<typeof StopBody>;

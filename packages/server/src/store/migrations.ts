@@ -210,10 +210,42 @@ const m0006_rl_models: Migration = {
   },
 };
 
+/**
+ * Strategy versions: registering a name again with other code adds a version; every version stays
+ * (agents run the version they were deployed with). `user_strategies` keeps the latest version's
+ * code and its number. Stops also record whether the position was flattened or frozen.
+ */
+const m0004_strategy_versions: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('strategy_versions')
+      .addColumn('name', 'varchar(64)', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('compiled', 'text', (c) => c.notNull())
+      .addColumn('owner', 'varchar(120)')
+      .addColumn('params', 'text')
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .addPrimaryKeyConstraint('strategy_versions_pk', ['name', 'version'])
+      .execute();
+    await db.schema.alterTable('user_strategies').addColumn('version', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+    await db.schema.alterTable('user_strategies').addColumn('owner', 'varchar(120)').execute();
+    await sql`insert into strategy_versions (name, version, source, compiled, created_at) select name, 1, source, compiled, created_at from user_strategies`.execute(db);
+    await db.schema.alterTable('agents').addColumn('stop_position', 'varchar(16)').execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.alterTable('agents').dropColumn('stop_position').execute();
+    await db.schema.alterTable('user_strategies').dropColumn('owner').execute();
+    await db.schema.alterTable('user_strategies').dropColumn('version').execute();
+    await db.schema.dropTable('strategy_versions').ifExists().execute();
+  },
+};
+
 /** Ordered by name; the migrator records each applied name in `kysely_migration`. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
   '0002_agent_stop': m0002_agent_stop,
+  '0004_strategy_versions': m0004_strategy_versions,
   '0005_experiments': m0005_experiments,
   '0006_rl_models': m0006_rl_models,
 };

@@ -41,12 +41,31 @@ export interface AgentsTable {
   stopped_by?: string | null;
   /** The status reason the stop gave the agent. */
   stop_reason?: string | null;
+  /** flatten | freeze: what the stop did with the position (migration 0004). */
+  stop_position?: string | null;
 }
 
 export interface UserStrategiesTable {
   name: string;
+  /** The latest version's source and compiled code. */
   source: string;
   compiled: string;
+  created_at: string;
+  /** The latest version's number (migration 0004; 1 before it). */
+  version?: number;
+  /** Who registered the name first (the `owner` field of the registration), or null. */
+  owner?: string | null;
+}
+
+/** Every registered version of a user strategy (migration 0004). */
+export interface StrategyVersionsTable {
+  name: string;
+  version: number;
+  source: string;
+  compiled: string;
+  owner: string | null;
+  /** The constructor options the version reads (StrategyParams JSON), or null (Python, older rows). */
+  params: string | null;
   created_at: string;
 }
 
@@ -191,6 +210,7 @@ export interface Database {
   simulations: SimulationsTable;
   agents: AgentsTable;
   user_strategies: UserStrategiesTable;
+  strategy_versions: StrategyVersionsTable;
   strategy_submissions: SubmissionsTable;
   fills: FillsTable;
   tick_snapshots: TickSnapshotsTable;

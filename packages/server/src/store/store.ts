@@ -21,12 +21,14 @@ import type {
   SubmissionsTable,
   TickSnapshotsTable,
   UserStrategiesTable,
+  StrategyVersionsTable,
 } from './schema.js';
 
 export type SimulationRow = SimulationsTable;
 export type AgentRow = AgentsTable;
 export type SubmissionRow = SubmissionsTable;
 export type UserStrategyRow = UserStrategiesTable;
+export type StrategyVersionRow = StrategyVersionsTable;
 export type FillRow = FillsTable;
 export type TickSnapshotRow = TickSnapshotsTable;
 export type CrowdingSnapshotRow = CrowdingSnapshotsTable;
@@ -83,7 +85,9 @@ export class Store {
    * a second schema in the same database would see the first one's and never create its own.
    */
   private migrator(): Migrator {
-    return new Migrator({ db: this.db, provider: migrationProvider, ...(this.schema ? { migrationTableSchema: this.schema } : {}) });
+    // Migration numbers were handed out to parallel work (0003 … 0008): a database may have a later
+    // one applied before an earlier one exists, so order is not enforced.
+    return new Migrator({ db: this.db, provider: migrationProvider, allowUnorderedMigrations: true, ...(this.schema ? { migrationTableSchema: this.schema } : {}) });
   }
 
   /** Opens the database and applies pending migrations. */
@@ -207,10 +211,10 @@ export class Store {
   }
 
   /** Records a stop on the agent's row: it outlives checkpoints older than the stop, restarts and resets. */
-  async markAgentStopped(simulationId: string, agentId: string, stop: { at: string; by: string; reason: string }): Promise<void> {
+  async markAgentStopped(simulationId: string, agentId: string, stop: { at: string; by: string; reason: string; position?: 'flatten' | 'freeze' }): Promise<void> {
     await this.db
       .updateTable('agents')
-      .set({ status: 'silenced', status_reason: stop.reason, stopped_at: stop.at, stopped_by: stop.by, stop_reason: stop.reason })
+      .set({ status: 'silenced', status_reason: stop.reason, stopped_at: stop.at, stopped_by: stop.by, stop_reason: stop.reason, stop_position: stop.position ?? 'freeze' })
       .where('simulation_id', '=', simulationId)
       .where('agent_id', '=', agentId)
       .execute();
@@ -218,18 +222,49 @@ export class Store {
 
   // ---- user strategies ------------------------------------------------------------------------
 
-  async saveUserStrategy(row: Omit<UserStrategyRow, 'created_at'>): Promise<UserStrategyRow> {
-    const full: UserStrategyRow = { ...row, created_at: new Date().toISOString() };
-    await this.db.insertInto('user_strategies').values(full).execute();
+  /**
+   * Saves a new version of a strategy: version 1 creates the name, a later version must be the
+   * next number (a concurrent registration that took it makes this throw). The name's row then
+   * points at this version.
+   */
+  async saveUserStrategy(row: Omit<UserStrategyRow, 'created_at' | 'version'> & { version?: number; params?: string | null }): Promise<UserStrategyRow> {
+    const version = row.version ?? 1;
+    const created_at = new Date().toISOString();
+    const full: UserStrategyRow = { name: row.name, source: row.source, compiled: row.compiled, owner: row.owner ?? null, version, created_at };
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('strategy_versions')
+        .values({ name: row.name, version, source: row.source, compiled: row.compiled, owner: row.owner ?? null, params: row.params ?? null, created_at })
+        .execute();
+      if (version === 1) await tx.insertInto('user_strategies').values(full).execute();
+      else await tx.updateTable('user_strategies').set({ source: row.source, compiled: row.compiled, version }).where('name', '=', row.name).execute();
+    });
     return full;
+  }
+
+  /** One version of a strategy (the latest when `version` is absent). */
+  async getStrategyVersion(name: string, version?: number): Promise<StrategyVersionRow | null> {
+    let q = this.db.selectFrom('strategy_versions').selectAll().where('name', '=', name);
+    q = version === undefined ? q.orderBy('version', 'desc') : q.where('version', '=', version);
+    return (await q.executeTakeFirst()) ?? null;
+  }
+
+  /** The version of `name` whose source is exactly `source`, if one was registered. */
+  async findStrategyVersionBySource(name: string, source: string): Promise<StrategyVersionRow | null> {
+    return (await this.db.selectFrom('strategy_versions').selectAll().where('name', '=', name).where('source', '=', source).orderBy('version', 'desc').executeTakeFirst()) ?? null;
+  }
+
+  /** Every version of every strategy, oldest first (without the code). */
+  async listStrategyVersions(): Promise<Array<Pick<StrategyVersionRow, 'name' | 'version' | 'owner' | 'params' | 'created_at'>>> {
+    return this.db.selectFrom('strategy_versions').select(['name', 'version', 'owner', 'params', 'created_at']).orderBy('name').orderBy('version').execute();
   }
 
   async getUserStrategy(name: string): Promise<UserStrategyRow | null> {
     return (await this.db.selectFrom('user_strategies').selectAll().where('name', '=', name).executeTakeFirst()) ?? null;
   }
 
-  async listUserStrategies(): Promise<Array<Pick<UserStrategyRow, 'name' | 'created_at'>>> {
-    return this.db.selectFrom('user_strategies').select(['name', 'created_at']).orderBy('created_at').orderBy('name').execute();
+  async listUserStrategies(): Promise<Array<Pick<UserStrategyRow, 'name' | 'created_at' | 'version' | 'owner'>>> {
+    return this.db.selectFrom('user_strategies').select(['name', 'created_at', 'version', 'owner']).orderBy('created_at').orderBy('name').execute();
   }
 
   // ---- submissions ----------------------------------------------------------------------------
