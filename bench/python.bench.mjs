@@ -92,6 +92,17 @@ const hostCpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
+/** Proportional and private memory of a process, MB (/proc/<pid>/smaps_rollup). */
+function smaps(pid) {
+  try {
+    const r = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(r)?.[1] ?? NaN);
+    return { pss: kb('Pss') / 1024, priv: (kb('Private_Clean') + kb('Private_Dirty')) / 1024 };
+  } catch {
+    return { pss: NaN, priv: NaN };
+  }
+}
+
 function marketStates(ids) {
   const sim = new Simulation({ seed: 11 });
   for (let i = 0; i < 200; i++) sim.step();
@@ -128,12 +139,14 @@ async function startup(samples) {
   const trees = pool.pythonWorkerPids().map(processTree);
   const rss = trees.map((t) => t.reduce((a, p) => a + rssKb(p), 0) / 1024);
   const pyRss = trees.map((t) => rssKb(t[t.length - 1]) / 1024);
+  const pySmaps = trees.map((t) => smaps(t[t.length - 1]));
   await pool.close();
   console.log(
     `python worker start-up: spawn → ready median ${fmt(quantile(ready, 0.5))} (p90 ${fmt(quantile(ready, 0.9))}); whole deploy (spawn + load + constructor) median ${fmt(quantile(deploys, 0.5))}; n=${samples}`,
   );
   console.log(
-    `python worker RSS after 20 ticks: ${quantile(rss, 0.5).toFixed(1)} MB per strategy (bubblewrap + CPython + numpy; CPython alone ${quantile(pyRss, 0.5).toFixed(1)} MB; shared library pages counted in each)`,
+    `python worker RSS after 20 ticks: ${quantile(rss, 0.5).toFixed(1)} MB per strategy (bubblewrap + CPython + numpy; CPython alone ${quantile(pyRss, 0.5).toFixed(1)} MB; shared library pages counted in each) | ` +
+      `CPython PSS ${quantile(pySmaps.map((m) => m.pss), 0.5).toFixed(1)} MB, private ${quantile(pySmaps.map((m) => m.priv), 0.5).toFixed(1)} MB (what each further strategy really adds)`,
   );
 }
 

@@ -76,9 +76,11 @@ describe.runIf(available.available)('Python strategies through the API', () => {
     expect(stats.extra).toMatchObject({ language: 'python', timeout_ms: 200, sandbox_status: 'active' });
   });
 
-  it('detects Python without a language field', async () => {
+  it('detects Python without a language field, and lists the language with the strategy types', async () => {
     const r = await post(server, '/strategies/user', { strategy_name: 'detected_py', code: USER_MOMENTUM.replace('qty=3', 'qty=2') });
     expect(r.statusCode, r.body).toBe(201);
+    const types = json(await get(server, '/strategies')).strategy_types as Json[];
+    expect(types.find((t) => t.type === 'detected_py')).toMatchObject({ kind: 'user', language: 'python', description: 'user strategy (Python, sandboxed), version 1' });
   });
 
   it('answers bad Python with a 400 at CPython\'s line:column, and refuses imports outside the allowlist', async () => {

@@ -14,7 +14,7 @@ import { userAgentId } from '../ids.js';
 import type { AgentRow, StrategyVersionRow, Store } from '../store/store.js';
 import type { SandboxLoad } from './sandbox-host.js';
 import { REMOTE_STRATEGY, RemoteAgent } from '../agent-protocol/remote-agents.js';
-import { checkParams, type SandboxDetails, type SandboxPool, type StrategyDiagnostic, type StrategyParams } from '@crowdalpha/sandbox';
+import { checkParams, isPythonCompiled, type SandboxDetails, type SandboxPool, type StrategyDiagnostic, type StrategyParams } from '@crowdalpha/sandbox';
 
 export type AgentKind = 'builtin' | 'deployed' | 'user' | 'remote';
 
@@ -71,6 +71,8 @@ export interface StrategyTypeInfo {
   /** User strategies: the latest version and every registered one. */
   version?: number;
   versions?: Array<{ version: number; created_at: string }>;
+  /** User strategies: the language they are written in. */
+  language?: 'typescript' | 'python';
   created_at?: string;
 }
 
@@ -306,13 +308,15 @@ export class AgentDeployer {
       const mine = versions.filter((v) => v.name === u.name);
       const latest = mine[mine.length - 1];
       const read = parseParams(latest?.params);
+      const language = isPythonCompiled(u.compiled_head) ? ('python' as const) : ('typescript' as const);
       return {
         type: u.name,
         kind: 'user' as const,
-        description: `user strategy (sandboxed), version ${u.version ?? 1}`,
+        description: `user strategy (${language === 'python' ? 'Python' : 'TypeScript'}, sandboxed), version ${u.version ?? 1}`,
         // What the latest version's constructor reads: name → declared type (or "unknown").
         params: Object.fromEntries((read?.names ?? []).map((p) => [p.name, p.type ?? 'unknown'])),
         params_open: read ? read.open : true,
+        language,
         owner: u.owner ?? null,
         version: u.version ?? 1,
         versions: mine.map((v) => ({ version: v.version, created_at: v.created_at })),

@@ -263,8 +263,14 @@ export class Store {
     return (await this.db.selectFrom('user_strategies').selectAll().where('name', '=', name).executeTakeFirst()) ?? null;
   }
 
-  async listUserStrategies(): Promise<Array<Pick<UserStrategyRow, 'name' | 'created_at' | 'version' | 'owner'>>> {
-    return this.db.selectFrom('user_strategies').select(['name', 'created_at', 'version', 'owner']).orderBy('created_at').orderBy('name').execute();
+  /** Names, dates, versions and owners, with the first characters of the stored code (enough to tell its language). */
+  async listUserStrategies(): Promise<Array<Pick<UserStrategyRow, 'name' | 'created_at' | 'version' | 'owner'> & { compiled_head: string }>> {
+    return this.db
+      .selectFrom('user_strategies')
+      .select(['name', 'created_at', 'version', 'owner', sql<string>`substr(compiled, 1, 32)`.as('compiled_head')])
+      .orderBy('created_at')
+      .orderBy('name')
+      .execute();
   }
 
   // ---- submissions ----------------------------------------------------------------------------
