@@ -6,10 +6,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
+import { sqliteDriver } from './sqlite-driver.js';
 
 export type Backend = 'sqlite' | 'postgres';
 
@@ -71,7 +71,7 @@ export async function openDatabase(url: string): Promise<OpenedDatabase> {
   const p = parseDatabaseUrl(url);
   if (p.backend === 'sqlite') {
     if (p.target !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(p.target)), { recursive: true });
-    const sqlite = new BetterSqlite3(p.target);
+    const sqlite = new (sqliteDriver().Database)(p.target);
     // WAL + NORMAL: a committed transaction survives a process kill (only an OS crash can lose
     // the last commits), and readers never block the writer.
     sqlite.pragma('journal_mode = WAL');
