@@ -48,6 +48,13 @@ describe('LeaderboardPage', () => {
     await flush(LEADERBOARD_REFRESH_MS + 60);
     expect(rowsOrder()).toEqual(['a', 'b', 'c']);
     expect(screen.getByText(/silenced: timeout 120 ms/)).toBeTruthy();
+    // Silenced and stopped agents are listed apart, unranked, even with the best Sharpe.
+    act(() => session.store.apply(tickEvent(4, { agent_stats: [agent('a', { sharpe: 3 }), agent('b', { sharpe: 2 }), agent('c', { sharpe: 9, status: 'silenced', status_reason: 'stopped by its owner', extra: { stop_position: 'freeze', position_at_stop: 24 } })] })));
+    await flush(LEADERBOARD_REFRESH_MS + 60);
+    const ranked = [...document.querySelectorAll('[data-testid="leaderboard"] tbody tr[data-agent]')].map((tr) => tr.getAttribute('data-agent'));
+    expect(ranked).toEqual(['a', 'b']);
+    const apart = document.querySelector('[data-testid="leaderboard-inactive"] tr[data-agent="c"]');
+    expect(apart?.textContent).toMatch(/stopped by its owner · position frozen/);
     const link = document.querySelector('tr[data-agent="a"] a');
     expect(link?.getAttribute('href')).toBe('#/strategy/a');
   });

@@ -121,11 +121,14 @@ describe('StopAgent', () => {
     fireEvent.click(await screen.findByTestId('stop-agent-button'));
     expect(seen).toEqual([]);
     fireEvent.change(screen.getByTestId('stop-reason'), { target: { value: 'too noisy' } });
+    // The position choice: flatten is preselected; choose freeze.
+    expect((screen.getByDisplayValue('flatten') as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByDisplayValue('freeze'));
     await act(async () => {
       fireEvent.click(screen.getByTestId('stop-agent-confirm-button'));
     });
     await waitFor(() => expect(onStopped).toHaveBeenCalledTimes(1));
-    expect(seen).toEqual([{ url: '/strategies/mom_1/stop', manageKey: KEY, authorization: undefined, body: JSON.stringify({ reason: 'too noisy' }) }]);
+    expect(seen).toEqual([{ url: '/strategies/mom_1/stop', manageKey: KEY, authorization: undefined, body: JSON.stringify({ reason: 'too noisy', position: 'freeze' }) }]);
     expect((onStopped.mock.calls[0]?.[0] as { stats: { status_reason: string } }).stats.status_reason).toBe('stopped by its owner: too noisy');
   });
 
@@ -157,7 +160,7 @@ describe('StopAgent', () => {
       fireEvent.click(screen.getByTestId('stop-agent-confirm-button'));
     });
     await waitFor(() => expect(onStopped).toHaveBeenCalled());
-    expect(seen[0]).toMatchObject({ manageKey: undefined, authorization: 'Bearer op-token-0123456789', body: '{}' });
+    expect(seen[0]).toMatchObject({ manageKey: undefined, authorization: 'Bearer op-token-0123456789', body: '{"position":"flatten"}' });
   });
 
   it('shows the button to everyone when the server has no operator token', async () => {

@@ -20,6 +20,8 @@ export interface MarketReads {
   allAgentStats(): AgentStatsWire[];
   leaderboard(): AgentStatsWire[];
   agentDiagnostics(id: string): ReturnType<Simulation['agentDiagnostics']>;
+  /** The factor vector the agent declares about itself (`factorVector()`), or null for an unknown id. */
+  declaredFactors(id: string): number[] | null;
   agentLearningCurve(id: string): ReturnType<Simulation['agentLearningCurve']>;
   agentDecay(id: string): ReturnType<Simulation['agentDecay']>;
   crowding(): ReturnType<Simulation['crowdingSnapshot']>;
@@ -88,6 +90,16 @@ export class LiveMarketReads implements MarketReads {
   }
   leaderboard(): AgentStatsWire[] {
     return this.current().leaderboard();
+  }
+  declaredFactors(id: string): number[] | null {
+    const agent = this.current().getAgent(id);
+    if (!agent) return null;
+    try {
+      const v = agent.factorVector();
+      return Array.isArray(v) ? v.map((x) => (typeof x === 'number' && Number.isFinite(x) ? x : 0)) : null;
+    } catch {
+      return null;
+    }
   }
   agentDiagnostics(id: string): ReturnType<Simulation['agentDiagnostics']> {
     return this.current().agentDiagnostics(id);

@@ -233,6 +233,8 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
         learning_curve: market.agentLearningCurve(id),
         // Sandboxed agents: why orders were dropped, the console tail, the last fault at line:column.
         sandbox_details: deployer.sandboxDetails(id),
+        // What the agent says it does (factorVector()), beside what the market observes (/analytics/factor-space).
+        declared_factors: market.declaredFactors(id),
         // What was deployed: strategy name and version, params, timeout (null for the default population).
         deployment: deployment(await store.getAgent(hub.simulationId, id)),
       };

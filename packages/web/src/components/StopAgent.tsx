@@ -31,6 +31,8 @@ export function StopAgent({ agentId, active, onStopped }: { agentId: string; act
   const serverToken = useServerHasOperatorToken();
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
+  /** What the stop does with the open position: close it over the next ticks, or keep it. */
+  const [position, setPosition] = useState<'flatten' | 'freeze'>('flatten');
   const [error, setError] = useState<string | null>(null);
   const [pasted, setPasted] = useState('');
   const gate = useOperatorGate((err) => {
@@ -78,7 +80,7 @@ export function StopAgent({ agentId, active, onStopped }: { agentId: string; act
     setError(null);
     return gate.run(async () => {
       const why = reason.trim();
-      const answer = await postJson(`/strategies/${encodeURIComponent(agentId)}/stop`, why ? { reason: why } : {}, manageKeyHeaders(agentId));
+      const answer = await postJson(`/strategies/${encodeURIComponent(agentId)}/stop`, why ? { reason: why, position } : { position }, manageKeyHeaders(agentId));
       setConfirming(false);
       setReason('');
       onStopped(answer);
@@ -109,6 +111,15 @@ export function StopAgent({ agentId, active, onStopped }: { agentId: string; act
             Reason (optional, shown with its status)
             <input value={reason} maxLength={STOP_REASON_MAX} onChange={(e) => setReason(e.target.value)} data-testid="stop-reason" />
           </label>
+          <fieldset className="stop-position" data-testid="stop-position">
+            <legend>Open position</legend>
+            <label>
+              <input type="radio" name={`${id}-position`} checked={position === 'flatten'} onChange={() => setPosition('flatten')} value="flatten" /> Flatten: close it with market orders over the next ticks
+            </label>
+            <label>
+              <input type="radio" name={`${id}-position`} checked={position === 'freeze'} onChange={() => setPosition('freeze')} value="freeze" /> Freeze: keep it (its PnL keeps moving with the price)
+            </label>
+          </fieldset>
           <div className="operator-row">
             <button type="submit" className="danger" disabled={gate.busy} data-testid="stop-agent-confirm-button">
               Stop {agentId}

@@ -23,7 +23,14 @@ export interface LeaderboardColumn {
 }
 
 export const LEADERBOARD_COLUMNS: LeaderboardColumn[] = [
-  { key: 'sharpe', label: 'Sharpe', title: 'Annualised Sharpe of per-tick PnL changes (null until ≥ 50 changes)', value: (a) => a.sharpe, higherIsBetter: true, digits: 2 },
+  {
+    key: 'sharpe',
+    label: 'Sharpe (rolling)',
+    title: "Annualised Sharpe of per-tick PnL changes over the engine's rolling diagnostics window (diagnostics.window, 250 ticks by default); null until ≥ 50 changes",
+    value: (a) => a.sharpe,
+    higherIsBetter: true,
+    digits: 2,
+  },
   { key: 'pnl', label: 'PnL', title: 'Mark-to-market PnL since the agent joined (equity − starting cash), after impact', value: (a) => a.net_pnl, higherIsBetter: true, digits: 2 },
   { key: 'drawdown', label: 'Max DD', title: 'Maximum drawdown of PnL', value: (a) => extraNum(a, 'max_drawdown', 'drawdown', 'maxDrawdown'), higherIsBetter: false, digits: 2 },
   { key: 'turnover', label: 'Turnover', title: 'Mean traded qty / max(mean |inventory|, 1)', value: (a) => extraNum(a, 'turnover', 'turnover_rate'), higherIsBetter: false, digits: 2 },

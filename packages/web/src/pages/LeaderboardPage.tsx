@@ -1,6 +1,8 @@
 /**
- * Agents ranked by Sharpe (or another column), with hysteresis so near-ties don't swap at 10 Hz,
- * status including silenced sandbox agents and why, and click-through to each strategy page.
+ * Active agents ranked by Sharpe (or another column), with hysteresis so near-ties don't swap at
+ * 10 Hz, and click-through to each strategy page. Silenced and stopped agents are listed apart,
+ * unranked, with why: their frozen positions keep moving their figures, so they would otherwise
+ * sit at the top with PnL they are not earning.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { toAgentStatsList } from '../api/adapters.js';
@@ -83,8 +85,10 @@ export function LeaderboardPage() {
   });
   prevOrder.current = order;
   const q = filter.trim().toLowerCase();
-  const rows = order.map((id, i) => ({ rank: i + 1, a: store.agents.get(id)! })).filter((r) => q === '' || r.a.agent_id.toLowerCase().includes(q) || r.a.strategy.toLowerCase().includes(q));
-  const silenced = useMemo(() => rows.filter((r) => r.a.status === 'silenced').length, [rows]);
+  const all = order.map((id) => store.agents.get(id)!).filter((a) => q === '' || a.agent_id.toLowerCase().includes(q) || a.strategy.toLowerCase().includes(q));
+  const rows = all.filter((a) => a.status === 'active').map((a, i) => ({ rank: i + 1, a }));
+  const inactive = useMemo(() => all.filter((a) => a.status !== 'active'), [all]);
+  const silenced = inactive.length;
   useEffect(() => {
     const el = scroller.current;
     if (el) setScroll({ top: el.scrollTop, height: el.clientHeight });
@@ -103,7 +107,7 @@ export function LeaderboardPage() {
               <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="agent or strategy" />
             </label>
             <span className="muted">
-              <span data-testid="leaderboard-count">{rows.length}</span> agents · {silenced} silenced · tick {store.latest?.tick ?? '—'}
+              <span data-testid="leaderboard-count">{rows.length}</span> active agents ranked · {silenced} silenced or stopped (listed below) · tick {store.latest?.tick ?? '—'}
             </span>
           </div>
         }
@@ -161,8 +165,41 @@ export function LeaderboardPage() {
             </tbody>
           </table>
         </div>
-        {rows.length === 0 && <p className="empty">No agents yet.</p>}
+        {rows.length === 0 && <p className="empty">No active agents.</p>}
       </Panel>
+      {inactive.length > 0 && (
+        <Panel title={`Silenced and stopped (${inactive.length}) — not ranked`}>
+          <p className="muted">A stopped agent keeps its position unless it was stopped with flatten, so its PnL still moves with the price; these figures are not a ranking.</p>
+          <table className="leaderboard" data-testid="leaderboard-inactive">
+            <thead>
+              <tr>
+                <th scope="col">Agent</th>
+                <th scope="col">Strategy</th>
+                <th scope="col">PnL</th>
+                <th scope="col">Inventory</th>
+                <th scope="col">Position at stop</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {inactive.map((a) => {
+                const st = agentStatus(a);
+                const how = a.extra.stop_position === 'flatten' ? (typeof a.extra.flattened_at_tick === 'number' ? ` · flattened at tick ${a.extra.flattened_at_tick}` : ' · flattening') : a.extra.stop_position === 'freeze' ? ' · position frozen' : '';
+                return (
+                  <tr key={a.agent_id} className="silenced" data-agent={a.agent_id}>
+                    <td><a href={strategyHref(a.agent_id)}>{a.agent_id}</a></td>
+                    <td><span className="dot" style={{ background: strategyColor(a.strategy) }} /> {a.strategy}</td>
+                    <td className={`num ${a.net_pnl >= 0 ? 'pos' : 'neg'}`}>{fmtSigned(a.net_pnl, 2)}</td>
+                    <td className="num">{a.inventory}</td>
+                    <td className="num">{typeof a.extra.position_at_stop === 'number' ? a.extra.position_at_stop : '—'}</td>
+                    <td><span className={`status-${st.kind}`} title={a.status_reason ?? ''} data-testid="leaderboard-status">{st.text}{how}</span></td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </Panel>
+      )}
     </div>
   );
 }

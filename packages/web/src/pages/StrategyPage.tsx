@@ -11,6 +11,7 @@ import { Panel } from '../components/Panel.js';
 import { RlDiagnosticsPanel } from '../components/RlDiagnosticsPanel.js';
 import { SeriesChart } from '../components/SeriesChart.js';
 import { StopAgent } from '../components/StopAgent.js';
+import { AgentDecaySummary, CrowdingExplain, DeclaredVsObserved, PnlSplitTable, SandboxReport, StatsLayout } from '../components/StrategyReport.js';
 import { agentStatus } from '../lib/agent-status.js';
 import { usePoll } from '../components/use-poll.js';
 import { fmtInt, fmtNum, fmtPrice, fmtSigned, humanize } from '../lib/format.js';
@@ -57,9 +58,6 @@ function FactorBars({ space, agentId }: { space: FactorSpace | null; agentId: st
   );
 }
 
-/** Fields the summary already shows; diagnostics repeat some of them. */
-const SUMMARY_KEYS = new Set(['pnl', 'sharpe', 'impact_cost', 'fill_count', 'inventory', 'phi', 'cash', 'realized_pnl']);
-
 /** How often the REST stats (diagnostics, learning curve) are re-read (ms). */
 export const STATS_REFRESH_MS = 5000;
 
@@ -68,6 +66,8 @@ export function StrategyPage({ agentId }: { agentId: string }) {
   const session = useMarket();
   const { store } = session;
   const [restStats, setRestStats] = useState<AgentStatsWire | null>(null);
+  /** The REST stats as sent: deployment, sandbox details, declared factors, alpha decay. */
+  const [restRaw, setRestRaw] = useState<unknown>(null);
   const [learning, setLearning] = useState<SeriesTable | null>(null);
   const [err, setErr] = useState<string | null>(null);
   /** The stop this page made: shown at once, even before the next tick (or on a paused market). */
@@ -85,6 +85,7 @@ export function StrategyPage({ agentId }: { agentId: string }) {
         .then((raw) => {
           if (!alive) return;
           setRestStats(toAgentStats(raw && typeof raw === 'object' && 'stats' in raw ? (raw as { stats: unknown }).stats : raw));
+          setRestRaw(raw);
           setLearning(toLearningCurve(raw));
           setErr(null);
         })
@@ -100,6 +101,11 @@ export function StrategyPage({ agentId }: { agentId: string }) {
   const strategyOf = useCallback((id: string) => store.agents.get(id)?.strategy ?? 'unknown', [store]);
   const factor = usePoll('/analytics/factor-space', 5000, (raw) => toFactorSpace(raw, strategyOf));
   const decay = usePoll('/analytics/decay', 5000, (raw) => toDecayView(raw, strategyOf));
+  const crowding = usePoll('/analytics/crowding', 5000, (raw) => raw);
+  const rawObj = restRaw && typeof restRaw === 'object' ? (restRaw as Record<string, unknown>) : {};
+  const declared = Array.isArray(rawObj.declared_factors) ? (rawObj.declared_factors as number[]) : null;
+  const deployment = rawObj.deployment && typeof rawObj.deployment === 'object' ? (rawObj.deployment as { strategy_version?: unknown }) : null;
+  const observed = factor.data?.points.find((p) => p.agentId === agentId) ?? null;
 
   const live = store.agents.get(agentId);
   // the stream carries accounting; the REST stats add diagnostics (drawdown, turnover, ...) in extra
@@ -115,22 +121,15 @@ export function StrategyPage({ agentId }: { agentId: string }) {
     <div className="page strategy">
       <Panel title={`Strategy ${agentId}`} error={a ? null : err}>
         {a ? (
-          <div className="kv-grid" data-testid="strategy-summary">
-            <div><span>Strategy</span><strong><span className="dot" style={{ background: strategyColor(a.strategy) }} /> {a.strategy}</strong></div>
-            <div><span>Status</span><strong className={`status-${shownStatus?.kind ?? 'active'}`} data-testid="agent-status">{shownStatus?.text}</strong></div>
-            <div><span>PnL</span><strong>{fmtSigned(a.net_pnl)}</strong></div>
-            <div><span>Realized</span><strong>{fmtSigned(a.realized_pnl)}</strong></div>
-            <div><span>Sharpe</span><strong>{fmtNum(a.sharpe)}</strong></div>
-            <div><span>Inventory</span><strong>{fmtInt(a.inventory)}</strong></div>
-            <div><span>Cash</span><strong>{fmtNum(a.cash)}</strong></div>
-            <div><span>Φ</span><strong>{fmtNum(a.phi, 3)}</strong></div>
-            <div><span>Impact cost</span><strong>{fmtNum(a.impact_cost)}</strong></div>
-            <div><span>Fills</span><strong>{fmtInt(a.fill_count)}</strong></div>
-            <div><span>Orders</span><strong>{fmtInt(a.orders_submitted)} ({fmtInt(a.orders_rejected)} rejected)</strong></div>
-            {Object.entries(a.extra).filter(([k]) => !SUMMARY_KEYS.has(k)).slice(0, 20).map(([k, v]) => (
-              <div key={k}><span>{humanize(k)}</span><strong>{typeof v === 'number' ? fmtNum(v, 3) : String(v)}</strong></div>
-            ))}
-          </div>
+          <>
+            <div className="kv-grid" data-testid="strategy-summary">
+              <div><span>Strategy</span><strong><span className="dot" style={{ background: strategyColor(a.strategy) }} /> {a.strategy}{typeof deployment?.strategy_version === 'number' ? ` v${deployment.strategy_version}` : ''}</strong></div>
+              <div><span>Status</span><strong className={`status-${shownStatus?.kind ?? 'active'}`} data-testid="agent-status">{shownStatus?.text}</strong></div>
+              <div><span>PnL since joining</span><strong>{fmtSigned(a.net_pnl)} <small className="muted">cash</small></strong></div>
+              <div><span>Φ (−1 … 1)</span><strong>{fmtNum(a.phi, 3)}</strong></div>
+            </div>
+            <StatsLayout a={a} />
+          </>
         ) : (
           <p className="empty">Waiting for {agentId} to appear in the stream…</p>
         )}
@@ -160,11 +159,26 @@ export function StrategyPage({ agentId }: { agentId: string }) {
             <p className="empty">No history yet.</p>
           )}
         </Panel>
+        <Panel title="Am I crowded?" error={crowding.error}>
+          {a ? <CrowdingExplain agentId={agentId} phi={a.phi} crowding={crowding.data} /> : <p className="empty">Waiting for the agent.</p>}
+        </Panel>
+        <Panel title="Where the PnL came from">
+          {a ? <PnlSplitTable a={a} /> : <p className="empty">Waiting for the agent.</p>}
+        </Panel>
+        <Panel title="Declared vs observed factors" error={factor.error}>
+          <DeclaredVsObserved declared={declared} observed={observed?.factors ?? null} names={factor.data?.factorNames ?? FACTOR_NAMES} />
+        </Panel>
         <Panel title="Factor vector vs crowd" error={factor.error}>
           <FactorBars space={factor.data} agentId={agentId} />
         </Panel>
-        <Panel title="Alpha decay fit" error={decay.error}>
+        <Panel title="Alpha decay of this agent">
+          <AgentDecaySummary decay={rawObj.alpha_decay} />
+        </Panel>
+        <Panel title="Alpha decay fit (market)" error={decay.error}>
           <DecayChart view={decay.data} highlight={agentId} />
+        </Panel>
+        <Panel title="Errors, dropped orders and log">
+          <SandboxReport raw={restRaw} />
         </Panel>
         <Panel title="Recent orders">
           <div className="tape-scroll">
