@@ -19,6 +19,7 @@ export { gae, type GaeResult } from './agents/rl/gae.js';
 export { clippedSurrogate, entropyOf, mixProb, softmax, type SurrogateSample } from './agents/rl/policy-head.js';
 export { RunningNorm, type RunningNormState } from './agents/rl/running-norm.js';
 export { linearSchedule } from './agents/rl/schedule.js';
+export { tQuantile975 } from './analytics/stats.js';
 export {
   AgentConfigError,
   BUILTIN_STRATEGIES,

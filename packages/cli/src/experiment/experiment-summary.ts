@@ -4,6 +4,7 @@
  * figure, plus the share of runs passing each stylized fact.
  */
 import type { Cell, Table } from './experiment-table.js';
+import { tQuantile975 } from '@crowdalpha/engine';
 
 export interface FigureStats {
   n: number;
@@ -19,12 +20,8 @@ export interface PointSummary {
   figures: Record<string, FigureStats>;
 }
 
-/** Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom (then ~normal). */
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
-
-export function tQuantile975(df: number): number {
-  return df >= 1 && df <= 30 ? T975[df - 1]! : 1.96;
-}
+/** The t quantile of the 95 % intervals (shared with `crowdalpha evaluate`). */
+export { tQuantile975 };
 
 export function describe(values: readonly number[]): FigureStats {
   const n = values.length;

@@ -7,6 +7,7 @@
 import { defaultConfig, type PpoHyperparameters } from '../config.js';
 import { FALLBACK_PROBS } from '../agents/rl/ppo-agent.js';
 import { PpoLearner, type PpoModel } from '../agents/rl/ppo-learner.js';
+import { tQuantile975 } from '../analytics/stats.js';
 import { Rng } from '../rng.js';
 import { MarketEnv, type MarketEnvOptions } from './market-env.js';
 
@@ -72,8 +73,6 @@ export function evaluatePolicy(policy: Policy, seeds: readonly number[], env: Ma
   });
 }
 
-/** Two-sided 97.5% Student-t quantiles for 1..30 degrees of freedom (then the normal's 1.96). */
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
 
 export function meanInterval(values: readonly number[]): Interval {
   const n = values.length;
@@ -81,7 +80,7 @@ export function meanInterval(values: readonly number[]): Interval {
   const mean = values.reduce((a, b) => a + b, 0) / n;
   if (n < 2) return { n, mean, sd: 0, lo: mean, hi: mean };
   const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  const t = T975[n - 2] ?? 1.96;
+  const t = tQuantile975(n - 1);
   const half = (t * sd) / Math.sqrt(n);
   return { n, mean, sd, lo: mean - half, hi: mean + half };
 }
