@@ -1,6 +1,6 @@
 /** `crowdalpha run`: a headless market run with a summary, optional event file and report. */
 import { writeFileSync } from 'node:fs';
-import { EventType, Simulation, type DeepPartial, type SimulationConfig } from '@crowdalpha/engine';
+import { EventType, Simulation, sharpeDefinition, type DeepPartial, type SimulationConfig } from '@crowdalpha/engine';
 import { RunRecorder, type RunRecord } from './sweep/sweep-run.js';
 import { RunTables } from './run-tables.js';
 import { TABLE_FORMATS, type TableFormat } from './table-writers.js';
@@ -157,6 +157,7 @@ async function buildReport(sim: Simulation, summary: ReturnType<RunSummaryBuilde
     summary,
     config: sim.config,
     stylized_facts: facts,
+    sharpe_definition: sharpeDefinition(sim.config),
     leaderboard: sim.leaderboard(),
     crowding: sim.crowdingSnapshot(),
     decay: sim.decaySnapshot(),

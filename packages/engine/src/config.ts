@@ -229,6 +229,17 @@ export interface AlphaDecayConfig {
   bootstrapLevel: number;
 }
 
+export interface SharpeConfig {
+  /**
+   * How Sharpe ratios are annualised: 'trading_time' (default) multiplies the per-tick ratio by
+   * sqrt(ticks per simulated trading year) = sqrt(tradingSecondsPerYear / (tickDurationNs / 1e9));
+   * 'seed' by sqrt(252), the seed document's convention, which treats every tick as a trading day.
+   */
+  annualisation: 'trading_time' | 'seed';
+  /** Simulated trading seconds per year (252 days × 6.5 h). */
+  tradingSecondsPerYear: number;
+}
+
 export interface DiagnosticsConfig {
   window: number;
   minSharpeChanges: number;
@@ -277,7 +288,6 @@ export interface SimulationConfig {
   tickSize: number;
   /** lambda_0 of the impact model. */
   eta: number;
-  ticksPerYear: number;
   depthLevels: number;
   recentTradesInState: number;
   volatilityWindow: number;
@@ -302,6 +312,7 @@ export interface SimulationConfig {
   crowding: CrowdingConfig;
   impact: ImpactConfig;
   alphaDecay: AlphaDecayConfig;
+  sharpe: SharpeConfig;
   diagnostics: DiagnosticsConfig;
   fragility: FragilityConfig;
   regime: RegimeConfig;
@@ -317,7 +328,6 @@ export function defaultConfig(): SimulationConfig {
     initialCash: 100_000,
     tickSize: 0.0001,
     eta: 0.01,
-    ticksPerYear: 252,
     depthLevels: 10,
     recentTradesInState: 20,
     volatilityWindow: 20,
@@ -456,6 +466,7 @@ export function defaultConfig(): SimulationConfig {
       bootstrapSamples: 200,
       bootstrapLevel: 0.9,
     },
+    sharpe: { annualisation: 'trading_time', tradingSecondsPerYear: 252 * 6.5 * 3600 },
     diagnostics: { window: 250, minSharpeChanges: 50, minStd: 1e-8 },
     fragility: {
       nearSteps: 5,
@@ -507,6 +518,7 @@ const ENUMS: Record<string, readonly string[]> = {
   'crowding.phiNormalization': ['seed', 'weighted_mean'],
   'impact.payer': ['aggressor', 'both_sides'],
   'alphaDecay.estimator': ['levels', 'original'],
+  'sharpe.annualisation': ['trading_time', 'seed'],
 };
 
 /** Numbers that must be positive integers (counts, windows, lengths). */
@@ -597,6 +609,8 @@ export function resolveConfig(overrides: DeepPartial<SimulationConfig> = {}): Re
   for (const [k, v] of Object.entries(cfg.population)) {
     if (!Number.isInteger(v)) throw new ConfigError(`population.${k}`, `must be a whole number of agents, got ${v}`);
   }
+  if (!(cfg.tickDurationNs > 0)) throw new ConfigError('tickDurationNs', `must be > 0 (simulated ns per tick; Sharpe annualisation divides by it), got ${cfg.tickDurationNs}`);
+  if (!(cfg.sharpe.tradingSecondsPerYear > 0)) throw new ConfigError('sharpe.tradingSecondsPerYear', `must be > 0, got ${cfg.sharpe.tradingSecondsPerYear}`);
   if (cfg.tickSize <= 0) throw new ConfigError('tickSize', `must be > 0, got ${cfg.tickSize}`);
   if (cfg.initialPrice <= 0) throw new ConfigError('initialPrice', `must be > 0, got ${cfg.initialPrice}`);
   let grid: TickGrid;
@@ -643,4 +657,20 @@ export function resolveConfig(overrides: DeepPartial<SimulationConfig> = {}): Re
     throw new ConfigError('fragility', 'thresholds must satisfy warning <= danger <= critical');
   }
   return deepFreeze(cfg);
+}
+
+/**
+ * Ticks per year used to annualise Sharpe ratios (docs/MODEL.md, "Sharpe"): per simulated trading
+ * year at the configured tick duration, or the seed's 252 with `sharpe.annualisation: "seed"`.
+ */
+export function sharpeTicksPerYear(cfg: Pick<SimulationConfig, 'sharpe' | 'tickDurationNs'>): number {
+  if (cfg.sharpe.annualisation === 'seed') return 252;
+  return cfg.sharpe.tradingSecondsPerYear / (cfg.tickDurationNs / 1e9);
+}
+
+/** One line saying what the Sharpe figures are, for reports and the API. */
+export function sharpeDefinition(cfg: Pick<SimulationConfig, 'sharpe' | 'tickDurationNs' | 'diagnostics'>): string {
+  const tpy = sharpeTicksPerYear(cfg);
+  const basis = cfg.sharpe.annualisation === 'seed' ? 'sqrt(252) (the seed convention: one tick counted as one trading day)' : `sqrt(${Math.round(tpy)}) ticks per simulated trading year (${cfg.sharpe.tradingSecondsPerYear} s / ${cfg.tickDurationNs / 1e6} ms per tick)`;
+  return `mean / std (ddof 1) of per-tick PnL changes × ${basis}; sharpe: the last ${cfg.diagnostics.window} ticks (rolling), sharpe_full: since the agent joined; each has the sign of the PnL change over its own window`;
 }

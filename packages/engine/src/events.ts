@@ -107,7 +107,10 @@ export interface AgentStatsWire {
   orders_rejected: number;
   impact_cost: number;
   phi: number;
+  /** Rolling (last diagnostics.window ticks), annualised by simulated trading time; see AgentStats.sharpe. */
   sharpe: number | null;
+  /** Full run (since the agent joined), same definition. */
+  sharpe_full: number | null;
   extra: AgentStats['extra'];
 }
 
@@ -210,6 +213,7 @@ export function agentStatsToWire(s: AgentStats): AgentStatsWire {
     impact_cost: s.impactCost,
     phi: s.phi,
     sharpe: s.sharpe,
+    sharpe_full: s.sharpeFull,
     extra: s.extra,
   };
 }

@@ -202,7 +202,7 @@ export class Simulation {
     }
     const index = this.ledger.add(this.config.initialCash);
     if (this.analytics) {
-      const ai = this.analytics.addAgent(agent.id, agent.strategy);
+      const ai = this.analytics.addAgent(agent.id, agent.strategy, this.config.initialCash);
       if (ai !== index) throw new SimulationError('INTERNAL', `analytics index ${ai} != ledger index ${index}`);
     }
     this.ensureCapacity(index + 1);
@@ -886,6 +886,7 @@ export class Simulation {
     const l = this.ledger;
     const view = this.analytics?.agentView(i);
     const sharpe = this.analytics ? this.analytics.agentSharpe(i) : null;
+    const sharpeFull = this.analytics ? this.analytics.agentSharpeFull(i) : null;
     return {
       agentId: slot.agent.id,
       strategy: slot.agent.strategy,
@@ -904,6 +905,7 @@ export class Simulation {
       impactCost: l.impactCost[i] as number,
       phi: view?.phi ?? 0,
       sharpe,
+      sharpeFull,
       extra: agentExtra(slot),
     };
   }

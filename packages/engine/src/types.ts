@@ -147,7 +147,14 @@ export interface AgentStats {
   ordersRejected: number;
   impactCost: number;
   phi: number;
+  /**
+   * Rolling Sharpe: mean / std (ddof 1) of the agent's last `diagnostics.window` (250) per-tick PnL
+   * changes × sqrt(ticks per simulated trading year) (docs/MODEL.md, "Sharpe"); same sign as the
+   * PnL change over that window. Null until `diagnostics.minSharpeChanges` changes.
+   */
   sharpe: number | null;
+  /** The same over every tick since the agent joined: same sign as its net PnL. */
+  sharpeFull: number | null;
   /** Free-form figures an analytics module or the sandbox adds (drawdown, sandbox counters, ...). */
   extra: Record<string, number | string | boolean | null>;
 }

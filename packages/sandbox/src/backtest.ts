@@ -77,7 +77,10 @@ export interface BacktestReport {
   silenced_at_tick: number | null;
   pnl: number;
   realized_pnl: number;
+  /** Rolling Sharpe (last diagnostics.window ticks), annualised by simulated trading time. */
   sharpe: number | null;
+  /** Full-run Sharpe (since the strategy joined), same definition; same sign as its net PnL. */
+  sharpe_full: number | null;
   fills: number;
   total_buy_qty: number;
   total_sell_qty: number;
@@ -196,6 +199,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
       pnl: s.pnl,
       realized_pnl: s.realized_pnl,
       sharpe: s.sharpe,
+      sharpe_full: s.sharpe_full,
       fills: s.fill_count,
       total_buy_qty: s.total_buy_qty,
       total_sell_qty: s.total_sell_qty,

@@ -20,7 +20,9 @@ export interface AgentFigures {
   strategy: string;
   /** Net PnL since the agent joined (mark-to-mid equity minus starting cash), currency units. */
   pnl: number;
+  /** Rolling Sharpe (last diagnostics.window ticks) and full-run Sharpe; see sharpeDefinition(). */
   sharpe: number | null;
+  sharpe_full: number | null;
   impact_cost: number;
   /** Traded quantity (buys + sells), units. */
   traded_qty: number;
@@ -147,6 +149,7 @@ export class RunRecorder {
         strategy: a.strategy,
         pnl: a.net_pnl,
         sharpe: a.sharpe,
+        sharpe_full: a.sharpe_full,
         impact_cost: a.impact_cost,
         traded_qty: traded,
         impact_cost_per_unit: traded > 0 ? a.impact_cost / traded : null,

@@ -17,6 +17,9 @@ import { autocorrelation, excessKurtosis } from './stats.js';
 import { growF64, growI32, growU8 } from '../util/typed-grow.js';
 import { loadFields, saveFields, StateCodecError, type EncodedState } from '../util/state-codec.js';
 
+/** Full-run Sharpe accumulators (Welford), saved apart so older checkpoints still load. */
+const FULL_RUN_FIELDS = ['fullN', 'fullMean', 'fullM2'] as const;
+
 const DIAGNOSTICS_FIELDS = [
   'n', 'cap', 'changes', 'levels', 'absInv', 'traded', 'count', 'pos', 'sum', 'sumSq', 'shift', 'invSum', 'tradedSum',
   'firstLevel', 'prevPnl', 'seen', 'tickTraded', 'spreadCost', 'impactCost', 'fillCount', 'fillQty', 'inventory',
@@ -34,7 +37,10 @@ export interface DiagnosticsFill {
 export interface AgentDiagnostics {
   [key: string]: number | null;
   pnl: number;
+  /** Rolling: the last `window` ticks. */
   sharpe: number | null;
+  /** Since the agent joined. */
+  sharpe_full: number | null;
   sortino: number | null;
   max_drawdown: number;
   hit_rate: number | null;
@@ -50,7 +56,7 @@ export interface AgentDiagnostics {
 }
 
 export interface DiagnosticsOptions extends DiagnosticsConfig {
-  /** Annualisation, ticks per year (config.ticksPerYear). */
+  /** Annualisation: ticks per simulated trading year (`sharpeTicksPerYear(config)`). */
   ticksPerYear: number;
 }
 
@@ -81,6 +87,10 @@ export class Diagnostics {
   private fillCount = new Float64Array(0);
   private fillQty = new Float64Array(0);
   private inventory = new Float64Array(0);
+  /** Every PnL change since the agent joined: count, running mean and sum of squared deviations. */
+  private fullN = new Float64Array(0);
+  private fullMean = new Float64Array(0);
+  private fullM2 = new Float64Array(0);
 
   constructor(opts: DiagnosticsOptions) {
     if (!Number.isInteger(opts.window) || opts.window < 2) {
@@ -90,9 +100,20 @@ export class Diagnostics {
     this.W = opts.window;
   }
 
-  addAgent(): number {
+  /**
+   * Registers an agent. `initialPnl` (its starting cash) is the reference of its first PnL change,
+   * so the full-run Sharpe covers everything since it joined and has the sign of its net PnL.
+   * Without it the first observed PnL is the reference.
+   */
+  addAgent(initialPnl?: number): number {
     if (this.n === this.cap) this.grow(Math.max(8, this.cap * 2));
-    return this.n++;
+    const i = this.n++;
+    if (initialPnl !== undefined) {
+      this.seen[i] = 1;
+      this.prevPnl[i] = initialPnl;
+      this.firstLevel[i] = initialPnl;
+    }
+    return i;
   }
 
   get size(): number {
@@ -137,6 +158,11 @@ export class Diagnostics {
       }
       const d = p - this.prevPnl[i]!;
       this.prevPnl[i] = p;
+      const fn = this.fullN[i]! + 1;
+      const delta = d - this.fullMean[i]!;
+      this.fullN[i] = fn;
+      this.fullMean[i]! += delta / fn;
+      this.fullM2[i]! += delta * (d - this.fullMean[i]!);
       const at = i * W + this.pos[i]!;
       const a = Math.abs(inv);
       if (this.count[i] === 0) this.shift[i] = d;
@@ -165,7 +191,23 @@ export class Diagnostics {
     }
   }
 
-  /** Annualised Sharpe of agent i: mean/std(ddof 1) * sqrt(ticksPerYear); null when not defined. */
+  /**
+   * Full-run Sharpe of agent i: mean / std (ddof 1) of every per-tick PnL change since it joined,
+   * × sqrt(ticksPerYear). Its sign is the sign of the agent's net PnL (the mean change is net PnL /
+   * ticks). Null with fewer than `minSharpeChanges` changes or std <= minStd.
+   */
+  sharpeFull(i: number): number | null {
+    const c = this.fullN[i] ?? 0;
+    if (c < Math.max(this.opts.minSharpeChanges, 2)) return null;
+    const s = Math.sqrt(Math.max(this.fullM2[i]! / (c - 1), 0));
+    if (!(s > this.opts.minStd)) return null;
+    return (this.fullMean[i]! / s) * Math.sqrt(this.opts.ticksPerYear);
+  }
+
+  /**
+   * Rolling Sharpe of agent i: mean / std (ddof 1) of its last `window` per-tick PnL changes ×
+   * sqrt(ticksPerYear); its sign is the sign of the PnL change over that window. Null when not defined.
+   */
   sharpe(i: number): number | null {
     const c = this.count[i] ?? 0;
     if (c < Math.max(this.opts.minSharpeChanges, 2)) return null;
@@ -212,6 +254,7 @@ export class Diagnostics {
     return {
       pnl: this.seen[i] ? this.prevPnl[i]! : 0,
       sharpe: this.sharpe(i),
+      sharpe_full: this.sharpeFull(i),
       sortino,
       max_drawdown: mdd,
       hit_rate: nonzero > 0 ? pos / nonzero : null,
@@ -286,12 +329,20 @@ export class Diagnostics {
 
   /** Exact snapshot of the windows and running sums (for checkpoints). */
   saveState(): EncodedState {
-    return saveFields(this, DIAGNOSTICS_FIELDS);
+    return { ...(saveFields(this, DIAGNOSTICS_FIELDS) as Record<string, EncodedState>), fullRun: saveFields(this, FULL_RUN_FIELDS) };
   }
 
   loadState(state: unknown, where = 'Diagnostics'): void {
     const n = this.n;
     loadFields(this, DIAGNOSTICS_FIELDS, state, where);
+    // Checkpoints from before the full-run Sharpe resume it from zero changes.
+    const full = (state as Record<string, unknown>)['fullRun'];
+    if (full !== undefined) loadFields(this, FULL_RUN_FIELDS, full, `${where}.fullRun`);
+    else {
+      this.fullN = new Float64Array(this.cap);
+      this.fullMean = new Float64Array(this.cap);
+      this.fullM2 = new Float64Array(this.cap);
+    }
     if (this.n !== n) throw new StateCodecError(`${where}: snapshot has ${this.n} agents, these diagnostics ${n}`);
     if (this.changes.length !== this.cap * this.W) throw new StateCodecError(`${where}: snapshot window does not match diagnostics.window ${this.W}`);
   }
@@ -302,6 +353,9 @@ export class Diagnostics {
     const i32 = (a: Int32Array) => growI32(a, cap);
     this.changes = f(this.changes, W);
     this.levels = f(this.levels, W);
+    this.fullN = f(this.fullN);
+    this.fullMean = f(this.fullMean);
+    this.fullM2 = f(this.fullM2);
     this.absInv = f(this.absInv, W);
     this.traded = f(this.traded, W);
     this.count = i32(this.count);

@@ -9,7 +9,7 @@
  * pipeline run and this tick's orders; `agentView()` shows what agents see at the start of a tick,
  * i.e. the figures of the previous tick; `endTick()` (after fills) updates everything.
  */
-import type { SimulationConfig } from '../config.js';
+import { sharpeTicksPerYear, type SimulationConfig } from '../config.js';
 import type { CrowdedPair, CrowdingPayload } from '../events.js';
 import type { Rng } from '../rng.js';
 import type { DepthSnapshot, OrderType, Side, CrowdingView } from '../types.js';
@@ -138,22 +138,25 @@ export class MarketAnalytics {
     });
     this.alphaDecay = new AlphaDecay(config.alphaDecay, rng);
     this.agentDecay = new AgentDecay(config.alphaDecay, rng);
-    this.diagnostics = new Diagnostics({ ...config.diagnostics, ticksPerYear: config.ticksPerYear });
+    this.diagnostics = new Diagnostics({ ...config.diagnostics, ticksPerYear: sharpeTicksPerYear(config) });
     this.fragility = new FragilityIndex(config.fragility);
     this.regime = new RegimeDetector(config.regime);
     this.eventMatrixMaxAgents = options.eventMatrixMaxAgents ?? c.eventMatrixMaxAgents;
     this.eagerPairsMaxAgents = options.eagerPairsMaxAgents ?? c.eagerPairsMaxAgents;
   }
 
-  /** Registers an agent; returns its index (0, 1, 2, ... in call order; never reused). */
-  addAgent(agentId: string, strategy: string): number {
+  /**
+   * Registers an agent; returns its index (0, 1, 2, ... in call order; never reused). `initialPnl`
+   * (its starting cash) anchors its full-run Sharpe.
+   */
+  addAgent(agentId: string, strategy: string, initialPnl?: number): number {
     const i = this.ids.length;
     this.ids.push(agentId);
     this.strategies.push(strategy);
     this.factorSpace.addAgent();
     this.alphaDecay.addAgent();
     this.agentDecay.addAgent();
-    this.diagnostics.addAgent();
+    this.diagnostics.addAgent(initialPnl);
     if (this.agentMultStore.length < this.ids.length) {
       const m = new Float64Array(this.agentMultStore.length * 2);
       m.set(this.agentMultStore);
@@ -285,9 +288,14 @@ export class MarketAnalytics {
     };
   }
 
-  /** Annualised Sharpe of one agent in O(1) (for per-tick AgentStats); null when undefined. */
+  /** Rolling annualised Sharpe of one agent in O(1) (for per-tick AgentStats); null when undefined. */
   agentSharpe(index: number): number | null {
     return this.diagnostics.sharpe(index);
+  }
+
+  /** Full-run annualised Sharpe of one agent in O(1); null when undefined. */
+  agentSharpeFull(index: number): number | null {
+    return this.diagnostics.sharpeFull(index);
   }
 
   /** Full diagnostics of one agent (O(window)), plus its Phi and cumulative crowding exposure. */

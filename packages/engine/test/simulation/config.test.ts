@@ -5,7 +5,7 @@ import { Simulation } from '../../src/simulation.js';
 describe('config', () => {
   it('pins the SPEC defaults', () => {
     const c = defaultConfig();
-    expect([c.initialPrice, c.initialCash, c.eta, c.crowding.kappa, c.ticksPerYear, c.seed, c.tickSize]).toEqual([100, 100_000, 0.01, 18, 252, 42, 0.0001]);
+    expect([c.initialPrice, c.initialCash, c.eta, c.crowding.kappa, c.sharpe.annualisation, c.sharpe.tradingSecondsPerYear, c.seed, c.tickSize]).toEqual([100, 100_000, 0.01, 18, 'trading_time', 5_896_800, 42, 0.0001]);
     expect(c.population).toEqual({ momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0 });
     expect([c.crowding.factorWindow, c.crowding.phiNormalization, c.crowding.agentMultiplierMin, c.crowding.agentMultiplierMax]).toEqual([50, 'weighted_mean', 0.2, 6]);
     expect([c.crowding.sideBaseCoef, c.crowding.sidePressureCoef, c.crowding.sideMultiplierMin, c.crowding.sideMultiplierMax]).toEqual([1.6, 0.9, 1, 4]);
