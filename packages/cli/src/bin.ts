@@ -49,8 +49,8 @@ program
 
 program
   .command('backtest')
-  .description('run a strategy file (TypeScript or JavaScript) in the sandbox against the default market; exit 0 = traded to the end, 1 = refused, 2 = bad input, 3 = silenced')
-  .argument('<file>', 'strategy source file, e.g. my_strategy.ts')
+  .description('run a strategy file (TypeScript, JavaScript or Python) in the sandbox against the default market; exit 0 = traded to the end, 1 = refused, 2 = bad input (or Python not installed), 3 = silenced')
+  .argument('<file>', 'strategy source file, e.g. my_strategy.ts or my_strategy.py (.py is Python; other extensions are detected from the code)')
   .option('--ticks <n>', 'ticks to simulate', intOption('--ticks', 1), 5000)
   .option('--seed <n>', 'random seed', intOption('--seed', 0, 2 ** 31 - 1), 42)
   .option('--timeout-ms <n>', 'per-call deadline of the strategy, ms (5..1000)', intOption('--timeout-ms', 5, 1000))

@@ -3,7 +3,7 @@ import { isObj } from '../api/adapters.js';
 import { apiUrl } from '../api/endpoints.js';
 import { Panel } from '../components/Panel.js';
 import { usePoll } from '../components/use-poll.js';
-import { STRATEGY_TEMPLATE } from '../lib/strategy-template.js';
+import { PYTHON_STRATEGY_TEMPLATE, STRATEGY_TEMPLATE } from '../lib/strategy-template.js';
 
 const MARKET_STATE_FIELDS: Array<[string, string]> = [
   ['tick, timestamp', 'tick number; simulated ns'],
@@ -51,6 +51,15 @@ export function DocsPage() {
         </ul>
         <h3>Template</h3>
         <pre className="code">{STRATEGY_TEMPLATE}</pre>
+        <h3>Python</h3>
+        <p>
+          The same strategy in Python, written as for the original: a class inheriting <code>BaseAgent</code> with <code>on_tick(state)</code> returning{' '}
+          <code>Order</code>s and <code>factor_vector()</code> (a list or numpy array). <code>BaseAgent</code>, <code>MarketState</code>, <code>Order</code>,{' '}
+          <code>OrderType</code>, <code>Side</code> and <code>np</code> are in scope; the deploy config&apos;s params arrive as constructor keyword
+          arguments; imports are limited to numpy and pure-computation modules (math, statistics, collections, …). It runs in its own CPython worker
+          inside bubblewrap; register it with <code>language: &quot;python&quot;</code> (or choose Python on the Deploy page).
+        </p>
+        <pre className="code">{PYTHON_STRATEGY_TEMPLATE}</pre>
       </Panel>
       <div>
         <Panel title="Event contract (/ws/market)" error={schema.error}>
