@@ -123,12 +123,14 @@ export async function run() {
     target: '>= 1000 ticks/s',
   });
   rows.push({ measure: '  worst tick wall / CPU, p99 wall', value: `${def.maxTick.toFixed(1)} / ${def.maxTickCpu.toFixed(1)} ms, ${def.p99.toFixed(2)} ms`, target: '<= 100 ms' });
-  for (const [label, mpt] of [
-    ['whole update in one tick', 0],
-    ['minibatchesPerTick 1', 1],
+  for (const [label, split] of [
+    ['whole update in one tick (updateWorkPerTick 0)', { minibatchesPerTick: 0, updateWorkPerTick: 0 }],
+    ['automatic split (default updateWorkPerTick)', {}],
+    ['minibatchesPerTick 1', { minibatchesPerTick: 1 }],
   ]) {
+    const mpt = split.updateWorkPerTick === 0 ? 0 : 1;
     // 2,048 ticks fill the rollouts, then up to 128 ticks to finish a split update.
-    const r = marketThroughput(0, { ...big, minibatchesPerTick: mpt }, 2048 + 128 + 50);
+    const r = marketThroughput(0, { ...big, ...split }, 2048 + 128 + 50);
     rows.push({
       measure: `4 learners 64×64 / 2,048, ${label}: worst tick wall / CPU, p99 wall`,
       value: `${r.maxTick.toFixed(1)} / ${r.maxTickCpu.toFixed(1)} ms, ${r.p99.toFixed(2)} ms (${Math.round(r.ticksPerSec)} ticks/s, ${r.updates} updates)`,

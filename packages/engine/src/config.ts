@@ -83,10 +83,15 @@ export interface RlPpoConfig {
   /** Weight of the impact the agent paid this tick (read from the engine's ledger), subtracted again in the reward. */
   impactWeight: number;
   /**
-   * Minibatch steps of a pending update run per market tick (0 = the whole update in the tick the
-   * rollout fills). Spreading an update keeps a large network from stalling a live tick.
+   * Minibatch steps of a pending update run per market tick; 0 = automatic from
+   * `updateWorkPerTick`. Spreading an update keeps a large network from stalling a live tick.
    */
   minibatchesPerTick: number;
+  /**
+   * With minibatchesPerTick 0: the update work (samples × network parameters) one tick may do;
+   * larger updates are spread over ticks. 0 = always the whole update in one tick.
+   */
+  updateWorkPerTick: number;
   /** Hidden layers of both the policy and the value network. */
   hiddenLayers: number;
   /** Width of each hidden layer. */
@@ -426,7 +431,11 @@ export function defaultConfig(): SimulationConfig {
       // Running-mean/variance inputs clipped to ±5 sd: features differ in scale by orders of magnitude.
       normalizeObservations: true,
       obsClip: 5,
+      // Updates split automatically above 5M sample×parameter products per tick (~25 ms of CPU
+      // here): the default 1×32 learner (128 × 4 epochs × 1,224 parameters ≈ 0.6M) always updates
+      // whole; a 2×64 learner on 2,048-step rollouts (≈ 88M) is spread over ~18 ticks.
       minibatchesPerTick: 0,
+      updateWorkPerTick: 5_000_000,
       curveLength: 500,
     },
     crowding: {

@@ -12,7 +12,7 @@ export { BaseAgent, Orders, type AgentContext } from './agents/base-agent.js';
 export { MomentumAgent } from './agents/momentum.js';
 export { MeanReversionAgent } from './agents/mean-reversion.js';
 export { MarketMakerAgent } from './agents/market-maker.js';
-export { FALLBACK_PROBS, RL_ACTIONS, RL_FEATURES, RlPpoAgent, modelFitProblem, observe as rlObserve, type LearningPoint, type RlMode } from './agents/rl/ppo-agent.js';
+export { FALLBACK_PROBS, RL_ACTIONS, RL_FEATURES, RlPpoAgent, autoMinibatchesPerTick, modelFitProblem, observe as rlObserve, type LearningPoint, type RlMode } from './agents/rl/ppo-agent.js';
 export { PpoLearner, explainedVariance, modelProblem, type Decision, type PpoLearnerState, type PpoModel, type UpdateStats } from './agents/rl/ppo-learner.js';
 export { Mlp, type MlpState } from './agents/rl/mlp.js';
 export { gae, type GaeResult } from './agents/rl/gae.js';

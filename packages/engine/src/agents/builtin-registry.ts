@@ -74,7 +74,8 @@ export const BUILTIN_STRATEGIES: readonly BuiltinStrategyInfo[] = [
       explorationStart: 'uniform-mixture exploration at the start (annealed)',
       explorationEnd: 'exploration after scheduleSteps transitions',
       learningRateFinal: 'learning rate after scheduleSteps transitions',
-      minibatchesPerTick: 'spread an update over ticks, this many minibatches per tick (0 = all at once)',
+      minibatchesPerTick: 'spread an update over ticks, this many minibatches per tick (0 = automatic from updateWorkPerTick)',
+      updateWorkPerTick: 'automatic split: samples × parameters one tick may update (0 = whole update in one tick)',
     }),
   },
 ];

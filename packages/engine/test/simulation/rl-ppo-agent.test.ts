@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RlPpoAgent, RL_ACTIONS, RL_FEATURES, observe } from '../../src/agents/rl/ppo-agent.js';
+import { RlPpoAgent, RL_ACTIONS, RL_FEATURES, autoMinibatchesPerTick, observe } from '../../src/agents/rl/ppo-agent.js';
 import { defaultConfig } from '../../src/config.js';
 import { Rng } from '../../src/rng.js';
 import { Simulation } from '../../src/simulation.js';
@@ -120,5 +120,19 @@ describe('rl_ppo agent', () => {
     expect((back.getAgent('rl_f') as RlPpoAgent).exportModel().policy).toEqual(model.policy);
     expect(() => new RlPpoAgent('x', { ...defaultConfig().rlPpo, hiddenUnits: 8 }).loadModel(model)).toThrow(/1 hidden layer\(s\) of 32, the agent 1 of 8; set hiddenLayers\/hiddenUnits/);
     expect(() => new RlPpoAgent('x', defaultConfig().rlPpo).loadModel({ ...model, actions: ['a'] })).toThrow(/model has 1 actions, expected 7/);
+  });
+
+  it('splits large updates automatically and leaves the default learner whole', () => {
+    const d = defaultConfig().rlPpo;
+    // Default 1×32 net: 711 + 513 parameters; 128 × 4 × 1,224 is under the budget.
+    expect(autoMinibatchesPerTick(d, 1224)).toBe(Infinity);
+    // 2×64 on 2,048-step rollouts, minibatches of 64: 5e6 / (64 × 10,760) = 7 per tick.
+    expect(autoMinibatchesPerTick({ ...d, rolloutLength: 2048, minibatchSize: 64 }, 10_760)).toBe(7);
+    expect(autoMinibatchesPerTick({ ...d, rolloutLength: 2048, updateWorkPerTick: 0 }, 10_760)).toBe(Infinity);
+    const sim = new Simulation({ seed: 2, analytics: false, population: { rl: 1 }, rlPpo: { rolloutLength: 64, minibatchSize: 16, updateWorkPerTick: 16 * 1224 * 2 } });
+    sim.run(66);
+    expect(sim.agentStats('rl_1')!.extra.rl_updates).toBe(0); // 16 minibatches at 2 per tick: not done yet
+    sim.run(8);
+    expect(sim.agentStats('rl_1')!.extra.rl_updates).toBe(1);
   });
 });

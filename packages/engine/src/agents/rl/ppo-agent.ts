@@ -170,7 +170,7 @@ export class RlPpoAgent extends BaseAgent {
 
   /** Begins an update when a rollout is full and runs this tick's share of it. */
   private advanceUpdate(learner: PpoLearner, raw: Float64Array, tick: number): void {
-    const perTick = this.cfg.minibatchesPerTick > 0 ? this.cfg.minibatchesPerTick : Infinity;
+    const perTick = this.cfg.minibatchesPerTick > 0 ? this.cfg.minibatchesPerTick : autoMinibatchesPerTick(this.cfg, learner.policy.size + learner.value.size);
     if (!learner.updating() && learner.readyToUpdate()) learner.beginUpdate([learner.normalize(raw, false)], tick);
     if (learner.updating()) learner.runUpdate(this.random, perTick);
   }
@@ -268,6 +268,17 @@ export function modelFitProblem(model: unknown, cfg: Pick<RlPpoConfig, 'hiddenLa
   }
   if ((m.obsNorm !== null) !== cfg.normalizeObservations) return `model was trained with normalizeObservations=${m.obsNorm !== null}; set the agent's normalizeObservations the same`;
   return null;
+}
+
+/**
+ * Minibatch steps per tick that keep one tick's update work (samples × parameters) within
+ * `updateWorkPerTick`; Infinity (the whole update) when the budget is 0 or the update fits in it.
+ */
+export function autoMinibatchesPerTick(cfg: Pick<RlPpoConfig, 'updateWorkPerTick' | 'minibatchSize' | 'rolloutLength' | 'epochs'>, params: number): number {
+  if (cfg.updateWorkPerTick <= 0) return Infinity;
+  const whole = cfg.rolloutLength * cfg.epochs * params;
+  if (whole <= cfg.updateWorkPerTick) return Infinity;
+  return Math.max(1, Math.floor(cfg.updateWorkPerTick / (Math.max(1, cfg.minibatchSize) * params)));
 }
 
 /** Index drawn from `probs` with the uniform `u`. */
