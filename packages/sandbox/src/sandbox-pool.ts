@@ -31,7 +31,7 @@ import { DEFAULT_PYTHON_RUNTIME, type PythonRuntime } from './python/bwrap-comma
 import { resolveLanguage, type StrategyLanguage } from './python/language.js';
 import { isPythonCompiled, toPythonCompiled } from './python/python-marker.js';
 import { PythonWorker } from './python/python-worker.js';
-import { checkPythonSource } from './python/validate-python.js';
+import { checkPythonSource, type PythonCheck } from './python/validate-python.js';
 
 /** A TypeScript runner (many isolates) or a Python worker (one strategy): the pool drives both alike. */
 type RunnerHandle = RunnerProcess | PythonWorker;
@@ -461,10 +461,10 @@ export class SandboxPool {
     if (nameProblems.length) throw new StrategyValidationError(nameProblems);
     const lang = this.languageOf(source, language);
     if (lang === 'python') {
-      const { className } = await this.checkPython(source);
+      const { className, params } = await this.checkPython(source);
       const compiled = toPythonCompiled(source);
       await this.probe(compiled, {});
-      return { compiled, language: lang, className, warnings: [], params: null };
+      return { compiled, language: lang, className, warnings: [], params };
     }
     const { code, className, warnings, params } = compileStrategy(source, { maxSourceChars: this.limits.maxSourceChars });
     await this.probe(code, {});
@@ -480,7 +480,7 @@ export class SandboxPool {
   }
 
   /** Static checks of Python source in the sandbox (no probe); throws when Python is unavailable. */
-  async checkPython(source: string): Promise<{ className: string }> {
+  async checkPython(source: string): Promise<PythonCheck> {
     this.requirePython();
     return checkPythonSource(this.pythonRuntime, source, { maxSourceChars: this.limits.maxSourceChars });
   }

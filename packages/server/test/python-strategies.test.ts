@@ -108,6 +108,15 @@ describe.runIf(available.available)('Python strategies through the API', () => {
     expect(json(await get(server, '/strategies/py_mom_1/stats')).status).toBe('active');
   });
 
+  it('refuses deploy params the constructor does not take, naming the ones it does (like TypeScript)', async () => {
+    const r = await post(server, '/strategies/user', { strategy_name: 'user_momentum', code: USER_MOMENTUM, deploy: true, agent_id: 'py_typo', config: { params: { qyt: 5 } } });
+    expect(r.statusCode, r.body).toBe(400);
+    expect(json(r).error).toMatchObject({ code: 'CA_ERR_BAD_AGENT_CONFIG', field: 'config.params' });
+    expect(json(r).error.message).toMatch(/params\.qyt is not read by this strategy; did you mean qty\?/);
+    const types = json(await get(server, '/strategies')).strategy_types as Json[];
+    expect(types.find((t) => t.type === 'user_momentum')?.params).toEqual({ strategy_type: 'string', initial_cash: 'number', qty: 'number' });
+  });
+
   it('stops a Python agent with its manage key', async () => {
     const r = await post(server, '/strategies/user', { strategy_name: 'user_momentum', code: USER_MOMENTUM, deploy: true, agent_id: 'py_stopme' });
     expect(r.statusCode, r.body).toBe(201);

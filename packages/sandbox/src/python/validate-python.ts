@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { StrategyValidationError, type StrategyDiagnostic } from '../errors.js';
+import type { StrategyParams } from '../strategy-params.js';
 import { bwrapArgs, type PythonRuntime } from './bwrap-command.js';
 import { hostIdentity } from './host-identity.js';
 import { withSeccompFd } from './seccomp-fd.js';
@@ -67,13 +68,41 @@ if tree is not None:
         for n in cls.body:
             if isinstance(n, ast.AsyncFunctionDef) and n.name in ('on_tick', 'factor_vector'):
                 diag('methods', '%s must be a plain def, not async def' % n.name, n)
-    print(json.dumps({'diagnostics': out, 'class_name': classes[0].name if len(classes) == 1 else None}))
+    params = None
+    if len(classes) == 1:
+        init = next((n for n in classes[0].body if isinstance(n, ast.FunctionDef) and n.name == '__init__'), None)
+        if init is None:
+            params = {'names': [], 'open': True}  # BaseAgent.__init__ takes **kwargs
+        else:
+            a = init.args
+            plain = a.posonlyargs + a.args
+            defaults = [None] * (len(plain) - len(a.defaults)) + list(a.defaults)
+            pairs = list(zip(plain, defaults)) + list(zip(a.kwonlyargs, a.kw_defaults))
+            def kind(d):
+                if isinstance(d, ast.Constant):
+                    if isinstance(d.value, bool): return 'boolean'
+                    if isinstance(d.value, (int, float)): return 'number'
+                    if isinstance(d.value, str): return 'string'
+                return None
+            names = []
+            for arg, d in pairs:
+                if arg.arg in ('self', 'agent_id') or arg in a.posonlyargs:
+                    continue
+                t = kind(d)
+                names.append({'name': arg.arg, 'type': t} if t else {'name': arg.arg})
+            params = {'names': names, 'open': a.kwarg is not None}
+    print(json.dumps({'diagnostics': out, 'class_name': classes[0].name if len(classes) == 1 else None, 'params': params}))
 else:
     print(json.dumps({'diagnostics': out, 'class_name': None}))
 `;
 
 export interface PythonCheck {
   className: string;
+  /**
+   * The constructor's keyword arguments (what deploy `params` may name), in the TypeScript
+   * checker's shape; open when it takes **kwargs or has no __init__ of its own.
+   */
+  params: StrategyParams | null;
 }
 
 /** Runs the checker in the sandbox; resolves with the class name or rejects with StrategyValidationError. */
@@ -101,7 +130,7 @@ export function checkPythonSource(rt: PythonRuntime, source: string, opts: { max
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      let parsed: { diagnostics: StrategyDiagnostic[]; class_name: string | null };
+      let parsed: { diagnostics: StrategyDiagnostic[]; class_name: string | null; params?: StrategyParams | null };
       try {
         parsed = JSON.parse(out) as typeof parsed;
       } catch {
@@ -109,7 +138,7 @@ export function checkPythonSource(rt: PythonRuntime, source: string, opts: { max
         return reject(new StrategyValidationError([{ rule: 'syntax', message: `the Python checker failed on this source (${why})` }]));
       }
       if (parsed.diagnostics.length || !parsed.class_name) return reject(new StrategyValidationError(parsed.diagnostics));
-      resolve({ className: parsed.class_name });
+      resolve({ className: parsed.class_name, params: parsed.params ?? null });
     });
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(source, 'utf8');
