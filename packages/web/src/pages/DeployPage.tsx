@@ -16,6 +16,7 @@ import { Panel } from '../components/Panel.js';
 import { usePoll } from '../components/use-poll.js';
 import { strategyHref } from '../lib/router.js';
 import { PYTHON_STRATEGY_TEMPLATE, STRATEGY_NAME_RE, STRATEGY_TEMPLATE } from '../lib/strategy-template.js';
+import { ownTemplates, paramsReadBy, parseParams, rememberMyStrategy } from '../lib/my-strategies.js';
 import { checkStrategySource } from '../lib/syntax-check.js';
 
 type Mode = 'beginner' | 'intermediate' | 'advanced';
@@ -36,7 +37,8 @@ function paramsForMode(params: ParamSpec[], mode: Mode): ParamSpec[] {
 
 function ConfigForm() {
   const templates = usePoll('/strategies', 0, (raw) => toStrategyTemplates(raw));
-  const builtins = templates.data ?? [];
+  // Built-ins plus this author's own strategies, not everything anyone registered.
+  const builtins = ownTemplates(templates.data ?? []);
   const [mode, setMode] = useState<Mode>('beginner');
   const [template, setTemplate] = useState('');
   const [values, setValues] = useState<Record<string, string>>({});
@@ -249,6 +251,7 @@ function StrategyEditor() {
   const [agentId, setAgentId] = useState('user_vwap_1');
   const [deploy, setDeploy] = useState(true);
   const [timeoutMs, setTimeoutMs] = useState(120);
+  const [paramsText, setParamsText] = useState('{}');
   const [serverDiags, setServerDiags] = useState<Diagnostic[]>([]);
   const [result, setResult] = useState<DeployResult | null>(null);
   const [busy, setBusy] = useState(false);
@@ -261,6 +264,10 @@ function StrategyEditor() {
   // The browser check knows TypeScript; Python is checked by CPython on the server.
   const clientProblems = useMemo(() => (language === 'typescript' ? checkStrategySource(checkedCode) : []), [checkedCode, language]);
   const nameOk = STRATEGY_NAME_RE.test(name);
+  const params = parseParams(paramsText);
+  const reads = useMemo(() => paramsReadBy(checkedCode), [checkedCode]);
+  // A browser-side hint: names the code never reads (the server refuses them on deploy).
+  const unread = params.ok ? Object.keys(params.value).filter((k) => reads.length > 0 && !reads.includes(k)) : [];
   const markers: EditorMarker[] = [
     ...clientProblems.map((p) => ({ line: p.line, column: p.column, message: p.message, source: 'client' as const })),
     ...serverDiags.filter((d) => d.line !== null).map((d) => ({ line: d.line as number, column: d.column, message: d.message, source: 'server' as const })),
@@ -271,15 +278,20 @@ function StrategyEditor() {
     setResult(null);
     setServerDiags([]);
     try {
-      const body: Record<string, unknown> = { strategy_name: name, code, language, deploy, config: { timeout_ms: timeoutMs } };
+      const body: Record<string, unknown> = { strategy_name: name, code, language, deploy, config: { timeout_ms: timeoutMs, ...(params.ok ? { params: params.value } : {}) } };
       if (deploy) body.agent_id = agentId;
       const res = await postJson('/strategies/user', body);
       const r = (res && typeof res === 'object' ? res : {}) as Record<string, unknown>;
       const deployedId = typeof r.agent_id === 'string' ? r.agent_id : deploy ? agentId : undefined;
       const kept = rememberDeploy(r);
+      rememberMyStrategy(name);
+      const version = typeof r.version === 'number' ? ` version ${r.version}${r.new_version === true ? ' (new)' : ''}` : '';
+      const warnings = Array.isArray(r.warnings) ? r.warnings.length : 0;
       setResult({
         ok: true,
-        text: deploy ? `Registered ${name} and deployed as ${deployedId}.` : `Registered ${name} (not deployed).`,
+        text:
+          (deploy ? `Registered ${name}${version} and deployed as ${deployedId}.` : `Registered ${name}${version} (not deployed).`) +
+          (warnings > 0 ? ` ${warnings} type warning(s): the code runs, but check them.` : ''),
         ...(deployedId ? { agent: deployedId } : {}),
         ...(kept ? { manageKey: kept.manageKey } : {}),
       });
@@ -342,10 +354,21 @@ function StrategyEditor() {
           Timeout per tick (ms)
           <input type="number" min={5} max={1000} value={timeoutMs} onChange={(e) => setTimeoutMs(Number(e.target.value))} />
         </label>
+        <label>
+          Params (constructor options, JSON)
+          <input value={paramsText} onChange={(e) => setParamsText(e.target.value)} aria-invalid={!params.ok || unread.length > 0} data-testid="strategy-params" />
+          {!params.ok && <small className="error" data-testid="params-error">{params.error}</small>}
+          {params.ok && unread.length > 0 && (
+            <small className="error" data-testid="params-error">
+              {unread.map((k) => `params.${k}`).join(', ')} {unread.length === 1 ? 'is' : 'are'} not read by this code; it reads {reads.join(', ')}
+            </small>
+          )}
+          {params.ok && unread.length === 0 && reads.length > 0 && <small className="muted">This code reads: {reads.join(', ')}</small>}
+        </label>
       </div>
       <CodeEditor ref={editor} value={code} onChange={(v) => { setCode(v); }} markers={markers} language={language} label={`Strategy source (${language === 'python' ? 'Python' : 'TypeScript'})`} />
       <div className="editor-actions">
-        <button type="button" onClick={() => void submit()} disabled={busy || !nameOk} data-testid="submit-strategy">
+        <button type="button" onClick={() => void submit()} disabled={busy || !nameOk || !params.ok} data-testid="submit-strategy">
           {deploy ? 'Validate & deploy' : 'Validate & register'}
         </button>
         <button type="button" className="secondary" onClick={() => { setCode(TEMPLATES[language]); setServerDiags([]); }}>
