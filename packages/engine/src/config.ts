@@ -431,11 +431,12 @@ export function defaultConfig(): SimulationConfig {
       // Running-mean/variance inputs clipped to ±5 sd: features differ in scale by orders of magnitude.
       normalizeObservations: true,
       obsClip: 5,
-      // Updates split automatically above 5M sample×parameter products per tick (~25 ms of CPU
-      // here): the default 1×32 learner (128 × 4 epochs × 1,224 parameters ≈ 0.6M) always updates
-      // whole; a 2×64 learner on 2,048-step rollouts (≈ 88M) is spread over ~18 ticks.
+      // Updates split automatically above 2M sample×parameter products per tick (~10 ms of CPU
+      // here, so even four large learners updating in the same tick stay far below 100 ms): the
+      // default 1×32 learner (128 × 4 epochs × 1,224 parameters ≈ 0.6M) always updates whole; a
+      // 2×64 learner on 2,048-step rollouts (≈ 88M) is spread over ~64 ticks.
       minibatchesPerTick: 0,
-      updateWorkPerTick: 5_000_000,
+      updateWorkPerTick: 2_000_000,
       curveLength: 500,
     },
     crowding: {

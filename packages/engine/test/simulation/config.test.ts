@@ -38,7 +38,7 @@ describe('config', () => {
       hiddenLayers: 1, hiddenUnits: 32, rolloutLength: 128, epochs: 4, minibatchSize: 32,
       gamma: 0.99, gaeLambda: 0.95, clipEpsilon: 0.2, entropyCoef: 0.01, valueCoef: 0.5, maxGradNorm: 0.5,
       learningRate: 0.003, learningRateFinal: 0.003, explorationStart: 0.35, explorationEnd: 0.05, scheduleSteps: 20_000,
-      normalizeObservations: true, obsClip: 5, minibatchesPerTick: 0, updateWorkPerTick: 5_000_000, curveLength: 500,
+      normalizeObservations: true, obsClip: 5, minibatchesPerTick: 0, updateWorkPerTick: 2_000_000, curveLength: 500,
     });
   });
 

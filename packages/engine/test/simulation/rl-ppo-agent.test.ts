@@ -126,8 +126,8 @@ describe('rl_ppo agent', () => {
     const d = defaultConfig().rlPpo;
     // Default 1×32 net: 711 + 513 parameters; 128 × 4 × 1,224 is under the budget.
     expect(autoMinibatchesPerTick(d, 1224)).toBe(Infinity);
-    // 2×64 on 2,048-step rollouts, minibatches of 64: 5e6 / (64 × 10,760) = 7 per tick.
-    expect(autoMinibatchesPerTick({ ...d, rolloutLength: 2048, minibatchSize: 64 }, 10_760)).toBe(7);
+    // 2×64 on 2,048-step rollouts, minibatches of 64: 2e6 / (64 × 10,760) = 2 per tick.
+    expect(autoMinibatchesPerTick({ ...d, rolloutLength: 2048, minibatchSize: 64 }, 10_760)).toBe(2);
     expect(autoMinibatchesPerTick({ ...d, rolloutLength: 2048, updateWorkPerTick: 0 }, 10_760)).toBe(Infinity);
     const sim = new Simulation({ seed: 2, analytics: false, population: { rl: 1 }, rlPpo: { rolloutLength: 64, minibatchSize: 16, updateWorkPerTick: 16 * 1224 * 2 } });
     sim.run(66);
