@@ -214,6 +214,47 @@ experiment
     process.exitCode = await experimentCancelCommand(id, opts);
   });
 
+const admin = program.command('admin').description('API keys of the server (in the store of --database-url / DATABASE_URL, like the server)');
+admin
+  .command('create-key')
+  .description('create an API key and print it once (stdout)')
+  .addOption(new Option('--role <role>', 'admin or user').choices(['admin', 'user']).default('user'))
+  .option('--name <name>', 'who holds it (a student, a team); owner of what it deploys')
+  .option('--json', 'print {key, summary} as JSON')
+  .addOption(dbOption())
+  .action(async (opts) => {
+    const { createKeyCommand } = await import('./admin-command.js');
+    process.exitCode = await createKeyCommand(opts);
+  });
+admin
+  .command('list-keys')
+  .description('every key: id, role, valid or revoked, holder (never the secret)')
+  .option('--json', 'as JSON')
+  .addOption(dbOption())
+  .action(async (opts) => {
+    const { listKeysCommand } = await import('./admin-command.js');
+    process.exitCode = await listKeysCommand(opts);
+  });
+admin
+  .command('revoke-key')
+  .description('revoke a key: it stops working at once')
+  .argument('<id>', 'key id, e.g. key_ab12cd34ef')
+  .addOption(dbOption())
+  .action(async (id, opts) => {
+    const { revokeKeyCommand } = await import('./admin-command.js');
+    process.exitCode = await revokeKeyCommand(id, opts);
+  });
+admin
+  .command('rotate-key')
+  .description('give a key a new secret (same id, role and ownership) and print it once')
+  .argument('<id>', 'key id')
+  .option('--json', 'print {key, summary} as JSON')
+  .addOption(dbOption())
+  .action(async (id, opts) => {
+    const { rotateKeyCommand } = await import('./admin-command.js');
+    process.exitCode = await rotateKeyCommand(id, opts);
+  });
+
 program
   .command('serve')
   .description('start the live server: REST + WebSocket API and the dashboard (options also from the environment; see README)')

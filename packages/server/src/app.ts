@@ -17,6 +17,7 @@ import { makeErrorHandler } from './http/error-handler.js';
 import { enforceErrorShape, frameworkErrors } from './http/error-shape.js';
 import { firstNonFinite, nonFiniteError } from './http/finite-numbers.js';
 import { guardUpgradeSockets } from './http/upgrade-guard.js';
+import { API_KEY_SCHEME, apiKeySecurityScheme, documentAccess } from './http/access.js';
 import { createValidatorCompiler } from './http/validator.js';
 import { analyticsPlugin } from './plugins/analytics.js';
 import { controlPlugin } from './plugins/control.js';
@@ -27,6 +28,7 @@ import { simulationsPlugin } from './plugins/simulations.js';
 import { strategiesPlugin } from './plugins/strategies.js';
 import { submissionsPlugin } from './plugins/submissions.js';
 import { wsPlugin } from './plugins/ws.js';
+import { keysPlugin } from './plugins/keys.js';
 import { experimentsPlugin } from './plugins/experiments.js';
 import { modelsPlugin } from './plugins/models.js';
 import { agentWsPlugin } from './plugins/agent-ws.js';
@@ -96,6 +98,15 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
         new ApiError('CA_ERR_RATE_LIMITED', `rate limit exceeded: at most ${c.max} requests per ${o.rateLimitWindowMs} ms; retry in ${c.ttl} ms`),
     });
   }
+  // Every route's access rule (http/access.ts), checked before its body is parsed; routes the
+  // router does not know (404) have none.
+  const access = ctx.access;
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.routeOptions.url === undefined) return;
+    await access.hook.call(app, req, reply);
+  });
+  const mode = { keyed: await access.keyed(), token: ctx.guard.enabled };
+  app.addHook('onRoute', (route) => documentAccess(route, mode));
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -106,8 +117,8 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
           'Live multi-agent limit order book market: market data, crowding analytics, strategy deployment and review, market control, run history. ' +
           'Errors are `{ "error": { "code", "message", "field"?, "rule"? } }` with stable CA_ERR_* codes. The event stream is WS /ws/market (see GET /ws/schema).',
       },
-      tags: ['health', 'market', 'analytics', 'strategies', 'submissions', 'control', 'simulations', 'experiments', 'websocket', 'metrics'].map((name) => ({ name })),
-      components: { securitySchemes: { [OPERATOR_SCHEME]: operatorSecurityScheme, [MANAGE_KEY_SCHEME]: manageKeySecurityScheme } },
+      tags: ['health', 'admin', 'market', 'analytics', 'strategies', 'submissions', 'control', 'simulations', 'experiments', 'websocket', 'metrics'].map((name) => ({ name })),
+      components: { securitySchemes: { [API_KEY_SCHEME]: apiKeySecurityScheme, [OPERATOR_SCHEME]: operatorSecurityScheme, [MANAGE_KEY_SCHEME]: manageKeySecurityScheme } },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -130,6 +141,7 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
   await app.register(modelsPlugin, opts);
   await app.register(agentWsPlugin, opts);
   await app.register(wsPlugin, opts);
+  await app.register(keysPlugin, opts);
   await app.register(metricsPlugin, opts);
   return app;
 }

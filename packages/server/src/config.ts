@@ -90,6 +90,13 @@ export interface ServerOptions {
   adminToken: string | null;
   /** Serve Prometheus metrics at GET /metrics (CROWDALPHA_METRICS). */
   metrics: boolean;
+  /** Market data and analytics readable without a key once keys exist (CROWDALPHA_PUBLIC_READS). */
+  publicReads: boolean;
+  /**
+   * Serve on a non-loopback address although no API key exists, i.e. with deploys open to anyone
+   * who can reach it (CROWDALPHA_ALLOW_OPEN). Without it such a start is refused.
+   */
+  allowOpen: boolean;
 }
 
 export const ADMIN_TOKEN_MIN = 16;
@@ -137,6 +144,8 @@ export function defaultServerOptions(): ServerOptions {
     shutdownTimeoutMs: 10_000,
     adminToken: null,
     metrics: true,
+    publicReads: true,
+    allowOpen: false,
   };
 }
 
@@ -197,6 +206,8 @@ export const ENV_MAP: Readonly<Record<string, EnvSpec>> = {
   CROWDALPHA_SHUTDOWN_TIMEOUT_MS: { key: 'shutdownTimeoutMs', kind: 'int', min: 0, max: 600_000 },
   CROWDALPHA_ADMIN_TOKEN: { key: 'adminToken', kind: 'token' },
   CROWDALPHA_METRICS: { key: 'metrics', kind: 'bool' },
+  CROWDALPHA_PUBLIC_READS: { key: 'publicReads', kind: 'bool' },
+  CROWDALPHA_ALLOW_OPEN: { key: 'allowOpen', kind: 'bool' },
 };
 
 /**

@@ -4,6 +4,7 @@ import type { MarketControl } from './hub/market-control.js';
 import type { WsHub } from './hub/ws-hub.js';
 import type { ServerOptions } from './config.js';
 import type { OperatorGuard } from './http/auth.js';
+import type { AccessControl } from './http/access.js';
 import type { ServerMetrics } from './metrics.js';
 import type { Store } from './store/store.js';
 import type { ExperimentService } from './plugins/experiments.js';
@@ -25,6 +26,8 @@ export interface ServerContext {
   version: string;
   /** The operator-token check that operator routes wrap themselves in. */
   guard: OperatorGuard;
+  /** API keys, roles and route access rules (http/access.ts). */
+  access: AccessControl;
   /** Prometheus registry and collectors, or null when CROWDALPHA_METRICS=false. */
   metrics: ServerMetrics | null;
   /** Runs experiments (given by `crowdalpha serve`); null: the /experiments routes answer 501. */

@@ -20,3 +20,5 @@ export { StoreWriter } from './store/store-writer.js';
 export { openDatabase, parseDatabaseUrl, dropPostgresSchema, DatabaseUrlError } from './store/database.js';
 export { MIGRATIONS } from './store/migrations.js';
 export { createLogger } from './logger.js';
+export { ApiKeyStore, API_KEY_ROLES, hashApiKey, type ApiKeyRole, type ApiKeySummary } from './store/api-key-store.js';
+export { AccessControl, accessRuleOf, type AccessRule, type Identity } from './http/access.js';

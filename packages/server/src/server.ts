@@ -12,9 +12,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import type { ExperimentServiceFactory } from './plugins/experiments.js';
-import { resolveServerOptions, type ServerOptions } from './config.js';
+import { ServerConfigError, resolveServerOptions, type ServerOptions } from './config.js';
 import type { ServerContext } from './context.js';
-import { OperatorGuard, openOperatorWarning } from './http/auth.js';
+import { OperatorGuard, isLoopbackHost, openOperatorWarning } from './http/auth.js';
+import { AccessControl } from './http/access.js';
 import { MarketHub } from './hub/market-hub.js';
 import { startSandbox, type SandboxLoad } from './hub/sandbox-host.js';
 import { WsHub } from './hub/ws-hub.js';
@@ -70,6 +71,14 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
   // Assigned once the hub exists; flushes before that (none happen) would simply not be observed.
   let metrics: ServerMetrics | null = null;
   const store = await Store.open(options.databaseUrl);
+  if (!isLoopbackHost(options.host) && !options.allowOpen && !(await store.keys.any())) {
+    await store.close();
+    throw new ServerConfigError(
+      'HOST',
+      `serving on ${options.host} (reachable from other machines) needs API keys: create the first admin key with \`crowdalpha admin create-key --role admin --name <you>\` (same DATABASE_URL), ` +
+        'or set CROWDALPHA_ALLOW_OPEN=true to let anyone who can reach it deploy strategies',
+    );
+  }
   const writer = new StoreWriter(store, {
     flushIntervalMs: options.flushIntervalMs,
     flushMaxBatch: options.flushMaxBatch,
@@ -108,6 +117,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
       metrics = m;
       hub.onTick(() => m.observeTick(hub.lastTickDurationMs));
     }
+    const guard = new OperatorGuard(options.adminToken);
     const ctx: ServerContext = {
       python,
       hub,
@@ -116,7 +126,8 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
       store,
       writer,
       options,
-      guard: new OperatorGuard(options.adminToken),
+      guard,
+      access: AccessControl.create(store.keys, guard, options.adminToken, { publicReads: options.publicReads }),
       metrics,
       webRoot: webRootOf(options.webDist),
       startedAt: Date.now(),

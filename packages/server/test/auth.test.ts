@@ -162,7 +162,18 @@ describe('with an operator token configured', () => {
   it('declares the bearer scheme in the OpenAPI document on exactly the operator routes', async () => {
     const doc = (await call(guarded, 'GET', '/docs/json')).json();
     expect(doc.components.securitySchemes.operatorToken).toMatchObject({ type: 'http', scheme: 'bearer' });
-    const protectedOps = new Set(['post /market/control', 'post /strategies/submissions/{id}/approve', 'post /strategies/submissions/{id}/reject', 'get /metrics']);
+    const protectedOps = new Set([
+      'post /market/control',
+      'post /strategies/submissions/{id}/approve',
+      'post /strategies/submissions/{id}/reject',
+      'get /metrics',
+      'post /experiments',
+      'delete /experiments/{id}',
+      'post /admin/keys',
+      'get /admin/keys',
+      'post /admin/keys/{id}/revoke',
+      'post /admin/keys/{id}/rotate',
+    ]);
     const seen: string[] = [];
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Json>)) {
       for (const [method, op] of Object.entries(ops)) {
@@ -171,7 +182,7 @@ describe('with an operator token configured', () => {
           seen.push(key);
           expect(op.security, key).toEqual([{ operatorToken: [] }]);
           expect(op.responses['401'], key).toBeDefined();
-        } else if (key === 'post /strategies/{agent_id}/stop') {
+        } else if (key === 'post /strategies/{agent_id}/stop' || key === 'delete /strategies/{agent_id}') {
           // The operator token or the agent's own manage key (agent-stop.test.ts).
           expect(op.security, key).toEqual([{ operatorToken: [] }, { manageKey: [] }]);
         } else {
@@ -216,7 +227,7 @@ describe('the start-up warning', () => {
       },
     });
     const db = tempSqlite();
-    const s = await startServer(testOptions(db.url, extra), { logger: pino({ level: 'warn' }, sink), env: {}, listen: false });
+    const s = await startServer(testOptions(db.url, { allowOpen: true, ...extra }), { logger: pino({ level: 'warn' }, sink), env: {}, listen: false });
     await s.close();
     db.cleanup();
     return lines.filter((l) => l.level === 40);

@@ -25,6 +25,8 @@ describe('server options', () => {
       wsHeartbeatMs: 30_000,
       corsOrigins: '*',
       pythonPath: '/usr/bin/python3',
+      publicReads: true,
+      allowOpen: false,
     });
   });
 

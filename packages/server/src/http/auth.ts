@@ -109,23 +109,12 @@ export class OperatorGuard {
   };
 
   /**
-   * Route options for an operator route: the token check (when configured), and in the OpenAPI
-   * document the bearer requirement and the 401 answer.
+   * Route options for an operator route: the admin access rule (see http/access.ts, which checks
+   * the operator token or an admin API key and documents the requirement in the OpenAPI document).
    */
   protect<T extends RouteOptionsLike>(route: T): T {
-    if (!this.enabled) return route;
-    const schema = route.schema ?? {};
-    const note = 'Operator only: needs `Authorization: Bearer <CROWDALPHA_ADMIN_TOKEN>` (401 CA_ERR_UNAUTHORIZED without it).';
-    return {
-      ...route,
-      onRequest: this.hook,
-      schema: {
-        ...schema,
-        description: schema.description ? `${schema.description}\n\n${note}` : note,
-        security: [{ [OPERATOR_SCHEME]: [] }],
-        response: { ...(schema.response ?? {}), 401: ErrorBodySchema },
-      },
-    };
+    const r = route as T & { config?: Record<string, unknown> };
+    return { ...r, config: { ...(r.config ?? {}), access: 'admin' } };
   }
 }
 

@@ -40,11 +40,16 @@ export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: F
   void reply.code(api.statusCode).type('application/json; charset=utf-8').send(api.toBody());
 }
 
+/**
+ * True when the body may stay: our error shape, or a route's own documented JSON (e.g. /health's
+ * and /ready's 503 bodies). Not: text, or Fastify's default `{statusCode, error, message}`.
+ */
 function hasErrorShape(payload: unknown): boolean {
   if (typeof payload !== 'string') return false;
   try {
-    const body = JSON.parse(payload) as { error?: { code?: unknown; message?: unknown } };
-    return typeof body?.error?.code === 'string' && typeof body.error.message === 'string';
+    const body = JSON.parse(payload) as { error?: unknown; statusCode?: unknown; message?: unknown } | null;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+    return !(typeof body.error === 'string' && typeof body.statusCode === 'number');
   } catch {
     return false;
   }

@@ -46,6 +46,7 @@ export const modelsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
   app.post<{ Body: UploadBody }>(
     '/models',
     {
+      config: { access: 'user' },
       bodyLimit: MODEL_BODY_LIMIT,
       schema: {
         tags: ['strategies'],
@@ -81,6 +82,8 @@ export const modelsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
   app.post<{ Params: AgentIdParams; Body: SnapshotBody }>(
     '/strategies/:agent_id/model',
     {
+      // Snapshotting reads an agent's policy and stores a copy: any key holder (the agent keeps running).
+      config: { access: 'user' },
       preValidation: async (req) => {
         if (req.body === undefined || req.body === null) req.body = {};
       },

@@ -17,6 +17,9 @@ export function wantsHtml(req: FastifyRequest): boolean {
   return json === -1 || html < json;
 }
 
+/** /ready calls a running market stalled after this long without a new tick (or 5 tick delays). */
+export const READY_STALL_MIN_MS = 5000;
+
 export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
   const { hub, store, ws, writer } = ctx;
   const info = () => ({
@@ -42,6 +45,31 @@ export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
     async (req: FastifyRequest, reply: FastifyReply) => {
       if (ctx.webRoot && wantsHtml(req)) return reply.type('text/html; charset=utf-8').sendFile('index.html');
       return info();
+    },
+  );
+
+  /** The last tick seen to advance, and when: /ready calls the market stalled when it stops moving. */
+  let advanced = { tick: hub.market.tick, at: Date.now() };
+  const ReadyBody = Type.Object({ ready: Type.Boolean(), database: Type.Boolean(), ticking: Type.Boolean(), running: Type.Boolean(), tick: Type.Integer(), reason: Type.Union([Type.String(), Type.Null()]) });
+  app.get(
+    '/ready',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: 200 when the store answers and the market is ticking; 503 otherwise, with the reason',
+        description: `Ticking means running and the tick advanced within ${READY_STALL_MIN_MS} ms (or 5 tick delays, if longer). A paused market is not ready: a load balancer should not send users to it.`,
+        response: { 200: ReadyBody, 503: ReadyBody },
+      },
+    },
+    async (_req, reply) => {
+      const now = Date.now();
+      const tick = hub.market.tick;
+      if (tick !== advanced.tick) advanced = { tick, at: now };
+      const database = await store.ping();
+      const running = hub.isRunning;
+      const ticking = running && now - advanced.at <= Math.max(READY_STALL_MIN_MS, 5 * hub.tickDelayMs);
+      const reason = !database ? 'the database does not answer' : !running ? 'the market is paused' : !ticking ? `no tick for ${now - advanced.at} ms` : null;
+      return reply.code(reason === null ? 200 : 503).send({ ready: reason === null, database, ticking, running, tick, reason });
     },
   );
 

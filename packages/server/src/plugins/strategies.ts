@@ -7,7 +7,6 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { PluginOptions } from '../context.js';
 import { ApiError, apiError } from '../errors.js';
-import { MANAGE_KEY_SCHEME, OPERATOR_SCHEME, REALM, manageKeyMatches } from '../http/auth.js';
 import type { AgentConfigRecord, StoppedBy } from '../hub/agent-deployer.js';
 import { EngineJson, ErrorBodySchema, errorResponses } from '../schemas/common.js';
 import { AgentIdParams, DeployBody, ManageKeyField, ManageKeyHeaders, StopBody, UserStrategyBody } from '../schemas/strategies.js';
@@ -25,46 +24,27 @@ export function stopReason(by: StoppedBy, reason: string | undefined): string {
 }
 
 export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
-  const { hub, deployer, store, guard } = ctx;
+  const { hub, deployer, store, access } = ctx;
   const market = hub.market;
   /** Who a stop request was authorised as, set by its onRequest check. */
   const stopAuth = new WeakMap<FastifyRequest, StoppedBy>();
 
   /**
-   * The stop route's credentials, checked before the body is parsed: the operator token, or the
-   * agent's manage key; on a server without an operator token anyone may stop an agent (like every
-   * other operator action there).
+   * Credentials for acting on one agent, checked before the body is parsed (http/access.ts): an
+   * admin (key or operator token), the key that deployed it, or its manage key; anyone while the
+   * server enforces nothing (no keys, no operator token).
    */
-  const authorizeStop = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  const authorizeAgentAction = (action: string) => async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const id = (req.params as { agent_id?: string }).agent_id ?? '';
     if (!market.hasAgent(id)) throw apiError('CA_ERR_NOT_FOUND', 'agent', id).at('agent_id', 'exists');
-    const bearer = guard.check(req);
-    if (guard.enabled && bearer === 'ok') return void stopAuth.set(req, 'operator');
-    const header = req.headers['x-manage-key'];
-    const presented = typeof header === 'string' && header.trim() !== '' ? header.trim() : null;
-    const row = presented === null ? null : await store.getAgent(hub.simulationId, id);
-    if (presented !== null && manageKeyMatches(row?.manage_key_hash, presented)) return void stopAuth.set(req, 'owner');
-    // A wrong key is refused whether or not the server has an operator token: a key was presented
-    // for an agent that has one, and it is not that key.
-    if (presented !== null && (guard.enabled || row?.manage_key_hash)) {
-      const msg = row?.manage_key_hash
-        ? `the X-Manage-Key sent is not the manage key of agent ${id}; send the manage_key returned when ${id} was deployed, or the operator token as 'Authorization: Bearer <token>'`
-        : `agent ${id} has no manage key (it was not deployed through the API); only the operator can stop it, with 'Authorization: Bearer <token>' (CROWDALPHA_ADMIN_TOKEN)`;
-      throw new ApiError('CA_ERR_FORBIDDEN', msg, { field: 'X-Manage-Key', rule: 'manage key of this agent' });
-    }
-    if (!guard.enabled) return void stopAuth.set(req, 'anyone');
-    const why =
-      bearer === 'missing'
-        ? 'the request had neither'
-        : bearer === 'not-bearer'
-          ? "the Authorization header is not of the form 'Bearer <token>'"
-          : 'the operator token sent does not match';
-    // RFC 6750 §3: a challenge on every 401; error="invalid_token" only when a token was sent.
-    reply.header('www-authenticate', bearer === 'wrong' ? `${REALM}, error="invalid_token"` : REALM);
-    throw new ApiError(
-      'CA_ERR_UNAUTHORIZED',
-      `stopping agent ${id} needs its manage key as 'X-Manage-Key: <manage_key>' (returned once when it was deployed) or the operator token as 'Authorization: Bearer <token>' (CROWDALPHA_ADMIN_TOKEN); ${why}`,
-    );
+    const row = await store.getAgent(hub.simulationId, id);
+    stopAuth.set(req, await access.authorizeAgent(req, reply, row ?? { agent_id: id }, action));
+  };
+
+  /** Who the caller is when it deploys: with a key, the key's holder owns the agent (body `owner` is ignored). */
+  const ownerOf = async (req: FastifyRequest, fallback: string | undefined): Promise<{ owner: string | null; keyId: string | null }> => {
+    const who = await access.identity(req);
+    return who.kind === 'key' ? { owner: who.name, keyId: who.keyId } : { owner: fallback ?? null, keyId: null };
   };
 
   app.get(
@@ -118,6 +98,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
   app.post<{ Body: DeployBody }>(
     '/strategies',
     {
+      config: { access: 'user' },
       schema: {
         tags: ['strategies'],
         summary: 'Deploy a built-in strategy type into the live market',
@@ -137,14 +118,16 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     },
     async (req, reply) => {
       const b = req.body;
+      const who = await ownerOf(req, b.owner);
       const { row, manageKey, modelId } = await deployer.deployBuiltin({
         type: b.strategy_type,
         agentId: b.agent_id,
         params: b.config ?? {},
-        owner: b.owner ?? null,
+        owner: who.owner,
         ...(b.model !== undefined ? { model: b.model } : {}),
       });
-      req.log.info({ agentId: row.agent_id, strategy: row.strategy, modelId }, 'agent deployed');
+      if (who.keyId) await store.setAgentOwnerKey(hub.simulationId, row.agent_id, who.keyId);
+      req.log.info({ agentId: row.agent_id, strategy: row.strategy, modelId, keyId: who.keyId }, 'agent deployed');
       return reply.code(201).send({
         agent_id: row.agent_id,
         strategy_type: row.strategy,
@@ -159,6 +142,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
   app.post<{ Body: UserStrategyBody }>(
     '/strategies/user',
     {
+      config: { access: 'user' },
       schema: {
         tags: ['strategies'],
         summary: 'Register a user strategy (or a new version of it) and optionally deploy it',
@@ -188,7 +172,12 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       const config: { timeout_ms?: number; params?: Record<string, unknown> } = {};
       if (b.config?.timeout_ms !== undefined) config.timeout_ms = b.config.timeout_ms;
       if (b.config?.params !== undefined) config.params = b.config.params;
-      const out = await deployer.registerUserStrategy({ name: b.strategy_name, code: b.code, language: b.language, deploy: b.deploy ?? false, agentId: b.agent_id, config, owner: b.owner ?? null });
+      const who = await ownerOf(req, b.owner);
+      const out = await deployer.registerUserStrategy({ name: b.strategy_name, code: b.code, language: b.language, deploy: b.deploy ?? false, agentId: b.agent_id, config, owner: who.owner });
+      if (who.keyId) {
+        await store.setUserStrategyOwnerKey(b.strategy_name, who.keyId);
+        if (out.agent_id) await store.setAgentOwnerKey(hub.simulationId, out.agent_id, who.keyId);
+      }
       req.log.info({ registered: out.registered, deployed: out.deployed, agentId: out.agent_id }, 'user strategy registered');
       return reply.code(201).send(out);
     },
@@ -217,14 +206,18 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       schema: {
         tags: ['strategies'],
         summary: "One agent's accounting, status (and why it went silent), diagnostics and its own alpha-decay fit (alpha_decay)",
+        description: "Public for the default population and keyless deploys; an agent deployed with an API key is private to that key and admins (401/403 for others).",
         params: AgentIdParams,
-        response: { 200: EngineJson('AgentStatsWire + diagnostics + alpha_decay'), ...errorResponses(404) },
+        response: { 200: EngineJson('AgentStatsWire + diagnostics + alpha_decay'), ...errorResponses(401, 403, 404) },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const id = req.params.agent_id;
       const stats = market.agentStats(id);
       if (!stats) throw apiError('CA_ERR_NOT_FOUND', 'agent', id).at('agent_id', 'exists');
+      // An agent deployed with an API key is its owner's: its figures are private to them and admins.
+      const row = await store.getAgent(hub.simulationId, id);
+      if (row?.owner_key_id) await access.authorizeAgent(req, reply, row, 'read the stats of');
       return {
         ...stats,
         tick: market.tick,
@@ -244,19 +237,19 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
   app.post<{ Params: AgentIdParams; Body: StopBody }>(
     '/strategies/:agent_id/stop',
     {
-      onRequest: authorizeStop,
+      config: { access: 'owner' },
+      onRequest: authorizeAgentAction('stop'),
       preValidation: emptyBodyIsEmptyObject,
       schema: {
         tags: ['strategies'],
         summary: 'Stop one agent: it is silenced with the reason, its resting orders are cancelled on the next tick, and its position is flattened or frozen',
         description:
-          "Needs the agent's manage key (header X-Manage-Key, returned once by the deploy that created it) or the operator token (Authorization: Bearer). " +
-          'On a server without an operator token a request without X-Manage-Key may stop any agent, as with the other operator actions; a wrong X-Manage-Key is 403 with or without a token. Agents without a manage key (the default population) ' +
-          'can then be stopped only by the operator. The stop is kept across restarts and resets. 401 without credentials, 403 with a wrong manage key, 404 unknown agent, 409 already silenced.',
+          "Needs the API key that deployed the agent, an admin's (or the operator token), or the agent's manage key (header X-Manage-Key, returned once by the deploy that created it). " +
+          'On a server without keys or operator token a request without X-Manage-Key may stop any agent; a wrong X-Manage-Key is 403 in any mode. Agents without a manage key or owner (the default population) ' +
+          'can then be stopped only by an admin. The stop is kept across restarts and resets. 401 without credentials, 403 with someone else\'s, 404 unknown agent, 409 already silenced.',
         params: AgentIdParams,
         headers: ManageKeyHeaders,
         body: StopBody,
-        ...(guard.enabled ? { security: [{ [OPERATOR_SCHEME]: [] }, { [MANAGE_KEY_SCHEME]: [] }] } : {}),
         response: {
           200: Type.Object({
             agent_id: Type.String(),
@@ -277,6 +270,37 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       const stats = await deployer.stopAgent(id, { reason: stopReason(by, req.body.reason), by, position });
       req.log.info({ agentId: id, by }, 'agent stop requested');
       return { agent_id: id, stopped: true as const, stopped_by: by, position, stats };
+    },
+  );
+
+  app.delete<{ Params: AgentIdParams }>(
+    '/strategies/:agent_id',
+    {
+      config: { access: 'owner' },
+      onRequest: authorizeAgentAction('remove'),
+      schema: {
+        tags: ['strategies'],
+        summary: 'Remove one agent from the market: it is stopped for good (orders cancelled on the next tick); idempotent',
+        description:
+          'The same credentials as stop. An agent already silenced (stopped, or silenced by the sandbox) is answered 200 with removed=true and stays so; its history and figures remain in the run.',
+        params: AgentIdParams,
+        response: {
+          200: Type.Object({ agent_id: Type.String(), removed: Type.Literal(true), removed_by: Type.String({ description: 'operator | owner | anyone' }), stats: EngineJson('AgentStatsWire') }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (req) => {
+      const id = req.params.agent_id;
+      const by = stopAuth.get(req) ?? 'anyone';
+      try {
+        await deployer.stopAgent(id, { reason: stopReason(by, undefined).replace(/^stopped/, 'removed'), by });
+      } catch (e) {
+        // Already silenced: removing it is done.
+        if (!(e instanceof ApiError && e.code === 'CA_ERR_AGENT_STOPPED')) throw e;
+      }
+      req.log.info({ agentId: id, by }, 'agent removed');
+      return { agent_id: id, removed: true as const, removed_by: by, stats: market.agentStats(id) ?? {} };
     },
   );
 };

@@ -67,6 +67,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
   app.post<{ Body: SubmitConfigBody }>(
     '/strategies/submit-config',
     {
+      config: { access: 'user' },
       schema: {
         tags: ['submissions'],
         summary: 'Submit a strategy configuration for review (stored as pending)',
@@ -98,6 +99,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
         deployed_agent_id: null,
         created_at: now,
         updated_at: now,
+        owner_key_id: (await ctx.access.identity(req)).keyId,
       };
       await store.insertSubmission(row);
       req.log.info({ submissionId: row.id, template: row.template_strategy }, 'config submitted');
@@ -111,7 +113,8 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       schema: {
         tags: ['submissions'],
         summary: 'Recent submissions, newest first, optionally by status',
-        description: 'Open to everyone. When the server has an operator token, `contact` is null unless the request carries it.',
+        description:
+          'Open to everyone. `visibility: private` submissions are listed only to their owner (the API key that submitted them) and admins; `contact` is null except for admins (while the server has keys or an operator token).',
         querystring: SubmissionsQuery,
         response: { 200: Type.Object({ items: Type.Array(Submission) }), ...errorResponses(400) },
       },
@@ -120,8 +123,12 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       const limit = Math.min(SUBMISSIONS_LIMIT_MAX, Math.max(1, req.query.limit ?? SUBMISSIONS_LIMIT_DEFAULT));
       const filter: { status?: string; limit: number } = { limit };
       if (req.query.status) filter.status = req.query.status;
-      const showContact = ctx.guard.isOperator(req);
-      return { items: (await store.listSubmissions(filter)).map((row) => toWire(row, showContact)) };
+      // Admins (and everyone while nothing is enforced) see every submission with contacts; others
+      // see public submissions and their own private ones.
+      const admin = await ctx.access.isAdmin(req);
+      const me = (await ctx.access.identity(req)).keyId;
+      const rows = (await store.listSubmissions(filter)).filter((row) => admin || row.visibility !== 'private' || (me !== null && row.owner_key_id === me));
+      return { items: rows.map((row) => toWire(row, admin)) };
     },
   );
 

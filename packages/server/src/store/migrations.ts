@@ -139,6 +139,30 @@ const m0002_agent_stop: Migration = {
   },
 };
 
+/** API keys (only their SHA-256) and the key that owns each agent, user strategy and submission. */
+const m0003_api_keys: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('api_keys')
+      .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
+      .addColumn('name', 'varchar(120)', (c) => c.notNull())
+      .addColumn('role', 'varchar(16)', (c) => c.notNull())
+      .addColumn('key_hash', 'varchar(64)', (c) => c.notNull().unique())
+      .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+      .addColumn('revoked_at', 'varchar(32)')
+      .addColumn('rotated_at', 'varchar(32)')
+      .execute();
+    // One column per statement: SQLite's ALTER TABLE adds a single column at a time.
+    await db.schema.alterTable('agents').addColumn('owner_key_id', 'varchar(32)').execute();
+    await db.schema.alterTable('user_strategies').addColumn('owner_key_id', 'varchar(32)').execute();
+    await db.schema.alterTable('strategy_submissions').addColumn('owner_key_id', 'varchar(32)').execute();
+  },
+  async down(db: AnyDb) {
+    for (const t of ['strategy_submissions', 'user_strategies', 'agents']) await db.schema.alterTable(t).dropColumn('owner_key_id').execute();
+    await db.schema.dropTable('api_keys').ifExists().execute();
+  },
+};
+
 /** Experiments, their runs (one row per run, keyed for idempotent writes) and the dead-letter list. */
 const m0005_experiments: Migration = {
   async up(db: AnyDb) {
@@ -245,6 +269,7 @@ const m0004_strategy_versions: Migration = {
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
   '0002_agent_stop': m0002_agent_stop,
+  '0003_api_keys': m0003_api_keys,
   '0004_strategy_versions': m0004_strategy_versions,
   '0005_experiments': m0005_experiments,
   '0006_rl_models': m0006_rl_models,

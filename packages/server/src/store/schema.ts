@@ -43,6 +43,8 @@ export interface AgentsTable {
   stop_reason?: string | null;
   /** flatten | freeze: what the stop did with the position (migration 0004). */
   stop_position?: string | null;
+  /** Id of the API key that deployed the agent (its owner's identity); null for keyless deploys. Migration 0003. */
+  owner_key_id?: string | null;
 }
 
 export interface UserStrategiesTable {
@@ -55,6 +57,8 @@ export interface UserStrategiesTable {
   version?: number;
   /** Who registered the name first (the `owner` field of the registration), or null. */
   owner?: string | null;
+  /** Id of the API key that registered it; null for keyless registrations. Migration 0003. */
+  owner_key_id?: string | null;
 }
 
 /** Every registered version of a user strategy (migration 0004). */
@@ -84,6 +88,8 @@ export interface SubmissionsTable {
   deployed_agent_id: string | null;
   created_at: string;
   updated_at: string;
+  /** Id of the API key that submitted it (its owner); null for keyless submissions. Migration 0003. */
+  owner_key_id?: string | null;
 }
 
 export interface FillsTable {
@@ -202,7 +208,25 @@ export interface RlModelsTable {
   created_at: string;
 }
 
+/** An API key: only its SHA-256 is kept (the key is shown once, when created or rotated). Migration 0003. */
+export interface ApiKeysTable {
+  /** Public id, e.g. key_ab12cd34ef; shown in lists and logs instead of the secret. */
+  id: string;
+  /** Who holds it (a student, a team): becomes the owner of what the key deploys. */
+  name: string;
+  /** admin | user */
+  role: string;
+  /** SHA-256 (hex) of the key. */
+  key_hash: string;
+  created_at: string;
+  /** When the key was revoked (ISO), or null while it is valid. */
+  revoked_at: string | null;
+  /** When the key was last rotated (ISO), or null. */
+  rotated_at: string | null;
+}
+
 export interface Database {
+  api_keys: ApiKeysTable;
   rl_models: RlModelsTable;
   experiments: ExperimentsTable;
   experiment_runs: ExperimentRunsTable;

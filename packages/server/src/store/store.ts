@@ -11,6 +11,7 @@ import type { Backend } from './database.js';
 import { migrationProvider } from './migrations.js';
 import { ExperimentStore } from './experiment-store.js';
 import { RlModelStore } from './rl-model-store.js';
+import { ApiKeyStore } from './api-key-store.js';
 import type {
   AgentsTable,
   CheckpointsTable,
@@ -68,6 +69,8 @@ export class Store {
   readonly experiments: ExperimentStore;
   /** Trained PPO policies (migration 0006). */
   readonly models: RlModelStore;
+  /** API keys and their roles (migration 0003). */
+  readonly keys: ApiKeyStore;
 
   private constructor(
     readonly db: Kysely<Database>,
@@ -78,6 +81,7 @@ export class Store {
   ) {
     this.experiments = new ExperimentStore(db);
     this.models = new RlModelStore(db);
+    this.keys = new ApiKeyStore(db);
   }
 
   /**
@@ -193,6 +197,16 @@ export class Store {
       (await this.db.selectFrom('agents').selectAll().where('simulation_id', '=', simulationId).where('agent_id', '=', agentId).executeTakeFirst()) ??
       null
     );
+  }
+
+  /** Records the API key that deployed an agent (its owner's identity). */
+  async setAgentOwnerKey(simulationId: string, agentId: string, keyId: string | null): Promise<void> {
+    await this.db.updateTable('agents').set({ owner_key_id: keyId }).where('simulation_id', '=', simulationId).where('agent_id', '=', agentId).execute();
+  }
+
+  /** Records the API key that registered a user strategy (first registration wins). */
+  async setUserStrategyOwnerKey(name: string, keyId: string): Promise<void> {
+    await this.db.updateTable('user_strategies').set({ owner_key_id: keyId }).where('name', '=', name).where('owner_key_id', 'is', null).execute();
   }
 
   /** Latest stats and status of many agents at once (on checkpoints, reset and shutdown). */
