@@ -13,7 +13,7 @@ import type { ExperimentTask } from './experiment/experiment-record.js';
 async function deadLetterStalled(t: Partial<ExperimentTask>, error: string, attempts: number): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (typeof t.experimentId !== 'string' || typeof t.index !== 'number' || !url) return;
-  const { Store } = await import('@crowdalpha/server');
+  const { Store } = await import('@crowdalpha/server/store');
   const store = await Store.open(url);
   try {
     if (!(await store.experiments.doneIndices(t.experimentId)).has(t.index)) {

@@ -74,7 +74,7 @@ describe('crowdalpha experiment', () => {
     expect(r.stderr).toContain('more than the cap of 3');
     const list = await cli('experiment', 'list', '--json', ...db);
     expect(JSON.parse(list.stdout)).toEqual([]);
-  });
+  }, 120_000);
 
   it('runs into the store; list, summary and export read it back; twice gives the same rows; a run reproduces', async () => {
     const first = await cli('experiment', 'run', spec, '--workers', '2', ...db);
@@ -141,5 +141,5 @@ describe('crowdalpha experiment', () => {
     const missing = await cli('run', '--from-experiment', a!, '--run', '9', ...db);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('has no stored run 9');
-  }, 120_000);
+  }, 400_000);
 });

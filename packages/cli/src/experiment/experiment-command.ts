@@ -129,11 +129,17 @@ async function execute(store: Store, id: string, spec: ExperimentSpec, opts: Exp
   };
   process.once('SIGINT', onSignal);
   let p: ExperimentProgress;
+  let storeMs = 0;
+  let writes = 0;
   try {
     p = await runExperiment(store, id, {
       workers,
       ...(opts.redis !== undefined ? { queue: { redisUrl: opts.redis, queue } } : {}),
       onProgress: (x) => bar.update(x),
+      onStoreWrite: (ms) => {
+        storeMs += ms;
+        writes++;
+      },
       log,
     });
   } catch (err) {
@@ -144,7 +150,9 @@ async function execute(store: Store, id: string, spec: ExperimentSpec, opts: Exp
   }
   bar.stop();
   const status = (await store.experiments.get(id))?.status;
-  log(`${p.done}/${p.total} runs stored, ${p.failed} failed, status ${status}, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const wall = performance.now() - started;
+  log(`${p.done}/${p.total} runs stored, ${p.failed} failed, status ${status}, in ${(wall / 1000).toFixed(1)} s`);
+  if (writes > 0) log(`store writes   ${writes} in ${Math.round(storeMs)} ms (${(storeMs / writes).toFixed(1)} ms per run, ${((storeMs / wall) * 100).toFixed(2)} % of the wall time)`);
   for (const f of await store.experiments.failures(id)) log(`  dead letter: run ${f.run_index} seed ${f.seed} ${f.params} after ${f.attempts} attempt(s): ${f.error}`);
   log(`id             ${id}`);
   log(`next           crowdalpha experiment summary ${id}   |   crowdalpha experiment export ${id} --format parquet --out runs.parquet`);

@@ -20,6 +20,8 @@ export interface ExperimentRunOptions {
   queue?: ExperimentQueueTarget;
   onProgress?(p: ExperimentProgress): void;
   log?(line: string): void;
+  /** Time each embedded store write took, ms (the storing overhead `npm run bench experiments` reports). */
+  onStoreWrite?(ms: number): void;
   /** Asked between runs: true stops starting new ones (e.g. the server is shutting down). */
   shouldStop?(): boolean;
 }
@@ -74,7 +76,9 @@ export async function runExperiment(store: Store, id: string, opts: ExperimentRu
     const worker = workerName('embedded');
     await runPool(tasks, opts.workers, {
       onResult: async (task, record) => {
+        const t0 = performance.now();
         await store.experiments.recordRun(runRow(task as ExperimentTask, record, worker));
+        opts.onStoreWrite?.(performance.now() - t0);
         // Cancellation comes from elsewhere (the API, another shell): look every few runs.
         if (++sinceCheck >= Math.max(1, opts.workers)) {
           sinceCheck = 0;

@@ -9,7 +9,7 @@
  * a run that fails on its last attempt is put on the experiment's dead-letter list.
  */
 import type { SandboxedJob } from 'bullmq';
-import type { Store } from '@crowdalpha/server';
+import type { Store } from '@crowdalpha/server/store';
 import { runRecord, type SweepRow } from './sweep-run.js';
 import type { SweepTask } from './sweep-worker.js';
 import { runRow, workerName, type ExperimentTask } from '../experiment/experiment-record.js';
@@ -22,7 +22,8 @@ let store: Promise<Store> | null = null;
 function experimentStore(): Promise<Store> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('experiment jobs need the store: start the worker with --database-url (or DATABASE_URL) set to the experiment database');
-  store ??= import('@crowdalpha/server').then((m) => m.Store.open(url));
+  // The store subpath, not the server: a worker thread need not load Fastify to write a row.
+  store ??= import('@crowdalpha/server/store').then((m) => m.Store.open(url));
   return store;
 }
 
