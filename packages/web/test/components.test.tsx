@@ -29,27 +29,27 @@ describe('OrderBookLadder', () => {
 });
 
 describe('LeaderboardPage', () => {
-  it('ranks by Sharpe and does not swap near-ties between updates', async () => {
+  it('ranks by full-run Sharpe and does not swap near-ties between updates', async () => {
     const session = new MarketSession('ws://127.0.0.1:9/never');
     render(
       <SessionContext.Provider value={session}>
         <LeaderboardPage />
       </SessionContext.Provider>,
     );
-    act(() => session.store.apply(tickEvent(1, { agent_stats: [agent('a', { sharpe: 1 }), agent('b', { sharpe: 2 }), agent('c', { sharpe: null })] })));
+    act(() => session.store.apply(tickEvent(1, { agent_stats: [agent('a', { sharpe: 1, sharpe_full: 1 }), agent('b', { sharpe: 2, sharpe_full: 2 }), agent('c', { sharpe: null, sharpe_full: null })] })));
     await flush(LEADERBOARD_REFRESH_MS + 60);
     expect(rowsOrder()).toEqual(['b', 'a', 'c']);
     // a edges past b by less than the hysteresis: the table keeps its order
-    act(() => session.store.apply(tickEvent(2, { agent_stats: [agent('a', { sharpe: 2.01 }), agent('b', { sharpe: 2 }), agent('c', { sharpe: null })] })));
+    act(() => session.store.apply(tickEvent(2, { agent_stats: [agent('a', { sharpe: 2.01, sharpe_full: 2.01 }), agent('b', { sharpe: 2, sharpe_full: 2 }), agent('c', { sharpe: null, sharpe_full: null })] })));
     await flush(LEADERBOARD_REFRESH_MS + 60);
     expect(rowsOrder()).toEqual(['b', 'a', 'c']);
     // a clear lead reorders
-    act(() => session.store.apply(tickEvent(3, { agent_stats: [agent('a', { sharpe: 3 }), agent('b', { sharpe: 2 }), agent('c', { sharpe: null, status: 'silenced', status_reason: 'timeout 120 ms' })] })));
+    act(() => session.store.apply(tickEvent(3, { agent_stats: [agent('a', { sharpe: 3, sharpe_full: 3 }), agent('b', { sharpe: 2, sharpe_full: 2 }), agent('c', { sharpe: null, sharpe_full: null, status: 'silenced', status_reason: 'timeout 120 ms' })] })));
     await flush(LEADERBOARD_REFRESH_MS + 60);
     expect(rowsOrder()).toEqual(['a', 'b', 'c']);
     expect(screen.getByText(/silenced: timeout 120 ms/)).toBeTruthy();
     // Silenced and stopped agents are listed apart, unranked, even with the best Sharpe.
-    act(() => session.store.apply(tickEvent(4, { agent_stats: [agent('a', { sharpe: 3 }), agent('b', { sharpe: 2 }), agent('c', { sharpe: 9, status: 'silenced', status_reason: 'stopped by its owner', extra: { stop_position: 'freeze', position_at_stop: 24 } })] })));
+    act(() => session.store.apply(tickEvent(4, { agent_stats: [agent('a', { sharpe: 3, sharpe_full: 3 }), agent('b', { sharpe: 2, sharpe_full: 2 }), agent('c', { sharpe: 9, sharpe_full: 9, status: 'silenced', status_reason: 'stopped by its owner', extra: { stop_position: 'freeze', position_at_stop: 24 } })] })));
     await flush(LEADERBOARD_REFRESH_MS + 60);
     const ranked = [...document.querySelectorAll('[data-testid="leaderboard"] tbody tr[data-agent]')].map((tr) => tr.getAttribute('data-agent'));
     expect(ranked).toEqual(['a', 'b']);

@@ -6,6 +6,7 @@ export function agent(id: string, over: Partial<AgentStatsWire> = {}): AgentStat
     agent_id: id, strategy: id.startsWith('rl') ? 'rl_ppo' : 'momentum', status: 'active', status_reason: null, cash: 0, inventory: 0, pnl: 0,
     realized_pnl: 0, total_buy_qty: 0, total_sell_qty: 0, fill_count: 0, orders_submitted: 0, orders_rejected: 0, impact_cost: 0, phi: 0,
     sharpe: null, extra: {}, ...over,
+    sharpe_full: over.sharpe_full ?? null,
     net_pnl: over.net_pnl ?? over.pnl ?? 0,
   };
 }

@@ -188,7 +188,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     {
       schema: {
         tags: ['strategies'],
-        summary: 'Active agents by full-run Sharpe (desc, nulls last, ties by id), then silenced and stopped ones',
+        summary: 'Active agents by full-run Sharpe (sharpe_full desc, nulls last, ties by id), then silenced and stopped ones',
         description:
           'Each row has extra.rank_group: "active" rows come first and are the ranking; "inactive" rows (silenced by the sandbox or stopped) follow in the same order, listed apart because a frozen position keeps moving their figures.',
         response: { 200: Type.Object({ tick: Type.Integer(), leaderboard: Type.Array(EngineJson('AgentStatsWire')) }) },
@@ -305,10 +305,15 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
   );
 };
 
-/** Active agents first (the ranking), then silenced and stopped ones, each group keeping the Sharpe order. */
-export function rankActiveFirst<T extends { status: string; extra: Record<string, unknown> }>(rows: T[]): T[] {
+/** Active agents first (the ranking, by full-run Sharpe), then silenced and stopped ones in the same order. */
+export function rankActiveFirst<T extends { agent_id: string; status: string; sharpe_full?: number | null; extra: Record<string, unknown> }>(rows: T[]): T[] {
   const tag = (row: T, group: string): T => ({ ...row, extra: { ...row.extra, rank_group: group } });
-  return [...rows.filter((r) => r.status === 'active').map((r) => tag(r, 'active')), ...rows.filter((r) => r.status !== 'active').map((r) => tag(r, 'inactive'))];
+  // Full-run Sharpe, best first, agents without one last, ties by id.
+  const key = (r: T): number => (typeof r.sharpe_full === 'number' && Number.isFinite(r.sharpe_full) ? r.sharpe_full : -Infinity);
+  const byFullSharpe = (a: T, b: T): number => key(b) - key(a) || (a.agent_id < b.agent_id ? -1 : a.agent_id > b.agent_id ? 1 : 0);
+  const active = rows.filter((r) => r.status === 'active').sort(byFullSharpe);
+  const inactive = rows.filter((r) => r.status !== 'active').sort(byFullSharpe);
+  return [...active.map((r) => tag(r, 'active')), ...inactive.map((r) => tag(r, 'inactive'))];
 }
 
 /** The deploy record on an agent's row (user strategies: name, version, params, timeout). */

@@ -105,6 +105,8 @@ export function toAgentStats(v: unknown): AgentStatsWire | null {
     impact_cost: num(pick(v, 'impact_cost', 'impactCost'), 0),
     phi: num(v.phi, 0),
     sharpe: numOrNull(v.sharpe),
+    // Full-run Sharpe (anchored at the starting cash), beside the rolling-window `sharpe`.
+    sharpe_full: numOrNull(pick(v, 'sharpe_full', 'sharpeFull')),
     extra,
   };
 }

@@ -39,6 +39,7 @@ export function StatsLayout({ a }: { a: AgentStatsWire }) {
       <div className="kv-grid">
         <Row label="PnL since joining" value={fmtSigned(a.net_pnl)} unit="cash" />
         <Row label="Realized PnL" value={fmtSigned(a.realized_pnl)} unit="cash" />
+        <Row label="Sharpe (full run, annualised)" value={fmtNum(a.sharpe_full)} title="Annualised Sharpe of every per-tick PnL change since the agent joined; what the leaderboard ranks by" />
         <Row label="Sharpe (rolling window, annualised)" value={fmtNum(a.sharpe)} title="Annualised Sharpe of per-tick PnL changes over the engine's diagnostics window (250 ticks by default)" />
         <Row label="Max drawdown" value={fmtNum(n('max_drawdown'))} unit="cash" />
         <Row label="Inventory" value={fmtInt(a.inventory)} unit="units" />

@@ -24,6 +24,14 @@ export interface LeaderboardColumn {
 
 export const LEADERBOARD_COLUMNS: LeaderboardColumn[] = [
   {
+    key: 'sharpe_full',
+    label: 'Sharpe (full run)',
+    title: 'Annualised Sharpe of every per-tick PnL change since the agent joined (anchored at its starting cash); the ranking',
+    value: (a) => a.sharpe_full ?? null,
+    higherIsBetter: true,
+    digits: 2,
+  },
+  {
     key: 'sharpe',
     label: 'Sharpe (rolling)',
     title: "Annualised Sharpe of per-tick PnL changes over the engine's rolling diagnostics window (diagnostics.window, 250 ticks by default); null until ≥ 50 changes",

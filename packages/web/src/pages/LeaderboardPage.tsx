@@ -1,5 +1,5 @@
 /**
- * Active agents ranked by Sharpe (or another column), with hysteresis so near-ties don't swap at
+ * Active agents ranked by full-run Sharpe (or another column), with hysteresis so near-ties don't swap at
  * 10 Hz, and click-through to each strategy page. Silenced and stopped agents are listed apart,
  * unranked, with why: their frozen positions keep moving their figures, so they would otherwise
  * sit at the top with PnL they are not earning.
@@ -41,7 +41,8 @@ export function LeaderboardPage() {
   useEventTypes(['TICK']);
   const session = useMarketThrottled(LEADERBOARD_REFRESH_MS);
   const { store } = session;
-  const [sortKey, setSortKey] = useState('sharpe');
+  // Ranked by the full-run Sharpe: the rolling one is shown beside it.
+  const [sortKey, setSortKey] = useState('sharpe_full');
   const [filter, setFilter] = useState('');
   const [hydrateErr, setHydrateErr] = useState<string | null>(null);
   const prevOrder = useRef<string[]>([]);
