@@ -43,6 +43,7 @@ describe('StrategyReport components', () => {
     const a = agent('me', { net_pnl: 12.5, extra: { sandbox: true, orders_dropped: 1000, malformed_dropped: 1000, over_cap_dropped: 0, timeout_ms: 120, stop_position: 'flatten', flatten_orders: 3, flatten_qty: 24, flattened_at_tick: 90, position_at_stop: 24 } });
     render(<StatsLayout a={a} />);
     expect(screen.getByTestId('orders-dropped').textContent).toBe('1,000');
+    expect(screen.getByTestId('all-dropped').textContent).toMatch(/Every order this strategy sent was dropped/);
     expect(screen.getByText('Time limit').parentElement?.textContent).toMatch(/120 ms per tick/);
     expect(screen.getByTestId('stop-outcome').textContent).toMatch(/flattened with market orders.*24 units/);
   });

@@ -33,8 +33,14 @@ export function StatsLayout({ a }: { a: AgentStatsWire }) {
   const n = (k: string) => numOr(x[k]);
   const sandboxed = x.sandbox === true;
   const dropped = n('orders_dropped') ?? (n('malformed_dropped') ?? 0) + (n('over_cap_dropped') ?? 0);
+  const allDropped = sandboxed && dropped > 0 && (n('orders') ?? a.orders_submitted) === 0;
   return (
     <div className="stats-layout" data-testid="stats-layout">
+      {allDropped && (
+        <p className="error" role="alert" data-testid="all-dropped">
+          Every order this strategy sent was dropped by the sandbox ({fmtInt(dropped)}): see the drop reasons below.
+        </p>
+      )}
       <h3>Account</h3>
       <div className="kv-grid">
         <Row label="PnL since joining" value={fmtSigned(a.net_pnl)} unit="cash" />
