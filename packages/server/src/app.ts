@@ -18,6 +18,7 @@ import { enforceErrorShape, frameworkErrors } from './http/error-shape.js';
 import { firstNonFinite, nonFiniteError } from './http/finite-numbers.js';
 import { guardUpgradeSockets } from './http/upgrade-guard.js';
 import { API_KEY_SCHEME, apiKeySecurityScheme, documentAccess } from './http/access.js';
+import { rateLimitBucket } from './http/limits.js';
 import { createValidatorCompiler } from './http/validator.js';
 import { analyticsPlugin } from './plugins/analytics.js';
 import { controlPlugin } from './plugins/control.js';
@@ -94,6 +95,8 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
       max: o.rateLimitMax,
       timeWindow: o.rateLimitWindowMs,
       allowList: o.rateLimitAllowList,
+      // Per API key when the request carries a valid one (a class behind one NAT is not one client), else per IP.
+      keyGenerator: rateLimitBucket(ctx.access),
       errorResponseBuilder: (_req, c) =>
         new ApiError('CA_ERR_RATE_LIMITED', `rate limit exceeded: at most ${c.max} requests per ${o.rateLimitWindowMs} ms; retry in ${c.ttl} ms`),
     });

@@ -90,6 +90,16 @@ export interface ServerOptions {
   adminToken: string | null;
   /** Serve Prometheus metrics at GET /metrics (CROWDALPHA_METRICS). */
   metrics: boolean;
+  /** Requests per window on deploys, registrations, submissions and uploads, per key or IP (CROWDALPHA_DEPLOY_RATE_LIMIT_MAX); 0 = only the general limit. */
+  deployRateLimitMax: number;
+  /** Live (active) agents in the market, all owners together (CROWDALPHA_MAX_AGENTS). */
+  maxAgents: number;
+  /** Live agents one API key may own (CROWDALPHA_MAX_AGENTS_PER_USER). */
+  maxAgentsPerUser: number;
+  /** Stored submissions one API key may have (CROWDALPHA_MAX_SUBMISSIONS_PER_USER). */
+  maxSubmissionsPerUser: number;
+  /** Concurrent WebSocket clients from one IP address (CROWDALPHA_WS_MAX_PER_IP). */
+  wsMaxPerIp: number;
   /** Market data and analytics readable without a key once keys exist (CROWDALPHA_PUBLIC_READS). */
   publicReads: boolean;
   /**
@@ -146,6 +156,11 @@ export function defaultServerOptions(): ServerOptions {
     metrics: true,
     publicReads: true,
     allowOpen: false,
+    deployRateLimitMax: 30,
+    maxAgents: 500,
+    maxAgentsPerUser: 20,
+    maxSubmissionsPerUser: 100,
+    wsMaxPerIp: 50,
   };
 }
 
@@ -207,6 +222,11 @@ export const ENV_MAP: Readonly<Record<string, EnvSpec>> = {
   CROWDALPHA_ADMIN_TOKEN: { key: 'adminToken', kind: 'token' },
   CROWDALPHA_METRICS: { key: 'metrics', kind: 'bool' },
   CROWDALPHA_PUBLIC_READS: { key: 'publicReads', kind: 'bool' },
+  CROWDALPHA_DEPLOY_RATE_LIMIT_MAX: { key: 'deployRateLimitMax', kind: 'int', min: 0, max: 1_000_000 },
+  CROWDALPHA_MAX_AGENTS: { key: 'maxAgents', kind: 'int', min: 1, max: 100_000 },
+  CROWDALPHA_MAX_AGENTS_PER_USER: { key: 'maxAgentsPerUser', kind: 'int', min: 1, max: 100_000 },
+  CROWDALPHA_MAX_SUBMISSIONS_PER_USER: { key: 'maxSubmissionsPerUser', kind: 'int', min: 1, max: 1_000_000 },
+  CROWDALPHA_WS_MAX_PER_IP: { key: 'wsMaxPerIp', kind: 'int', min: 1, max: 1_000_000 },
   CROWDALPHA_ALLOW_OPEN: { key: 'allowOpen', kind: 'bool' },
 };
 

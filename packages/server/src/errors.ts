@@ -38,6 +38,7 @@ export const ERRORS = {
   },
   CA_ERR_FORBIDDEN: { status: 403, template: '%s' },
   CA_ERR_AGENT_STOPPED: { status: 409, template: 'agent %s is already silenced (%s); only an active agent can be stopped' },
+  CA_ERR_LIMIT_REACHED: { status: 429, template: '%s' },
   CA_ERR_RATE_LIMITED: { status: 429, template: 'rate limit exceeded: at most %s requests per %s ms; retry in %s ms' },
   CA_ERR_UNAVAILABLE: { status: 503, template: '%s' },
   CA_ERR_INTERNAL: { status: 500, template: 'internal error (%s); the server logged the details' },

@@ -8,6 +8,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, apiError } from '../errors.js';
 import { fromDomainError } from './domain-errors.js';
 import { codeForStatus } from './error-shape.js';
+import { QUOTA_RETRY_AFTER_S } from './limits.js';
 
 interface AjvIssue {
   instancePath?: string;
@@ -97,6 +98,7 @@ export function makeErrorHandler(bodyLimit: number) {
     if (api.statusCode >= 500) request.log.error({ err }, 'request failed');
     else request.log.debug({ code: api.code, message: api.message }, 'request refused');
     if (api.code === 'CA_ERR_RATE_LIMITED' && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
+    if (api.code === 'CA_ERR_LIMIT_REACHED') reply.header('retry-after', String(QUOTA_RETRY_AFTER_S));
     void reply.code(api.statusCode).type('application/json; charset=utf-8').send(api.toBody());
   };
 }

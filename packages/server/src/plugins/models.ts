@@ -9,6 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { RL_ACTIONS, RL_FEATURES, modelProblem, type PpoModel } from '@crowdalpha/engine';
 import type { RlModelListWire, RlModelSummaryWire } from '@crowdalpha/engine/wire';
 import type { PluginOptions } from '../context.js';
+import { deployRateLimit } from '../http/limits.js';
 import { apiError } from '../errors.js';
 import { EngineJson, errorResponses } from '../schemas/common.js';
 import { AgentIdParams } from '../schemas/strategies.js';
@@ -46,7 +47,7 @@ export const modelsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
   app.post<{ Body: UploadBody }>(
     '/models',
     {
-      config: { access: 'user' },
+      config: { access: 'user', ...deployRateLimit(ctx.options) },
       bodyLimit: MODEL_BODY_LIMIT,
       schema: {
         tags: ['strategies'],

@@ -6,6 +6,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { PluginOptions } from '../context.js';
+import { checkAgentQuota, deployRateLimit } from '../http/limits.js';
 import { ApiError, apiError } from '../errors.js';
 import type { AgentConfigRecord, StoppedBy } from '../hub/agent-deployer.js';
 import { EngineJson, ErrorBodySchema, errorResponses } from '../schemas/common.js';
@@ -39,6 +40,13 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     if (!market.hasAgent(id)) throw apiError('CA_ERR_NOT_FOUND', 'agent', id).at('agent_id', 'exists');
     const row = await store.getAgent(hub.simulationId, id);
     stopAuth.set(req, await access.authorizeAgent(req, reply, row ?? { agent_id: id }, action));
+  };
+
+  /** Room for one more live agent: the total cap, and the caller's own when it uses a key. */
+  const ensureAgentRoom = async (keyId: string | null): Promise<void> => {
+    const live = new Set(market.allAgentStats().filter((a) => a.status === 'active').map((a) => a.agent_id));
+    const mine = keyId === null ? null : (await store.listAgents(hub.simulationId)).filter((r) => r.owner_key_id === keyId && live.has(r.agent_id)).length;
+    checkAgentQuota({ liveAgents: live.size, ownersLiveAgents: mine, maxAgents: ctx.options.maxAgents, maxAgentsPerUser: ctx.options.maxAgentsPerUser });
   };
 
   /** Who the caller is when it deploys: with a key, the key's holder owns the agent (body `owner` is ignored). */
@@ -98,7 +106,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
   app.post<{ Body: DeployBody }>(
     '/strategies',
     {
-      config: { access: 'user' },
+      config: { access: 'user', ...deployRateLimit(ctx.options) },
       schema: {
         tags: ['strategies'],
         summary: 'Deploy a built-in strategy type into the live market',
@@ -119,6 +127,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     async (req, reply) => {
       const b = req.body;
       const who = await ownerOf(req, b.owner);
+      await ensureAgentRoom(who.keyId);
       const { row, manageKey, modelId } = await deployer.deployBuiltin({
         type: b.strategy_type,
         agentId: b.agent_id,
@@ -142,7 +151,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
   app.post<{ Body: UserStrategyBody }>(
     '/strategies/user',
     {
-      config: { access: 'user' },
+      config: { access: 'user', ...deployRateLimit(ctx.options) },
       schema: {
         tags: ['strategies'],
         summary: 'Register a user strategy (or a new version of it) and optionally deploy it',
@@ -173,6 +182,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       if (b.config?.timeout_ms !== undefined) config.timeout_ms = b.config.timeout_ms;
       if (b.config?.params !== undefined) config.params = b.config.params;
       const who = await ownerOf(req, b.owner);
+      if (b.deploy) await ensureAgentRoom(who.keyId);
       const out = await deployer.registerUserStrategy({ name: b.strategy_name, code: b.code, language: b.language, deploy: b.deploy ?? false, agentId: b.agent_id, config, owner: who.owner });
       if (who.keyId) {
         await store.setUserStrategyOwnerKey(b.strategy_name, who.keyId);

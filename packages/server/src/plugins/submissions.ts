@@ -8,6 +8,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { PluginOptions } from '../context.js';
+import { deployRateLimit, quotaError } from '../http/limits.js';
 import { ApiError, apiError } from '../errors.js';
 import { submissionId } from '../ids.js';
 import { fromDomainError } from '../http/domain-errors.js';
@@ -67,7 +68,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
   app.post<{ Body: SubmitConfigBody }>(
     '/strategies/submit-config',
     {
-      config: { access: 'user' },
+      config: { access: 'user', ...deployRateLimit(ctx.options) },
       schema: {
         tags: ['submissions'],
         summary: 'Submit a strategy configuration for review (stored as pending)',
@@ -84,6 +85,10 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       if (!types.includes(b.template_strategy)) {
         throw apiError('CA_ERR_UNKNOWN_STRATEGY', b.template_strategy, types.join(', ')).at('template_strategy', 'existing strategy');
       }
+      const ownerKeyId = (await ctx.access.identity(req)).keyId;
+      if (ownerKeyId !== null && (await store.countSubmissionsByOwnerKey(ownerKeyId)) >= ctx.options.maxSubmissionsPerUser) {
+        throw quotaError(`your key already has ${ctx.options.maxSubmissionsPerUser} stored submissions, the limit per user`, 'CROWDALPHA_MAX_SUBMISSIONS_PER_USER');
+      }
       const now = new Date().toISOString();
       const row: SubmissionRow = {
         id: submissionId(),
@@ -99,7 +104,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
         deployed_agent_id: null,
         created_at: now,
         updated_at: now,
-        owner_key_id: (await ctx.access.identity(req)).keyId,
+        owner_key_id: ownerKeyId,
       };
       await store.insertSubmission(row);
       req.log.info({ submissionId: row.id, template: row.template_strategy }, 'config submitted');

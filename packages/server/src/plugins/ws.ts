@@ -38,6 +38,8 @@ function hubSocketOf(socket: WebSocket): HubSocket {
 
 export const wsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
   const { ws, options } = ctx;
+  /** Open stream connections per client IP (CROWDALPHA_WS_MAX_PER_IP). */
+  const perIp = new Map<string, number>();
 
   app.get(
     '/ws/schema',
@@ -69,6 +71,23 @@ export const wsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) 
         socket.close(1013, `server is at its ${options.wsMaxClients}-client limit; retry later`);
         return;
       }
+      const ip = req.ip;
+      const open = perIp.get(ip) ?? 0;
+      // The rate-limit allowlist (loopback by default: the local dashboard, the load script) is exempt.
+      if (open >= options.wsMaxPerIp && !options.rateLimitAllowList.includes(ip)) {
+        socket.close(1013, `at most ${options.wsMaxPerIp} stream connections per IP address; close one and retry`);
+        return;
+      }
+      perIp.set(ip, open + 1);
+      let counted = true;
+      const uncount = () => {
+        if (!counted) return;
+        counted = false;
+        const n = (perIp.get(ip) ?? 1) - 1;
+        if (n <= 0) perIp.delete(ip);
+        else perIp.set(ip, n);
+      };
+      socket.once('close', uncount);
       let types: Set<string> | null = null;
       if (req.query.types) {
         const parsed = WsHub.parseTypes(req.query.types.split(',').map((t) => t.trim()).filter(Boolean));

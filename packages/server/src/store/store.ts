@@ -293,6 +293,12 @@ export class Store {
     await this.db.insertInto('strategy_submissions').values(row).execute();
   }
 
+  /** Stored submissions of one API key (the per-user quota). */
+  async countSubmissionsByOwnerKey(keyId: string): Promise<number> {
+    const r = await this.db.selectFrom('strategy_submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('owner_key_id', '=', keyId).executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
   async getSubmission(id: string): Promise<SubmissionRow | null> {
     return (await this.db.selectFrom('strategy_submissions').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
   }
