@@ -98,4 +98,31 @@ describe.skipIf(!hasRedis || !pgBase)('distributed experiment with a worker kill
     b.proc.kill('SIGTERM');
     expect(await b.exited).toBe(0);
   }, 240_000);
+
+  it('retries a failing run with backoff, then puts it on the dead-letter list with its error', async () => {
+    const store = await Store.open(dbUrl);
+    const queue = new Queue(queueName, { connection: redisOptions(REDIS_URL) });
+    try {
+      await store.experiments.create({ id: 'exp_deadletter', name: 'dl', description: '', spec: '{}', status: 'running', runner: `queue:${queueName}`, total_runs: 1, project_version: '0.0.0' });
+      // A run whose config the engine refuses at run time (a spec would have been refused up front;
+      // this job is written to the queue directly, as a buggy or hostile client could).
+      await queue.add(
+        'experiment-run',
+        { experimentId: 'exp_deadletter', index: 0, params: { 'crowding.kappa': -1 }, base: {}, overrides: { crowding: { kappa: -1 } }, seed: 1, ticks: 10 },
+        { jobId: 'exp_deadletter-0', attempts: 3, backoff: { type: 'exponential', delay: 200 } },
+      );
+      const w = spawnCli(['worker', '--redis', REDIS_URL, '--queue', queueName, '--concurrency', '1', '--database-url', dbUrl]);
+      await until(() => (w.out().match(/^failed\s+exp_deadletter-0/gm) ?? []).length === 3, 'three failed attempts', 90_000);
+      const failures = await store.experiments.failures('exp_deadletter');
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatchObject({ run_index: 0, attempts: 3 });
+      expect(failures[0]!.error).toContain('config.crowding.kappa: must be >= 0');
+      expect(await store.experiments.progress('exp_deadletter')).toEqual({ total: 1, done: 0, failed: 1 });
+      w.proc.kill('SIGTERM');
+      expect(await w.exited).toBe(0);
+    } finally {
+      await queue.close();
+      await store.close();
+    }
+  }, 180_000);
 });
