@@ -40,6 +40,16 @@ defineProperty(Error, 'prepareStackTrace', { get() { return undefined; }, set(v)
 
 function slice(s, n) { return ReflectApply(strSlice, s, [0, n]); }
 
+// V8 before 12 (Node 20) gives errors a data property \`stack\`; later V8 (Node 22, 24) an own
+// accessor whose getter is one native function shared by all errors. Keep that getter, taken
+// before any strategy code runs, so stackOf can call it and still refuse a strategy's own getter.
+const NATIVE_STACK_GET = (() => {
+  try {
+    const d = ownDescriptor(new Error('probe'), 'stack');
+    return d && typeof d.get === 'function' ? d.get : null;
+  } catch (e) { return null; }
+})();
+
 for (const k of ['SharedArrayBuffer', 'Atomics', 'WebAssembly', 'Intl', 'console']) {
   try { delete G[k]; } catch (e) { /* non-configurable: leave it */ }
 }
@@ -160,9 +170,13 @@ function describe(e) {
 function stackOf(e) {
   try {
     if ((typeof e === 'object' && e !== null) || typeof e === 'function') {
-      // Only a data property: a user-defined \`stack\` getter is not run.
+      // A data property or V8's own accessor: a user-defined \`stack\` getter is not run.
       const d = ownDescriptor(e, 'stack');
       if (d && typeof d.value === 'string') return slice(d.value, 1200);
+      if (d && NATIVE_STACK_GET !== null && d.get === NATIVE_STACK_GET) {
+        const v = ReflectApply(NATIVE_STACK_GET, e, []);
+        if (typeof v === 'string') return slice(v, 1200);
+      }
     }
   } catch (e2) { /* unreadable stack: none */ }
   return null;
