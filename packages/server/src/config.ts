@@ -3,6 +3,7 @@
  * environment variable. `resolveServerOptions(overrides, env)` layers defaults < env < overrides and
  * rejects bad values with a message naming the variable and what would be valid.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeepPartial, SimulationConfig } from '@crowdalpha/engine';
@@ -289,14 +290,46 @@ function parseEnvValue(name: string, spec: EnvSpec, raw: string): unknown {
   }
 }
 
-/** Defaults, then the environment, then explicit overrides (the CLI's flags). */
+/** The variable naming an optional JSON config file (keys are the variable names of ENV_MAP). */
+export const CONFIG_FILE_VARIABLE = 'CROWDALPHA_CONFIG_FILE';
+
+/**
+ * Reads the optional config file: a JSON object whose keys are the environment variables above
+ * (e.g. `{"PORT": 8000, "CROWDALPHA_MAX_AGENTS": 200}`) and whose values are strings, numbers or
+ * booleans. An unknown key (a typo) is an error naming the valid ones.
+ */
+export function readConfigFile(file: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ServerConfigError(CONFIG_FILE_VARIABLE, `cannot read ${file} as JSON: ${(e as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ServerConfigError(CONFIG_FILE_VARIABLE, `${file} must hold a JSON object of settings, e.g. {"PORT": 8000}`);
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!(k in ENV_MAP)) {
+      throw new ServerConfigError(`${file}: ${k}`, `unknown setting; valid settings are ${Object.keys(ENV_MAP).join(', ')}`);
+    }
+    if (typeof v === 'string') out[k] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else if (v !== null && typeof v === 'object' && ENV_MAP[k]?.kind === 'json') out[k] = JSON.stringify(v);
+    else throw new ServerConfigError(`${file}: ${k}`, `must be a string, number or boolean, got ${JSON.stringify(v)}`);
+  }
+  return out;
+}
+
+/** Defaults, then the optional config file, then the environment, then explicit overrides (the CLI's flags). */
 export function resolveServerOptions(
   overrides: Partial<ServerOptions> = {},
   env: Record<string, string | undefined> = process.env,
 ): ServerOptions {
   const opts = defaultServerOptions() as unknown as Record<string, unknown>;
+  const file = env[CONFIG_FILE_VARIABLE] ? readConfigFile(env[CONFIG_FILE_VARIABLE] as string) : {};
   for (const [name, spec] of Object.entries(ENV_MAP)) {
-    const raw = env[name];
+    const raw = env[name] ?? file[name];
     // Empty means "unset", except for a list, where it is the empty list (an allowlist of none).
     if (raw === undefined || (raw === '' && spec.kind !== 'list')) continue;
     opts[spec.key] = parseEnvValue(name, spec, raw);

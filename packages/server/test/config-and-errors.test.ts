@@ -3,6 +3,7 @@
  * the README's "Server & API" section so the documentation cannot drift from the code.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -113,5 +114,27 @@ describe('error catalogue', () => {
     expect(e.toBody().error).toMatchObject({ code: 'CA_ERR_VALIDATION', message: 'body.config.qty must be number', field: 'config.qty', rule: 'type' });
     const req = toApiError(Object.assign(new Error('x'), { validation: [{ instancePath: '', keyword: 'required', message: "must have required property 'contact'", params: { missingProperty: 'contact' } }], validationContext: 'body' }), 1024);
     expect(req.toBody().error).toMatchObject({ message: 'body.contact is required', field: 'contact', rule: 'required' });
+  });
+});
+
+describe('the optional config file (CROWDALPHA_CONFIG_FILE)', () => {
+  const write = (content: string): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ca-config-'));
+    const file = path.join(dir, 'crowdalpha.json');
+    fs.writeFileSync(file, content);
+    return file;
+  };
+
+  it('is read under the environment, with the same rules per setting', () => {
+    const file = write(JSON.stringify({ PORT: 9100, CROWDALPHA_MAX_AGENTS: 42, CROWDALPHA_PUBLIC_READS: false }));
+    const o = resolveServerOptions({}, { CROWDALPHA_CONFIG_FILE: file, PORT: '9200' });
+    expect(o).toMatchObject({ port: 9200, maxAgents: 42, publicReads: false });
+    expect(() => resolveServerOptions({}, { CROWDALPHA_CONFIG_FILE: write('{"PORT": 70000}') })).toThrow('PORT: must be between 0 and 65535, got 70000');
+  });
+
+  it("refuses a typo'd key, naming the valid ones, and a file that is not a JSON object", () => {
+    expect(() => resolveServerOptions({}, { CROWDALPHA_CONFIG_FILE: write('{"CROWDALPHA_MAX_AGENT": 5}') })).toThrow(/CROWDALPHA_MAX_AGENT: unknown setting; valid settings are .*CROWDALPHA_MAX_AGENTS/);
+    expect(() => resolveServerOptions({}, { CROWDALPHA_CONFIG_FILE: write('[1]') })).toThrow(/must hold a JSON object/);
+    expect(() => resolveServerOptions({}, { CROWDALPHA_CONFIG_FILE: '/no/such/file.json' })).toThrow(/CROWDALPHA_CONFIG_FILE: cannot read/);
   });
 });
