@@ -35,9 +35,29 @@ function run(cmd: string, args: string[], cwd: string): void {
   if (r.status !== 0) throw new Error(`\`${cmd} ${args.join(' ')}\` failed in ${cwd} with exit code ${r.status}`);
 }
 
-/** Build the dashboard (vite) and the server (tsc -b) when their output is missing. */
+/** Newest modification time under `dir` (0 when it does not exist). */
+function newestMtime(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  let newest = 0;
+  for (const f of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, f.name);
+    newest = Math.max(newest, f.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** True when the built dashboard is missing or older than any of its sources (so the browser tests test the current code). */
+export function webDistStale(): boolean {
+  const index = path.join(WEB_DIST, 'index.html');
+  if (!fs.existsSync(index)) return true;
+  const web = path.join(REPO, 'packages', 'web');
+  const sources = Math.max(newestMtime(path.join(web, 'src')), ...['index.html', 'vite.config.ts', 'package.json'].map((f) => (fs.existsSync(path.join(web, f)) ? fs.statSync(path.join(web, f)).mtimeMs : 0)));
+  return fs.statSync(index).mtimeMs < sources;
+}
+
+/** Build the dashboard (vite) when it is missing or stale, and the server (tsc -b) when missing. */
 export function ensureBuilt(): void {
-  if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) run('npx', ['vite', 'build'], path.join(REPO, 'packages', 'web'));
+  if (webDistStale()) run('npx', ['vite', 'build'], path.join(REPO, 'packages', 'web'));
   if (!fs.existsSync(SERVER_MAIN)) run('npx', ['tsc', '-b', 'packages/server'], REPO);
 }
 
