@@ -125,8 +125,8 @@ export async function runCommand(opts: RunOptions, log: (s: string) => void = (s
     tables?.add(r);
     if (writer) for (const e of r.events) if (filter === null || filter.has(e.type)) writer.write(e);
     if (returns) {
-      if (lastMid !== null) returns.push(Math.log(r.state.mid / lastMid));
-      lastMid = r.state.mid;
+      if (lastMid !== null) returns.push(Math.log(r.state.mid_price / lastMid));
+      lastMid = r.state.mid_price;
     }
     bar.update(t);
   }

@@ -35,14 +35,14 @@ export class RunSummaryBuilder {
 
   add(result: TickResult): void {
     const s = result.state;
-    if (this.startMid === null) this.startMid = s.mid;
-    if (this.lastMid !== null && this.lastMid > 0 && s.mid > 0) {
-      const r = Math.log(s.mid / this.lastMid);
+    if (this.startMid === null) this.startMid = s.mid_price;
+    if (this.lastMid !== null && this.lastMid > 0 && s.mid_price > 0) {
+      const r = Math.log(s.mid_price / this.lastMid);
       this.n++;
       this.sum += r;
       this.sumSq += r * r;
     }
-    this.lastMid = s.mid;
+    this.lastMid = s.mid_price;
     for (const e of result.events) {
       if (e.type === 'ORDER_FILLED') {
         this.fills++;

@@ -29,7 +29,7 @@ export class RunTables {
 
   add(r: TickResult): void {
     const s = r.state;
-    this.ticks.push([s.tick, s.mid, s.spread, s.vwap, s.volatility, s.regime, s.lfi, s.crowding]);
+    this.ticks.push([s.tick, s.mid_price, s.spread, s.vwap, s.volatility, s.regime, s.lfi, s.crowding]);
     let seq = 0;
     for (const e of r.events) {
       if (e.type !== 'ORDER_FILLED') continue;
@@ -37,7 +37,7 @@ export class RunTables {
       this.fills.push([f.tick, seq++, f.price, f.qty, f.buy_agent_id, f.sell_agent_id, f.buy_order_id, f.sell_order_id, f.aggressor]);
     }
     if (s.tick % this.agentEvery === 0) {
-      for (const a of s.agent_stats) this.agents.push([s.tick, a.agent_id, a.strategy, a.net_pnl, a.inventory, a.cash, a.phi, a.sharpe, a.impact_cost, a.fill_count]);
+      for (const a of s.agent_stats) this.agents.push([s.tick, a.agent_id, a.strategy_type, a.net_pnl, a.inventory, a.cash, a.phi, a.sharpe, a.impact_cost, a.fill_count]);
     }
   }
 

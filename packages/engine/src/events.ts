@@ -3,10 +3,14 @@
  * The simulation emits them per tick in the order of `TICK_EVENT_ORDER`; the server forwards them
  * unchanged on `/ws/market` and describes them at `GET /ws/schema` from `EVENT_SCHEMA`.
  */
+import type { AgentDiagnostics } from './analytics/diagnostics.js';
 import type { AgentStats, DepthSnapshot, Fill, Order } from './types.js';
+import type { AgentStatsWire, BookLevelWire, FillWire, OrderBookWire, OrderSubmittedPayload, PayloadByType } from './wire/index.js';
+import { describeEvents } from './wire/ws-schema.js';
 
 export const SCHEMA_VERSION = 1;
 
+/** Event type names as constants (the list itself is the wire's EVENT_TYPES). */
 export const EventType = {
   ORDER_SUBMITTED: 'ORDER_SUBMITTED',
   ORDER_FILLED: 'ORDER_FILLED',
@@ -31,130 +35,23 @@ export const TICK_EVENT_ORDER: readonly EventType[] = [
   EventType.TICK,
 ];
 
-export interface OrderSubmittedPayload {
-  tick: number;
-  order_id: number;
-  agent_id: string;
-  side: Order['side'];
-  order_type: Order['orderType'];
-  price: number | null;
-  qty: number;
-  cancel_target: number | null;
-}
-
-export interface OrderFilledPayload {
-  tick: number;
-  buy_order_id: number;
-  sell_order_id: number;
-  buy_agent_id: string;
-  sell_agent_id: string;
-  price: number;
-  qty: number;
-  aggressor: Fill['aggressor'];
-}
-
-export interface PriceUpdatedPayload {
-  tick: number;
-  prev_mid: number | null;
-  mid: number | null;
-  prev_spread: number | null;
-  spread: number | null;
-}
-
-export interface AgentStatePayload {
-  tick: number;
-  agent_id: string;
-  cash: number;
-  inventory: number;
-  pnl: number;
-}
-
-export interface CrowdedPair {
-  agent_a: string;
-  agent_b: string;
-  similarity: number;
-}
-
-export interface CrowdingPayload {
-  tick: number;
-  intensity: number;
-  agent_ids: string[];
-  matrix: number[][];
-  phi: Record<string, number>;
-  top_pairs: CrowdedPair[];
-}
-
-export interface RegimePayload {
-  tick: number;
-  prev_regime: string | null;
-  regime: string;
-}
-
-export interface AgentStatsWire {
-  agent_id: string;
-  strategy: string;
-  status: AgentStats['status'];
-  status_reason: string | null;
-  cash: number;
-  inventory: number;
-  pnl: number;
-  net_pnl: number;
-  realized_pnl: number;
-  total_buy_qty: number;
-  total_sell_qty: number;
-  fill_count: number;
-  orders_submitted: number;
-  orders_rejected: number;
-  impact_cost: number;
-  phi: number;
-  /** Rolling (last diagnostics.window ticks), annualised by simulated trading time; see AgentStats.sharpe. */
-  sharpe: number | null;
-  /** Full run (since the agent joined), same definition. */
-  sharpe_full: number | null;
-  extra: AgentStats['extra'];
-}
-
-export interface TickPayload {
-  tick: number;
-  mid: number;
-  spread: number | null;
-  vwap: number;
-  volatility: number;
-  regime: string;
-  lfi: number;
-  lfi_near_depth_ratio: number;
-  lfi_alert: string;
-  crowding: number;
-  /** Permanent impact of this tick's aggressive fills (price units; MarketState.impact.lastShift next tick). */
-  impact_shift: number;
-  /** Permanent impact since the start (MarketState.impact.cumulativeShift). */
-  impact_shift_total: number;
-  order_book: DepthSnapshot;
-  recent_fills: OrderFilledPayload[];
-  agent_stats: AgentStatsWire[];
-}
-
-export interface HeartbeatPayload {
-  reason: 'pong' | 'idle';
-}
-
-export interface ResyncPayload {
-  reason: string;
-  dropped: number;
-  snapshot_url: string;
-}
-
-export interface PayloadByType {
-  ORDER_SUBMITTED: OrderSubmittedPayload;
-  ORDER_FILLED: OrderFilledPayload;
-  PRICE_UPDATED: PriceUpdatedPayload;
-  AGENT_STATE_CHANGED: AgentStatePayload;
-  CROWDING_MATRIX_UPDATED: CrowdingPayload;
-  REGIME_CHANGED: RegimePayload;
-  TICK: TickPayload;
-  HEARTBEAT: HeartbeatPayload;
-  RESYNC: ResyncPayload;
-}
+export type {
+  AgentDiagnosticsWire,
+  AgentStateChangedPayload,
+  AgentStateWire,
+  AgentStatsWire,
+  CrowdedPairWire,
+  CrowdingMatrixPayload,
+  FillWire,
+  HeartbeatPayload,
+  OrderFilledPayload,
+  OrderSubmittedPayload,
+  PayloadByType,
+  PriceUpdatedPayload,
+  RegimeChangedPayload,
+  ResyncPayload,
+  TickPayload,
+} from './wire/index.js';
 
 export interface MarketEvent<T extends EventType = EventType> {
   schema_version: typeof SCHEMA_VERSION;
@@ -181,23 +78,66 @@ export function orderToWire(o: Order): OrderSubmittedPayload {
   };
 }
 
-export function fillToWire(f: Fill): OrderFilledPayload {
+export function fillToWire(f: Fill): FillWire {
   return {
     tick: f.tick,
     buy_order_id: f.buyOrderId,
     sell_order_id: f.sellOrderId,
     buy_agent_id: f.buyAgentId,
     sell_agent_id: f.sellAgentId,
+    buy_agent: f.buyAgentId,
+    sell_agent: f.sellAgentId,
     price: f.price,
     qty: f.qty,
     aggressor: f.aggressor,
+    timestamp: f.timestamp ?? 0,
   };
 }
 
-export function agentStatsToWire(s: AgentStats): AgentStatsWire {
+/** Book depth on the wire: levels as `[price, qty, orders]`, snake_case touch fields. */
+export function depthToWire(d: DepthSnapshot): OrderBookWire {
+  const level = (l: { price: number; qty: number; orders: number }): BookLevelWire => [l.price, l.qty, l.orders];
+  return { bids: d.bids.map(level), asks: d.asks.map(level), best_bid: d.bestBid, best_ask: d.bestAsk, mid_price: d.mid, spread: d.spread };
+}
+
+/** Risk figures of an agent, where the original API put them (null while analytics are off). */
+export type AgentRiskFigures = Pick<
+  AgentStatsWire,
+  'sortino' | 'max_drawdown' | 'turnover' | 'spread_cost' | 'market_impact_cost' | 'kurtosis' | 'vol_autocorr' | 'hit_rate' | 'avg_fill_size'
+>;
+
+const NO_RISK: AgentRiskFigures = {
+  sortino: null,
+  max_drawdown: null,
+  turnover: null,
+  spread_cost: null,
+  market_impact_cost: null,
+  kurtosis: null,
+  vol_autocorr: null,
+  hit_rate: null,
+  avg_fill_size: null,
+};
+
+/** The risk figures of full diagnostics, under the original API's names. */
+export function riskFigures(d: AgentDiagnostics | null): AgentRiskFigures {
+  if (!d) return NO_RISK;
+  return {
+    sortino: d.sortino,
+    max_drawdown: d.max_drawdown,
+    turnover: d.turnover,
+    spread_cost: d.spread_cost,
+    market_impact_cost: d.impact_cost,
+    kurtosis: d.excess_kurtosis,
+    vol_autocorr: d.abs_change_autocorr,
+    hit_rate: d.hit_rate,
+    avg_fill_size: d.avg_fill_size,
+  };
+}
+
+export function agentStatsToWire(s: AgentStats, diagnostics: AgentDiagnostics | null = null): AgentStatsWire {
   return {
     agent_id: s.agentId,
-    strategy: s.strategy,
+    strategy_type: s.strategy,
     status: s.status,
     status_reason: s.statusReason,
     cash: s.cash,
@@ -214,54 +154,10 @@ export function agentStatsToWire(s: AgentStats): AgentStatsWire {
     phi: s.phi,
     sharpe: s.sharpe,
     sharpe_full: s.sharpeFull,
+    ...riskFigures(diagnostics),
     extra: s.extra,
   };
 }
 
-/** Human-readable description of the contract, served at GET /ws/schema. */
-export const EVENT_SCHEMA = {
-  schema_version: SCHEMA_VERSION,
-  envelope: {
-    schema_version: 'integer, currently 1',
-    type: 'one of the event types below',
-    timestamp: 'integer nanoseconds (wall clock on the live server, simulated clock in CLI runs)',
-    payload: 'object, per type',
-  },
-  tick_order: TICK_EVENT_ORDER,
-  events: {
-    ORDER_SUBMITTED: {
-      when: 'every order accepted into the tick batch, in matching order',
-      payload: ['tick', 'order_id', 'agent_id', 'side', 'order_type', 'price', 'qty', 'cancel_target'],
-    },
-    ORDER_FILLED: {
-      when: 'every execution; price is the resting order price',
-      payload: ['tick', 'buy_order_id', 'sell_order_id', 'buy_agent_id', 'sell_agent_id', 'price', 'qty', 'aggressor'],
-    },
-    PRICE_UPDATED: { when: 'only when mid or spread changed', payload: ['tick', 'prev_mid', 'mid', 'prev_spread', 'spread'] },
-    AGENT_STATE_CHANGED: {
-      when: 'only agents whose cash, inventory or pnl changed',
-      payload: ['tick', 'agent_id', 'cash', 'inventory', 'pnl'],
-    },
-    CROWDING_MATRIX_UPDATED: {
-      when: 'each tick the crowding pipeline ran',
-      payload: ['tick', 'intensity', 'agent_ids', 'matrix', 'phi', 'top_pairs'],
-    },
-    REGIME_CHANGED: { when: 'the first tick and whenever the regime changes', payload: ['tick', 'prev_regime', 'regime'] },
-    TICK: {
-      when: 'last event of every tick',
-      payload: [
-        'tick', 'mid', 'spread', 'vwap', 'volatility', 'regime', 'lfi', 'lfi_near_depth_ratio', 'lfi_alert',
-        'crowding', 'impact_shift', 'impact_shift_total', 'order_book', 'recent_fills', 'agent_stats',
-      ],
-    },
-    HEARTBEAT: { when: 'answer to a client "ping", and after 30 s without other traffic', payload: ['reason'] },
-    RESYNC: {
-      when: "the client's queue overflowed and events were dropped: fetch snapshot_url, then continue",
-      payload: ['reason', 'dropped', 'snapshot_url'],
-    },
-  },
-  client_messages: {
-    ping: '"ping" (text) or {"type":"ping"} → HEARTBEAT {reason:"pong"}',
-    subscribe: '{"subscribe": ["TICK", ...]} → only those types are sent (HEARTBEAT and RESYNC always)',
-  },
-} as const;
+/** Human-readable description of the contract, served at GET /ws/schema (without the stream limits). */
+export const EVENT_SCHEMA = describeEvents({});

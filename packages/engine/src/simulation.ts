@@ -17,6 +17,7 @@ import { rejectReason } from './book/reject-code.js';
 import { resolveConfig, type DeepPartial, type SimulationConfig } from './config.js';
 import {
   agentStatsToWire,
+  depthToWire,
   EventType,
   fillToWire,
   makeEvent,
@@ -26,6 +27,17 @@ import {
   type OrderFilledPayload,
   type TickPayload,
 } from './events.js';
+import type {
+  AgentDecayParamsWire,
+  AgentDiagnosticsWire,
+  AgentStateWire,
+  CrowdingSnapshotWire,
+  DecaySnapshotWire,
+  FactorSpaceWire,
+  FragilitySnapshotWire,
+  MetricsWire,
+  RegimeSnapshotWire,
+} from './wire/index.js';
 import { impactPerUnit, makerCharge, permanentShift } from './execution/impact-model.js';
 import { Ledger, type LedgerRow } from './execution/ledger.js';
 import { Rng, type RngState } from './rng.js';
@@ -464,20 +476,33 @@ export class Simulation {
     }
     if (mid !== this.lastMid || postDepth.spread !== this.lastSpread) {
       events.push(
-        makeEvent(EventType.PRICE_UPDATED, ts, { tick, prev_mid: this.lastMid, mid, prev_spread: this.lastSpread, spread: postDepth.spread }),
+        makeEvent(EventType.PRICE_UPDATED, ts, { tick, prev_mid_price: this.lastMid, mid_price: mid, prev_spread: this.lastSpread, spread: postDepth.spread }),
       );
     }
+    // One AGENT_STATE_CHANGED per tick listing every agent that changed (as the original sends it).
+    let changed: AgentStateWire[] | null = null;
     for (let i = 0; i < n; i++) {
       const cash = ledger.cash[i] as number;
       const inv = ledger.inventory[i] as number;
       const pnl = this.pnl[i] as number;
       if (cash !== this.prevCash[i] || inv !== this.prevInventory[i] || pnl !== this.prevPnl[i]) {
-        events.push(makeEvent(EventType.AGENT_STATE_CHANGED, ts, { tick, agent_id: (this.slots[i] as AgentSlot).agent.id, cash, inventory: inv, pnl }));
+        const slot = this.slots[i] as AgentSlot;
+        (changed ??= []).push({
+          agent_id: slot.agent.id,
+          cash,
+          inventory: inv,
+          pnl,
+          fill_count: ledger.fillCount[i] as number,
+          total_buy_qty: ledger.totalBuyQty[i] as number,
+          total_sell_qty: ledger.totalSellQty[i] as number,
+          status: slot.status,
+        });
         this.prevCash[i] = cash;
         this.prevInventory[i] = inv;
         this.prevPnl[i] = pnl;
       }
     }
+    if (changed) events.push(makeEvent(EventType.AGENT_STATE_CHANGED, ts, { tick, agents: changed }));
     if (out?.crowding) events.push(makeEvent(EventType.CROWDING_MATRIX_UPDATED, ts, out.crowding));
     if (out) {
       if (out.regimeChanged) events.push(makeEvent(EventType.REGIME_CHANGED, ts, { tick, prev_regime: out.prevRegime, regime: out.regime }));
@@ -487,7 +512,7 @@ export class Simulation {
     const recent = tickFills.length >= cfg.recentFillsInTick ? wireFills.slice(-cfg.recentFillsInTick) : this.tape.tail(cfg.recentFillsInTick).map(fillToWire);
     const state: TickPayload = {
       tick,
-      mid,
+      mid_price: mid,
       spread: postDepth.spread,
       vwap,
       volatility: this.volatility,
@@ -498,7 +523,7 @@ export class Simulation {
       crowding: out?.intensity ?? 0,
       impact_shift: this.impactShift,
       impact_shift_total: this.impactShiftTotal,
-      order_book: postDepth,
+      order_book: depthToWire(postDepth),
       recent_fills: recent,
       agent_stats: this.allAgentStats(),
     };
@@ -555,13 +580,13 @@ export class Simulation {
     return this.mids.tail(this.mids.length);
   }
 
-  metrics(): Record<string, number | string | null> {
+  metrics(): MetricsWire {
     const depth = this.book.depth(1);
     const mid = depth.mid ?? this.lastMid ?? this.config.initialPrice;
     const last = this.tape.last();
     return {
       tick: this.tickCount,
-      mid,
+      mid_price: mid,
       spread: depth.spread,
       best_bid: depth.bestBid,
       best_ask: depth.bestAsk,
@@ -569,6 +594,9 @@ export class Simulation {
       vwap: this.vwapQty > 0 ? this.vwapNotional / this.vwapQty : mid,
       volatility: this.volatility,
       regime: this.regime,
+      lfi: this.latest?.lfi ?? 0,
+      lfi_alert: this.latest?.lfi_alert ?? UNKNOWN,
+      crowding: this.latest?.crowding ?? 0,
       impact_shift: this.impactShift,
       impact_shift_total: this.impactShiftTotal,
       total_volume: this.totalVolume,
@@ -581,11 +609,16 @@ export class Simulation {
 
   agentStats(id: string): AgentStatsWire | null {
     const slot = this.byId.get(id);
-    return slot ? agentStatsToWire(this.statsOf(slot)) : null;
+    return slot ? this.wireStatsOf(slot) : null;
   }
 
   allAgentStats(): AgentStatsWire[] {
-    return this.slots.map((s) => agentStatsToWire(this.statsOf(s)));
+    return this.slots.map((s) => this.wireStatsOf(s));
+  }
+
+  /** An agent's stats with its risk figures (O(diagnostics window) with analytics on). */
+  private wireStatsOf(slot: AgentSlot): AgentStatsWire {
+    return agentStatsToWire(this.statsOf(slot), this.analytics ? this.analytics.agentDiagnostics(slot.index) : null);
   }
 
   /** Agents by Sharpe (desc), nulls last, ties by id — a stable order for the leaderboard. */
@@ -599,14 +632,14 @@ export class Simulation {
   }
 
   /** Full per-agent diagnostics (SPEC §5), or null when analytics are off or the id is unknown. */
-  agentDiagnostics(id: string): unknown {
+  agentDiagnostics(id: string): AgentDiagnosticsWire | null {
     const slot = this.byId.get(id);
-    return slot && this.analytics ? this.analytics.agentDiagnostics(slot.index) : null;
+    return slot && this.analytics ? this.analytics.agentDiagnosticsWire(slot.index) : null;
   }
 
   /** A learning agent's curve (one point per update), or null for agents that do not learn. */
-  agentLearningCurve(id: string): unknown[] | null {
-    const agent = this.byId.get(id)?.agent as { learningCurve?: () => unknown[] } | undefined;
+  agentLearningCurve(id: string): Record<string, unknown>[] | null {
+    const agent = this.byId.get(id)?.agent as { learningCurve?: () => Record<string, unknown>[] } | undefined;
     return typeof agent?.learningCurve === 'function' ? agent.learningCurve() : null;
   }
 
@@ -614,24 +647,25 @@ export class Simulation {
    * Alpha decay of one agent fitted on its own history (the `agent_decay_params` entry of
    * `decaySnapshot()`), or null when analytics are off or the id is unknown.
    */
-  agentDecay(id: string): unknown {
+  agentDecay(id: string): AgentDecayParamsWire | null {
     const slot = this.byId.get(id);
     return slot && this.analytics ? this.analytics.agentDecayParams(slot.index) : null;
   }
 
-  crowdingSnapshot(): unknown {
+  /** The research views on the wire, or null while analytics are off (config.analytics false). */
+  crowdingSnapshot(): CrowdingSnapshotWire | null {
     return this.analytics?.crowdingSnapshot() ?? null;
   }
-  factorSpaceSnapshot(): unknown {
+  factorSpaceSnapshot(): FactorSpaceWire | null {
     return this.analytics?.factorSpaceSnapshot() ?? null;
   }
-  decaySnapshot(): unknown {
+  decaySnapshot(): DecaySnapshotWire | null {
     return this.analytics?.decaySnapshot() ?? null;
   }
-  regimeSnapshot(): unknown {
+  regimeSnapshot(): RegimeSnapshotWire | null {
     return this.analytics?.regimeSnapshot() ?? null;
   }
-  fragilitySnapshot(): unknown {
+  fragilitySnapshot(): FragilitySnapshotWire | null {
     return this.analytics?.fragilitySnapshot() ?? null;
   }
 
@@ -817,6 +851,7 @@ export class Simulation {
   /** Moves the matcher's fills into accounting, the tape and this tick's lists. */
   private drainFills(tick: number, mult: ExecutionMultipliers, tickFills: Fill[], fillInfos: TickFillInfo[]): void {
     const fb = this.matcher.fills;
+    const timestamp = this.pending?.timestamp ?? 0;
     const eta = this.config.eta;
     const { payer, permanentShare } = this.config.impact;
     for (let k = 0; k < fb.count; k++) {
@@ -843,6 +878,7 @@ export class Simulation {
         price,
         qty,
         aggressor: takerBuys ? 'BID' : 'ASK',
+        timestamp,
       } as const);
       tickFills.push(fill);
       fillInfos.push({ buyer, seller, price, qty, aggressor: fill.aggressor });

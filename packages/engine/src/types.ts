@@ -45,6 +45,8 @@ export interface Fill {
   qty: number;
   /** Side of the incoming (taking) order. */
   aggressor: Side;
+  /** ns timestamp of the tick it happened in (absent in checkpoints written before it existed). */
+  timestamp?: number;
 }
 
 export interface BookLevel {

@@ -169,7 +169,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
           if (!buy && f.sell_agent_id !== agentId) continue;
           trades.push({ tick: f.tick, side: buy ? 'BUY' : 'SELL', price: f.price, qty: f.qty, aggressor: (f.aggressor === 'BID') === buy, counterparty: buy ? f.sell_agent_id : f.buy_agent_id });
         }
-        equity.push({ tick: result.tick, mid: result.state.mid, position: now.inventory, cash: now.cash, equity: now.pnl });
+        equity.push({ tick: result.tick, mid: result.state.mid_price, position: now.inventory, cash: now.cash, equity: now.pnl });
       }
       if (opts.onProgress && (t % every === 0 || t === ticks)) opts.onProgress(t, ticks);
     }
@@ -212,7 +212,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
       half_life: typeof decay?.half_life === 'number' ? decay.half_life : null,
       alpha_decay: decay,
       market_decay: sim.decaySnapshot(),
-      final_mid: sim.latestTick()?.mid ?? null,
+      final_mid: sim.latestTick()?.mid_price ?? null,
       sandbox: st,
       details,
       orders_dropped: dropped,

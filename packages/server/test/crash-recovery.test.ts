@@ -137,7 +137,7 @@ describe.each(backends)('crash recovery (kill -9) and graceful shutdown on $name
     expect(byId.get('crash_mom')).toMatchObject({ kind: 'deployed', owner: 'ada', strategy_type: 'momentum' });
     const sim = await api(second, 'GET', `/simulations/${simId}`);
     const crashRow = (sim.agents as Array<Record<string, unknown>>).find((a) => a.agent_id === 'crash_mom');
-    expect(crashRow?.config).toEqual({ params: { qty: 3, maxInventory: 20 } });
+    expect(crashRow?.config).toEqual({ params: { qty: 3, max_inventory: 20 } });
     const subs = (await api(second, 'GET', '/strategies/submissions')).items as Array<Record<string, unknown>>;
     expect(subs.map((s) => s.submission_id)).toContain(sub.submission_id);
     // The account restored from the checkpoint is not a fresh one.

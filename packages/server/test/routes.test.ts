@@ -135,7 +135,7 @@ describe('market reads', () => {
   it('GET /market/config shows the SPEC defaults of the served market', async () => {
     const c = json(await get('/market/config'));
     expect(c).toMatchObject({ seed: 42, running: false, checkpoint_every: 100, snapshot_every: 10 });
-    expect(c.config).toMatchObject({ initialPrice: 100, initialCash: 100000, eta: 0.01, population: { momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0 } });
+    expect(c.config).toMatchObject({ initial_price: 100, initial_cash: 100000, eta: 0.01, population: { momentum: 3, mean_reversion: 3, market_makers: 2, rl: 0 } });
   });
 });
 
@@ -149,14 +149,15 @@ describe('analytics', () => {
   }
 
   it('GET /analytics/snapshot bundles every view', async () => {
-    expect(Object.keys(json(await get('/analytics/snapshot'))).sort()).toEqual(['crowding', 'decay', 'factor_space', 'fragility', 'regime', 'tick']);
+    expect(Object.keys(json(await get('/analytics/snapshot'))).sort()).toEqual(['agent_diagnostics', 'alpha_decay', 'crowding', 'decay', 'factor_space', 'fragility', 'market', 'regime', 'tick']);
   });
 });
 
 describe('strategies', () => {
   it('GET /strategies lists the built-in types and the live population', async () => {
     const s = json(await get('/strategies'));
-    expect(s.strategy_types.map((t: Json) => t.type)).toEqual(expect.arrayContaining(['momentum', 'mean_reversion', 'market_maker']));
+    expect(s.strategy_types).toEqual(expect.arrayContaining(['momentum', 'mean_reversion', 'market_maker']));
+    expect(s.strategy_type_info.map((t: Json) => t.type)).toEqual(s.strategy_types);
     expect(s.agents.map((a: Json) => a.agent_id)).toEqual(['mom_1', 'mom_2', 'mom_3', 'rev_1', 'rev_2', 'rev_3', 'mm_1', 'mm_2']);
     expect(s.agents[0]).toMatchObject({ kind: 'builtin', strategy_type: 'momentum', status: 'active' });
   });
@@ -167,7 +168,7 @@ describe('strategies', () => {
     expect(json(r)).toMatchObject({ agent_id: 'mom_custom', strategy_type: 'momentum', config: { qty: 3 } });
     await post('/market/control', { action: 'step', ticks: 2 });
     const stats = json(await get('/strategies/mom_custom/stats'));
-    expect(stats).toMatchObject({ agent_id: 'mom_custom', strategy: 'momentum', status: 'active' });
+    expect(stats).toMatchObject({ agent_id: 'mom_custom', strategy_type: 'momentum', status: 'active' });
     // the agent's own alpha-decay fit (too young for one yet: it says so)
     expect(stats.alpha_decay).toMatchObject({ agent_id: 'mom_custom', strategy: 'momentum', fit_basis: 'cumulative_crowding_exposure', half_life: null, decays: false });
     expect(stats.alpha_decay.reason).toMatch(/window samples; a fit needs at least/);
@@ -284,7 +285,7 @@ describe('submissions', () => {
     const d = await post(`/strategies/submissions/${pendingId}/approve`, { agent_id: 'ada_mom' });
     expect(d.statusCode, d.body).toBe(200);
     expect(json(d)).toMatchObject({ deployed: true, submission: { status: 'deployed', deployed_agent_id: 'ada_mom' } });
-    expect(json(await get('/strategies/ada_mom/stats')).strategy).toBe('momentum');
+    expect(json(await get('/strategies/ada_mom/stats')).strategy_type).toBe('momentum');
   });
 
   it('approving a deployed or rejected submission is a 400 naming the status', async () => {

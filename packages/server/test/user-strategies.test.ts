@@ -41,7 +41,7 @@ describe('user strategies', () => {
     const r = await post(server, '/strategies/user', { strategy_name: 'quoter', code: BENIGN });
     expect(r.statusCode, r.body).toBe(201);
     expect(json(r)).toMatchObject({ registered: 'quoter', version: 1, new_version: true, deployed: false, warnings: [] });
-    const types = json(await get(server, '/strategies')).strategy_types as Json[];
+    const types = json(await get(server, '/strategies')).strategy_type_info as Json[];
     expect(types.find((t) => t.type === 'quoter')).toMatchObject({ kind: 'user' });
   });
 
@@ -51,7 +51,7 @@ describe('user strategies', () => {
     expect(json(r)).toMatchObject({ registered: 'quoter', version: 1, new_version: false, deployed: true, agent_id: 'user_alpha_1', strategy_type: 'quoter', manage_key: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     await post(server, '/market/control', { action: 'step', ticks: 5 });
     const stats = json(await get(server, '/strategies/user_alpha_1/stats'));
-    expect(stats).toMatchObject({ agent_id: 'user_alpha_1', strategy: 'quoter', status: 'active' });
+    expect(stats).toMatchObject({ agent_id: 'user_alpha_1', strategy_type: 'quoter', status: 'active' });
     expect(stats.orders_submitted).toBeGreaterThanOrEqual(8);
     expect(Object.keys(stats.extra).length).toBeGreaterThan(0);
   });

@@ -19,7 +19,7 @@ function rowsOrder(): string[] {
 
 describe('OrderBookLadder', () => {
   it('shows asks above the spread row and bids below, with depth bars scaled to the largest level', () => {
-    render(<OrderBookLadder book={{ bids: [{ price: 99.9, qty: 10, orders: 1 }], asks: [{ price: 100.1, qty: 5, orders: 2 }], bestBid: 99.9, bestAsk: 100.1, mid: 100, spread: 0.2 }} />);
+    render(<OrderBookLadder book={{ bids: [[99.9, 10, 1]], asks: [[100.1, 5, 2]], best_bid: 99.9, best_ask: 100.1, mid_price: 100, spread: 0.2 }} />);
     const rows = [...document.querySelectorAll('tbody tr')];
     expect(rows.map((r) => r.className)).toEqual(['ask', 'spread-row', 'bid']);
     expect(screen.getByText(/spread/).textContent).toContain('0.2000');

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { AGENT, HIST, MarketStore, PRICE, PRINT, carryRestFigures } from '../src/state/market-store.js';
+import { AGENT, HIST, MarketStore, PRICE, PRINT } from '../src/state/market-store.js';
 import { agent, fill, tickEvent, tickPayload } from './fixtures.js';
 
 describe('MarketStore: event stream → chart series', () => {
   it('turns TICK events into mid / VWAP / spread series', () => {
     const s = new MarketStore();
-    s.apply(tickEvent(1, { mid: 100, vwap: 99.5, spread: 0.02 }));
-    s.apply(tickEvent(2, { mid: 101, vwap: 99.7, spread: null }));
+    s.apply(tickEvent(1, { mid_price: 100, vwap: 99.5, spread: 0.02 }));
+    s.apply(tickEvent(2, { mid_price: 101, vwap: 99.7, spread: null }));
     const c = s.price.columns();
     expect([...(c[PRICE.tick] as Float64Array)]).toEqual([1, 2]);
     expect([...(c[PRICE.mid] as Float64Array)]).toEqual([100, 101]);
@@ -107,7 +107,7 @@ describe('MarketStore: event stream → chart series', () => {
     let n = 0;
     const s = new MarketStore({}, () => n++);
     s.apply(tickEvent(1));
-    s.apply({ schema_version: 1, type: 'HEARTBEAT', timestamp: 0, payload: { reason: 'pong' } });
+    s.apply({ schema_version: 1, type: 'HEARTBEAT', timestamp: 0, payload: { message: 'pong', reason: 'pong', n_connected: 1 } });
     expect(n).toBe(1);
     expect(s.version).toBe(1);
   });
@@ -127,19 +127,5 @@ describe('MarketStore: event stream → chart series', () => {
     const c = s.history.columns();
     expect([...(c[HIST.regime] as Float64Array)]).toEqual([0, 0, 3]);
     expect(Number.isNaN(c[HIST.crowding]?.[0] as number)).toBe(true);
-  });
-});
-
-describe('REST-only figures', () => {
-  const stats = (extra: Record<string, number | string | boolean | null>) =>
-    ({ agent_id: 'mom_1', strategy: 'momentum', status: 'active', status_reason: null, cash: 0, inventory: 0, pnl: 0, net_pnl: 0, realized_pnl: 0, total_buy_qty: 0, total_sell_qty: 0, fill_count: 0, orders_submitted: 0, orders_rejected: 0, impact_cost: 0, phi: 0, sharpe: null, extra }) as const;
-
-  it('keeps drawdown and turnover from REST when a TICK replaces the stats', () => {
-    const merged = carryRestFigures(stats({ max_drawdown: 12.5, turnover: 0.4 }), stats({ errors: 1 }));
-    expect(merged.extra).toEqual({ errors: 1, max_drawdown: 12.5, turnover: 0.4 });
-  });
-
-  it('lets newer figures win over carried ones', () => {
-    expect(carryRestFigures(stats({ max_drawdown: 1 }), stats({ max_drawdown: 2 })).extra.max_drawdown).toBe(2);
   });
 });

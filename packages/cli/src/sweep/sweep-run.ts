@@ -120,7 +120,7 @@ export class RunRecorder {
     const s = r.state;
     this.summary.add(r);
     this.ticks++;
-    if (this.ticks % this.pathEvery === 0 || this.ticks === 1) this.path.push([s.tick, s.mid]);
+    if (this.ticks % this.pathEvery === 0 || this.ticks === 1) this.path.push([s.tick, s.mid_price]);
     this.crowdingSum += s.crowding;
     this.lfiSum += s.lfi;
     if (this.lfiMax === null || s.lfi > this.lfiMax) this.lfiMax = s.lfi;
@@ -131,8 +131,8 @@ export class RunRecorder {
       this.agentPhiSum.set(a.agent_id, (this.agentPhiSum.get(a.agent_id) ?? 0) + a.phi);
     }
     if (s.agent_stats.length > 0) this.phiMeanSum += phiSum / s.agent_stats.length;
-    if (this.last !== null && this.last > 0 && s.mid > 0) this.returns.push(Math.log(s.mid / this.last));
-    this.last = s.mid;
+    if (this.last !== null && this.last > 0 && s.mid_price > 0) this.returns.push(Math.log(s.mid_price / this.last));
+    this.last = s.mid_price;
   }
 
   finish(sim: Simulation, elapsedMs: number): RunRecord {
@@ -146,7 +146,7 @@ export class RunRecorder {
       const d = perAgentDecay.get(a.agent_id);
       return {
         agent_id: a.agent_id,
-        strategy: a.strategy,
+        strategy: a.strategy_type,
         pnl: a.net_pnl,
         sharpe: a.sharpe,
         sharpe_full: a.sharpe_full,

@@ -15,7 +15,8 @@
  */
 import type { FragilityConfig } from '../config.js';
 import type { BookLevel, DepthSnapshot } from '../types.js';
-import { Float64Ring } from '../util/ring-buffer.js';
+import { Float64Ring, RingBuffer } from '../util/ring-buffer.js';
+import type { FragilitySnapshotWire } from '../wire/index.js';
 import { loadFields, saveFields, type EncodedState } from '../util/state-codec.js';
 
 const FRAGILITY_FIELDS = ['baselineRaw', 'baseline', 'lastReading', 'lastTick', 'observations'] as const;
@@ -107,6 +108,11 @@ export class FragilityIndex {
   private readonly historyTick: Float64Ring;
   private readonly historyLfi: Float64Ring;
   private readonly historyRaw: Float64Ring;
+  /**
+   * The rest of each history reading, for display (optional display state in checkpoints: after
+   * restoring an older checkpoint its entries show null); aligned with the rings from their newest end.
+   */
+  private readonly historyDetail: RingBuffer<{ near: number; imbalance: number; alert: LfiAlert }>;
   private lastReading: FragilityReading = { lfi: 0, alert: LfiAlert.NORMAL, nearDepthRatio: 0, fillImbalance: 0, raw: 0 };
   private lastTick: number | null = null;
   private observations = 0;
@@ -118,6 +124,7 @@ export class FragilityIndex {
     this.historyTick = new Float64Ring(h);
     this.historyLfi = new Float64Ring(h);
     this.historyRaw = new Float64Ring(h);
+    this.historyDetail = new RingBuffer(h);
   }
 
   /** Alert level for an LFI value. */
@@ -170,6 +177,7 @@ export class FragilityIndex {
     this.historyTick.push(tick);
     this.historyLfi.push(lfi);
     this.historyRaw.push(raw);
+    this.historyDetail.push({ near: ratio, imbalance, alert: this.lastReading.alert });
     return this.lastReading;
   }
 
@@ -198,19 +206,43 @@ export class FragilityIndex {
   }
 
   /** Plain JSON (snake_case) for GET /analytics/fragility. */
-  snapshot(): unknown {
+  /** The display details as plain JSON (checkpointed beside the state, optional on restore). */
+  displayState(): Array<{ near: number; imbalance: number; alert: LfiAlert }> {
+    return this.historyDetail.toArray();
+  }
+
+  loadDisplayState(state: unknown): void {
+    this.historyDetail.clear();
+    if (Array.isArray(state)) for (const d of state) if (d && typeof d === 'object') this.historyDetail.push(d as { near: number; imbalance: number; alert: LfiAlert });
+  }
+
+  snapshot(): FragilitySnapshotWire {
     const r = this.lastReading;
-    const history: { tick: number; lfi: number; raw: number }[] = [];
-    for (let k = 0; k < this.historyTick.length; k++) {
-      history.push({ tick: this.historyTick.get(k), lfi: this.historyLfi.get(k), raw: this.historyRaw.get(k) });
+    const history: FragilitySnapshotWire['history'] = [];
+    const len = this.historyTick.length;
+    const offset = len - this.historyDetail.length;
+    for (let k = 0; k < len; k++) {
+      const detail = k >= offset ? this.historyDetail.at(k - offset) : undefined;
+      const raw = this.historyRaw.get(k);
+      history.push({
+        tick: this.historyTick.get(k),
+        lfi: this.historyLfi.get(k),
+        raw,
+        adjusted_ratio: raw,
+        near_depth_ratio: detail ? detail.near : null,
+        fill_imbalance: detail ? detail.imbalance : null,
+        alert_level: detail ? detail.alert : null,
+      });
     }
     return {
       tick: this.lastTick,
       lfi: r.lfi,
       alert: r.alert,
+      alert_level: r.alert,
       near_depth_ratio: r.nearDepthRatio,
       fill_imbalance: r.fillImbalance,
       raw: r.raw,
+      adjusted_ratio: r.raw,
       observations: this.observations,
       baseline: this.baseline ? { mean: this.baseline.mean, std: this.baseline.std } : null,
       baseline_observations: this.opts.baselineObservations,

@@ -10,7 +10,17 @@
  * i.e. the figures of the previous tick; `endTick()` (after fills) updates everything.
  */
 import { sharpeTicksPerYear, type SimulationConfig } from '../config.js';
-import type { CrowdedPair, CrowdingPayload } from '../events.js';
+import type {
+  AgentDiagnosticsWire,
+  CrowdedPairWire as CrowdedPair,
+  CrowdingMatrixPayload as CrowdingPayload,
+  CrowdingSnapshotWire,
+  DecaySnapshotWire,
+  FactorSpaceWire,
+  FragilitySnapshotWire,
+  RegimeSnapshotWire,
+} from '../wire/index.js';
+import { Float64Ring } from '../util/ring-buffer.js';
 import type { Rng } from '../rng.js';
 import type { DepthSnapshot, OrderType, Side, CrowdingView } from '../types.js';
 import { AgentDecay, type DecayParams } from '../crowding/agent-decay.js';
@@ -124,9 +134,17 @@ export class MarketAnalytics {
   private crowdingTick: number | null = null;
   private ticks = 0;
   private lastTick: number | null = null;
+  /**
+   * Recent crowding intensity and side pressure for /analytics/decay (display windows of
+   * config.fragility.historyLength ticks, checkpointed as optional display state).
+   */
+  private readonly intensityHistory: Float64Ring;
+  private readonly sidePressureHistory: Float64Ring;
 
   constructor(config: Readonly<SimulationConfig>, rng: Rng, options: MarketAnalyticsOptions = {}) {
     this.config = config;
+    this.intensityHistory = new Float64Ring(Math.max(1, Math.floor(config.fragility.historyLength)));
+    this.sidePressureHistory = new Float64Ring(Math.max(1, Math.floor(config.fragility.historyLength)));
     const c = config.crowding;
     this.factorSpace = new FactorSpace({ window: c.factorWindow, scalePercentile: c.scalePercentile });
     this.crowding = new CrowdingMatrix({
@@ -211,6 +229,8 @@ export class MarketAnalytics {
     this.agentDecay.observe(input.tick, input.pnl, this.alphaDecay.exposure);
     this.ticks++;
     this.lastTick = input.tick;
+    this.intensityHistory.push(this.intensity);
+    this.sidePressureHistory.push(this.side.sidePressure);
 
     const depth = input.postTrade.depth;
     const lfi = this.fragility.observe(input.tick, depth, input.postTrade.mid, input.fills, input.preTrade.mid, input.tickSize);
@@ -253,6 +273,13 @@ export class MarketAnalytics {
       diagnostics: this.diagnostics.saveState(),
       fragility: this.fragility.saveState(),
       regime: this.regime.saveState(),
+      // Display windows (plain JSON); optional on restore, so older checkpoints still load.
+      display: {
+        intensity: this.intensityHistory.tail(this.intensityHistory.length),
+        sidePressure: this.sidePressureHistory.tail(this.sidePressureHistory.length),
+        regime: this.regime.displayState(),
+        fragility: this.fragility.displayState(),
+      },
     };
   }
 
@@ -271,6 +298,15 @@ export class MarketAnalytics {
     this.diagnostics.loadState(s['diagnostics'], 'analytics.diagnostics');
     this.fragility.loadState(s['fragility'], 'analytics.fragility');
     this.regime.loadState(s['regime'], 'analytics.regime');
+    const display = s['display'] as { intensity?: unknown; sidePressure?: unknown; regime?: unknown; fragility?: unknown } | undefined;
+    this.intensityHistory.clear();
+    this.sidePressureHistory.clear();
+    if (display) {
+      for (const v of Array.isArray(display.intensity) ? display.intensity : []) if (typeof v === 'number') this.intensityHistory.push(v);
+      for (const v of Array.isArray(display.sidePressure) ? display.sidePressure : []) if (typeof v === 'number') this.sidePressureHistory.push(v);
+      this.regime.loadDisplayState(display.regime);
+      this.fragility.loadDisplayState(display.fragility);
+    }
     this.idsCopy = [];
   }
 
@@ -307,12 +343,36 @@ export class MarketAnalytics {
     return d;
   }
 
+  /** `agentDiagnostics` as sent on the wire (GET /strategies/{id}/stats → diagnostics). */
+  agentDiagnosticsWire(index: number): AgentDiagnosticsWire {
+    const d = this.agentDiagnostics(index);
+    return {
+      pnl: d.pnl,
+      sharpe: d.sharpe,
+      sortino: d.sortino,
+      max_drawdown: d.max_drawdown,
+      hit_rate: d.hit_rate,
+      excess_kurtosis: d.excess_kurtosis,
+      abs_change_autocorr: d.abs_change_autocorr,
+      turnover: d.turnover,
+      spread_cost: d.spread_cost,
+      impact_cost: d.impact_cost,
+      fill_count: d.fill_count,
+      avg_fill_size: d.avg_fill_size,
+      inventory: d.inventory,
+      window_changes: d.window_changes,
+      phi: d['phi'] ?? 0,
+      crowding_exposure: d['crowding_exposure'] ?? 0,
+      sharpe_proxy: d['sharpe_proxy'] ?? null,
+    };
+  }
+
   /** Agent indices, best Sharpe first, agents without a Sharpe last, ties by agent id. */
   leaderboard(): number[] {
     return this.diagnostics.leaderboard(this.ids);
   }
 
-  crowdingSnapshot(): unknown {
+  crowdingSnapshot(): CrowdingSnapshotWire {
     const n = this.hasCrowding ? this.crowding.size : 0;
     const ids = this.ids.slice(0, n);
     const phi: Record<string, number> = {};
@@ -323,14 +383,15 @@ export class MarketAnalytics {
     }
     return {
       tick: this.crowdingTick,
-      intensity: this.intensity,
+      crowding_intensity: this.intensity,
       phi_normalization: this.config.crowding.phiNormalization,
       kappa: this.config.crowding.kappa,
       agent_ids: ids,
       matrix: n > 0 ? this.crowding.toNested() : [],
-      phi,
+      activity_weights: Array.from(this.factorSpace.weights.subarray(0, n)),
+      agent_crowding_intensity: phi,
       agent_multipliers: mult,
-      top_pairs: this.topPairs(),
+      top_crowded_pairs: this.topPairs(),
       side: {
         buy_multiplier: this.side.buy,
         sell_multiplier: this.side.sell,
@@ -340,7 +401,7 @@ export class MarketAnalytics {
     };
   }
 
-  factorSpaceSnapshot(): unknown {
+  factorSpaceSnapshot(): FactorSpaceWire {
     const n = this.hasCrowding ? this.crowding.size : 0;
     const fs = this.factorSpace;
     const proj = pca2d(fs.factors.subarray(0, n * FACTOR_COUNT), n, FACTOR_COUNT);
@@ -348,7 +409,7 @@ export class MarketAnalytics {
     for (let i = 0; i < n; i++) {
       agents.push({
         agent_id: this.ids[i]!,
-        strategy: this.strategies[i]!,
+        strategy_type: this.strategies[i]!,
         factors: fs.vectorOf(i),
         vector: Array.from(fs.factors.subarray(i * FACTOR_COUNT, (i + 1) * FACTOR_COUNT)),
         activity: fs.activity[i]!,
@@ -387,11 +448,11 @@ export class MarketAnalytics {
    * `strategy_decay_params` (per strategy type) beside it; the other estimator's pooled figure as
    * `original_estimator` / `levels_estimator` for comparison; units spelled out.
    */
-  decaySnapshot(): unknown {
+  decaySnapshot(): DecaySnapshotWire {
     const cfg = this.config.alphaDecay;
     const agents = this.ids.map((id, i) => ({
       agent_id: id,
-      strategy: this.strategies[i]!,
+      strategy_type: this.strategies[i]!,
       crowding_exposure: this.alphaDecay.exposure[i] ?? 0,
       sharpe_proxy: this.alphaDecay.sharpeProxy(i),
     }));
@@ -437,22 +498,27 @@ export class MarketAnalytics {
       agent_decay_params: this.ids.map((_, i) => this.agentDecayParams(i)),
       strategy_decay_params: strategies.map((s) => this.strategyDecayParams(s)),
       agents,
+      crowding_intensity_history: this.intensityHistory.tail(this.intensityHistory.length),
+      side_pressure_history: this.sidePressureHistory.tail(this.sidePressureHistory.length),
+      impact_multipliers: { buy: this.side.buy, sell: this.side.sell, side_pressure: this.side.sidePressure },
     };
   }
 
-  regimeSnapshot(): unknown {
+  regimeSnapshot(): RegimeSnapshotWire {
     return this.regime.snapshot();
   }
 
-  fragilitySnapshot(): unknown {
+  fragilitySnapshot(): FragilitySnapshotWire {
     return this.fragility.snapshot();
   }
 
   private topPairs(): CrowdedPair[] {
+    const w = this.factorSpace.weights;
     return this.crowding.topPairs.map((p) => ({
       agent_a: this.ids[p.a]!,
       agent_b: this.ids[p.b]!,
       similarity: p.similarity,
+      pair_activity: (w[p.a] ?? 0) * (w[p.b] ?? 0),
     }));
   }
 
@@ -471,22 +537,23 @@ export class MarketAnalytics {
       // Small markets: a few hundred pairs cost less than the lazy machinery.
       return {
         tick,
-        intensity: this.intensity,
+        crowding_intensity: this.intensity,
         agent_ids: ids,
         matrix: withMatrix ? this.crowding.toNested() : [],
-        phi,
-        top_pairs: this.topPairs(),
+        agent_crowding_intensity: phi,
+        top_crowded_pairs: this.topPairs(),
       };
     }
     const unit = this.crowding.unit.slice(0, n * FACTOR_COUNT);
+    const w = this.factorSpace.weights.slice(0, n);
     let flat: Float64Array | null = null;
     let pairs: CrowdedPair[] | null = null;
     let nested: number[][] | null = null;
     const pass = (): void => {
       if (withMatrix) flat = new Float64Array(n * n);
-      pairs = similarityPass(unit, n, K, flat).map((p) => ({ agent_a: ids[p.a]!, agent_b: ids[p.b]!, similarity: p.similarity }));
+      pairs = similarityPass(unit, n, K, flat).map((p) => ({ agent_a: ids[p.a]!, agent_b: ids[p.b]!, similarity: p.similarity, pair_activity: w[p.a]! * w[p.b]! }));
     };
-    const payload = { tick, intensity: this.intensity, agent_ids: ids, matrix: [], phi, top_pairs: [] } as unknown as CrowdingPayload;
+    const payload = { tick, crowding_intensity: this.intensity, agent_ids: ids, matrix: [], agent_crowding_intensity: phi, top_crowded_pairs: [] } as unknown as CrowdingPayload;
     Object.defineProperty(payload, 'matrix', {
       enumerable: true,
       configurable: true,
@@ -496,7 +563,7 @@ export class MarketAnalytics {
         return (nested ??= nestedRows(flat!, n));
       },
     });
-    Object.defineProperty(payload, 'top_pairs', {
+    Object.defineProperty(payload, 'top_crowded_pairs', {
       enumerable: true,
       configurable: true,
       get: (): CrowdedPair[] => {

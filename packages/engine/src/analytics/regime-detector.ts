@@ -23,7 +23,8 @@
  *   CALM         otherwise
  */
 import type { RegimeConfig } from '../config.js';
-import { Float64Ring } from '../util/ring-buffer.js';
+import type { RegimeSnapshotWire } from '../wire/index.js';
+import { Float64Ring, RingBuffer } from '../util/ring-buffer.js';
 import { RollingQuantile } from './rolling-quantile.js';
 import { loadFields, saveFields, type EncodedState } from '../util/state-codec.js';
 
@@ -77,6 +78,9 @@ export interface RegimeThresholds {
   trend_lfi: number;
 }
 
+/** One tick of GET /analytics/regime → history (the original API's names). */
+export type RegimeHistoryPoint = RegimeSnapshotWire['history'][number];
+
 export interface RegimeReading {
   regime: Regime;
   prevRegime: Regime | null;
@@ -106,12 +110,15 @@ export class RegimeDetector {
   private sinceTick: number | null = null;
   private readonly changes: { tick: number; regime: Regime; prev_regime: Regime | null }[] = [];
   private readonly counts: Record<Regime, number> = { CALM: 0, TRENDING: 0, UNSTABLE: 0, CRASH_PRONE: 0 };
+  /** Recent readings for display (historyLength ticks; checkpointed as optional display state). */
+  private readonly history: RingBuffer<RegimeHistoryPoint>;
 
   constructor(opts: RegimeConfig) {
     this.opts = opts;
     const span = Math.max(opts.volWindow, opts.volAutocorrWindow, opts.driftWindow, 2);
     this.returns = new Float64Ring(span);
     const h = Math.max(1, Math.floor(opts.historyLength));
+    this.history = new RingBuffer<RegimeHistoryPoint>(h);
     this.qVol = new RollingQuantile(h);
     this.qVolAc = new RollingQuantile(h);
     this.qDrift = new RollingQuantile(h);
@@ -162,6 +169,16 @@ export class RegimeDetector {
     this.lastMetrics = metrics;
     this.lastThresholds = th;
     this.lastTick = input.tick;
+    this.history.push({
+      tick: input.tick,
+      regime,
+      vol_level: metrics.volatility,
+      vol_autocorr: metrics.vol_autocorr,
+      lfi: metrics.lfi,
+      spread_elasticity: metrics.elasticity,
+      crowding: metrics.crowding,
+      drift: metrics.drift,
+    });
     return { regime, prevRegime: prev, changed, metrics };
   }
 
@@ -220,18 +237,30 @@ export class RegimeDetector {
   }
 
   /** Plain JSON (snake_case) for GET /analytics/regime. */
-  snapshot(): unknown {
+  /** The display history as plain JSON (checkpointed beside the state, optional on restore). */
+  displayState(): RegimeHistoryPoint[] {
+    return this.history.toArray();
+  }
+
+  loadDisplayState(state: unknown): void {
+    this.history.clear();
+    if (Array.isArray(state)) for (const p of state) if (p && typeof p === 'object') this.history.push(p as RegimeHistoryPoint);
+  }
+
+  snapshot(): RegimeSnapshotWire {
     return {
       tick: this.lastTick,
       regime: this.current,
+      current_regime: this.current,
       since_tick: this.sinceTick,
       metrics: { ...this.lastMetrics },
-      thresholds: { ...this.lastThresholds },
+      thresholds: { ...this.lastThresholds } as unknown as Record<string, number>,
       calibrated: this.calibrated,
       observations: this.observations,
       calibration_observations: this.opts.calibrationObservations,
       regime_counts: { ...this.counts },
       changes: this.changes.slice(),
+      history: this.history.toArray(),
     };
   }
 

@@ -89,9 +89,9 @@ describe('MarketAnalytics', () => {
   it('identical behaviour from different agent types is found as the top crowded pair', () => {
     const a = analytics();
     crowdedMarket(a, 30);
-    const snap = a.crowdingSnapshot() as { top_pairs: { agent_a: string; agent_b: string; similarity: number }[] };
-    expect(snap.top_pairs[0]).toMatchObject({ agent_a: 'mom_1', agent_b: 'usr_clone' });
-    expect(snap.top_pairs[0]!.similarity).toBeCloseTo(1, 12);
+    const snap = a.crowdingSnapshot();
+    expect(snap.top_crowded_pairs[0]).toMatchObject({ agent_a: 'mom_1', agent_b: 'usr_clone' });
+    expect(snap.top_crowded_pairs[0]!.similarity).toBeCloseTo(1, 12);
   });
 
   it('the crowding payload carries ids, the matrix and Phi by agent id', () => {
@@ -103,8 +103,8 @@ describe('MarketAnalytics', () => {
     expect(p.agent_ids).toEqual(['mom_1', 'usr_clone', 'mm_1', 'mr_1']);
     expect(p.matrix).toHaveLength(4);
     expect(p.matrix[1]![1]).toBe(1);
-    expect(Object.keys(p.phi)).toEqual(p.agent_ids);
-    expect(p.intensity).toBe(out.intensity);
+    expect(Object.keys(p.agent_crowding_intensity)).toEqual(p.agent_ids);
+    expect(p.crowding_intensity).toBe(out.intensity);
   });
 
   it('the crowding pipeline runs every `updateEvery` ticks and the payload is null in between', () => {
@@ -118,8 +118,8 @@ describe('MarketAnalytics', () => {
     const a = analytics();
     crowdedMarket(a, 20);
     const m = a.executionMultipliers([]);
-    const phi = a.crowdingSnapshot() as { phi: Record<string, number> };
-    expect(m.agent[0]).toBeCloseTo(Math.min(6, Math.max(0.2, 1 + 18 * phi.phi['mom_1']!)), 12);
+    const phi = a.crowdingSnapshot().agent_crowding_intensity;
+    expect(m.agent[0]).toBeCloseTo(Math.min(6, Math.max(0.2, 1 + 18 * phi['mom_1']!)), 12);
     expect(m.agent[0]!).toBeGreaterThan(m.agent[2]!);
     expect(a.agentView(0).agentImpactMultiplier).toBe(m.agent[0]);
   });
@@ -160,7 +160,7 @@ describe('MarketAnalytics', () => {
   it('snapshots are valid before any tick has run', () => {
     const a = analytics();
     a.addAgent('a', 'x');
-    expect(a.crowdingSnapshot()).toMatchObject({ tick: null, intensity: 0, agent_ids: [], matrix: [] });
+    expect(a.crowdingSnapshot()).toMatchObject({ tick: null, crowding_intensity: 0, agent_ids: [], matrix: [] });
     expect(a.factorSpaceSnapshot()).toMatchObject({ tick: null, agents: [] });
     expect(a.decaySnapshot()).toMatchObject({ samples: 0, half_life: null });
     expect(a.regimeSnapshot()).toMatchObject({ regime: null, observations: 0 });
@@ -179,7 +179,7 @@ describe('MarketAnalytics', () => {
       a.endTick(input(t, [{ agent: 3, side: 'BID', type: 'MARKET', price: null, qty: 9 }], [{ buyer: 3, seller: 2, price: 100.05, qty: 9, aggressor: 'BID' }], [0, 0, 0, 0]));
     }
     expect(JSON.parse(JSON.stringify(early))).toEqual(JSON.parse(JSON.stringify(reference)));
-    expect(early.top_pairs[0]).toMatchObject({ agent_a: 'mom_1', agent_b: 'usr_clone' });
+    expect(early.top_crowded_pairs[0]).toMatchObject({ agent_a: 'mom_1', agent_b: 'usr_clone' });
   });
 
   it('the leaderboard ranks by Sharpe with agents lacking one last', () => {

@@ -42,7 +42,7 @@ describe('edge markets stay finite', () => {
   it('no agents at all', () => {
     const sim = new Simulation(empty);
     runAndCheck(sim, 120);
-    expect(sim.latestTick()?.mid).toBe(100); // mid falls back to the initial price
+    expect(sim.latestTick()?.mid_price).toBe(100); // mid falls back to the initial price
   });
 
   it('one agent trading with itself (N - 1 = 0 in Phi)', () => {

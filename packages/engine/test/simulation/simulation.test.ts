@@ -55,7 +55,7 @@ describe('Simulation', () => {
     let fills = 0;
     for (let t = 0; t < 5000; t++) {
       const r = sim.step();
-      expect(Number.isFinite(r.state.mid) && r.state.mid > 0).toBe(true);
+      expect(Number.isFinite(r.state.mid_price) && r.state.mid_price > 0).toBe(true);
       fills += r.events.filter((e) => e.type === EventType.ORDER_FILLED).length;
     }
     expect(fills).toBeGreaterThan(1000);

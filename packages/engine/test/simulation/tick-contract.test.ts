@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BaseAgent } from '../../src/agents/base-agent.js';
-import { EVENT_SCHEMA, EventType, type AgentStatePayload, type MarketEvent, type RegimePayload, type TickPayload } from '../../src/events.js';
+import { EVENT_SCHEMA, EventType, type AgentStateChangedPayload, type MarketEvent, type RegimePayload, type TickPayload } from '../../src/events.js';
 import { Simulation } from '../../src/simulation.js';
 import type { MarketState, OrderIntent } from '../../src/types.js';
 
@@ -101,17 +101,18 @@ describe('per-tick events (SPEC §7)', () => {
 
   it('PRICE_UPDATED only when the mid or the spread changed', () => {
     const sim = scriptedMarket(-1);
-    const first = ofType<{ prev_mid: number | null; mid: number }>(sim.step().events, EventType.PRICE_UPDATED);
-    expect(first).toEqual([{ tick: 1, prev_mid: null, mid: 100, prev_spread: null, spread: 0.1 }]);
+    const first = ofType<{ prev_mid_price: number | null; mid_price: number }>(sim.step().events, EventType.PRICE_UPDATED);
+    expect(first).toEqual([{ tick: 1, prev_mid_price: null, mid_price: 100, prev_spread: null, spread: 0.1 }]);
     for (let t = 0; t < 5; t++) expect(ofType(sim.step().events, EventType.PRICE_UPDATED)).toEqual([]);
   });
 
-  it('AGENT_STATE_CHANGED only for agents whose cash, inventory or PnL changed', () => {
+  it('one AGENT_STATE_CHANGED per tick, listing only agents whose cash, inventory or PnL changed', () => {
     const sim = scriptedMarket(3);
     sim.step();
     expect(ofType(sim.step().events, EventType.AGENT_STATE_CHANGED)).toEqual([]);
-    const changed = ofType<AgentStatePayload>(sim.step().events, EventType.AGENT_STATE_CHANGED);
-    expect(changed.map((p) => p.agent_id).sort()).toEqual(['buyer', 'lp']);
+    const changed = ofType<AgentStateChangedPayload>(sim.step().events, EventType.AGENT_STATE_CHANGED);
+    expect(changed).toHaveLength(1);
+    expect(changed[0]!.agents.map((a) => a.agent_id).sort()).toEqual(['buyer', 'lp']);
     expect(ofType(sim.step().events, EventType.AGENT_STATE_CHANGED)).toEqual([]);
   });
 

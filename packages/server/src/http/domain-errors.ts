@@ -4,6 +4,7 @@
  * new engine error class is mapped here once and can never surface as an anonymous 500.
  */
 import { AgentConfigError, ConfigError, SimulationError } from '@crowdalpha/engine';
+import { ParamNameError } from '@crowdalpha/engine/wire';
 import { PythonUnavailableError, SandboxConfigError, StrategyValidationError } from '@crowdalpha/sandbox';
 import { ApiError, apiError } from '../errors.js';
 
@@ -12,7 +13,7 @@ export function fromDomainError(e: unknown): ApiError | null {
   if (e instanceof ConfigError) {
     return new ApiError('CA_ERR_MARKET_CONFIG', e.message, { field: `config.${e.path}`, rule: 'engine config' });
   }
-  if (e instanceof AgentConfigError) {
+  if (e instanceof AgentConfigError || e instanceof ParamNameError) {
     return new ApiError('CA_ERR_BAD_AGENT_CONFIG', e.message, { field: 'config', rule: 'strategy parameters' });
   }
   if (e instanceof StrategyValidationError) {

@@ -15,6 +15,7 @@ import type { AgentRow, StrategyVersionRow, Store } from '../store/store.js';
 import type { SandboxLoad } from './sandbox-host.js';
 import { REMOTE_STRATEGY, RemoteAgent } from '../agent-protocol/remote-agents.js';
 import { checkParams, isPythonCompiled, type SandboxDetails, type SandboxPool, type StrategyDiagnostic, type StrategyParams } from '@crowdalpha/sandbox';
+import { PARAM_ALIASES, camelKey, paramsFromWire, paramsToWire, snakeKey, toSnakeKeys, type StrategyTypeInfoWire } from '@crowdalpha/engine/wire';
 
 export type AgentKind = 'builtin' | 'deployed' | 'user' | 'remote';
 
@@ -60,21 +61,7 @@ function parseParams(text: string | null | undefined): StrategyParams | null {
 export type StoppedBy = 'operator' | 'owner' | 'anyone';
 
 /** A strategy type a client may deploy (GET /strategies). */
-export interface StrategyTypeInfo {
-  type: string;
-  kind: 'builtin' | 'user';
-  description: string;
-  params: Record<string, unknown>;
-  /** User strategies: true when the code reads params the listing cannot name (any name accepted). */
-  params_open?: boolean;
-  owner?: string | null;
-  /** User strategies: the latest version and every registered one. */
-  version?: number;
-  versions?: Array<{ version: number; created_at: string }>;
-  /** User strategies: the language they are written in. */
-  language?: 'typescript' | 'python';
-  created_at?: string;
-}
+export type StrategyTypeInfo = StrategyTypeInfoWire;
 
 /** The deployer's handle on the installed market (the MarketHub provides it). */
 export interface LiveMarket {
@@ -121,9 +108,11 @@ export class AgentDeployer {
       throw apiError('CA_ERR_UNKNOWN_STRATEGY', input.type, BUILTIN_STRATEGIES.map((s) => s.type).join(', ')).at('strategy_type', 'enum');
     }
     const id = input.agentId ?? userAgentId();
-    const params = { ...input.params };
-    const modelIdParam = params.model_id;
-    delete params.model_id;
+    // Wire names (snake_case, the original API's aliases) → engine parameters; a ParamNameError
+    // or AgentConfigError propagates: the error handler maps it (CA_ERR_BAD_AGENT_CONFIG).
+    const params = paramsFromWire(input.type, input.params);
+    const modelIdParam = params.modelId;
+    delete params.modelId;
     let model: PpoModel | null = null;
     let modelId: string | null = null;
     if (input.type !== 'rl_ppo') {
@@ -302,7 +291,14 @@ export class AgentDeployer {
 
   /** Strategy types a client may deploy: the built-ins and the registered user strategies. */
   async strategyTypes(): Promise<StrategyTypeInfo[]> {
-    const builtins = BUILTIN_STRATEGIES.map((s) => ({ type: s.type, kind: 'builtin' as const, description: s.description, params: s.params as Record<string, unknown> }));
+    const builtins = BUILTIN_STRATEGIES.map((s) => {
+      const aliases = PARAM_ALIASES[s.type] ?? [];
+      const params: StrategyTypeInfo['params'] = {};
+      for (const [k, p] of Object.entries(s.params)) {
+        params[snakeKey(k)] = { default: p.default, description: p.description === k ? snakeKey(k) : p.description, aliases: aliases.filter((a) => a.sets[k] === 'value').map((a) => a.alias) };
+      }
+      return { type: s.type, kind: 'builtin' as const, description: s.description, params };
+    });
     const versions = await this.store.listStrategyVersions();
     const user = (await this.store.listUserStrategies()).map((u) => {
       const mine = versions.filter((v) => v.name === u.name);
@@ -324,6 +320,35 @@ export class AgentDeployer {
       };
     });
     return [...builtins, ...user];
+  }
+
+  /**
+   * An agent's parameters as the wire shows them: built-ins resolved against their defaults, in
+   * snake_case plus the original API's names read back (fast_window …); user strategies their
+   * sandbox config, snake_case.
+   */
+  configOf(strategy: string, row: AgentRow | undefined): Record<string, unknown> {
+    let record: AgentConfigRecord = { params: {} };
+    try {
+      if (row) record = JSON.parse(row.config) as AgentConfigRecord;
+    } catch {
+      // An unreadable row shows defaults.
+    }
+    const info = BUILTIN_STRATEGIES.find((s) => s.type === strategy);
+    if (!info) {
+      const out = toSnakeKeys<Record<string, unknown>>(record.params ?? {});
+      if (record.timeout_ms !== undefined) out.timeout_ms = record.timeout_ms;
+      return out;
+    }
+    // Defaults of this market (its config section of the type), then the agent's own parameters.
+    const section = (this.market.simulation.config as unknown as Record<string, unknown>)[camelKey(strategy)];
+    const resolved: Record<string, number | boolean> = {};
+    for (const [k, p] of Object.entries(info.params)) resolved[k] = p.default;
+    if (section && typeof section === 'object') {
+      for (const [k, v] of Object.entries(section as Record<string, unknown>)) if (k in resolved && (typeof v === 'number' || typeof v === 'boolean')) resolved[k] = v;
+    }
+    for (const [k, v] of Object.entries(record.params ?? {})) if (typeof v === 'number' || typeof v === 'boolean') resolved[k] = v;
+    return paramsToWire(strategy, resolved, Number(resolved.index ?? 0));
   }
 
   // ---- recreating agents from their rows (resume, reset) ----------------------------------------

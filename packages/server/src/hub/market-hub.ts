@@ -318,7 +318,7 @@ export class MarketHub implements MarketControl, LiveMarket {
       await this.recorder.closeRun();
       const carry = (await this.store.listAgents(oldId)).filter((a) => a.kind !== 'builtin');
       await this.createFresh(nextSeed, nextConfig, carry);
-      await this.store.endSimulation(oldId, old.tick, old.latestTick()?.mid ?? null);
+      await this.store.endSimulation(oldId, old.tick, old.latestTick()?.mid_price ?? null);
     } finally {
       // Whatever failed, the market that is installed keeps running as before.
       if (wasRunning) this.start();

@@ -68,7 +68,7 @@ export class TickRecorder {
       this.writer.addTickSnapshot({
         simulation_id: simId,
         tick,
-        mid: s.mid,
+        mid: s.mid_price,
         spread: s.spread,
         vwap: s.vwap,
         volatility: s.volatility,
@@ -76,16 +76,16 @@ export class TickRecorder {
         lfi: s.lfi,
         crowding: s.crowding,
         agents: JSON.stringify(
-          s.agent_stats.map((a) => ({ agent_id: a.agent_id, strategy: a.strategy, pnl: a.pnl, sharpe: a.sharpe, inventory: a.inventory, status: a.status })),
+          s.agent_stats.map((a) => ({ agent_id: a.agent_id, strategy: a.strategy_type, pnl: a.pnl, sharpe: a.sharpe, inventory: a.inventory, status: a.status })),
         ),
         created_at: new Date().toISOString(),
       });
       if (crowding) {
         const p = crowding.payload as MarketEvent<'CROWDING_MATRIX_UPDATED'>['payload'];
-        this.writer.addCrowdingSnapshot({ simulation_id: simId, tick, intensity: p.intensity, payload: JSON.stringify(p) });
+        this.writer.addCrowdingSnapshot({ simulation_id: simId, tick, intensity: p.crowding_intensity, payload: JSON.stringify(p) });
       }
     }
-    this.writer.setProgress(simId, tick, s.mid);
+    this.writer.setProgress(simId, tick, s.mid_price);
     if (tick % this.opts.checkpointEvery === 0) {
       this.queueCheckpoint();
       void this.persistAgentStats().catch((e: unknown) => this.log.error({ err: errMessage(e) }, 'agent stats write failed'));
@@ -113,7 +113,7 @@ export class TickRecorder {
   async closeRun(): Promise<void> {
     const sim = this.market.simulation;
     await this.persistAgentStats();
-    this.writer.setProgress(this.market.simulationId, sim.tick, sim.latestTick()?.mid ?? null);
+    this.writer.setProgress(this.market.simulationId, sim.tick, sim.latestTick()?.mid_price ?? null);
     await this.writer.flush();
   }
 

@@ -11,7 +11,7 @@
  * Memory per client is therefore bounded by `queueMax` events plus `sendHighWater` bytes.
  */
 import { EventType, SCHEMA_VERSION } from '@crowdalpha/engine';
-import type { MarketEvent } from '@crowdalpha/engine';
+import type { HeartbeatPayload, MarketEvent } from '@crowdalpha/engine';
 
 /** The part of a `ws` WebSocket the hub uses (kept small so the hub is testable without sockets). */
 export interface HubSocket {
@@ -169,7 +169,7 @@ export class WsHub {
   /** Handles one message from a client: "ping", {"type":"ping"} or {"subscribe":[...]}. */
   handleMessage(client: WsClient, raw: string): void {
     const text = raw.trim();
-    if (text === 'ping') return this.sendControl(client, EventType.HEARTBEAT, { reason: 'pong' });
+    if (text === 'ping') return this.sendControl(client, EventType.HEARTBEAT, this.heartbeat('pong'));
     let msg: unknown;
     try {
       msg = JSON.parse(text);
@@ -178,7 +178,7 @@ export class WsHub {
     }
     if (msg && typeof msg === 'object' && !Array.isArray(msg)) {
       const m = msg as Record<string, unknown>;
-      if (m.type === 'ping') return this.sendControl(client, EventType.HEARTBEAT, { reason: 'pong' });
+      if (m.type === 'ping') return this.sendControl(client, EventType.HEARTBEAT, this.heartbeat('pong'));
       if ('subscribe' in m) {
         const parsed = WsHub.parseTypes(m.subscribe);
         if ('error' in parsed) return this.sendControl(client, 'ERROR', { message: parsed.error });
@@ -220,6 +220,11 @@ export class WsHub {
     const took = performance.now() - started;
     this.counters.lastBroadcastMs = took;
     if (took > this.counters.maxBroadcastMs) this.counters.maxBroadcastMs = took;
+  }
+
+  /** A HEARTBEAT payload: the original's `message`, our older `reason`, and the connected count. */
+  private heartbeat(message: 'pong' | 'idle'): HeartbeatPayload {
+    return { message, reason: message, n_connected: this.size };
   }
 
   /** Sends a hub message (HEARTBEAT, RESYNC, SUBSCRIBED, ERROR) to one client. */
@@ -335,7 +340,7 @@ export class WsHub {
         continue;
       }
       if (!pending) client.lastProgressAt = now;
-      if (now - client.lastEnqueueAt >= this.opts.heartbeatMs) this.sendControl(client, EventType.HEARTBEAT, { reason: 'idle' });
+      if (now - client.lastEnqueueAt >= this.opts.heartbeatMs) this.sendControl(client, EventType.HEARTBEAT, this.heartbeat('idle'));
     }
   }
 }

@@ -3,11 +3,11 @@
  * Operator only when the server has a token: it steers the market everyone shares.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { Type } from '@sinclair/typebox';
-import type { DeepPartial, SimulationConfig } from '@crowdalpha/engine';
+import { ControlResponse } from '@crowdalpha/engine/wire';
+import { configFromWire } from '../http/wire-config.js';
 import type { PluginOptions } from '../context.js';
 import { ApiError } from '../errors.js';
-import { EngineJson, errorResponses } from '../schemas/common.js';
+import { errorResponses } from '../schemas/common.js';
 import { ControlBody } from '../schemas/market.js';
 
 function missing(field: string, action: string): ApiError {
@@ -26,7 +26,7 @@ export const controlPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ct
         tags: ['control'],
         summary: 'Pause, resume, reset (keeps registered strategies, submissions and deployed agents), change speed, or step a paused market',
         body: ControlBody,
-        response: { 200: Type.Object({ ok: Type.Boolean(), action: Type.String(), status: EngineJson('market status after the action') }), ...errorResponses(400, 409, 413, 415) },
+        response: { 200: ControlResponse, ...errorResponses(400, 409, 413, 415) },
       },
     }),
     async (req) => {
@@ -44,7 +44,7 @@ export const controlPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ct
           hub.start();
           break;
         case 'reset':
-          await hub.reset(b.seed, b.config as DeepPartial<SimulationConfig> | undefined);
+          await hub.reset(b.seed, b.config === undefined ? undefined : configFromWire(b.config));
           break;
         case 'speed':
           if (b.tick_delay_ms === undefined) throw missing('tick_delay_ms', 'speed');

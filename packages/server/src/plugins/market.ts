@@ -1,10 +1,12 @@
 /** GET /market/book, /market/trades, /market/metrics, /market/snapshot, /market/config. */
 import type { FastifyPluginAsync } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import { configToWire } from '../http/wire-config.js';
 import type { PluginOptions } from '../context.js';
 import { apiError } from '../errors.js';
-import { EngineJson, errorResponses } from '../schemas/common.js';
-import { BookQuery, BookResponse, TRADES_LIMIT_DEFAULT, TRADES_LIMIT_MAX, TRADES_LIMIT_MIN, TradesQuery, TradesResponse } from '../schemas/market.js';
+import { depthToWire } from '@crowdalpha/engine';
+import { BookResponse, MarketConfigResponse, MarketSnapshotResponse, MetricsWire, TradesResponse, type TradesResponse as Trades } from '../wire.js';
+import { errorResponses } from '../schemas/common.js';
+import { BookQuery, TRADES_LIMIT_DEFAULT, TRADES_LIMIT_MAX, TRADES_LIMIT_MIN, TradesQuery } from '../schemas/market.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -25,7 +27,7 @@ export const marketPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
     async (req, reply) => {
       const levels = req.query.levels ?? market.config.depthLevels;
       // The book only changes once per tick: serialise once per tick and level count.
-      const body = market.cached(`book:${levels}`, () => JSON.stringify({ tick: market.tick, ...market.depth(levels) }));
+      const body = market.cached(`book:${levels}`, () => reply.serialize({ tick: market.tick, ...depthToWire(market.depth(levels)) }) as string);
       return reply.type(JSON_TYPE).send(body);
     },
   );
@@ -40,7 +42,7 @@ export const marketPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
         response: { 200: TradesResponse, ...errorResponses(400) },
       },
     },
-    async (req) => {
+    async (req): Promise<Trades> => {
       const limit = Math.min(TRADES_LIMIT_MAX, Math.max(TRADES_LIMIT_MIN, req.query.limit ?? TRADES_LIMIT_DEFAULT));
       const opts: { limit: number; sinceTick?: number } = { limit };
       if (req.query.since_tick !== undefined) opts.sinceTick = req.query.since_tick;
@@ -51,8 +53,8 @@ export const marketPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
 
   app.get(
     '/market/metrics',
-    { schema: { tags: ['market'], summary: 'Key market figures: mid, spread, VWAP, volatility, regime, volume', response: { 200: EngineJson('Simulation.metrics()') } } },
-    async (_req, reply) => reply.type(JSON_TYPE).send(market.cached('metrics', () => JSON.stringify(market.metrics()))),
+    { schema: { tags: ['market'], summary: 'Key market figures: mid, spread, VWAP, volatility, regime, LFI, crowding, volume', response: { 200: MetricsWire } } },
+    async (_req, reply) => reply.type(JSON_TYPE).send(market.cached('metrics', () => reply.serialize(market.metrics()) as string)),
   );
 
   app.get(
@@ -61,13 +63,13 @@ export const marketPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
       schema: {
         tags: ['market'],
         summary: 'The latest TICK event (envelope + payload), for re-hydrating a client after RESYNC',
-        response: { 200: EngineJson('TICK event: {schema_version, type, timestamp, payload}'), ...errorResponses(404) },
+        response: { 200: MarketSnapshotResponse, ...errorResponses(404) },
       },
     },
     async (_req, reply) => {
       const tick = market.latestTick();
       if (!tick) throw apiError('CA_ERR_NO_TICK_YET');
-      const body = market.cached('snapshot', () => JSON.stringify(market.lastTickEvent() ?? { schema_version: 1, type: 'TICK', timestamp: 0, payload: tick }));
+      const body = market.cached('snapshot', () => reply.serialize(market.lastTickEvent() ?? { schema_version: 1, type: 'TICK', timestamp: 0, payload: tick }) as string);
       return reply.type(JSON_TYPE).send(body);
     },
   );
@@ -79,19 +81,7 @@ export const marketPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
         tags: ['control'],
         summary: 'The running market: simulation id, seed, tick period, state, and the full resolved engine config',
         response: {
-          200: Type.Object(
-            {
-              simulation_id: Type.String(),
-              seed: Type.Integer(),
-              running: Type.Boolean(),
-              tick: Type.Integer(),
-              tick_delay_ms: Type.Integer(),
-              checkpoint_every: Type.Integer(),
-              snapshot_every: Type.Integer(),
-              config: EngineJson('SimulationConfig (camelCase), every SPEC default resolved'),
-            },
-            { additionalProperties: true },
-          ),
+          200: MarketConfigResponse,
         },
       },
     },
@@ -103,7 +93,7 @@ export const marketPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
       tick_delay_ms: hub.tickDelayMs,
       checkpoint_every: ctx.options.checkpointEvery,
       snapshot_every: ctx.options.snapshotEvery,
-      config: market.config,
+      config: configToWire(market.config),
     }),
   );
 };

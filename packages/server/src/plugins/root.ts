@@ -4,8 +4,8 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { HealthResponse, RootResponse, StatusResponse, toSnakeKeys, type StatusResponse as Status, type StoreStatusWire, type StreamStatusWire } from '@crowdalpha/engine/wire';
 import type { PluginOptions } from '../context.js';
-import { EngineJson } from '../schemas/common.js';
 import { runtimeSupport } from '../runtime-support.js';
 
 /** True when the client prefers HTML over JSON (a browser navigating to the page). */
@@ -39,7 +39,7 @@ export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
       schema: {
         tags: ['health'],
         summary: 'Service info as JSON; browsers (Accept: text/html) get the dashboard when it is built',
-        response: { 200: Type.Object({ status: Type.String(), service: Type.String() }, { additionalProperties: true }) },
+        response: { 200: RootResponse },
       },
     },
     async (req: FastifyRequest, reply: FastifyReply) => {
@@ -79,7 +79,7 @@ export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
       schema: {
         tags: ['health'],
         summary: 'Liveness: always JSON; 503 when the database does not answer',
-        response: { 200: Type.Object({ status: Type.String(), database: Type.Boolean(), tick: Type.Integer() }), 503: Type.Object({ status: Type.String(), database: Type.Boolean(), tick: Type.Integer() }) },
+        response: { 200: HealthResponse, 503: HealthResponse },
       },
     },
     async (_req, reply) => {
@@ -94,46 +94,19 @@ export const rootPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
       schema: {
         tags: ['health'],
         summary: 'Market state (running, tick, mid, regime) plus stream, store and sandbox figures',
-        response: {
-          200: Type.Object(
-            {
-              running: Type.Boolean(),
-              tick: Type.Integer(),
-              mid_price: Type.Union([Type.Number(), Type.Null()]),
-              regime: Type.Union([Type.String(), Type.Null()]),
-              market: EngineJson('MarketHub status'),
-              websocket: EngineJson('WsHub stats'),
-              store: EngineJson('backend, location, writer stats'),
-              sandbox: EngineJson('{available, reason, python: {available, reason}}'),
-              operator_token: Type.Boolean({ description: 'whether the server has an operator token (CROWDALPHA_ADMIN_TOKEN): operator routes and stopping agents then need credentials' }),
-              uptime_s: Type.Number(),
-              runtime: Type.Object(
-                {
-                  node: Type.String({ description: 'process.version of the server' }),
-                  supported: Type.Boolean({ description: 'a Node.js major CrowdAlpha is tested on (20, 22, 24)' }),
-                  end_of_life_date: Type.Union([Type.String(), Type.Null()], { description: 'upstream end of life of this release line' }),
-                  end_of_life: Type.Boolean({ description: 'past that date: user strategies run on a V8 without security fixes' }),
-                  recommended: Type.String(),
-                  warning: Type.Union([Type.String(), Type.Null()]),
-                },
-                { description: 'the Node.js runtime and whether it still gets security fixes' },
-              ),
-            },
-            { additionalProperties: true },
-          ),
-        },
+        response: { 200: StatusResponse },
       },
     },
-    async () => {
+    async (): Promise<Status> => {
       const latest = hub.market.latestTick();
       return {
         running: hub.isRunning,
         tick: hub.market.tick,
-        mid_price: latest?.mid ?? null,
+        mid_price: latest?.mid_price ?? null,
         regime: latest?.regime ?? null,
         market: hub.status(),
-        websocket: ws.stats(),
-        store: { backend: store.backend, location: store.location, ...writer.stats() },
+        websocket: toSnakeKeys<StreamStatusWire>(ws.stats()),
+        store: toSnakeKeys<StoreStatusWire>({ backend: store.backend, location: store.location, ...writer.stats() }),
         sandbox: { available: hub.sandboxAvailable, reason: hub.sandboxUnavailableReason, python: ctx.python },
         operator_token: ctx.guard.enabled,
         uptime_s: Math.round((Date.now() - ctx.startedAt) / 100) / 10,

@@ -3,7 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { PluginOptions } from '../context.js';
 import { apiError } from '../errors.js';
-import { EngineJson, errorResponses } from '../schemas/common.js';
+import { SimulationDetailResponse, SimulationsResponse, SimulationSummaryWire, toSnakeKeys, type SimulationDetailResponse as Detail } from '@crowdalpha/engine/wire';
+import { errorResponses } from '../schemas/common.js';
 import type { SimulationRow } from '../store/store.js';
 
 /** Largest offset of GET /simulations: a whole number the database can take (1e20 cannot). */
@@ -16,21 +17,10 @@ const ListQuery = Type.Object({
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const DetailQuery = Type.Object({ points: Type.Optional(Type.Integer({ minimum: 2, maximum: 2000, default: 200, description: 'tick history samples' })) });
 
-const SimulationSummary = Type.Object({
-  id: Type.String(),
-  seed: Type.Integer(),
-  status: Type.String({ description: 'running (the live market, or resumable) | ended (replaced by a reset)' }),
-  current: Type.Boolean(),
-  created_at: Type.String(),
-  ended_at: Type.Union([Type.String(), Type.Null()]),
-  last_tick: Type.Integer(),
-  last_mid: Type.Union([Type.Number(), Type.Null()]),
-  config: EngineJson('engine config overrides of the run'),
-});
 
 export const simulationsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
   const { hub, store } = ctx;
-  const summary = (r: SimulationRow) => {
+  const summary = (r: SimulationRow): SimulationSummaryWire => {
     const current = r.id === hub.simulationId;
     return {
       id: r.id,
@@ -40,8 +30,8 @@ export const simulationsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       created_at: r.created_at,
       ended_at: r.ended_at,
       last_tick: current ? hub.market.tick : r.last_tick,
-      last_mid: current ? (hub.market.latestTick()?.mid ?? r.last_mid) : r.last_mid,
-      config: JSON.parse(r.config) as Record<string, unknown>,
+      last_mid: current ? (hub.market.latestTick()?.mid_price ?? r.last_mid) : r.last_mid,
+      config: toSnakeKeys<Record<string, unknown>>(JSON.parse(r.config)),
     };
   };
 
@@ -52,7 +42,7 @@ export const simulationsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
         tags: ['simulations'],
         summary: 'Runs of this server, newest first',
         querystring: ListQuery,
-        response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(SimulationSummary) }), ...errorResponses(400) },
+        response: { 200: SimulationsResponse, ...errorResponses(400) },
       },
     },
     async (req) => {
@@ -70,34 +60,29 @@ export const simulationsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
         params: IdParams,
         querystring: DetailQuery,
         response: {
-          200: Type.Object({
-            simulation: SimulationSummary,
-            fill_count: Type.Integer(),
-            agents: Type.Array(EngineJson('agent row: agent_id, strategy, kind, owner, status, stats')),
-            history: Type.Array(EngineJson('tick snapshot: tick, mid, spread, vwap, volatility, regime, lfi, crowding, agents')),
-          }),
+          200: SimulationDetailResponse,
           ...errorResponses(400, 404),
         },
       },
     },
-    async (req) => {
+    async (req): Promise<Detail> => {
       const row = await store.getSimulation(req.params.id);
       if (!row) throw apiError('CA_ERR_NOT_FOUND', 'simulation', req.params.id).at('id', 'exists');
       const live = row.id === hub.simulationId;
       const agents = (await store.listAgents(row.id)).map((a) => ({
         agent_id: a.agent_id,
-        strategy: a.strategy,
+        strategy_type: a.strategy,
         kind: a.kind,
         owner: a.owner,
         status: a.status,
         status_reason: a.status_reason,
         created_tick: a.created_tick,
-        config: JSON.parse(a.config) as unknown,
-        stats: live ? hub.market.agentStats(a.agent_id) : a.final_stats ? (JSON.parse(a.final_stats) as unknown) : null,
+        config: toSnakeKeys<Record<string, unknown>>(JSON.parse(a.config)),
+        stats: live ? hub.market.agentStats(a.agent_id) : a.final_stats ? (JSON.parse(a.final_stats) as Record<string, unknown>) : null,
       }));
       const history = (await store.sampledTickHistory(row.id, req.query.points ?? 200)).map((h) => ({
         tick: h.tick,
-        mid: h.mid,
+        mid_price: h.mid,
         spread: h.spread,
         vwap: h.vwap,
         volatility: h.volatility,
@@ -105,7 +90,14 @@ export const simulationsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
         lfi: h.lfi,
         crowding: h.crowding,
         created_at: h.created_at,
-        agents: JSON.parse(h.agents) as unknown,
+        agents: (JSON.parse(h.agents) as Array<Record<string, unknown>>).map((x) => ({
+          agent_id: String(x.agent_id),
+          strategy_type: String(x.strategy_type ?? x.strategy),
+          pnl: Number(x.pnl),
+          sharpe: typeof x.sharpe === 'number' ? x.sharpe : null,
+          inventory: Number(x.inventory),
+          status: String(x.status),
+        })),
       }));
       return { simulation: summary(row), fill_count: await store.countFills(row.id), agents, history };
     },

@@ -9,7 +9,19 @@ import type { PluginOptions } from '../context.js';
 import { checkAgentQuota, deployRateLimit } from '../http/limits.js';
 import { ApiError, apiError } from '../errors.js';
 import type { AgentConfigRecord, StoppedBy } from '../hub/agent-deployer.js';
-import { EngineJson, ErrorBodySchema, errorResponses } from '../schemas/common.js';
+import {
+  AgentStatsResponse,
+  AgentStatsWire,
+  DeployResponse,
+  LeaderboardResponse,
+  StopResponse,
+  StrategiesResponse,
+  UserStrategyResponse,
+  toSnakeKeys,
+  type AgentStatsResponse as AgentStatsBody,
+  type StrategiesResponse as Strategies,
+} from '@crowdalpha/engine/wire';
+import { ErrorBodySchema, errorResponses } from '../schemas/common.js';
 import { AgentIdParams, DeployBody, ManageKeyField, ManageKeyHeaders, StopBody, UserStrategyBody } from '../schemas/strategies.js';
 
 /** Optional body: none means no reason. */
@@ -61,45 +73,28 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       schema: {
         tags: ['strategies'],
         summary: 'Strategy types (built-in and registered user strategies) and the live agents',
-        response: {
-          200: Type.Object({
-            strategy_types: Type.Array(EngineJson('{type, kind, description, params}')),
-            agents: Type.Array(
-              Type.Object(
-                {
-                  agent_id: Type.String(),
-                  strategy_type: Type.String(),
-                  kind: Type.String({ description: 'builtin | deployed | user' }),
-                  owner: Type.Union([Type.String(), Type.Null()]),
-                  status: Type.String(),
-                  status_reason: Type.Union([Type.String(), Type.Null()]),
-                  inventory: Type.Number(),
-                  pnl: Type.Number(),
-                },
-                { additionalProperties: true },
-              ),
-            ),
-          }),
-        },
+        response: { 200: StrategiesResponse },
       },
     },
-    async () => {
+    async (): Promise<Strategies> => {
       const rows = new Map((await store.listAgents(hub.simulationId)).map((r) => [r.agent_id, r]));
       const agents = market.allAgentStats().map((s) => {
         const row = rows.get(s.agent_id);
         return {
           agent_id: s.agent_id,
-          strategy_type: s.strategy,
-          kind: row?.kind ?? 'builtin',
+          strategy_type: s.strategy_type,
+          kind: (row?.kind ?? 'builtin') as Strategies['agents'][number]['kind'],
           owner: row?.owner ?? null,
           strategy_version: deployment(row)?.strategy_version ?? null,
           status: s.status,
           status_reason: s.status_reason,
           inventory: s.inventory,
           pnl: Math.round(s.pnl * 100) / 100,
+          config: deployer.configOf(s.strategy_type, row),
         };
       });
-      return { strategy_types: await deployer.strategyTypes(), agents };
+      const info = await deployer.strategyTypes();
+      return { strategy_types: info.map((t) => t.type), strategy_type_info: info, agents };
     },
   );
 
@@ -112,14 +107,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
         summary: 'Deploy a built-in strategy type into the live market',
         body: DeployBody,
         response: {
-          201: Type.Object({
-            agent_id: Type.String(),
-            strategy_type: Type.String(),
-            config: Type.Record(Type.String(), Type.Unknown()),
-            tick: Type.Integer(),
-            manage_key: ManageKeyField,
-            model_id: Type.Optional(Type.String({ description: 'rl_ppo: the stored model the agent started from' })),
-          }),
+          201: DeployResponse,
           ...errorResponses(400, 404, 409, 413, 415),
         },
       },
@@ -140,7 +128,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       return reply.code(201).send({
         agent_id: row.agent_id,
         strategy_type: row.strategy,
-        config: (JSON.parse(row.config) as { params: Record<string, unknown> }).params,
+        config: deployer.configOf(row.strategy, row),
         tick: row.created_tick,
         manage_key: manageKey,
         ...(modelId ? { model_id: modelId } : {}),
@@ -161,17 +149,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
           'With deploy=true an agent running that version joins the market; config.params naming an option the code never reads is refused (400). Answers 501 when the sandbox is not available on this server.',
         body: UserStrategyBody,
         response: {
-          201: Type.Object({
-            registered: Type.String(),
-            version: Type.Integer({ description: 'the version registered, or found (identical code reuses its version)' }),
-            new_version: Type.Boolean({ description: 'true when this request added the version' }),
-            warnings: Type.Array(EngineJson('StrategyDiagnostic: type-check findings that did not refuse the code')),
-            params: Type.Union([EngineJson('StrategyParams: the constructor options the code reads'), Type.Null()]),
-            deployed: Type.Boolean(),
-            agent_id: Type.Optional(Type.String()),
-            strategy_type: Type.Optional(Type.String()),
-            manage_key: Type.Optional(ManageKeyField),
-          }),
+          201: UserStrategyResponse,
           ...errorResponses(400, 409, 413, 415, 501),
         },
       },
@@ -201,12 +179,12 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
         summary: 'Active agents by full-run Sharpe (sharpe_full desc, nulls last, ties by id), then silenced and stopped ones',
         description:
           'Each row has extra.rank_group: "active" rows come first and are the ranking; "inactive" rows (silenced by the sandbox or stopped) follow in the same order, listed apart because a frozen position keeps moving their figures.',
-        response: { 200: Type.Object({ tick: Type.Integer(), leaderboard: Type.Array(EngineJson('AgentStatsWire')) }) },
+        response: { 200: LeaderboardResponse },
       },
     },
     async (_req, reply) =>
       reply.type('application/json; charset=utf-8').send(
-        market.cached('leaderboard', () => JSON.stringify({ tick: market.tick, leaderboard: rankActiveFirst(market.leaderboard()).map((row) => withRiskFigures(row, market.agentDiagnostics(row.agent_id))) })),
+        market.cached('leaderboard', () => reply.serialize({ tick: market.tick, leaderboard: rankActiveFirst(market.leaderboard()) }) as string),
       ),
   );
 
@@ -218,10 +196,10 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
         summary: "One agent's accounting, status (and why it went silent), diagnostics and its own alpha-decay fit (alpha_decay)",
         description: "Public for the default population and keyless deploys; an agent deployed with an API key is private to that key and admins (401/403 for others).",
         params: AgentIdParams,
-        response: { 200: EngineJson('AgentStatsWire + diagnostics + alpha_decay'), ...errorResponses(401, 403, 404) },
+        response: { 200: AgentStatsResponse, ...errorResponses(401, 403, 404) },
       },
     },
-    async (req, reply) => {
+    async (req, reply): Promise<AgentStatsBody> => {
       const id = req.params.agent_id;
       const stats = market.agentStats(id);
       if (!stats) throw apiError('CA_ERR_NOT_FOUND', 'agent', id).at('agent_id', 'exists');
@@ -239,7 +217,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
         // What the agent says it does (factorVector()), beside what the market observes (/analytics/factor-space).
         declared_factors: market.declaredFactors(id),
         // What was deployed: strategy name and version, params, timeout (null for the default population).
-        deployment: deployment(await store.getAgent(hub.simulationId, id)),
+        deployment: toSnakeKeys<AgentStatsBody['deployment']>(deployment(await store.getAgent(hub.simulationId, id))),
       };
     },
   );
@@ -261,13 +239,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
         headers: ManageKeyHeaders,
         body: StopBody,
         response: {
-          200: Type.Object({
-            agent_id: Type.String(),
-            stopped: Type.Literal(true),
-            stopped_by: Type.String({ description: 'operator | owner | anyone' }),
-            position: Type.String({ description: 'flatten | freeze: what the stop does with the open position' }),
-            stats: EngineJson('AgentStatsWire'),
-          }),
+          200: StopResponse,
           401: ErrorBodySchema,
           ...errorResponses(400, 403, 404, 409),
         },
@@ -295,7 +267,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
           'The same credentials as stop. An agent already silenced (stopped, or silenced by the sandbox) is answered 200 with removed=true and stays so; its history and figures remain in the run.',
         params: AgentIdParams,
         response: {
-          200: Type.Object({ agent_id: Type.String(), removed: Type.Literal(true), removed_by: Type.String({ description: 'operator | owner | anyone' }), stats: EngineJson('AgentStatsWire') }),
+          200: Type.Object({ agent_id: Type.String(), removed: Type.Literal(true), removed_by: Type.String({ description: 'operator | owner | anyone' }), stats: AgentStatsWire }),
           ...errorResponses(401, 403, 404),
         },
       },
@@ -334,11 +306,4 @@ function deployment(row: { config: string } | null | undefined): AgentConfigReco
   } catch {
     return null;
   }
-}
-
-/** The leaderboard's drawdown and turnover columns come from the agent's diagnostics. */
-function withRiskFigures<T extends { extra: Record<string, unknown> }>(row: T, diagnostics: unknown): T {
-  const d = (diagnostics ?? {}) as { max_drawdown?: unknown; turnover?: unknown };
-  const pick = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  return { ...row, extra: { ...row.extra, max_drawdown: pick(d.max_drawdown), turnover: pick(d.turnover) } };
 }

@@ -1,12 +1,11 @@
 /** WS /ws/market (the live event stream) and GET /ws/schema (its contract). */
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { EVENT_SCHEMA } from '@crowdalpha/engine';
 import type { PluginOptions } from '../context.js';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { WsHub, type HubSocket } from '../hub/ws-hub.js';
-import { EngineJson } from '../schemas/common.js';
+import { WsSchemaResponse, describeEvents } from '@crowdalpha/engine/wire';
 
 const WsQuery = Type.Object({
   types: Type.Optional(Type.String({ maxLength: 400, description: 'comma-separated event types to receive (default: all), e.g. TICK,CROWDING_MATRIX_UPDATED' })),
@@ -43,24 +42,16 @@ export const wsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) 
 
   app.get(
     '/ws/schema',
-    { schema: { tags: ['websocket'], summary: 'The event contract of /ws/market (SPEC §7) and the stream limits', response: { 200: EngineJson('EVENT_SCHEMA + server limits') } } },
-    async () => ({
-      ...EVENT_SCHEMA,
-      endpoint: '/ws/market',
-      server_messages: {
-        SUBSCRIBED: 'answer to a subscribe message: {types}',
-        ERROR: 'answer to a message the server could not understand: {message}',
-      },
-      query: { types: 'optional comma-separated initial subscription, e.g. /ws/market?types=TICK' },
-      limits: {
+    { schema: { tags: ['websocket'], summary: 'The event contract of /ws/market (SPEC §7) and the stream limits', response: { 200: WsSchemaResponse } } },
+    async () =>
+      describeEvents({
         queue_max_events: options.wsQueueMax,
         send_high_water_bytes: options.wsSendHighWater,
         stuck_timeout_ms: options.wsStuckTimeoutMs,
         heartbeat_idle_ms: options.wsHeartbeatMs,
         max_clients: options.wsMaxClients,
         max_client_message_bytes: options.wsMaxPayload,
-      },
-    }),
+      }),
   );
 
   app.get<{ Querystring: { types?: string } }>(

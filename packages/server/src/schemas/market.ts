@@ -60,7 +60,7 @@ export const ControlBody = Type.Object(
       { description: 'pause | resume | reset {seed?, config?} | speed {tick_delay_ms} | step {ticks?} (only while paused)' },
     ),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, description: 'reset: seed of the new market (default: the current seed)' })),
-    config: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'reset: engine config overrides (SimulationConfig, nested, camelCase)' })),
+    config: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'reset: engine config overrides, nested, as GET /market/config shows them (snake_case; camelCase accepted)' })),
     tick_delay_ms: Type.Optional(Type.Integer({ minimum: TICK_DELAY_MIN, maximum: TICK_DELAY_MAX, description: 'speed: tick period in ms' })),
     ticks: Type.Optional(Type.Integer({ minimum: 1, maximum: STEP_MAX, description: 'step: ticks to run (default 1)' })),
   },

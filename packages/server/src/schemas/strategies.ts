@@ -1,6 +1,6 @@
 /** Schemas of /strategies/* (deploy, user strategies, submissions). Limits are SPEC §8. */
 import { Type, type Static } from '@sinclair/typebox';
-import { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE } from '@crowdalpha/engine/wire';
+import { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE, SubmissionWire } from '@crowdalpha/engine/wire';
 import { LANGUAGE_DETECTION_RULE } from '@crowdalpha/sandbox';
 import { AgentIdSchema } from './common.js';
 
@@ -142,18 +142,5 @@ export type ApproveBody = Static<typeof ApproveBody>;
 export const RejectBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 1000 })) }, { additionalProperties: false });
 export type RejectBody = Static<typeof RejectBody>;
 
-export const Submission = Type.Object({
-  submission_id: Type.String(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-  submitter_name: Type.String(),
-  contact: Type.Union([Type.String(), Type.Null()], { description: "null in GET /strategies/submissions for callers without the operator token, when the server has one" }),
-  mode: Type.String(),
-  template_strategy: Type.String(),
-  parameters: Type.Record(Type.String(), SubmissionParameterValue),
-  clone_source_agent_id: Type.Union([Type.String(), Type.Null()]),
-  visibility: Type.String(),
-  notes: Type.Union([Type.String(), Type.Null()]),
-  status: Type.String(),
-  deployed_agent_id: Type.Union([Type.String(), Type.Null()]),
-});
+/** A submission on the wire (declared in the contract). */
+export const Submission = SubmissionWire;

@@ -1,44 +1,57 @@
 /**
- * Wire types of the live market: the engine's own definitions (packages/engine/src/events.ts,
- * SPEC §7, schema_version 1), imported as types only so the browser bundle pulls no engine code.
+ * Wire types of the live market and the REST API: the contract module `@crowdalpha/engine/wire`
+ * (the only engine entry the dashboard imports), so a field renamed in the contract fails this
+ * package's type check.
  */
-import type { EventType as EngineEventType, MarketEvent } from '@crowdalpha/engine';
+import type { EventTypeName, WireEvent } from '@crowdalpha/engine/wire';
 
 export type {
-  AgentStatePayload,
+  AgentDiagnosticsWire,
+  AgentStateChangedPayload,
+  AgentStateWire,
+  AgentStatsResponse,
   AgentStatsWire,
-  BookLevel,
-  CrowdedPair,
-  CrowdingPayload,
-  DepthSnapshot,
+  AnalyticsSnapshotWire,
+  ControlResponse,
+  BookLevelWire,
+  BookResponse,
+  CrowdedPairWire,
+  CrowdingMatrixPayload,
+  CrowdingSnapshotWire,
+  DecaySnapshotWire,
+  DeployResponse,
+  FactorSpaceWire,
+  FillWire,
+  FragilitySnapshotWire,
   HeartbeatPayload,
-  MarketEvent,
+  LeaderboardResponse,
+  MetricsWire,
+  OrderBookWire,
   OrderFilledPayload,
   OrderSubmittedPayload,
-  OrderType,
   PayloadByType,
   PriceUpdatedPayload,
-  RegimePayload,
+  RegimeChangedPayload,
+  RegimeSnapshotWire,
   ResyncPayload,
-  Side,
+  SimulationDetailResponse,
+  SimulationsResponse,
+  StatusResponse,
+  StopResponse,
+  StrategiesResponse,
+  StrategyTypeInfoWire,
+  SubmissionWire,
+  SubmissionsResponse,
+  TickEventWire,
   TickPayload,
-} from '@crowdalpha/engine';
+  TradesResponse,
+  UserStrategyResponse,
+} from '@crowdalpha/engine/wire';
+export { EVENT_TYPES, FACTOR_NAMES, REGIMES, LFI_ALERTS } from '@crowdalpha/engine/wire';
 
 /** The per-agent free-form figures of AgentStatsWire. */
 export type AgentExtra = Record<string, number | string | boolean | null>;
 
-/** Event type names at run time (the engine's `EventType` object would pull engine code in). */
-export const EVENT_TYPES = [
-  'ORDER_SUBMITTED',
-  'ORDER_FILLED',
-  'PRICE_UPDATED',
-  'AGENT_STATE_CHANGED',
-  'CROWDING_MATRIX_UPDATED',
-  'REGIME_CHANGED',
-  'TICK',
-  'HEARTBEAT',
-  'RESYNC',
-] as const satisfies readonly EngineEventType[];
-export type EventType = EngineEventType;
-
-export type AnyMarketEvent = { [K in EventType]: MarketEvent<K> }[EventType];
+export type EventType = EventTypeName;
+export type MarketEvent<T extends EventType = EventType> = WireEvent<T>;
+export type AnyMarketEvent = { [K in EventType]: WireEvent<K> }[EventType];

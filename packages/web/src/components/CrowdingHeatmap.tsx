@@ -5,7 +5,7 @@
  * keys show the pair and its similarity; Enter opens the row agent's page.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { CrowdingPayload } from '../api/types.js';
+import type { CrowdingMatrixPayload } from '../api/types.js';
 import { spectralOrder } from '../lib/linear-algebra.js';
 import { strategyColor, VIRIDIS_LUT, viridis } from '../lib/palette.js';
 import { prepareCanvas, useWidth } from './use-canvas-size.js';
@@ -13,7 +13,7 @@ import { prepareCanvas, useWidth } from './use-canvas-size.js';
 export type HeatmapOrder = 'cluster' | 'strategy' | 'id';
 
 export interface CrowdingHeatmapProps {
-  crowding: CrowdingPayload | null;
+  crowding: CrowdingMatrixPayload | null;
   strategyOf: (id: string) => string;
   reorderEvery?: number;
   onOpenAgent?: (id: string) => void;

@@ -5,7 +5,7 @@
  * `highlight` rings one agent's point (strategy page).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { DecayFit, DecayView } from '../api/adapters.js';
+import type { DecayFit, DecayView } from '../api/views.js';
 import { fmtNum } from '../lib/format.js';
 import { strategyColor } from '../lib/palette.js';
 import { prepareCanvas, useWidth } from './use-canvas-size.js';

@@ -3,7 +3,7 @@
  * given, else computed here), coloured by strategy type and sized by volume share.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { FactorSpace } from '../api/adapters.js';
+import type { FactorSpace } from '../api/views.js';
 import { fmtPct } from '../lib/format.js';
 import { pca2 } from '../lib/linear-algebra.js';
 import { strategyColor } from '../lib/palette.js';

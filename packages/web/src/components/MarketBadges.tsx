@@ -21,7 +21,7 @@ export function MarketBadges() {
   return (
     <section className="badges" aria-label="Market state" aria-live="off">
       <Badge label="Tick" value={t ? String(t.tick) : '—'} testId="badge-tick" title={`${fmtNum(store.tickRate, 1)} ticks/s`} />
-      <Badge label="Mid" value={fmtPrice(t?.mid)} />
+      <Badge label="Mid" value={fmtPrice(t?.mid_price)} />
       <Badge label="Regime" value={t?.regime ?? '—'} color={t ? regimeColor(t.regime) : undefined} testId="badge-regime" />
       <Badge label="LFI" value={t ? `${fmtNum(t.lfi, 2)} ${t.lfi_alert}` : '—'} color={t ? alertColor(t.lfi_alert) : undefined} testId="badge-lfi" title="Liquidity Fragility Index and alert level" />
       <Badge label="Crowding" value={fmtNum(t?.crowding, 3)} title="Aggregate crowding intensity (volume-weighted mean pairwise similarity)" />

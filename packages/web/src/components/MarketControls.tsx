@@ -2,6 +2,7 @@
  * Pause / resume / reset / speed via POST /market/control; errors are shown, not swallowed. On a
  * server with an operator token a 401 opens the token form here, and saving it retries the action.
  */
+import type { ControlResponse } from '../api/types.js';
 import { useState } from 'react';
 import { postJson } from '../api/http.js';
 import { useMarketThrottled } from '../state/use-market.js';
@@ -21,7 +22,7 @@ export function MarketControls() {
   const control = (body: Record<string, unknown>) => {
     setError(null);
     return gate.run(async () => {
-      const res = await postJson('/market/control', body);
+      const res = (await postJson('/market/control', body)) as ControlResponse;
       session.applyStatus(res);
       await session.refreshStatus();
       if (body.action === 'reset') {

@@ -1,11 +1,12 @@
 /** Top-of-book ladder: asks above, bids below, depth bars scaled to the largest visible level. */
-import type { DepthSnapshot } from '../api/types.js';
+import type { OrderBookWire } from '../api/types.js';
 import { fmtInt, fmtPrice } from '../lib/format.js';
 
-export function OrderBookLadder({ book, levels = 10 }: { book: DepthSnapshot | null; levels?: number }) {
+export function OrderBookLadder({ book, levels = 10 }: { book: OrderBookWire | null; levels?: number }) {
   if (!book) return <p className="empty">No book yet.</p>;
-  const asks = book.asks.slice(0, levels);
-  const bids = book.bids.slice(0, levels);
+  // Levels are [price, qty, orders] on the wire.
+  const asks = book.asks.slice(0, levels).map(([price, qty, orders]) => ({ price, qty, orders }));
+  const bids = book.bids.slice(0, levels).map(([price, qty, orders]) => ({ price, qty, orders }));
   let maxQty = 1;
   for (const l of asks) maxQty = Math.max(maxQty, l.qty);
   for (const l of bids) maxQty = Math.max(maxQty, l.qty);
@@ -38,7 +39,7 @@ export function OrderBookLadder({ book, levels = 10 }: { book: DepthSnapshot | n
         ))}
         <tr className="spread-row">
           <td colSpan={4}>
-            spread <strong>{fmtPrice(book.spread)}</strong> · mid <strong>{fmtPrice(book.mid)}</strong>
+            spread <strong>{fmtPrice(book.spread)}</strong> · mid <strong>{fmtPrice(book.mid_price)}</strong>
           </td>
         </tr>
         {bidRows.map((l, i) => (

@@ -1,16 +1,5 @@
-/**
- * Leaderboard columns from an AgentStatsWire. Drawdown and turnover come from the analytics
- * diagnostics the engine merges into `extra`; the key names are read tolerantly here (one place).
- */
+/** Leaderboard columns from an AgentStatsWire (every figure is in each TICK's agent_stats). */
 import type { AgentStatsWire } from '../api/types.js';
-
-function extraNum(a: AgentStatsWire, ...keys: string[]): number | null {
-  for (const k of keys) {
-    const v = a.extra[k];
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-  }
-  return null;
-}
 
 export interface LeaderboardColumn {
   key: string;
@@ -40,8 +29,8 @@ export const LEADERBOARD_COLUMNS: LeaderboardColumn[] = [
     digits: 2,
   },
   { key: 'pnl', label: 'PnL', title: 'Mark-to-market PnL since the agent joined (equity − starting cash), after impact', value: (a) => a.net_pnl, higherIsBetter: true, digits: 2 },
-  { key: 'drawdown', label: 'Max DD', title: 'Maximum drawdown of PnL', value: (a) => extraNum(a, 'max_drawdown', 'drawdown', 'maxDrawdown'), higherIsBetter: false, digits: 2 },
-  { key: 'turnover', label: 'Turnover', title: 'Mean traded qty / max(mean |inventory|, 1)', value: (a) => extraNum(a, 'turnover', 'turnover_rate'), higherIsBetter: false, digits: 2 },
+  { key: 'drawdown', label: 'Max DD', title: 'Maximum drawdown of PnL', value: (a) => a.max_drawdown, higherIsBetter: false, digits: 2 },
+  { key: 'turnover', label: 'Turnover', title: 'Mean traded qty / max(mean |inventory|, 1)', value: (a) => a.turnover, higherIsBetter: false, digits: 2 },
   { key: 'phi', label: 'Φ', title: 'Per-agent crowding intensity Phi', value: (a) => a.phi, higherIsBetter: false, digits: 3 },
   { key: 'impact', label: 'Impact cost', title: 'Adverse mid move × qty', value: (a) => a.impact_cost, higherIsBetter: false, digits: 2 },
   { key: 'inventory', label: 'Inv', title: 'Inventory (position)', value: (a) => a.inventory, higherIsBetter: true, digits: 0 },

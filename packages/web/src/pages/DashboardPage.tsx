@@ -4,7 +4,9 @@
  * tape 5 Hz; history strip 2 Hz; heatmap 1 Hz from REST) so the page never re-renders as a whole at 10 Hz.
  */
 import { useCallback } from 'react';
-import { toCrowding, toDecayView, toFactorSpace } from '../api/adapters.js';
+import { asWire } from '../api/routes.js';
+import type { CrowdingMatrixPayload, CrowdingSnapshotWire } from '../api/types.js';
+import { decayView, factorSpaceView } from '../api/views.js';
 import { CrowdingHeatmap } from '../components/CrowdingHeatmap.js';
 import { DecayChart } from '../components/DecayChart.js';
 import { FactorScatter } from '../components/FactorScatter.js';
@@ -45,9 +47,15 @@ function LiveRegimeStrip() {
   return <RegimeStrip history={session.store.history} revision={session.revision} />;
 }
 
+/** The stream's CROWDING_MATRIX_UPDATED form of a crowding snapshot (null before the first run). */
+function matrixOf(c: CrowdingSnapshotWire): CrowdingMatrixPayload | null {
+  if (c.tick === null || c.agent_ids.length === 0) return null;
+  return { tick: c.tick, crowding_intensity: c.crowding_intensity, agent_ids: c.agent_ids, matrix: c.matrix, agent_crowding_intensity: c.agent_crowding_intensity, top_crowded_pairs: c.top_crowded_pairs };
+}
+
 function LiveHeatmap({ strategyOf, onOpen }: { strategyOf: (id: string) => string; onOpen: (id: string) => void }) {
   const { store } = useSession();
-  const polled = usePoll('/analytics/crowding', DASHBOARD_RATES.heatmap, toCrowding);
+  const polled = usePoll('/analytics/crowding', DASHBOARD_RATES.heatmap, (raw) => matrixOf(asWire('/analytics/crowding')(raw)));
   // the stream's matrix (if some view subscribed to it) wins when it is newer
   const crowding = store.crowding && (!polled.data || store.crowding.tick > polled.data.tick) ? store.crowding : polled.data;
   return (
@@ -61,9 +69,9 @@ function LiveHeatmap({ strategyOf, onOpen }: { strategyOf: (id: string) => strin
 export function DashboardPage() {
   useEventTypes([...DASHBOARD_EVENTS]);
   const { store } = useSession();
-  const strategyOf = useCallback((id: string) => store.agents.get(id)?.strategy ?? 'unknown', [store]);
-  const factor = usePoll('/analytics/factor-space', 3000, (raw) => toFactorSpace(raw, strategyOf));
-  const decay = usePoll('/analytics/decay', 5000, (raw) => toDecayView(raw, strategyOf));
+  const strategyOf = useCallback((id: string) => store.agents.get(id)?.strategy_type ?? 'unknown', [store]);
+  const factor = usePoll('/analytics/factor-space', 3000, (raw) => factorSpaceView(asWire('/analytics/factor-space')(raw)));
+  const decay = usePoll('/analytics/decay', 5000, (raw) => decayView(asWire('/analytics/decay')(raw)));
   const open = useCallback((id: string) => navigate(strategyHref(id)), []);
 
   return (

@@ -6,7 +6,8 @@
  * key in this browser (src/api/manage-keys.ts) and shows it once.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { toDiagnostics, toStrategyTemplates, toSubmissions, type Diagnostic, type ParamSpec, type StrategyTemplate } from '../api/adapters.js';
+import { asWire } from '../api/routes.js';
+import { diagnosticsOf, strategyTemplates, submissionsView, type Diagnostic, type ParamSpec, type StrategyTemplate } from '../api/views.js';
 import { ApiError, getJson, postJson } from '../api/http.js';
 import { CodeEditor, type CodeEditorHandle, type EditorLanguage, type EditorMarker } from '../components/CodeEditor.js';
 import { rememberDeploy } from '../api/manage-keys.js';
@@ -36,7 +37,7 @@ function paramsForMode(params: ParamSpec[], mode: Mode): ParamSpec[] {
 }
 
 function ConfigForm() {
-  const templates = usePoll('/strategies', 0, (raw) => toStrategyTemplates(raw));
+  const templates = usePoll('/strategies', 0, (raw) => strategyTemplates(asWire('/strategies')(raw)));
   // Built-ins plus this author's own strategies, not everything anyone registered.
   const builtins = ownTemplates(templates.data ?? []);
   const [mode, setMode] = useState<Mode>('beginner');
@@ -50,7 +51,7 @@ function ConfigForm() {
   const [cloneFrom, setCloneFrom] = useState('');
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const subs = usePoll('/strategies/submissions', 10_000, (raw) => toSubmissions(raw));
+  const subs = usePoll('/strategies/submissions', 10_000, (raw) => submissionsView(asWire('/strategies/submissions')(raw)));
 
   const tpl: StrategyTemplate | undefined = builtins.find((t) => t.type === template) ?? builtins[0];
   useEffect(() => {
@@ -297,7 +298,7 @@ function StrategyEditor() {
       });
     } catch (err) {
       if (err instanceof ApiError) {
-        const diags = toDiagnostics(err.body);
+        const diags = diagnosticsOf(err.body);
         setServerDiags(diags);
         const first = diags.find((d) => d.line !== null);
         if (first) editor.current?.goTo(first.line as number, first.column);
@@ -421,7 +422,7 @@ function DeployOutcome({ result, testId }: { result: DeployResult | null; testId
 
 /** POST /strategies: a built-in strategy type with its default parameters, straight into the market. */
 function BuiltinDeploy() {
-  const templates = usePoll('/strategies', 0, (raw) => toStrategyTemplates(raw));
+  const templates = usePoll('/strategies', 0, (raw) => strategyTemplates(asWire('/strategies')(raw)));
   const builtins = (templates.data ?? []).filter((t) => t.builtin);
   const [type, setType] = useState('');
   const [agentId, setAgentId] = useState('');

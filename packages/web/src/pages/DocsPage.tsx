@@ -1,5 +1,5 @@
 /** The strategy SDK, the live event contract (GET /ws/schema) and a link to the OpenAPI docs. */
-import { isObj } from '../api/adapters.js';
+import { asWire } from '../api/routes.js';
 import { apiUrl } from '../api/endpoints.js';
 import { Panel } from '../components/Panel.js';
 import { usePoll } from '../components/use-poll.js';
@@ -18,9 +18,9 @@ const MARKET_STATE_FIELDS: Array<[string, string]> = [
 ];
 
 export function DocsPage() {
-  const schema = usePoll('/ws/schema', 0, (raw) => (isObj(raw) ? raw : null));
-  const events = schema.data && isObj(schema.data.events) ? Object.entries(schema.data.events) : [];
-  const clientMessages = schema.data && isObj(schema.data.client_messages) ? Object.entries(schema.data.client_messages) : [];
+  const schema = usePoll('/ws/schema', 0, asWire('/ws/schema'));
+  const events = schema.data ? Object.entries(schema.data.events) : [];
+  const clientMessages = schema.data ? Object.entries(schema.data.client_messages) : [];
   return (
     <div className="page docs grid-2">
       <Panel title="Strategy SDK">
@@ -66,7 +66,7 @@ export function DocsPage() {
           <p>
             Envelope <code>{'{schema_version, type, timestamp (ns), payload}'}</code>
             {schema.data ? `, schema_version ${String(schema.data.schema_version)}` : ''}. Per tick, in order:{' '}
-            {Array.isArray(schema.data?.tick_order) ? (schema.data.tick_order as string[]).join(' → ') : '…'}.
+            {schema.data ? schema.data.tick_order.join(' → ') : '…'}.
           </p>
           <table className="tape" data-testid="event-schema">
             <thead><tr><th>Type</th><th>When</th><th>Payload</th></tr></thead>
@@ -74,8 +74,8 @@ export function DocsPage() {
               {events.map(([type, e]) => (
                 <tr key={type}>
                   <th scope="row" className="mono">{type}</th>
-                  <td>{isObj(e) ? String(e.when ?? '') : ''}</td>
-                  <td className="mono small">{isObj(e) && Array.isArray(e.payload) ? e.payload.join(', ') : ''}</td>
+                  <td>{e.when}</td>
+                  <td className="mono small">{e.payload.join(', ')}</td>
                 </tr>
               ))}
             </tbody>

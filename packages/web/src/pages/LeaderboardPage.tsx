@@ -5,7 +5,7 @@
  * sit at the top with PnL they are not earning.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { toAgentStatsList } from '../api/adapters.js';
+import { asWire } from '../api/routes.js';
 import type { AgentStatsWire } from '../api/types.js';
 import { getJson } from '../api/http.js';
 import { Panel } from '../components/Panel.js';
@@ -13,7 +13,6 @@ import { LEADERBOARD_COLUMNS } from '../lib/agent-metrics.js';
 import { fmtNum, fmtSigned } from '../lib/format.js';
 import { strategyColor } from '../lib/palette.js';
 import { strategyHref } from '../lib/router.js';
-import { REST_ONLY_FIGURES } from '../state/market-store.js';
 import { agentStatus } from '../lib/agent-status.js';
 import { stableOrder } from '../state/stable-order.js';
 import { useEventTypes, useMarketThrottled } from '../state/use-market.js';
@@ -58,10 +57,8 @@ export function LeaderboardPage() {
       getJson('/strategies/leaderboard')
         .then((raw) => {
           if (stopped) return;
-          for (const a of toAgentStatsList(raw)) {
-            const live = store.agents.get(a.agent_id);
-            store.agents.set(a.agent_id, live ? withRestFigures(live, a) : a);
-          }
+          // TICK events carry every figure: the stream's (newer) stats are never replaced.
+          for (const a of asWire('/strategies/leaderboard')(raw).leaderboard) if (!store.agents.has(a.agent_id)) store.agents.set(a.agent_id, a);
           setHydrateErr(null);
         })
         .catch((e: unknown) => !stopped && setHydrateErr(e instanceof Error ? e.message : String(e)));
@@ -86,7 +83,7 @@ export function LeaderboardPage() {
   });
   prevOrder.current = order;
   const q = filter.trim().toLowerCase();
-  const all = order.map((id) => store.agents.get(id)!).filter((a) => q === '' || a.agent_id.toLowerCase().includes(q) || a.strategy.toLowerCase().includes(q));
+  const all = order.map((id) => store.agents.get(id)!).filter((a) => q === '' || a.agent_id.toLowerCase().includes(q) || a.strategy_type.toLowerCase().includes(q));
   const rows = all.filter((a) => a.status === 'active').map((a, i) => ({ rank: i + 1, a }));
   const inactive = useMemo(() => all.filter((a) => a.status !== 'active'), [all]);
   const silenced = inactive.length;
@@ -140,7 +137,7 @@ export function LeaderboardPage() {
                     <a href={strategyHref(a.agent_id)}>{a.agent_id}</a>
                   </td>
                   <td>
-                    <span className="dot" style={{ background: strategyColor(a.strategy) }} /> {a.strategy}
+                    <span className="dot" style={{ background: strategyColor(a.strategy_type) }} /> {a.strategy_type}
                   </td>
                   {LEADERBOARD_COLUMNS.map((c) => {
                     const v = c.value(a);
@@ -189,7 +186,7 @@ export function LeaderboardPage() {
                 return (
                   <tr key={a.agent_id} className="silenced" data-agent={a.agent_id}>
                     <td><a href={strategyHref(a.agent_id)}>{a.agent_id}</a></td>
-                    <td><span className="dot" style={{ background: strategyColor(a.strategy) }} /> {a.strategy}</td>
+                    <td><span className="dot" style={{ background: strategyColor(a.strategy_type) }} /> {a.strategy_type}</td>
                     <td className={`num ${a.net_pnl >= 0 ? 'pos' : 'neg'}`}>{fmtSigned(a.net_pnl, 2)}</td>
                     <td className="num">{a.inventory}</td>
                     <td className="num">{typeof a.extra.position_at_stop === 'number' ? a.extra.position_at_stop : '—'}</td>
@@ -205,9 +202,3 @@ export function LeaderboardPage() {
   );
 }
 
-/** The live stats with the REST-only figures of `rest` copied in. */
-function withRestFigures(live: AgentStatsWire, rest: AgentStatsWire): AgentStatsWire {
-  const extra = { ...live.extra };
-  for (const k of REST_ONLY_FIGURES) if (rest.extra[k] !== undefined) extra[k] = rest.extra[k] as AgentStatsWire['extra'][string];
-  return { ...live, extra };
-}

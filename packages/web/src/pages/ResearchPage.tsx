@@ -1,6 +1,8 @@
 /** Past simulations (GET /simulations) and one run's results: its numeric series as charts, CSV and Parquet. */
 import { useMemo, useState } from 'react';
-import { findSeriesTables, isObj, magnitudeGroups, toSimulationAgents, toSimulations, toSimulationSummary, type SeriesTable, type SimulationSummary } from '../api/adapters.js';
+import { asWire, simulationPath, type SimulationBody } from '../api/routes.js';
+import { simulationAgents, simulationSummary, type SimulationSummary } from '../api/views.js';
+import { findSeriesTables, magnitudeGroups, type SeriesTable } from '../lib/series-tables.js';
 import { Panel } from '../components/Panel.js';
 import { SeriesChart } from '../components/SeriesChart.js';
 import { usePoll } from '../components/use-poll.js';
@@ -88,10 +90,11 @@ function TableChart({ table, simId }: { table: SeriesTable; simId: string }) {
 }
 
 function SimulationDetail({ id }: { id: string }) {
-  const detail = usePoll(`/simulations/${encodeURIComponent(id)}`, 0, (raw) => (isObj(raw) ? raw : null));
-  const summary: SimulationSummary | null = detail.data ? toSimulationSummary(detail.data) : null;
-  const tables = useMemo(() => (detail.data ? findSeriesTables(detail.data) : []), [detail.data]);
-  const agents = useMemo(() => (detail.data ? toSimulationAgents(detail.data) : []), [detail.data]);
+  const detail = usePoll(simulationPath(id), 0, (raw) => raw as SimulationBody);
+  const summary: SimulationSummary | null = detail.data ? simulationSummary(detail.data.simulation) : null;
+  // The stored tick history is a table whose columns are data: found by shape for charts and downloads.
+  const tables = useMemo(() => (detail.data ? findSeriesTables({ history: detail.data.history }) : []), [detail.data]);
+  const agents = useMemo(() => (detail.data ? simulationAgents(detail.data) : []), [detail.data]);
   return (
     <>
       <Panel title={`Simulation ${id}`} error={detail.error}>
@@ -148,7 +151,7 @@ function SimulationDetail({ id }: { id: string }) {
 }
 
 export function ResearchPage({ simulationId }: { simulationId: string | null }) {
-  const list = usePoll('/simulations', 10_000, (raw) => toSimulations(raw));
+  const list = usePoll('/simulations', 10_000, (raw) => asWire('/simulations')(raw).items.map(simulationSummary));
   const sims = list.data ?? [];
   return (
     <div className="page research">

@@ -3,9 +3,11 @@
  * its alpha-decay fit, its recent orders and fills, and RL learning curves for RL agents.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { FACTOR_NAMES, magnitudeGroups, toAgentStats, toDecayView, toFactorSpace, toLearningCurve, type FactorSpace, type SeriesTable } from '../api/adapters.js';
 import { getJson } from '../api/http.js';
-import type { AgentStatsWire } from '../api/types.js';
+import { agentStatsPath, asWire, type AgentStatsBody } from '../api/routes.js';
+import { FACTOR_NAMES, type AgentStatsWire, type StopResponse } from '../api/types.js';
+import { decayView, factorSpaceView, type FactorSpace } from '../api/views.js';
+import { learningCurveTable, magnitudeGroups, type SeriesTable } from '../lib/series-tables.js';
 import { DecayChart } from '../components/DecayChart.js';
 import { Panel } from '../components/Panel.js';
 import { RlDiagnosticsPanel } from '../components/RlDiagnosticsPanel.js';
@@ -61,6 +63,12 @@ function FactorBars({ space, agentId }: { space: FactorSpace | null; agentId: st
 /** How often the REST stats (diagnostics, learning curve) are re-read (ms). */
 export const STATS_REFRESH_MS = 5000;
 
+/** The REST stats with the diagnostics shown among the extras (the page lists both). */
+function withDiagnostics(body: AgentStatsBody): AgentStatsWire {
+  const { tick: _tick, diagnostics, learning_curve: _curve, alpha_decay: _decay, sandbox_details: _details, declared_factors: _declared, deployment: _deployment, ...stats } = body;
+  return { ...stats, extra: { ...stats.extra, ...(diagnostics ?? {}) } };
+}
+
 export function StrategyPage({ agentId }: { agentId: string }) {
   useEventTypes(['TICK', 'ORDER_SUBMITTED', 'ORDER_FILLED']);
   const session = useMarket();
@@ -84,9 +92,10 @@ export function StrategyPage({ agentId }: { agentId: string }) {
       getJson(`/strategies/${encodeURIComponent(agentId)}/stats`)
         .then((raw) => {
           if (!alive) return;
-          setRestStats(toAgentStats(raw && typeof raw === 'object' && 'stats' in raw ? (raw as { stats: unknown }).stats : raw));
+          const body = raw as AgentStatsBody;
+          setRestStats(withDiagnostics(body));
           setRestRaw(raw);
-          setLearning(toLearningCurve(raw));
+          setLearning(learningCurveTable(body.learning_curve));
           setErr(null);
         })
         .catch((e: unknown) => alive && setErr(e instanceof Error ? e.message : String(e)));
@@ -98,9 +107,9 @@ export function StrategyPage({ agentId }: { agentId: string }) {
     };
   }, [agentId]);
 
-  const strategyOf = useCallback((id: string) => store.agents.get(id)?.strategy ?? 'unknown', [store]);
-  const factor = usePoll('/analytics/factor-space', 5000, (raw) => toFactorSpace(raw, strategyOf));
-  const decay = usePoll('/analytics/decay', 5000, (raw) => toDecayView(raw, strategyOf));
+  const strategyOf = useCallback((id: string) => store.agents.get(id)?.strategy_type ?? 'unknown', [store]);
+  const factor = usePoll('/analytics/factor-space', 5000, (raw) => factorSpaceView(asWire('/analytics/factor-space')(raw)));
+  const decay = usePoll('/analytics/decay', 5000, (raw) => decayView(asWire('/analytics/decay')(raw)));
   const crowding = usePoll('/analytics/crowding', 5000, (raw) => raw);
   const rawObj = restRaw && typeof restRaw === 'object' ? (restRaw as Record<string, unknown>) : {};
   const declared = Array.isArray(rawObj.declared_factors) ? (rawObj.declared_factors as number[]) : null;
@@ -115,7 +124,7 @@ export function StrategyPage({ agentId }: { agentId: string }) {
   const series = store.agentSeries.get(agentId);
   const cols = series ? series.columns() : null;
   const rl = store.rlSeries.get(agentId);
-  const isRl = (a?.strategy ?? '').startsWith('rl') || learning !== null;
+  const isRl = (a?.strategy_type ?? '').startsWith('rl') || learning !== null;
 
   return (
     <div className="page strategy">
@@ -123,7 +132,7 @@ export function StrategyPage({ agentId }: { agentId: string }) {
         {a ? (
           <>
             <div className="kv-grid" data-testid="strategy-summary">
-              <div><span>Strategy</span><strong><span className="dot" style={{ background: strategyColor(a.strategy) }} /> {a.strategy}{typeof deployment?.strategy_version === 'number' ? ` v${deployment.strategy_version}` : ''}</strong></div>
+              <div><span>Strategy</span><strong><span className="dot" style={{ background: strategyColor(a.strategy_type) }} /> {a.strategy_type}{typeof deployment?.strategy_version === 'number' ? ` v${deployment.strategy_version}` : ''}</strong></div>
               <div><span>Status</span><strong className={`status-${shownStatus?.kind ?? 'active'}`} data-testid="agent-status">{shownStatus?.text}</strong></div>
               <div><span>PnL since joining</span><strong>{fmtSigned(a.net_pnl)} <small className="muted">cash</small></strong></div>
               <div><span>Φ (−1 … 1)</span><strong>{fmtNum(a.phi, 3)}</strong></div>
@@ -138,8 +147,7 @@ export function StrategyPage({ agentId }: { agentId: string }) {
             agentId={agentId}
             active={a.status === 'active'}
             onStopped={(answer) => {
-              const raw = answer && typeof answer === 'object' && 'stats' in answer ? (answer as { stats: unknown }).stats : null;
-              setStopped(toAgentStats(raw));
+              setStopped((answer as StopResponse | null)?.stats ?? null);
             }}
           />
         )}

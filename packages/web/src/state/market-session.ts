@@ -3,7 +3,9 @@
  * the union of the mounted pages' event subscriptions, and the market's paused/speed status.
  * Change notifications are coalesced to one per animation frame so 10 ticks/s never queue renders.
  */
-import { toCrowding, toFills, toRegimeHistory, toTickPayload, isObj, num } from '../api/adapters.js';
+import { asWire } from '../api/routes.js';
+import type { ControlResponse, CrowdingMatrixPayload, CrowdingSnapshotWire, StatusResponse } from '../api/types.js';
+import { regimeHistory } from '../api/views.js';
 import { endpoints } from '../api/endpoints.js';
 import { ApiError, getJson } from '../api/http.js';
 import { MarketSocket, type ConnectionState } from '../api/market-socket.js';
@@ -84,17 +86,20 @@ export class MarketSession {
     this.hydrating = true;
     try {
       const [snap, trades, crowding] = await Promise.all([
-        getJson('/market/snapshot').catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),
-        getJson('/market/trades?limit=300').catch(() => []),
-        getJson('/analytics/crowding').catch(() => null),
+        getJson('/market/snapshot').then(asWire('/market/snapshot'), (e: unknown) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),
+        getJson('/market/trades?limit=300').then(asWire('/market/trades'), () => null),
+        getJson('/analytics/crowding').then(asWire('/analytics/crowding'), () => null),
       ]);
       if (this.store.history.length < 50) {
-        const [frag, regime] = await Promise.all([getJson('/analytics/fragility').catch(() => null), getJson('/analytics/regime').catch(() => null)]);
-        const lfi = isObj(frag) && Array.isArray(frag.history) ? frag.history.filter(isObj).map((p) => ({ tick: num(p.tick), lfi: num(p.lfi) })).filter((p) => Number.isFinite(p.tick) && Number.isFinite(p.lfi)) : [];
-        const snapTick = toTickPayload(snap)?.tick ?? Infinity;
-        this.store.backfillHistory(lfi.filter((p) => p.tick < snapTick), toRegimeHistory(regime));
+        const [frag, regime] = await Promise.all([
+          getJson('/analytics/fragility').then(asWire('/analytics/fragility'), () => null),
+          getJson('/analytics/regime').then(asWire('/analytics/regime'), () => null),
+        ]);
+        const snapTick = snap?.payload.tick ?? Infinity;
+        const lfi = (frag?.history ?? []).map((p) => ({ tick: p.tick, lfi: p.lfi })).filter((p) => p.tick < snapTick);
+        this.store.backfillHistory(lfi, regime ? regimeHistory(regime) : []);
       }
-      this.store.hydrate(toTickPayload(snap), toFills(trades), toCrowding(crowding), performance.now());
+      this.store.hydrate(snap?.payload ?? null, trades?.fills ?? [], crowding ? crowdingPayloadOf(crowding) : null, performance.now());
       this.hydrateError = null;
     } catch (err) {
       this.hydrateError = err instanceof Error ? err.message : String(err);
@@ -106,26 +111,16 @@ export class MarketSession {
 
   async refreshStatus(): Promise<void> {
     try {
-      const s = await getJson('/status');
-      this.applyStatus(s);
+      this.applyStatus(asWire('/status')(await getJson('/status')));
     } catch {
       // connection state already tells the user the server is unreachable
     }
   }
 
-  /** Read paused/speed from /status ({running, market:{...}}) or a /market/control answer ({ok, status:{...}}). */
-  applyStatus(s: unknown): void {
-    if (!isObj(s)) return;
-    const m: Record<string, unknown> = { ...s, ...(isObj(s.market) ? s.market : {}), ...(isObj(s.status) ? s.status : {}) };
-    const paused = typeof m.paused === 'boolean' ? m.paused : typeof m.running === 'boolean' ? !m.running : typeof m.state === 'string' ? m.state === 'paused' : this.status.paused;
-    const delay = num(m.tick_delay_ms, NaN);
-    const tps = num(m.ticks_per_second, NaN);
-    this.status = {
-      paused,
-      tickDelayMs: Number.isFinite(delay) ? delay : this.status.tickDelayMs,
-      ticksPerSecond: Number.isFinite(tps) ? tps : this.status.ticksPerSecond,
-      raw: isObj(s.status) || isObj(s.market) ? s : this.status.raw,
-    };
+  /** Read paused/speed from /status or a /market/control answer (both carry the market status). */
+  applyStatus(s: StatusResponse | ControlResponse): void {
+    const m = 'market' in s ? s.market : s.status;
+    this.status = { paused: !m.running, tickDelayMs: m.tick_delay_ms, ticksPerSecond: m.ticks_per_second, raw: s };
     this.schedule();
   }
 
@@ -154,4 +149,16 @@ export class MarketSession {
     };
     this.frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(run) : (setTimeout(run, 16) as unknown as number);
   }
+}
+
+/** The CROWDING_MATRIX_UPDATED view of a crowding snapshot (what the store keeps). */
+function crowdingPayloadOf(c: CrowdingSnapshotWire): CrowdingMatrixPayload {
+  return {
+    tick: c.tick ?? 0,
+    crowding_intensity: c.crowding_intensity,
+    agent_ids: c.agent_ids,
+    matrix: c.matrix,
+    agent_crowding_intensity: c.agent_crowding_intensity,
+    top_crowded_pairs: c.top_crowded_pairs,
+  };
 }

@@ -3,7 +3,7 @@
  * chart series. Every series is a ring buffer, so memory stays flat however long the tab is open.
  * No React in here: the binding (use-market.ts) re-renders on `version` changes, coalesced per frame.
  */
-import type { AgentStatsWire, AnyMarketEvent, CrowdingPayload, OrderFilledPayload, OrderSubmittedPayload, TickPayload } from '../api/types.js';
+import type { AgentStatsWire, AnyMarketEvent, CrowdingMatrixPayload, OrderFilledPayload, OrderSubmittedPayload, TickPayload } from '../api/types.js';
 import { RingList, RingSeries } from './ring-series.js';
 
 export interface MarketStoreLimits {
@@ -59,7 +59,7 @@ export class MarketStore {
   /** Bumped on every change; the React binding watches it. */
   version = 0;
   latest: TickPayload | null = null;
-  crowding: CrowdingPayload | null = null;
+  crowding: CrowdingMatrixPayload | null = null;
   readonly price: RingSeries;
   readonly prints: RingSeries;
   readonly history: RingSeries;
@@ -122,7 +122,7 @@ export class MarketStore {
    * Hydrate from REST (`/market/snapshot`, `/market/trades`, `/analytics/crowding`) after connect,
    * reconnect or RESYNC. A snapshot older than what we hold means the market was reset.
    */
-  hydrate(snapshot: TickPayload | null, trades: OrderFilledPayload[] = [], crowding: CrowdingPayload | null = null, nowMs = 0): void {
+  hydrate(snapshot: TickPayload | null, trades: OrderFilledPayload[] = [], crowding: CrowdingMatrixPayload | null = null, nowMs = 0): void {
     if (snapshot) {
       // A snapshot far behind what we hold (not just one that raced the stream) means a reset.
       if (this.latest && snapshot.tick + this.limits.resetGapTicks < this.latest.tick) this.reset();
@@ -194,7 +194,7 @@ export class MarketStore {
       this.reset(); // the live stream is ordered: a tick going backwards means the market was reset
     }
     this.latest = t;
-    this.price.push(t.tick, t.mid, t.vwap, t.spread ?? NaN);
+    this.price.push(t.tick, t.mid_price, t.vwap, t.spread ?? NaN);
     this.history.push(t.tick, t.lfi, regimeIndex(t.regime), t.crowding, t.volatility);
     if (this.regimeChanges.length === 0) this.regimeChanges.push({ tick: t.tick, regime: t.regime });
     {
@@ -205,14 +205,14 @@ export class MarketStore {
       }
     }
     for (const a of t.agent_stats) {
-      this.agents.set(a.agent_id, carryRestFigures(this.agents.get(a.agent_id), a));
+      this.agents.set(a.agent_id, a);
       let s = this.agentSeries.get(a.agent_id);
       if (!s) {
         s = new RingSeries(6, this.limits.agentHistoryTicks);
         this.agentSeries.set(a.agent_id, s);
       }
       s.push(t.tick, a.net_pnl, a.inventory, a.phi, a.impact_cost, a.sharpe ?? NaN);
-      if (a.strategy.startsWith('rl')) this.recordRl(a, t.tick);
+      if (a.strategy_type.startsWith('rl')) this.recordRl(a, t.tick);
     }
     if (nowMs > 0) {
       this.tickTimes.push(nowMs, t.tick);
@@ -258,21 +258,3 @@ function orderRow(o: OrderSubmittedPayload): AgentOrderRow {
   return { tick: o.tick, orderId: o.order_id, side: o.side, type: o.order_type, price: o.price, qty: o.qty };
 }
 
-/**
- * Figures only REST carries (drawdown and turnover from GET /strategies/leaderboard, computed over
- * the diagnostics window, too costly for every TICK): keep the last known values when a TICK
- * replaces the agent's stats, until the next REST refresh brings new ones.
- */
-export const REST_ONLY_FIGURES = ['max_drawdown', 'turnover'] as const;
-
-export function carryRestFigures(prev: AgentStatsWire | undefined, next: AgentStatsWire): AgentStatsWire {
-  if (!prev) return next;
-  let extra: AgentStatsWire['extra'] | null = null;
-  for (const k of REST_ONLY_FIGURES) {
-    if (next.extra[k] === undefined && prev.extra[k] !== undefined) {
-      extra ??= { ...next.extra };
-      extra[k] = prev.extra[k] as AgentStatsWire['extra'][string];
-    }
-  }
-  return extra ? { ...next, extra } : next;
-}
