@@ -127,6 +127,12 @@ describe('the wire contract matches the original API', () => {
     socket.send('ping');
     // Enough ticks for fills, a crowding matrix, regime history and alpha-decay samples.
     await server.hub.stepTicks(150);
+    // Compare against a moment with both sides of the book quoted (array elements are walked).
+    for (let i = 0; i < 200; i++) {
+      const d = server.hub.market.depth();
+      if (d.bids.length > 0 && d.asks.length > 0 && server.hub.market.trades({ limit: 5 }).length > 0) break;
+      await server.hub.stepTicks(1);
+    }
     await waitFor(() => events.has('TICK') && events.has('HEARTBEAT'), 10_000, 'TICK and HEARTBEAT events');
   }, 60_000);
 

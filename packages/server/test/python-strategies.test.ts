@@ -71,7 +71,7 @@ describe.runIf(available.available)('Python strategies through the API', () => {
     expect(json(r)).toMatchObject({ registered: 'user_momentum', deployed: true, agent_id: 'py_mom_1', manage_key: expect.any(String) });
     await post(server, '/market/control', { action: 'step', ticks: 5 });
     const stats = json(await get(server, '/strategies/py_mom_1/stats'));
-    expect(stats).toMatchObject({ status: 'active', strategy: 'user_momentum' });
+    expect(stats).toMatchObject({ status: 'active', strategy_type: 'user_momentum' });
     expect(stats.orders_submitted).toBeGreaterThanOrEqual(4);
     expect(stats.extra).toMatchObject({ language: 'python', timeout_ms: 200, sandbox_status: 'active' });
   });

@@ -56,7 +56,7 @@ describe('rl_ppo models on the server', () => {
     const frozen = await call(server, 'POST', '/strategies', { strategy_type: 'rl_ppo', agent_id: 'rl_frozen', config: { model_id: id, frozen: true } });
     expect(frozen.status, frozen.text).toBe(201);
     expect(frozen.json.model_id).toBe(id);
-    expect(frozen.json.config).toMatchObject({ frozen: true, hiddenUnits: 16 });
+    expect(frozen.json.config).toMatchObject({ frozen: true, hidden_units: 16 });
     // Learning from an inline upload (stored as a model too).
     const learning = await call(server, 'POST', '/strategies', { strategy_type: 'rl_ppo', agent_id: 'rl_up', config: { rolloutLength: 32 }, model });
     expect(learning.status, learning.text).toBe(201);

@@ -28,12 +28,12 @@ function figures(seed: number, kappa: number): MarketFigures {
   let n = 0;
   for (let t = 0; t < TICKS; t++) {
     const s = sim.step().state;
-    if (prev !== null) returns.push(Math.log(s.mid / prev));
-    prev = s.mid;
+    if (prev !== null) returns.push(Math.log(s.mid_price / prev));
+    prev = s.mid_price;
     if (t < WARMUP) continue;
     n++;
-    for (const l of s.order_book.bids) depth += l.qty;
-    for (const l of s.order_book.asks) depth += l.qty;
+    for (const l of s.order_book.bids) depth += l[1];
+    for (const l of s.order_book.asks) depth += l[1];
     for (const a of s.agent_stats) {
       const p = Math.max(peak.get(a.agent_id) ?? -Infinity, a.pnl);
       peak.set(a.agent_id, p);
