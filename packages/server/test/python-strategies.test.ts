@@ -79,7 +79,7 @@ describe.runIf(available.available)('Python strategies through the API', () => {
   it('detects Python without a language field, and lists the language with the strategy types', async () => {
     const r = await post(server, '/strategies/user', { strategy_name: 'detected_py', code: USER_MOMENTUM.replace('qty=3', 'qty=2') });
     expect(r.statusCode, r.body).toBe(201);
-    const types = json(await get(server, '/strategies')).strategy_types as Json[];
+    const types = json(await get(server, '/strategies')).strategy_type_info as Json[];
     expect(types.find((t) => t.type === 'detected_py')).toMatchObject({ kind: 'user', language: 'python', description: 'user strategy (Python, sandboxed), version 1' });
   });
 
