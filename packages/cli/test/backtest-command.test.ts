@@ -13,7 +13,9 @@ if (!python.available) {
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crowdalpha-bt-'));
 
-describe('crowdalpha backtest', () => {
+// Each test spawns the CLI: a fresh Node process that type-checks the strategy and starts sandbox runners,
+// which on a loaded CI machine takes longer than the default 30 s; the same bound as cli()'s own.
+describe('crowdalpha backtest', { timeout: 120_000 }, () => {
   it('runs a TypeScript strategy in the sandbox and reports its diagnostics as JSON', async () => {
     const file = path.join(dir, 'alternator.ts');
     writeFileSync(
