@@ -1,5 +1,5 @@
 // Live server under load, loopback only (127.0.0.1). The server runs as its own process
-// (`node packages/server/dist/main.js`, the default market: SPEC §2 defaults, seed 42, 100 ms
+// (`node packages/server/dist/main.js`, the default market: docs/MODEL.md §2 defaults, seed 42, 100 ms
 // ticks, SQLite in a temp dir); the clients run in this process.
 //
 // 1. WebSocket fan-out: 1 client, then 500 concurrent clients subscribed to TICK

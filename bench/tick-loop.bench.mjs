@@ -1,4 +1,4 @@
-// Full tick loop throughput (SPEC §2 pipeline, events included) at several population sizes,
+// Full tick loop throughput (docs/MODEL.md §2 pipeline, events included) at several population sizes,
 // analytics off and on, measured side by side in one process. The original Python implementation
 // ran ~160 ticks/s at 8 agents and ~0.7 at 1,000 on this machine (figures from the issue): ratios
 // against those are printed for reference.

@@ -107,7 +107,7 @@ function formatReport(r: BacktestReport, written: string[]): string {
   const lines = [
     `strategy       ${r.strategy_class} as ${r.agent_id} (seed ${r.seed}, ${r.ticks_run}/${r.ticks} ticks)`,
     r.silenced ? `SILENCED       at tick ${r.silenced_at_tick}: ${r.silenced}` : `status         traded to the end`,
-    `equity         ${f(r.pnl, 2)} (cash + inventory × mid, SPEC PnL; realized ${f(r.realized_pnl, 2)})`,
+    `equity         ${f(r.pnl, 2)} (cash + inventory × mid, marked to mid; realized ${f(r.realized_pnl, 2)})`,
     `sharpe         ${f(r.sharpe_full, 3)} full run, ${f(r.sharpe, 3)} rolling (per-tick PnL changes, annualised by simulated trading time)`,
     `fills          ${r.fills} (bought ${r.total_buy_qty}, sold ${r.total_sell_qty}, inventory ${r.final_inventory})`,
     `orders         ${r.orders_submitted} reached the book, ${r.orders_rejected} rejected by it; ${r.orders_dropped} dropped by the sandbox (${sb.malformed_dropped} malformed, ${sb.over_cap_dropped} over the per-tick cap), ${r.qty_clamped} qty clamped`,

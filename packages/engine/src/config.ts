@@ -1,5 +1,5 @@
 /**
- * Simulation configuration: every default of SPEC.md as a named value. `resolveConfig` deep-merges
+ * Simulation configuration: every default of the model (docs/MODEL.md) as a named value. `resolveConfig` deep-merges
  * a partial override onto `defaultConfig()`, rejects unknown keys and wrong types with a message
  * naming the path, and returns a frozen object.
  */
@@ -267,9 +267,9 @@ export interface RegimeConfig {
   driftWindow: number;
   calibrationObservations: number;
   historyLength: number;
-  /** Quantile level of the SPEC's "q90" thresholds once calibrated. */
+  /** Quantile level of the "q90" thresholds (docs/MODEL.md §12) once calibrated. */
   highQuantile: number;
-  /** Quantile level of the SPEC's "q75" thresholds once calibrated. */
+  /** Quantile level of the "q75" thresholds (docs/MODEL.md §12) once calibrated. */
   lowQuantile: number;
   crashLfi: number;
   crashElasticity: number;
@@ -325,7 +325,7 @@ export interface SimulationConfig {
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
-/** The SPEC.md defaults. A fresh object each call. */
+/** The defaults (docs/MODEL.md §14, docs/CONFIG.md). A fresh object each call. */
 export function defaultConfig(): SimulationConfig {
   return {
     seed: 42,

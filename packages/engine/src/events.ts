@@ -1,5 +1,5 @@
 /**
- * The event contract of SPEC §7 (schema_version 1): one envelope, one payload type per event.
+ * The event contract of docs/MODEL.md §7 (schema_version 1): one envelope, one payload type per event.
  * The simulation emits them per tick in the order of `TICK_EVENT_ORDER`; the server forwards them
  * unchanged on `/ws/market` and describes them at `GET /ws/schema` from `EVENT_SCHEMA`.
  */

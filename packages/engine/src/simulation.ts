@@ -1,6 +1,6 @@
 /**
  * The market: agents, the book, execution accounting and the research layer, advanced one tick at
- * a time through the SPEC §2 pipeline. Pure and deterministic: time comes from the `clock` the
+ * a time through the docs/MODEL.md §2 pipeline. Pure and deterministic: time comes from the `clock` the
  * caller passes (default: a simulated clock), randomness from one seeded `Rng`.
  *
  * A tick runs in two phases so that agents may answer asynchronously (sandboxed strategies in
@@ -307,7 +307,7 @@ export class Simulation {
   // ---------------------------------------------------------------------------------------------
   // The tick
 
-  /** Phase one (SPEC §2 steps 1–3): the pre-trade snapshot as each active agent's MarketState. */
+  /** Phase one (docs/MODEL.md §2 steps 1–3): the pre-trade snapshot as each active agent's MarketState. */
   prepareTick(): TickRequest {
     if (this.pending) {
       throw new SimulationError('TICK_PENDING', `tick ${this.pending.tick} was prepared but not completed; call completeTick() first`);
@@ -378,7 +378,7 @@ export class Simulation {
   }
 
   /**
-   * Phase two (SPEC §2 steps 2, 4–11): shuffle, match, account, analyse, emit. Agents missing from
+   * Phase two (docs/MODEL.md §2 steps 2, 4–11): shuffle, match, account, analyse, emit. Agents missing from
    * `orders` contribute nothing; invalid orders are rejected and counted, never thrown.
    */
   completeTick(orders: Map<string, OrderIntent[]>): TickResult {
@@ -464,7 +464,7 @@ export class Simulation {
         })
       : null;
 
-    // Step 11: events in SPEC §7 order.
+    // Step 11: events in docs/MODEL.md §7 order.
     const ts = pending.timestamp;
     const events: MarketEvent[] = [];
     for (const o of accepted) events.push(makeEvent(EventType.ORDER_SUBMITTED, ts, orderToWire(o)));
@@ -631,7 +631,7 @@ export class Simulation {
     });
   }
 
-  /** Full per-agent diagnostics (SPEC §5), or null when analytics are off or the id is unknown. */
+  /** Full per-agent diagnostics (docs/MODEL.md §5), or null when analytics are off or the id is unknown. */
   agentDiagnostics(id: string): AgentDiagnosticsWire | null {
     const slot = this.byId.get(id);
     return slot && this.analytics ? this.analytics.agentDiagnosticsWire(slot.index) : null;

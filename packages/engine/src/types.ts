@@ -129,7 +129,7 @@ export interface MarketState {
   impact: ImpactView;
 }
 
-/** Per-agent accounting (SPEC §3) and its summary statistics. */
+/** Per-agent accounting (docs/MODEL.md §3) and its summary statistics. */
 export interface AgentStats {
   agentId: string;
   strategy: string;
@@ -137,7 +137,7 @@ export interface AgentStats {
   statusReason: string | null;
   cash: number;
   inventory: number;
-  /** SPEC §3: cash + inventory × mid (includes the starting cash). */
+  /** docs/MODEL.md §3: cash + inventory × mid (includes the starting cash). */
   pnl: number;
   /** pnl − initial cash: what the agent has made or lost since it joined. */
   netPnl: number;

@@ -1,10 +1,10 @@
 /**
- * Resource limits of sandboxed strategies (SPEC §8). Every default is a named, overridable value;
+ * Resource limits of sandboxed strategies (docs/MODEL.md §8). Every default is a named, overridable value;
  * `resolveLimits` checks overrides and `resolveTimeoutMs` applies the per-deploy `timeout_ms` rule.
  */
 
 export interface SandboxLimits {
-  /** Per-call CPU/wall deadline for `onTick`, ms (SPEC: default 120, min 5, max 1,000). */
+  /** Per-call CPU/wall deadline for `onTick`, ms (default 120, min 5, max 1,000). */
   timeoutMs: number;
   /** Deadline for loading the code and running the constructor, ms. */
   startupTimeoutMs: number;

@@ -1,5 +1,5 @@
 /**
- * The sandbox of user strategies (SPEC §8, issue #5). One pool per server: a set of runner
+ * The sandbox of user strategies (docs/MODEL.md §8, issue #5). One pool per server: a set of runner
  * PROCESSES sized to the cores, each hosting many strategies (one isolated-vm Isolate + Context
  * per strategy), plus a separate probe runner for registration so hostile code under review
  * never shares a process with live strategies.

@@ -1,5 +1,5 @@
 /**
- * Static checks of an uploaded strategy (SPEC §8) and its compilation to the form the sandbox
+ * Static checks of an uploaded strategy (docs/MODEL.md §8) and its compilation to the form the sandbox
  * loads. Nothing here executes user code: that happens only inside a runner (see SandboxPool).
  */
 import ts from 'typescript';

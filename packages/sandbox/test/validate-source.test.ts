@@ -17,7 +17,7 @@ function diagnosticsOf(fn: () => unknown) {
 const OK = `class S extends BaseAgent { onTick(state: MarketState): OrderIntent[] { return []; } factorVector(): number[] { return [1]; } }`;
 
 describe('strategy names', () => {
-  it('accepts the SPEC rule and rejects the rest with the rule named', () => {
+  it('accepts the documented rule and rejects the rest with the rule named', () => {
     expect(checkStrategyName('my_strategy')).toEqual([]);
     expect(checkStrategyName('abc')).toEqual([]);
     for (const bad of ['ab', '1abc', '_abc', 'a-bc', 'a'.repeat(65), '', 42]) {

@@ -9,7 +9,7 @@ export function randomToken(length: number): string {
   return out;
 }
 
-/** `sub_` + 10 characters (SPEC §8). */
+/** `sub_` + 10 characters (docs/MODEL.md §8). */
 export const submissionId = (): string => `sub_${randomToken(10)}`;
 /** Agent ids the server picks when the client does not: `user_` + 8 characters. */
 export const userAgentId = (): string => `user_${randomToken(8)}`;

@@ -15,7 +15,7 @@ const readme = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.me
 const section = readme.slice(readme.indexOf('## Server & API'));
 
 describe('server options', () => {
-  it('pins the issue and SPEC defaults', () => {
+  it('pins the issue and documented defaults', () => {
     expect(defaultServerOptions()).toMatchObject({
       port: 8000,
       databaseUrl: 'sqlite:./data/crowdalpha.db',

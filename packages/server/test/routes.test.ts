@@ -132,7 +132,7 @@ describe('market reads', () => {
     expect(snap.payload.agent_stats).toHaveLength(8);
   });
 
-  it('GET /market/config shows the SPEC defaults of the served market', async () => {
+  it('GET /market/config shows the defaults of the served market', async () => {
     const c = json(await get('/market/config'));
     expect(c).toMatchObject({ seed: 42, running: false, checkpoint_every: 100, snapshot_every: 10 });
     expect(c.config).toMatchObject({ initial_price: 100, initial_cash: 100000, eta: 0.01, population: { momentum: 3, mean_reversion: 3, market_makers: 2, rl: 0 } });
@@ -253,7 +253,7 @@ describe('submissions', () => {
     pendingId = b.submission_id;
   });
 
-  it('POST /strategies/submit-config enforces the SPEC §8 limits field by field', async () => {
+  it('POST /strategies/submit-config enforces the docs/MODEL.md §8 limits field by field', async () => {
     expectError(await post('/strategies/submit-config', { ...valid, submitter_name: 'A' }), 400, 'CA_ERR_VALIDATION', 'submitter_name', 'minLength');
     expectError(await post('/strategies/submit-config', { ...valid, contact: 'x'.repeat(121) }), 400, 'CA_ERR_VALIDATION', 'contact', 'maxLength');
     const mode = expectError(await post('/strategies/submit-config', { ...valid, mode: 'expert' }), 400, 'CA_ERR_VALIDATION', 'mode', 'enum');

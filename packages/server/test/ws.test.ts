@@ -1,5 +1,5 @@
 /**
- * WS /ws/market against a real listening server and real `ws` clients: every SPEC §7 event in
+ * WS /ws/market against a real listening server and real `ws` clients: every docs/MODEL.md §7 event in
  * order each tick, subscriptions, ping/pong, idle heartbeats, and a stalled client that gets a
  * RESYNC or is disconnected while the others keep receiving and server memory stays bounded.
  */
@@ -65,7 +65,7 @@ describe('WS /ws/market on a running market', () => {
     db.cleanup();
   });
 
-  it('streams every tick with its events in the SPEC §7 order, TICK last', async () => {
+  it('streams every tick with its events in the docs/MODEL.md §7 order, TICK last', async () => {
     const c = new Recorder(wsUrl(server));
     await c.opened;
     await waitFor(() => c.ticks().length >= 25, 15_000, '25 ticks');

@@ -99,6 +99,8 @@ export class RunRecorder {
   private ticks = 0;
   private crowdingSum = 0;
   private lfiSum = 0;
+  /** Visible depth (both sides, every level of the TICK order book), summed over ticks. */
+  private depthSum = 0;
   private lfiMax: number | null = null;
   private phiMeanSum = 0;
   private readonly regimeTicks = new Map<string, number>();
@@ -123,6 +125,8 @@ export class RunRecorder {
     if (this.ticks % this.pathEvery === 0 || this.ticks === 1) this.path.push([s.tick, s.mid_price]);
     this.crowdingSum += s.crowding;
     this.lfiSum += s.lfi;
+    for (const l of s.order_book.bids) this.depthSum += l[1];
+    for (const l of s.order_book.asks) this.depthSum += l[1];
     if (this.lfiMax === null || s.lfi > this.lfiMax) this.lfiMax = s.lfi;
     this.regimeTicks.set(s.regime, (this.regimeTicks.get(s.regime) ?? 0) + 1);
     let phiSum = 0;
@@ -176,6 +180,7 @@ export class RunRecorder {
       volume: s.volume,
       mean_crowding: n > 0 ? this.crowdingSum / n : null,
       mean_lfi: n > 0 ? this.lfiSum / n : null,
+      mean_depth: n > 0 ? this.depthSum / n : null,
       max_lfi: this.lfiMax,
       final_regime: s.final_regime,
       ...Object.fromEntries(REGIMES.map((g) => [`${g.toLowerCase()}_share`, n > 0 ? (this.regimeTicks.get(g) ?? 0) / n : null])),

@@ -17,7 +17,7 @@ export interface BuiltinStrategyInfo {
   type: BuiltinStrategyType;
   idPrefix: string;
   description: string;
-  /** Tunable parameters with their defaults (from SPEC §6). `index` shifts the per-agent variants. */
+  /** Tunable parameters with their defaults (from docs/MODEL.md §6). `index` shifts the per-agent variants. */
   params: Record<string, { default: number | boolean; description: string }>;
 }
 

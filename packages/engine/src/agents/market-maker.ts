@@ -1,5 +1,5 @@
 /**
- * Market maker (SPEC §6): every tick it pulls its quotes and re-quotes both sides around a
+ * Market maker (docs/MODEL.md §6): every tick it pulls its quotes and re-quotes both sides around a
  * reservation price — the mid, skewed against its inventory, jittered, and leaning with recent
  * signed order flow. The half spread widens with volatility, inventory and crowding (a crowded
  * market is a more dangerous one to provide liquidity in), and further on the side under pressure.

@@ -1,5 +1,5 @@
 /**
- * Mean reversion (SPEC §6): z-score of the mid against its rolling mean, less an inventory term.
+ * Mean reversion (docs/MODEL.md §6): z-score of the mid against its rolling mean, less an inventory term.
  * Beyond a (per-tick jittered) threshold it leans against the move with a limit order toward the
  * mean (pulling its previous one); far beyond it takes liquidity. Size is capped by what the opposite top level can absorb,
  * and after every inventory change the agent cools down for a few ticks — without the jitter and

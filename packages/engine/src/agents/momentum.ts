@@ -1,5 +1,5 @@
 /**
- * Momentum (SPEC §6): a fast and a slow EMA of the mid; the relative gap, less an inventory
+ * Momentum (docs/MODEL.md §6): a fast and a slow EMA of the mid; the relative gap, less an inventory
  * pressure term, is the signal. Strong signals take liquidity with market orders, weaker ones
  * join the opposite touch with a limit order. The i-th momentum agent uses longer EMAs so the
  * population is not one strategy copied N times.

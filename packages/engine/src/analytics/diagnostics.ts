@@ -1,5 +1,5 @@
 /**
- * Per-agent performance diagnostics over a rolling window (SPEC §5). The PnL fed in is the same
+ * Per-agent performance diagnostics over a rolling window (docs/MODEL.md §5). The PnL fed in is the same
  * PnL execution books (effective prices including crowding impact), so crowding costs show up in
  * Sharpe and on the leaderboard.
  *

@@ -1,5 +1,5 @@
 /**
- * Liquidity Fragility Index (SPEC §5): how much of the visible book sits right at the touch, and
+ * Liquidity Fragility Index (docs/MODEL.md §11): how much of the visible book sits right at the touch, and
  * how one-sided the prints are, against the market's own early baseline.
  *
  *   step        = median gap between adjacent visible price levels (tick size when fewer than

@@ -1,5 +1,5 @@
 /**
- * The one object the Simulation talks to for crowding and analytics (SPEC §2 steps 2, 9, 10).
+ * The one object the Simulation talks to for crowding and analytics (docs/MODEL.md §2 steps 2, 9, 10).
  *
  * Per tick it costs O(orders + fills + N) plus the N×N crowding update on pipeline ticks
  * (config.crowding.updateEvery); everything served over REST (snapshots, the decay fit, PCA,
@@ -188,7 +188,7 @@ export class MarketAnalytics {
   }
 
   /**
-   * SPEC §2 step 2 + §4: multipliers for this tick's matching, from the previous crowding update
+   * docs/MODEL.md §2 step 2 + §4: multipliers for this tick's matching, from the previous crowding update
    * and this tick's non-cancel orders. All 1 before any crowding exists. The returned object and
    * its `agent` view are reused: valid until the next call.
    */
@@ -208,7 +208,7 @@ export class MarketAnalytics {
     return out;
   }
 
-  /** SPEC §2 steps 9–10. */
+  /** docs/MODEL.md §2 steps 9–10. */
   endTick(input: TickAnalyticsInput): TickAnalyticsOutput {
     const n = this.ids.length;
     this.factorSpace.observe(input.tick, input.orders, input.fills, input.preTrade, input.logReturn);

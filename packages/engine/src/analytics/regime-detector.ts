@@ -1,7 +1,7 @@
 /**
- * Market regime classification (SPEC §5) from rolling volatility, volatility clustering, drift,
+ * Market regime classification (docs/MODEL.md §12) from rolling volatility, volatility clustering, drift,
  * fragility, spread elasticity and crowding, with thresholds that self-calibrate: once
- * `calibrationObservations` ticks have been seen, each threshold becomes max(its SPEC floor, the
+ * `calibrationObservations` ticks have been seen, each threshold becomes max(its floor, the
  * rolling quantile of that metric over the last `historyLength` ticks); q90 and q75 below are
  * `highQuantile` and `lowQuantile`. Quantiles are taken over
  * past observations (before the current tick is added), so a spike is judged against the market
@@ -182,7 +182,7 @@ export class RegimeDetector {
     return { regime, prevRegime: prev, changed, metrics };
   }
 
-  /** The SPEC rules applied to one set of metrics and thresholds. */
+  /** The regime rules (docs/MODEL.md §12) applied to one set of metrics and thresholds. */
   classify(m: RegimeMetrics, t: RegimeThresholds): Regime {
     if (
       (m.lfi >= t.crash_lfi && m.elasticity >= t.crash_elasticity && m.crowding >= t.crash_crowding) ||
@@ -200,7 +200,7 @@ export class RegimeDetector {
     return Regime.CALM;
   }
 
-  /** Thresholds in force: the SPEC floors, raised to rolling quantiles once calibrated. */
+  /** Thresholds in force: the floors of docs/MODEL.md §12, raised to rolling quantiles once calibrated. */
   thresholds(calibrated: boolean): RegimeThresholds {
     const o = this.opts;
     const q = calibrated ? quantileOf : never;

@@ -1,7 +1,7 @@
 /**
  * Price-time matching against an `OrderBook`: validates each order, crosses it against the
  * opposite side from the touch outward (each level oldest first, always at the resting order's
- * price), then rests a LIMIT remainder or drops a MARKET one. Self-trades are allowed (SPEC §1).
+ * price), then rests a LIMIT remainder or drops a MARKET one. Self-trades are allowed (docs/MODEL.md §1).
  *
  * `processOrder` / `processCancel` are the hot path: no allocation, fills go to `fills`, the
  * outcome is a numeric code plus the `last*` fields. `submit` wraps them in result objects.

@@ -21,7 +21,7 @@ import { TickGrid } from './tick-grid.js';
 import { growF64, growI32, growU8 } from '../util/typed-grow.js';
 
 export interface OrderBookOptions {
-  /** Price grid step; prices round to the nearest multiple. Default 0.0001 (SPEC §1). */
+  /** Price grid step; prices round to the nearest multiple. Default 0.0001 (docs/MODEL.md §1). */
   tickSize?: number;
   /** Initial slots of the order pool and id index (they grow by doubling). Default 1024. */
   initialCapacity?: number;

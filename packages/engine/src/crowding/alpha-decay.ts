@@ -1,5 +1,5 @@
 /**
- * Alpha decay (SPEC §4): does an agent's risk-adjusted return fall as it accumulates exposure to
+ * Alpha decay (docs/MODEL.md §9; the original estimator): does an agent's risk-adjusted return fall as it accumulates exposure to
  * crowding?
  *
  *   Sharpe proxy s_i = mean / std (population, ddof 0) of the agent's last `sharpeWindow` PnL

@@ -1,5 +1,5 @@
 /**
- * Pairwise behavioural similarity and crowding intensity (SPEC §4).
+ * Pairwise behavioural similarity and crowding intensity (docs/MODEL.md §4).
  *
  *   C_ij  = cosine(f_i, f_j), 0 when either vector is zero, diagonal 1, clipped to [-1, 1]
  *   Phi_i = sum_{j!=i} C_ij w_j / sum_{j!=i} w_j                  ('weighted_mean', default; the original code)

@@ -1,5 +1,5 @@
 /**
- * The six-factor behavioural space of SPEC §4, measured from what each agent was *seen* doing
+ * The six-factor behavioural space of docs/MODEL.md §4, measured from what each agent was *seen* doing
  * (its accepted orders and its fills) over a rolling window of W ticks — never from what a
  * strategy says about itself.
  *

@@ -1,5 +1,5 @@
 /**
- * Side-dependent impact multipliers (SPEC §4): crowding makes the whole book thinner, and the side
+ * Side-dependent impact multipliers (docs/MODEL.md §4): crowding makes the whole book thinner, and the side
  * the crowd is leaning on pays more.
  *
  *   ofi           = (buy qty - sell qty) / (buy qty + sell qty) of this tick's non-cancel orders

@@ -1,5 +1,5 @@
 /**
- * Per-agent execution accounting (SPEC §3): cash and inventory move at effective prices
+ * Per-agent execution accounting (docs/MODEL.md §3): cash and inventory move at effective prices
  * (resting price ± impact), PnL is cash + inventory × mid, and the ledger keeps the counts a user
  * needs to see what trading cost them: buy/sell quantity, fills, impact paid, realized PnL.
  * Struct-of-arrays on Float64Arrays indexed by agent, grown by doubling as agents join.

@@ -24,7 +24,7 @@ function state(over: Partial<MarketState> & { mid: number }): MarketState {
 /** Non-cancel orders of one answer. */
 const trades = (orders: OrderIntent[]) => orders.filter((o) => o.type !== 'CANCEL');
 
-describe('momentum (SPEC §6)', () => {
+describe('momentum (docs/MODEL.md §6)', () => {
   const m = cfg.momentum;
   /** The signal of the 0th agent (EMA spans 5 and 15) after mids 100 then `next`. */
   const signalAfter = (next: number, position = 0) => {
@@ -60,7 +60,7 @@ describe('momentum (SPEC §6)', () => {
   });
 });
 
-describe('mean reversion (SPEC §6)', () => {
+describe('mean reversion (docs/MODEL.md §6)', () => {
   const r = cfg.meanReversion;
   // 30 mids alternating 99.9 / 100.1: mean 100, std 0.1
   const history = Array.from({ length: r.window }, (_, k) => (k % 2 ? 100.1 : 99.9));

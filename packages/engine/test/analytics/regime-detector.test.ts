@@ -43,7 +43,7 @@ describe('RegimeDetector', () => {
     expect(r.regime).toBe(Regime.TRENDING);
   });
 
-  it('thresholds stay at the SPEC floors before 80 observations, then follow rolling quantiles', () => {
+  it('thresholds stay at their floors before 80 observations, then follow rolling quantiles', () => {
     const d = new RegimeDetector(cfg);
     for (let t = 0; t < 79; t++) d.observe({ tick: t, logReturn: 0, lfi: 0.9, spread: 0.02, depth: 200, fillImbalance: 0, crowding: 0.9 });
     expect(d.thresholds(d.calibrated).crash_crowding).toBe(0.55);
@@ -55,7 +55,7 @@ describe('RegimeDetector', () => {
 
   it('calibrated thresholds take the configured quantile levels (regime.highQuantile for q90, lowQuantile for q75)', () => {
     const d = new RegimeDetector({ ...cfg, highQuantile: 0.5, lowQuantile: 0.25 });
-    // lfi 0.900, 0.901, ..., 0.999: every quantile is above every SPEC floor
+    // lfi 0.900, 0.901, ..., 0.999: every quantile is above every floor
     for (let t = 0; t < 100; t++) d.observe({ tick: t, logReturn: 0, lfi: 0.9 + t / 1000, spread: 0.02, depth: 200, fillImbalance: 0, crowding: 0.9 + t / 1000 });
     const th = d.thresholds(true);
     expect(th.crash_lfi).toBeCloseTo(0.9495, 12); // was q90

@@ -24,7 +24,7 @@ function run(opts: Partial<CrowdingMatrixOptions>, rows: number[][], w: number[]
 }
 
 describe('CrowdingMatrix', () => {
-  it('weighted_mean Phi reproduces the SPEC example (0.5, 5/7, -1)', () => {
+  it('weighted_mean Phi reproduces the docs/MODEL.md §4 example (0.5, 5/7, -1)', () => {
     const m = run({ phiNormalization: 'weighted_mean' }, [A, A, C], [0.6, 0.3, 0.1]);
     expect(m.phi[0]).toBeCloseTo(0.5, 12);
     expect(m.phi[1]).toBeCloseTo(5 / 7, 12);

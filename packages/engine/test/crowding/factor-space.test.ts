@@ -12,7 +12,7 @@ function factor(fs: FactorSpace, agent: number, name: (typeof FACTOR_NAMES)[numb
 }
 
 describe('FactorSpace', () => {
-  it('names six factors in SPEC order', () => {
+  it('names six factors in docs/MODEL.md §4 order', () => {
     expect(FACTOR_NAMES).toEqual([
       'turnover_rate',
       'avg_holding_period',

@@ -3,7 +3,7 @@ import { ConfigError, defaultConfig, resolveConfig } from '../../src/config.js';
 import { Simulation } from '../../src/simulation.js';
 
 describe('config', () => {
-  it('pins the SPEC defaults', () => {
+  it('pins the defaults (docs/MODEL.md §14)', () => {
     const c = defaultConfig();
     expect([c.initialPrice, c.initialCash, c.eta, c.crowding.kappa, c.sharpe.annualisation, c.sharpe.tradingSecondsPerYear, c.seed, c.tickSize]).toEqual([100, 100_000, 0.01, 18, 'trading_time', 5_896_800, 42, 0.0001]);
     expect(c.population).toEqual({ momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0 });
@@ -21,7 +21,7 @@ describe('config', () => {
     expect([c.depthLevels, c.volatilityWindow, c.vwapWindow]).toEqual([10, 20, 200]);
   });
 
-  it('pins every other SPEC §2, §4, §5 and §6 number', () => {
+  it('pins every other docs/MODEL.md §2, §4, §5 and §6 number', () => {
     const c = defaultConfig();
     expect([c.recentTradesInState, c.population.rl]).toEqual([20, 0]);
     expect(c.momentum).toMatchObject({ fastStep: 1, inventoryPressure: 0.0008, marketThreshold: 0.0012, limitThreshold: 0.0004, sizeBoost: 0.5, sizeCap: 2 });

@@ -65,7 +65,7 @@ describe('Simulation', () => {
     }
   });
 
-  it('emits each tick events in the SPEC §7 order, ending with TICK', () => {
+  it('emits each tick events in the docs/MODEL.md §7 order, ending with TICK', () => {
     const sim = new Simulation({ seed: 3 });
     for (let t = 0; t < 50; t++) {
       const types = sim.step().events.map((e) => e.type);

@@ -1,5 +1,5 @@
 /**
- * SPEC §3 accounting and the §7 "only when" rules of the per-tick events, checked on a scripted
+ * docs/MODEL.md §3 accounting and the §7 "only when" rules of the per-tick events, checked on a scripted
  * market where every number is known.
  */
 import { describe, expect, it } from 'vitest';
@@ -41,7 +41,7 @@ function scriptedMarket(buyOnTick: number) {
 
 const ofType = <T>(events: MarketEvent[], type: string) => events.filter((e) => e.type === type).map((e) => e.payload as T);
 
-describe('execution accounting (SPEC §3)', () => {
+describe('execution accounting (docs/MODEL.md §3)', () => {
   it('the aggressive buyer pays price + impact, the resting seller receives its own price, PnL is marked to the mid', () => {
     const sim = scriptedMarket(2);
     sim.step();
@@ -59,7 +59,7 @@ describe('execution accounting (SPEC §3)', () => {
   });
 });
 
-describe('pre-trade snapshot (SPEC §2)', () => {
+describe('pre-trade snapshot (docs/MODEL.md §2)', () => {
   it('volatility is the std of log returns over the last 20 mids, VWAP is over the last 200 fills, agents see the last 20 trades', () => {
     const sim = new Simulation({ seed: 4 });
     let seenTrades = -1;
@@ -81,7 +81,7 @@ describe('pre-trade snapshot (SPEC §2)', () => {
   });
 });
 
-describe('per-tick events (SPEC §7)', () => {
+describe('per-tick events (docs/MODEL.md §7)', () => {
   it('every emitted payload has exactly the fields GET /ws/schema (EVENT_SCHEMA) lists for its type', () => {
     const sim = new Simulation({ seed: 8 });
     const seen = new Map<string, Set<string>>();

@@ -1,5 +1,5 @@
 /**
- * WebSocket fan-out of the market's events (SPEC §7) with back-pressure that never reaches the
+ * WebSocket fan-out of the market's events (docs/MODEL.md §7) with back-pressure that never reaches the
  * tick loop:
  * - each event is serialised to one Buffer per tick and that same Buffer goes to every client;
  * - each client has a bounded queue (`queueMax` events) in front of its socket, and at most

@@ -1,5 +1,5 @@
 /**
- * Strategy config submissions (SPEC §8): POST /strategies/submit-config, GET
+ * Strategy config submissions (docs/MODEL.md §8): POST /strategies/submit-config, GET
  * /strategies/submissions, POST /strategies/submissions/{id}/approve and /reject.
  * Status moves pending → approved | deployed | rejected; approving may deploy.
  * Submitting and listing stay open (students use them); approving and rejecting are the review,

@@ -42,7 +42,7 @@ export const wsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) 
 
   app.get(
     '/ws/schema',
-    { schema: { tags: ['websocket'], summary: 'The event contract of /ws/market (SPEC §7) and the stream limits', response: { 200: WsSchemaResponse } } },
+    { schema: { tags: ['websocket'], summary: 'The event contract of /ws/market (docs/MODEL.md §7) and the stream limits', response: { 200: WsSchemaResponse } } },
     async () =>
       describeEvents({
         queue_max_events: options.wsQueueMax,

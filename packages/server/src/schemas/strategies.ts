@@ -1,4 +1,4 @@
-/** Schemas of /strategies/* (deploy, user strategies, submissions). Limits are SPEC §8. */
+/** Schemas of /strategies/* (deploy, user strategies, submissions). Limits are docs/MODEL.md §8. */
 import { Type, type Static } from '@sinclair/typebox';
 import { STRATEGY_NAME_PATTERN, STRATEGY_NAME_RULE, SubmissionWire } from '@crowdalpha/engine/wire';
 import { LANGUAGE_DETECTION_RULE } from '@crowdalpha/sandbox';

@@ -6,7 +6,7 @@ function missing(v: number | null | undefined): v is null | undefined {
   return v === null || v === undefined || !Number.isFinite(v);
 }
 
-/** A price with `decimals` places (default 4: the SPEC tick size is 0.0001-ish). */
+/** A price with `decimals` places (default 4: the default tick size is 0.0001-ish). */
 export function fmtPrice(v: number | null | undefined, decimals = 4): string {
   return missing(v) ? DASH : v.toFixed(decimals);
 }

@@ -30,7 +30,7 @@ class VwapReversion extends BaseAgent {
 }
 `;
 
-/** SPEC §8: strategy names. */
+/** docs/MODEL.md §8: strategy names. */
 export const STRATEGY_NAME_RE = /^[a-zA-Z][a-zA-Z0-9_]{2,63}$/;
 
 /** The Python starting point: the same VWAP reversion, written against the original's Python contract. */

@@ -1,12 +1,12 @@
 /**
- * The `rl_ppo` agent (SPEC §6): an actor-critic that learns online with PPO (`PpoLearner`) from the
+ * The `rl_ppo` agent (docs/MODEL.md §6): an actor-critic that learns online with PPO (`PpoLearner`) from the
  * market it trades in. It observes 14 features, picks one of 7 actions (hold; buy or sell small
  * passive, medium, large aggressive) and is rewarded with its PnL change less an inventory-risk
  * term and (again) the impact the engine charged it — so a crowded market teaches it to trade
  * smaller.
  *
  * Modes: `learning` (default), `frozen` (a loaded model acts, never updates: `frozen: true`) and
- * `fallback` (`learn: false` and no model: a fixed stochastic policy, the SPEC's fallback).
+ * `fallback` (`learn: false` and no model: a fixed stochastic policy, the fallback of docs/MODEL.md §6).
  *
  * Everything is deterministic: weights are initialised, actions sampled and minibatches shuffled
  * from the agent's own seeded stream, and the learner's state (weights, optimiser, observation
