@@ -4,6 +4,7 @@
  * No React in here: the binding (use-market.ts) re-renders on `version` changes, coalesced per frame.
  */
 import type { AgentStatsWire, AnyMarketEvent, CrowdingMatrixPayload, OrderFilledPayload, OrderSubmittedPayload, TickPayload } from '../api/types.js';
+import { REGIMES } from '../api/types.js';
 import { RingList, RingSeries } from './ring-series.js';
 
 export interface MarketStoreLimits {
@@ -25,7 +26,8 @@ export interface MarketStoreLimits {
 
 export const DEFAULT_LIMITS: MarketStoreLimits = { historyTicks: 3000, prints: 3000, tape: 80, agentHistoryTicks: 1500, agentLog: 100, rlKeys: 12, resetGapTicks: 50 };
 
-export const REGIMES = ['CALM', 'TRENDING', 'UNSTABLE', 'CRASH_PRONE'] as const;
+/** The regimes in the contract's order (calmest first): the strip's colour index. */
+export { REGIMES };
 export function regimeIndex(r: string): number {
   const i = (REGIMES as readonly string[]).indexOf(r);
   return i < 0 ? 0 : i;
