@@ -51,6 +51,121 @@ export interface MarketMakerConfig {
   sidePressureWiden: number;
   /** Weight of the newest mid in the maker's fair-value EMA (1 = quote around the current mid). */
   fairValueAlpha: number;
+  /**
+   * Adverse selection: on the side crowded one-sided flow is hitting (|sidePressure|), quote size
+   * is divided by (1 + adverseThin * |sidePressure|). The spread side of it is `sidePressureWiden`.
+   */
+  adverseThin: number;
+}
+
+/**
+ * The seeded fundamental value: an Ornstein–Uhlenbeck process in log price around
+ * ln(initialPrice), with Poisson jumps. Every agent that trades on it draws the same path from
+ * (seed, tick), so no agent needs another's state.
+ */
+export interface FundamentalConfig {
+  /** Pull of ln(value) toward ln(initialPrice) per tick (1/ticks; half-life ln2/meanReversion). */
+  meanReversion: number;
+  /** Std of the per-tick log shock. */
+  volatility: number;
+  /** Chance of a jump per tick. */
+  jumpProbability: number;
+  /** Std of a jump's log size. */
+  jumpStd: number;
+}
+
+/**
+ * The background of zero-intelligence noise traders (population.noise of them), run as ONE
+ * aggregated agent `bg_noise` that draws their orders with typed arrays. Prices are in ticks.
+ */
+export interface NoiseConfig {
+  /** Orders per trader per tick at the mean intensity. */
+  arrivalRate: number;
+  /** Share of arrivals that are market orders (the rest are limit orders). */
+  marketShare: number;
+  /** Mean distance, ticks, of a limit order behind the opposite touch (1 + exponential). */
+  limitOffsetTicks: number;
+  /** Smallest order size; sizes are Pareto above it (qtyMin × U^(-1/qtyTailExponent)), rounded down. */
+  qtyMin: number;
+  /** Pareto tail exponent of order sizes: occasional large orders sweep levels (heavy-tailed returns). */
+  qtyTailExponent: number;
+  /** Largest order size. */
+  qtyMax: number;
+  /** Mean life of a resting noise order, ticks (geometric), after which it is cancelled. */
+  orderLifetime: number;
+  /** AR(1) coefficient of the log arrival intensity: activity comes in bursts (volatility clustering). */
+  intensityPersistence: number;
+  /** Std of the stationary log intensity. */
+  intensityStd: number;
+  /** Chance per tick that a new meta-order (a run of same-sign market orders) starts. */
+  metaStartProbability: number;
+  /** Pareto tail exponent of a meta-order's number of child orders (1 < a < 2: long-memory signs). */
+  metaTailExponent: number;
+  /** Most child orders in one meta-order. */
+  metaMaxChildren: number;
+  /** Chance per tick that an active meta-order sends its next child. */
+  metaChildProbability: number;
+}
+
+/**
+ * Value traders (population.value of them, one aggregated agent `bg_value`): each arrives at
+ * random, observes the fundamental with noise and trades toward it when the book is far enough away.
+ */
+export interface ValueConfig {
+  /** Arrivals per trader per tick. */
+  arrivalRate: number;
+  /** Std of a trader's log observation error of the fundamental. */
+  observationNoise: number;
+  /** Least gap, ticks, between the estimate and the touch worth trading. */
+  thresholdTicks: number;
+  /** Share of trades sent as market orders; the rest join the own-side touch. */
+  aggressiveShare: number;
+  qtyMin: number;
+  qtyMax: number;
+  /** Largest |inventory| per trader (the aggregate's limit is traders × this). */
+  maxInventory: number;
+  /** Mean life of a resting value order, ticks. */
+  orderLifetime: number;
+}
+
+/**
+ * Ladder market makers (population.ladderMakers): `levels` price levels a side around a fair value
+ * (EMA of the mid pulled toward their view of the fundamental), with quote noise that persists
+ * (AR(1)) instead of being re-drawn each tick, and quotes that stay in the queue until they move.
+ */
+export interface LadderMakerConfig {
+  levels: number;
+  /** Ticks between levels. */
+  levelSpacingTicks: number;
+  /** Least half spread, ticks. */
+  halfSpreadTicks: number;
+  /** Half spread added per tick of 1-tick volatility (volatility × mid / tickSize). */
+  volWiden: number;
+  /** Size per level. */
+  qty: number;
+  /** A level is topped up when its resting qty falls below this share of `qty`. */
+  refillShare: number;
+  /** Pull of the fair value toward the mid per tick. */
+  fairValueAlpha: number;
+  /** Pull of the fair value toward the (noisily observed) fundamental per tick. */
+  fundamentalWeight: number;
+  /** Fair value moves against each unit the maker is filled on by this many ticks (permanent impact). */
+  flowImpactTicks: number;
+  /** Std of the maker's log observation error of the fundamental. */
+  observationNoise: number;
+  /** Std of the stationary quote noise, ticks. */
+  quoteNoiseTicks: number;
+  /** AR(1) coefficient of the quote noise (0 = re-drawn every tick). */
+  quoteNoisePersistence: number;
+  /** Quote centre shift, ticks, at the inventory limit (against the inventory). */
+  inventorySkewTicks: number;
+  maxInventory: number;
+  /** Adverse selection: half spread × (1 + adverseWiden × |sidePressure|) on the pressured side. */
+  adverseWiden: number;
+  /** Adverse selection: size ÷ (1 + adverseThin × |sidePressure|) on the pressured side. */
+  adverseThin: number;
+  /** Index variants: the i-th maker's half spread is halfSpreadTicks + halfSpreadStepTicks × i. */
+  halfSpreadStepTicks: number;
 }
 
 /**
@@ -156,11 +271,22 @@ export type PpoHyperparameters = Pick<
   | 'curveLength'
 >;
 
+/** Named populations (`population: "seed"` or `population: { preset: "seed", ... }`); see PRESETS. */
+export type PopulationPreset = 'market' | 'seed';
+
 export interface PopulationConfig {
+  /** The preset the other values started from; see PRESETS. */
+  preset: PopulationPreset;
   momentum: number;
   meanReversion: number;
   marketMakers: number;
   rl: number;
+  /** Noise traders in the aggregated background agent `bg_noise` (0: no such agent). */
+  noise: number;
+  /** Value traders in the aggregated agent `bg_value` (0: no such agent). */
+  value: number;
+  /** Ladder market makers `lmm_1`.. */
+  ladderMakers: number;
 }
 
 export interface CrowdingConfig {
@@ -310,6 +436,10 @@ export interface SimulationConfig {
   /** Analytics (factor space, crowding, diagnostics, fragility, regime) on or off. */
   analytics: boolean;
   population: PopulationConfig;
+  fundamental: FundamentalConfig;
+  noise: NoiseConfig;
+  value: ValueConfig;
+  ladderMaker: LadderMakerConfig;
   momentum: MomentumConfig;
   meanReversion: MeanReversionConfig;
   marketMaker: MarketMakerConfig;
@@ -325,8 +455,36 @@ export interface SimulationConfig {
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
-/** The defaults (docs/MODEL.md §14, docs/CONFIG.md). A fresh object each call. */
+/**
+ * The preset a config starts from when it names none. "market": the seed's strategies trading on
+ * a background of noise and value traders and ladder market makers, on a 0.01 tick; "seed": the
+ * original 3 momentum / 3 mean-reversion / 2 market-maker market on a 0.0001 tick.
+ */
+export const DEFAULT_PRESET: PopulationPreset = 'seed';
+
+/**
+ * What each preset sets on top of the base values. `resolveConfig` applies the named preset first
+ * and the caller's overrides after it, so `{ population: "seed", tickSize: 0.01 }` works.
+ */
+export const PRESETS: Readonly<Record<PopulationPreset, DeepPartial<SimulationConfig>>> = {
+  market: {
+    tickSize: 0.01,
+    population: { preset: 'market', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 1000, value: 100, ladderMakers: 2 },
+  },
+  seed: {
+    tickSize: 0.0001,
+    population: { preset: 'seed', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 0, value: 0, ladderMakers: 0 },
+  },
+};
+
+/** The defaults (docs/MODEL.md §14, docs/CONFIG.md): the base values with DEFAULT_PRESET applied. A fresh object each call. */
 export function defaultConfig(): SimulationConfig {
+  const cfg = baseConfig();
+  merge(cfg as unknown as Record<string, unknown>, PRESETS[DEFAULT_PRESET], '');
+  return cfg;
+}
+
+function baseConfig(): SimulationConfig {
   return {
     seed: 42,
     initialPrice: 100,
@@ -343,7 +501,52 @@ export function defaultConfig(): SimulationConfig {
     recentFillsInTick: 20,
     tickDurationNs: 100_000_000,
     analytics: true,
-    population: { momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0 },
+    population: { preset: 'seed', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 0, value: 0, ladderMakers: 0 },
+    fundamental: { meanReversion: 0.00005, volatility: 0.00003, jumpProbability: 0.0002, jumpStd: 0.004 },
+    noise: {
+      arrivalRate: 0.003,
+      marketShare: 0.2,
+      limitOffsetTicks: 4,
+      qtyMin: 1,
+      qtyTailExponent: 1.4,
+      qtyMax: 100,
+      orderLifetime: 150,
+      intensityPersistence: 0.995,
+      intensityStd: 0.5,
+      metaStartProbability: 0.05,
+      metaTailExponent: 1.3,
+      metaMaxChildren: 200,
+      metaChildProbability: 0.3,
+    },
+    value: {
+      arrivalRate: 0.005,
+      observationNoise: 0.0003,
+      thresholdTicks: 20,
+      aggressiveShare: 0.2,
+      qtyMin: 1,
+      qtyMax: 10,
+      maxInventory: 20,
+      orderLifetime: 100,
+    },
+    ladderMaker: {
+      levels: 10,
+      levelSpacingTicks: 1,
+      halfSpreadTicks: 0.5,
+      volWiden: 0.2,
+      qty: 6,
+      refillShare: 0.5,
+      fairValueAlpha: 1,
+      fundamentalWeight: 0.002,
+      flowImpactTicks: 0,
+      observationNoise: 0.001,
+      quoteNoiseTicks: 0.5,
+      quoteNoisePersistence: 0.98,
+      inventorySkewTicks: 5,
+      maxInventory: 200,
+      adverseWiden: 1,
+      adverseThin: 1,
+      halfSpreadStepTicks: 0,
+    },
     momentum: {
       fastBase: 5,
       fastStep: 1,
@@ -386,6 +589,7 @@ export function defaultConfig(): SimulationConfig {
       flowLean: 0.01,
       sidePressureWiden: 0.5,
       fairValueAlpha: 0.1,
+      adverseThin: 0.5,
     },
     rlPpo: {
       learn: true,
@@ -529,6 +733,7 @@ const ENUMS: Record<string, readonly string[]> = {
   'impact.payer': ['aggressor', 'both_sides'],
   'alphaDecay.estimator': ['levels', 'original'],
   'sharpe.annualisation': ['trading_time', 'seed'],
+  'population.preset': ['market', 'seed'],
 };
 
 /** Numbers that must be positive integers (counts, windows, lengths). */
@@ -550,7 +755,26 @@ const ORDERED_PAIRS: readonly [string, string, string][] = [
   ['meanReversion', 'jitterMin', 'jitterMax'],
   ['meanReversion', 'cooldownMin', 'cooldownMax'],
   ['regime', 'lowQuantile', 'highQuantile'],
+  ['value', 'qtyMin', 'qtyMax'],
+  ['noise', 'qtyMin', 'qtyMax'],
 ];
+
+/** Values that are probabilities or AR coefficients: must lie in [0, 1]. */
+const UNIT_INTERVAL_KEYS = [
+  'noise.marketShare',
+  'noise.intensityPersistence',
+  'noise.metaStartProbability',
+  'noise.metaChildProbability',
+  'value.aggressiveShare',
+  'fundamental.jumpProbability',
+  'fundamental.meanReversion',
+  'ladderMaker.refillShare',
+  'ladderMaker.fairValueAlpha',
+  'ladderMaker.fundamentalWeight',
+];
+
+/** Lifetimes and sizes agents divide by or draw geometric lengths from: must be >= 1. */
+const AT_LEAST_ONE_KEYS = ['noise.orderLifetime', 'value.orderLifetime', 'ladderMaker.qty'];
 
 /**
  * Nested counts the analytics size their rings by, with their least valid value. Checked here so a
@@ -558,6 +782,12 @@ const ORDERED_PAIRS: readonly [string, string, string][] = [
  * from a constructor.
  */
 const NESTED_INTEGER_MIN: Record<string, number> = {
+  'ladderMaker.levels': 1,
+  'ladderMaker.levelSpacingTicks': 1,
+  'noise.qtyMax': 1,
+  'noise.qtyMin': 1,
+  'value.qtyMin': 1,
+  'value.qtyMax': 1,
   'crowding.factorWindow': 2,
   'alphaDecay.sharpeWindow': 2,
   'alphaDecay.maxSamples': 1,
@@ -608,15 +838,38 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-/** Defaults overridden by `overrides`; throws ConfigError naming the bad path. */
-export function resolveConfig(overrides: DeepPartial<SimulationConfig> = {}): Readonly<SimulationConfig> {
-  const cfg = defaultConfig();
-  merge(cfg as unknown as Record<string, unknown>, overrides, '');
+/**
+ * What a config may say: `population` may also be a preset's name (`population: "seed"`).
+ */
+export type ConfigOverrides = Omit<DeepPartial<SimulationConfig>, 'population'> & {
+  population?: PopulationPreset | DeepPartial<PopulationConfig>;
+};
+
+/**
+ * Defaults overridden by `overrides`; throws ConfigError naming the bad path. A named preset
+ * (`population: "seed"` or `population.preset`) is applied first, then the other overrides.
+ */
+export function resolveConfig(overrides: ConfigOverrides = {}): Readonly<SimulationConfig> {
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
+    throw new ConfigError('(root)', `expected an object, got ${JSON.stringify(overrides)}`);
+  }
+  const pop = overrides.population;
+  const patch = typeof pop === 'string' ? { ...overrides, population: { preset: pop } } : overrides;
+  const preset = typeof pop === 'string' ? pop : (pop as { preset?: unknown } | undefined)?.preset;
+  const cfg = baseConfig();
+  if (preset !== undefined) {
+    if (typeof preset !== 'string' || !Object.prototype.hasOwnProperty.call(PRESETS, preset)) {
+      throw new ConfigError('population.preset', `must be one of ${Object.keys(PRESETS).map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(preset)}`);
+    }
+  }
+  merge(cfg as unknown as Record<string, unknown>, PRESETS[(preset as PopulationPreset | undefined) ?? DEFAULT_PRESET], '');
+  merge(cfg as unknown as Record<string, unknown>, patch, '');
   for (const key of INTEGER_KEYS) {
     const v = (cfg as unknown as Record<string, number>)[key] as number;
     if (!Number.isInteger(v) || v < 1) throw new ConfigError(key, `must be a positive integer, got ${v}`);
   }
   for (const [k, v] of Object.entries(cfg.population)) {
+    if (k === 'preset') continue;
     if (!Number.isInteger(v)) throw new ConfigError(`population.${k}`, `must be a whole number of agents, got ${v}`);
   }
   if (!(cfg.tickDurationNs > 0)) throw new ConfigError('tickDurationNs', `must be > 0 (simulated ns per tick; Sharpe annualisation divides by it), got ${cfg.tickDurationNs}`);
@@ -656,6 +909,25 @@ export function resolveConfig(overrides: DeepPartial<SimulationConfig> = {}): Re
   }
   for (const k of ['highQuantile', 'lowQuantile'] as const) {
     if (cfg.regime[k] > 1) throw new ConfigError(`regime.${k}`, `is a quantile level and must be in [0, 1], got ${cfg.regime[k]}`);
+  }
+  for (const path of UNIT_INTERVAL_KEYS) {
+    const [section, key] = path.split('.') as [string, string];
+    const v = (cfg as unknown as Record<string, Record<string, number>>)[section]![key]!;
+    if (v > 1) throw new ConfigError(path, `is a probability or weight and must be in [0, 1], got ${v}`);
+  }
+  for (const path of AT_LEAST_ONE_KEYS) {
+    const [section, key] = path.split('.') as [string, string];
+    const v = (cfg as unknown as Record<string, Record<string, number>>)[section]![key]!;
+    if (v < 1) throw new ConfigError(path, `must be >= 1, got ${v}`);
+  }
+  if (cfg.noise.qtyTailExponent <= 1) {
+    throw new ConfigError('noise.qtyTailExponent', `must be > 1 (a Pareto tail with a finite mean), got ${cfg.noise.qtyTailExponent}`);
+  }
+  if (cfg.noise.metaTailExponent <= 1) {
+    throw new ConfigError('noise.metaTailExponent', `must be > 1 (a Pareto tail with a finite mean), got ${cfg.noise.metaTailExponent}`);
+  }
+  if (cfg.noise.intensityPersistence >= 1) {
+    throw new ConfigError('noise.intensityPersistence', `must be < 1 (a stationary intensity), got ${cfg.noise.intensityPersistence}`);
   }
   for (const [section, lo, hi] of ORDERED_PAIRS) {
     const values = (cfg as unknown as Record<string, Record<string, number>>)[section]!;

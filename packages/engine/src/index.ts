@@ -12,6 +12,10 @@ export { BaseAgent, Orders, type AgentContext } from './agents/base-agent.js';
 export { MomentumAgent } from './agents/momentum.js';
 export { MeanReversionAgent } from './agents/mean-reversion.js';
 export { MarketMakerAgent } from './agents/market-maker.js';
+export { LadderMarketMakerAgent } from './agents/ladder-market-maker.js';
+export { NoiseTradersAgent } from './agents/background/noise-traders.js';
+export { ValueTradersAgent } from './agents/background/value-traders.js';
+export { FundamentalProcess, type FundamentalState } from './agents/fundamental-process.js';
 export { FALLBACK_PROBS, RL_ACTIONS, RL_FEATURES, RlPpoAgent, autoMinibatchesPerTick, modelFitProblem, observe as rlObserve, type LearningPoint, type RlMode } from './agents/rl/ppo-agent.js';
 export { PpoLearner, explainedVariance, modelProblem, type Decision, type PpoLearnerState, type PpoModel, type UpdateStats } from './agents/rl/ppo-learner.js';
 export { Mlp, type MlpState } from './agents/rl/mlp.js';
@@ -22,6 +26,7 @@ export { linearSchedule } from './agents/rl/schedule.js';
 export { tQuantile975 } from './analytics/stats.js';
 export {
   AgentConfigError,
+  BACKGROUND_STRATEGIES,
   BUILTIN_STRATEGIES,
   createBuiltinAgent,
   defaultPopulation,

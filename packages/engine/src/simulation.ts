@@ -14,7 +14,7 @@ import { MarketAnalytics, type ExecutionMultipliers, type TickFillInfo, type Tic
 import { MatchingEngine } from './book/matching-engine.js';
 import { OrderBook } from './book/order-book.js';
 import { rejectReason } from './book/reject-code.js';
-import { resolveConfig, type DeepPartial, type SimulationConfig } from './config.js';
+import { resolveConfig, type ConfigOverrides, type SimulationConfig } from './config.js';
 import {
   agentStatsToWire,
   depthToWire,
@@ -41,7 +41,7 @@ import type {
 import { impactPerUnit, makerCharge, permanentShift } from './execution/impact-model.js';
 import { Ledger, type LedgerRow } from './execution/ledger.js';
 import { Rng, type RngState } from './rng.js';
-import { ORDER_TYPES, SIDES, type AgentStats, type DepthSnapshot, type Fill, type MarketState, type Order, type OrderIntent, type Side } from './types.js';
+import { ORDER_TYPES, SIDES, type AgentStats, type DepthSnapshot, type Fill, type MarketState, type OpenOrder, type Order, type OrderIntent, type Side } from './types.js';
 import { Float64Ring, RingBuffer } from './util/ring-buffer.js';
 import { growF64 } from './util/typed-grow.js';
 import type { EncodedState } from './util/state-codec.js';
@@ -49,7 +49,7 @@ import type { EncodedState } from './util/state-codec.js';
 export interface SimulationOptions {
   /** Nanosecond timestamps for events and states; called once per tick. Default: tick × tickDurationNs. */
   clock?: () => number;
-  /** Create `config.population` built-ins (mom_1.., rev_1.., mm_1..). Default true. */
+  /** Create `config.population` built-ins (mom_1.., rev_1.., mm_1.., rl_1.., lmm_1.., bg_noise, bg_value). Default true. */
   population?: boolean;
 }
 
@@ -151,6 +151,8 @@ export class SimulationError extends Error {
 }
 
 const UNKNOWN = 'UNKNOWN';
+/** `openOrders` of agents that track their own (`BaseAgent.wantsOpenOrders` false). */
+const NO_OPEN_ORDERS: OpenOrder[] = Object.freeze([]) as unknown as OpenOrder[];
 
 export class Simulation {
   readonly config: Readonly<SimulationConfig>;
@@ -188,7 +190,7 @@ export class Simulation {
   /** Accumulates this tick's permanent shift while fills are drained. */
   private tickShift = 0;
 
-  constructor(overrides: DeepPartial<SimulationConfig> = {}, options: SimulationOptions = {}) {
+  constructor(overrides: ConfigOverrides = {}, options: SimulationOptions = {}) {
     this.config = resolveConfig(overrides);
     const cfg = this.config;
     this.rng = new Rng(cfg.seed);
@@ -349,7 +351,7 @@ export class Simulation {
         position,
         cash,
         pnl: cash + position * mid,
-        openOrders: this.book.openOrders(i),
+        openOrders: slot.agent.wantsOpenOrders ? this.book.openOrders(i) : NO_OPEN_ORDERS,
         impactPaid: this.ledger.impactCost[i] as number,
         crowding: this.analytics
           ? this.analytics.agentView(i)
@@ -812,6 +814,7 @@ export class Simulation {
     const code = this.matcher.processOrder(orderId, slot.index, intent.side, intent.type, price, intent.qty, tick);
     if (code !== 0) return rejectReason(code);
     const reported = price === null ? null : this.book.ticksToPrice(this.book.priceToTicks(price));
+    if (price !== null && !slot.agent.external && this.book.slotOf(orderId) >= 0) slot.agent.onOrderRested(orderId, intent);
     accepted.push({ tick, orderId, agentId: slot.agent.id, side: intent.side, orderType: intent.type, price: reported, qty: intent.qty, cancelTarget: null });
     acceptedInfos.push({ agent: slot.index, side: intent.side, type: intent.type, price: reported, qty: intent.qty });
     return null;

@@ -26,6 +26,7 @@ export const AGENT_PARAM_RULES: Readonly<Record<string, Readonly<Record<string, 
   momentum: { maxInventory: POSITIVE, qty: QUANTITY },
   meanReversion: { maxInventory: POSITIVE, window: { kind: 'integer', min: 2 }, qty: QUANTITY },
   marketMaker: { maxInventory: POSITIVE, qty: QUANTITY },
+  ladderMaker: { maxInventory: POSITIVE, qty: POSITIVE },
   rlPpo: {
     maxInventory: POSITIVE,
     hiddenLayers: COUNT,

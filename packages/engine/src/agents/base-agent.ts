@@ -22,6 +22,12 @@ export abstract class BaseAgent {
    * an off-thread learner): the two-phase tick asks them through the caller, not `onTick`.
    */
   readonly external: boolean = false;
+  /**
+   * False for agents that track their own resting orders through `onOrderRested`: their
+   * `MarketState.openOrders` is then always empty, which spares building one object per resting
+   * order per tick (the aggregated background agents keep hundreds).
+   */
+  readonly wantsOpenOrders: boolean = true;
   /** The agent's own configuration as plain JSON, recorded in checkpoints and the store. */
   params: Record<string, unknown> = {};
   protected rng: Rng | null = null;
@@ -54,6 +60,12 @@ export abstract class BaseAgent {
   factorVector(): number[] {
     return [];
   }
+
+  /**
+   * Called (in-process agents only) when one of this tick's LIMIT orders came to rest on the book,
+   * with the id the engine gave it, so the agent can cancel it later without reading `openOrders`.
+   */
+  onOrderRested(_orderId: number, _intent: OrderIntent): void {}
 
   /** Extra figures for the agent's stats (e.g. a learner's progress); null when there are none. */
   diagnostics(): Record<string, number | string | boolean | null> | null {

@@ -3,15 +3,25 @@
  * `POST /strategies` and the default population both go through `createBuiltinAgent`, so a
  * deployed `momentum` is exactly the agent a CLI run creates.
  */
-import { defaultConfig, type MarketMakerConfig, type MeanReversionConfig, type MomentumConfig, type RlPpoConfig, type SimulationConfig } from '../config.js';
+import { defaultConfig, type LadderMakerConfig, type MarketMakerConfig, type NoiseConfig, type ValueConfig, type MeanReversionConfig, type MomentumConfig, type RlPpoConfig, type SimulationConfig } from '../config.js';
 import { AGENT_PARAM_RULES, MAX_AGENT_INDEX, MAX_AGENT_PARAM, meanReversionWindowProblem, paramRuleViolation } from './agent-param-rules.js';
 import type { BaseAgent } from './base-agent.js';
+import { NoiseTradersAgent } from './background/noise-traders.js';
+import { ValueTradersAgent } from './background/value-traders.js';
+import { LadderMarketMakerAgent } from './ladder-market-maker.js';
 import { MarketMakerAgent } from './market-maker.js';
 import { MeanReversionAgent } from './mean-reversion.js';
 import { MomentumAgent } from './momentum.js';
 import { RlPpoAgent } from './rl/ppo-agent.js';
 
-export type BuiltinStrategyType = 'momentum' | 'mean_reversion' | 'market_maker' | 'rl_ppo';
+export type BuiltinStrategyType = 'momentum' | 'mean_reversion' | 'market_maker' | 'rl_ppo' | 'ladder_maker' | 'noise' | 'value';
+
+/**
+ * Background types: the market's own liquidity and anchor (noise and value traders, aggregated;
+ * ladder makers). The default population creates them; the leaderboard and crowding treat them as
+ * ordinary agents (see README "Default market").
+ */
+export const BACKGROUND_STRATEGIES: readonly BuiltinStrategyType[] = ['ladder_maker', 'noise', 'value'];
 
 export interface BuiltinStrategyInfo {
   type: BuiltinStrategyType;
@@ -29,10 +39,14 @@ export class AgentConfigError extends Error {
   }
 }
 
-function describe<T extends object>(defaults: T, docs: Partial<Record<keyof T, string>>): BuiltinStrategyInfo['params'] {
-  const out: BuiltinStrategyInfo['params'] = {
+function describe<T extends object>(
+  defaults: T,
+  docs: Partial<Record<keyof T, string>>,
+  first: BuiltinStrategyInfo['params'] = {
     index: { default: 0, description: 'variant number: shifts EMA spans / thresholds / spreads as the i-th agent of the type' },
-  };
+  },
+): BuiltinStrategyInfo['params'] {
+  const out: BuiltinStrategyInfo['params'] = { ...first };
   for (const [k, v] of Object.entries(defaults)) out[k] = { default: v as number | boolean, description: docs[k as keyof T] ?? k };
   return out;
 }
@@ -78,6 +92,24 @@ export const BUILTIN_STRATEGIES: readonly BuiltinStrategyInfo[] = [
       updateWorkPerTick: 'automatic split: samples × parameters one tick may update (0 = whole update in one tick)',
     }),
   },
+  {
+    type: 'ladder_maker',
+    idPrefix: 'lmm',
+    description: 'Background market maker: a ladder of levels a side around an EMA of the mid pulled toward the fundamental, persistent quote noise, queue-keeping quotes; widens and thins against crowded one-sided flow.',
+    params: describe(d.ladderMaker, { levels: 'price levels a side', qty: 'size per level' }),
+  },
+  {
+    type: 'noise',
+    idPrefix: 'bg_noise',
+    description: 'Background: many zero-intelligence noise traders as one aggregated agent (bursty Poisson arrivals, limit orders behind the touch, market orders, Pareto meta-orders).',
+    params: describe(d.noise, {}, { traders: { default: 1, description: 'noise traders this agent stands for' } }),
+  },
+  {
+    type: 'value',
+    idPrefix: 'bg_value',
+    description: 'Background: value traders as one aggregated agent, trading toward noisy views of the seeded mean-reverting fundamental.',
+    params: describe(d.value, {}, { traders: { default: 1, description: 'value traders this agent stands for' } }),
+  },
 ];
 
 /** The config section holding each type's defaults. */
@@ -86,6 +118,9 @@ const CONFIG_SECTION: Record<BuiltinStrategyType, keyof SimulationConfig> = {
   mean_reversion: 'meanReversion',
   market_maker: 'marketMaker',
   rl_ppo: 'rlPpo',
+  ladder_maker: 'ladderMaker',
+  noise: 'noise',
+  value: 'value',
 };
 
 export function isBuiltinStrategy(type: string): type is BuiltinStrategyType {
@@ -130,8 +165,10 @@ export function createBuiltinAgent(
     if (problem) throw new AgentConfigError(`parameter "window" of ${type} ${problem}`);
   }
   const index = Math.floor(Number(merged.index ?? 0));
+  const traders = Math.floor(Number(merged.traders ?? 1));
   const overrides = { ...merged };
   delete overrides.index;
+  delete overrides.traders;
   let agent: BaseAgent;
   switch (info.type) {
     case 'momentum':
@@ -146,13 +183,25 @@ export function createBuiltinAgent(
     case 'rl_ppo':
       agent = new RlPpoAgent(id, { ...base.rlPpo, ...overrides } as RlPpoConfig);
       break;
+    case 'ladder_maker':
+      agent = new LadderMarketMakerAgent(id, { ...base.ladderMaker, ...overrides } as LadderMakerConfig, base.fundamental, base.initialPrice, base.seed, index);
+      break;
+    case 'noise':
+      agent = new NoiseTradersAgent(id, { ...base.noise, ...overrides } as NoiseConfig, traders);
+      break;
+    case 'value':
+      agent = new ValueTradersAgent(id, { ...base.value, ...overrides } as ValueConfig, base.fundamental, base.initialPrice, base.seed, traders);
+      break;
   }
   // Creation parameters, so a checkpoint can rebuild the same agent.
   agent.params = merged;
   return agent;
 }
 
-/** The default population of `config.population`: mom_1.., rev_1.., mm_1.. */
+/**
+ * The population of `config.population`: the strategies mom_1.., rev_1.., mm_1.., rl_1.., then the
+ * background lmm_1.., bg_noise (population.noise traders in one agent), bg_value (likewise).
+ */
 export function defaultPopulation(config: Readonly<SimulationConfig>): BaseAgent[] {
   const agents: BaseAgent[] = [];
   const p = config.population;
@@ -163,5 +212,8 @@ export function defaultPopulation(config: Readonly<SimulationConfig>): BaseAgent
   add('mean_reversion', 'rev', p.meanReversion);
   add('market_maker', 'mm', p.marketMakers);
   add('rl_ppo', 'rl', p.rl);
+  add('ladder_maker', 'lmm', p.ladderMakers);
+  if (p.noise > 0) agents.push(createBuiltinAgent('noise', 'bg_noise', { traders: p.noise }, config));
+  if (p.value > 0) agents.push(createBuiltinAgent('value', 'bg_value', { traders: p.value }, config));
   return agents;
 }

@@ -2,8 +2,9 @@
  * Market maker (docs/MODEL.md §6): every tick it pulls its quotes and re-quotes both sides around a
  * reservation price — the mid, skewed against its inventory, jittered, and leaning with recent
  * signed order flow. The half spread widens with volatility, inventory and crowding (a crowded
- * market is a more dangerous one to provide liquidity in), and further on the side under pressure.
- * Quote size shrinks toward the inventory limit.
+ * market is a more dangerous one to provide liquidity in), and further on the side under pressure,
+ * where quotes are also thinner (adverse selection: crowded one-sided flow is informed flow to a
+ * maker). Quote size shrinks toward the inventory limit.
  */
 import type { MarketMakerConfig } from '../config.js';
 import type { MarketState, OrderIntent } from '../types.js';
@@ -60,8 +61,11 @@ export class MarketMakerAgent extends BaseAgent {
     // market whose only liquidity is the makers'.
     const atLong = inv >= cfg.maxInventory;
     const atShort = inv <= -cfg.maxInventory;
-    const bidQty = atLong ? 1 : Math.max(1, Math.round(cfg.qty * (1 - Math.max(inv, 0) / cfg.maxInventory)));
-    const askQty = atShort ? 1 : Math.max(1, Math.round(cfg.qty * (1 - Math.max(-inv, 0) / cfg.maxInventory)));
+    // Adverse selection: the side crowded one-sided flow is hitting is shown thinner as well as wider.
+    const bidThin = 1 + cfg.adverseThin * Math.max(-sp, 0);
+    const askThin = 1 + cfg.adverseThin * Math.max(sp, 0);
+    const bidQty = atLong ? 1 : Math.max(1, Math.round((cfg.qty * (1 - Math.max(inv, 0) / cfg.maxInventory)) / bidThin));
+    const askQty = atShort ? 1 : Math.max(1, Math.round((cfg.qty * (1 - Math.max(-inv, 0) / cfg.maxInventory)) / askThin));
     const bid = this.roundPrice(reservation - bidHalf * (atLong ? 2 : 1));
     let ask = this.roundPrice(reservation + askHalf * (atShort ? 2 : 1));
     if (ask <= bid) ask = this.roundPrice(bid + this.tickSize);

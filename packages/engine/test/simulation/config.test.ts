@@ -6,7 +6,7 @@ describe('config', () => {
   it('pins the defaults (docs/MODEL.md §14)', () => {
     const c = defaultConfig();
     expect([c.initialPrice, c.initialCash, c.eta, c.crowding.kappa, c.sharpe.annualisation, c.sharpe.tradingSecondsPerYear, c.seed, c.tickSize]).toEqual([100, 100_000, 0.01, 18, 'trading_time', 5_896_800, 42, 0.0001]);
-    expect(c.population).toEqual({ momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0 });
+    expect(c.population).toEqual({ preset: 'seed', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 0, value: 0, ladderMakers: 0 });
     expect([c.crowding.factorWindow, c.crowding.phiNormalization, c.crowding.agentMultiplierMin, c.crowding.agentMultiplierMax]).toEqual([50, 'weighted_mean', 0.2, 6]);
     expect([c.crowding.sideBaseCoef, c.crowding.sidePressureCoef, c.crowding.sideMultiplierMin, c.crowding.sideMultiplierMax]).toEqual([1.6, 0.9, 1, 4]);
     expect([c.alphaDecay.sharpeWindow, c.alphaDecay.minSharpeSamples, c.alphaDecay.minFitSamples]).toEqual([100, 10, 20]);
@@ -56,6 +56,50 @@ describe('config', () => {
       crashLfi: 0.75, crashElasticity: 1, crashCrowding: 0.55, crashVol: 0.0012, crashVolAutocorr: 0.25, crashVolLfi: 0.6,
       unstableVol: 0.0008, unstableVolAutocorr: 0.18, unstableElasticity: 0.6, unstableLfi: 0.5, trendDrift: 0.00008, trendLfi: 0.6, elasticityMax: 5,
     });
+  });
+
+  it('pins the background market defaults (fundamental, noise, value, ladder makers) and the presets', () => {
+    const c = defaultConfig();
+    expect(c.fundamental).toEqual({ meanReversion: 0.00005, volatility: 0.00003, jumpProbability: 0.0002, jumpStd: 0.004 });
+    expect(c.noise).toEqual({
+      arrivalRate: 0.003, marketShare: 0.2, limitOffsetTicks: 4, qtyMin: 1, qtyTailExponent: 1.4, qtyMax: 100, orderLifetime: 150,
+      intensityPersistence: 0.995, intensityStd: 0.5, metaStartProbability: 0.05, metaTailExponent: 1.3, metaMaxChildren: 200, metaChildProbability: 0.3,
+    });
+    expect(c.value).toEqual({ arrivalRate: 0.005, observationNoise: 0.0003, thresholdTicks: 20, aggressiveShare: 0.2, qtyMin: 1, qtyMax: 10, maxInventory: 20, orderLifetime: 100 });
+    expect(c.ladderMaker).toEqual({
+      levels: 10, levelSpacingTicks: 1, halfSpreadTicks: 0.5, volWiden: 0.2, qty: 6, refillShare: 0.5, fairValueAlpha: 1, fundamentalWeight: 0.002,
+      flowImpactTicks: 0, observationNoise: 0.001, quoteNoiseTicks: 0.5, quoteNoisePersistence: 0.98, inventorySkewTicks: 5, maxInventory: 200,
+      adverseWiden: 1, adverseThin: 1, halfSpreadStepTicks: 0,
+    });
+    expect(c.marketMaker.adverseThin).toBe(0.5);
+    const market = resolveConfig({ population: 'market' });
+    expect(market.tickSize).toBe(0.01);
+    expect(market.population).toEqual({ preset: 'market', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 1000, value: 100, ladderMakers: 2 });
+    const seed = resolveConfig({ population: 'seed' });
+    expect(seed.tickSize).toBe(0.0001);
+    expect(seed.population).toEqual({ preset: 'seed', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 0, value: 0, ladderMakers: 0 });
+  });
+
+  it('applies a named preset first and the other overrides after it', () => {
+    const c = resolveConfig({ population: { preset: 'market', momentum: 7 }, tickSize: 0.005 });
+    expect([c.population.momentum, c.population.noise, c.tickSize]).toEqual([7, 1000, 0.005]);
+    expect(resolveConfig({ population: 'seed', tickSize: 0.01 }).tickSize).toBe(0.01);
+    // A resolved config resolves to itself (checkpoints store the resolved config).
+    expect(resolveConfig(JSON.parse(JSON.stringify(c)))).toEqual(c);
+  });
+
+  it('rejects an unknown preset naming the presets', () => {
+    expect(() => resolveConfig({ population: 'busy' } as never)).toThrow('config.population.preset: must be one of "market", "seed", got "busy"');
+    expect(() => resolveConfig({ population: { preset: 3 } } as never)).toThrow(/config\.population\.preset: must be one of/);
+  });
+
+  it('rejects background values the agents cannot use', () => {
+    expect(() => resolveConfig({ noise: { marketShare: 1.5 } })).toThrow('config.noise.marketShare: is a probability or weight and must be in [0, 1], got 1.5');
+    expect(() => resolveConfig({ noise: { intensityPersistence: 1 } })).toThrow(/config\.noise\.intensityPersistence: must be < 1/);
+    expect(() => resolveConfig({ noise: { qtyTailExponent: 1 } })).toThrow(/config\.noise\.qtyTailExponent: must be > 1/);
+    expect(() => resolveConfig({ ladderMaker: { levels: 0 } })).toThrow(/config\.ladderMaker\.levels: must be an integer >= 1/);
+    expect(() => resolveConfig({ value: { qtyMin: 5, qtyMax: 2 } })).toThrow(/config\.value\.qtyMin: must be <= value\.qtyMax/);
+    expect(() => resolveConfig({ noise: { orderLifetime: 0.5 } })).toThrow('config.noise.orderLifetime: must be >= 1, got 0.5');
   });
 
   it('returns a frozen config', () => {

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { createBuiltinAgent, defaultPopulation } from '../../src/agents/builtin-registry.js';
+import { FundamentalProcess } from '../../src/agents/fundamental-process.js';
+import { resolveConfig } from '../../src/config.js';
+import { Simulation } from '../../src/simulation.js';
+
+const market = resolveConfig({ population: 'market' });
+
+describe('the background market', () => {
+  it('builds the market preset: seed strategies, ladder makers and the two aggregated background agents', () => {
+    expect(defaultPopulation(market).map((a) => a.id)).toEqual(['mom_1', 'mom_2', 'mom_3', 'rev_1', 'rev_2', 'rev_3', 'mm_1', 'mm_2', 'lmm_1', 'lmm_2', 'bg_noise', 'bg_value']);
+    expect(defaultPopulation(market).map((a) => a.strategy).slice(-3)).toEqual(['ladder_maker', 'noise', 'value']);
+    expect(defaultPopulation(resolveConfig({ population: 'seed' }))).toHaveLength(8);
+  });
+
+  it('records how many traders an aggregated agent stands for, so a checkpoint rebuilds it', () => {
+    const noise = createBuiltinAgent('noise', 'bg_noise', { traders: 1000 }, market);
+    expect(noise.params).toEqual({ traders: 1000 });
+    expect(noise.diagnostics()).toMatchObject({ traders: 1000 });
+  });
+
+  it('the fundamental is a function of (seed, tick): two copies agree, another seed differs, it jumps and reverts', () => {
+    const cfg = { ...market.fundamental, jumpProbability: 0.01 };
+    const a = new FundamentalProcess(cfg, 100, 7);
+    const b = new FundamentalProcess(cfg, 100, 7);
+    const c = new FundamentalProcess(cfg, 100, 8);
+    const path = Array.from({ length: 2000 }, (_, t) => a.valueAt(t + 1));
+    expect(b.valueAt(2000)).toBe(path[1999]);
+    expect(c.valueAt(2000)).not.toBe(path[1999]);
+    const steps = path.slice(1).map((v, i) => Math.abs(Math.log(v / path[i]!)));
+    expect(Math.max(...steps)).toBeGreaterThan(10 * cfg.volatility);
+    // Strong reversion pulls a far value back toward the mean.
+    const strong = new FundamentalProcess({ ...cfg, meanReversion: 0.5, jumpProbability: 0 }, 100, 1);
+    expect(Math.abs(strong.valueAt(500) - 100)).toBeLessThan(0.1);
+  });
+
+  it('keeps a deep two-sided book a few ticks wide, and noise orders come and go', () => {
+    const sim = new Simulation({ population: 'market', seed: 3 });
+    let twoSided = 0;
+    let deep = 0;
+    const spreads: number[] = [];
+    for (let t = 0; t < 1500; t++) {
+      const ob = sim.step().state.order_book;
+      if (ob.bids.length && ob.asks.length) twoSided++;
+      if (ob.bids.length >= 3 && ob.asks.length >= 3) deep++;
+      if (ob.spread !== null) spreads.push(Math.round(ob.spread / 0.01));
+    }
+    expect(twoSided).toBe(1500);
+    expect(deep / 1500).toBeGreaterThan(0.9);
+    spreads.sort((x, y) => x - y);
+    expect(spreads[spreads.length >> 1]).toBeLessThanOrEqual(5);
+    const stats = sim.agentStats('bg_noise')!;
+    expect(stats.fill_count).toBeGreaterThan(100);
+    // Expired orders are cancelled: the noise agent's resting orders stay bounded.
+    expect(sim.getAgent('bg_noise')!.diagnostics()!.resting_orders as number).toBeLessThan(2000);
+  });
+
+  it('a checkpoint of the market preset continues exactly like the uninterrupted run', () => {
+    const a = new Simulation({ population: 'market', seed: 9 });
+    a.run(300);
+    const b = Simulation.restore(JSON.parse(JSON.stringify(a.checkpoint())));
+    const ra = a.run(200)!;
+    const rb = b.run(200)!;
+    expect(rb.state.mid).toBe(ra.state.mid);
+    expect(rb.state.order_book).toEqual(ra.state.order_book);
+    expect(b.allAgentStats()).toEqual(a.allAgentStats());
+  });
+
+  it('the ladder maker thins and widens the side crowded one-sided flow is hitting', () => {
+    const mm = createBuiltinAgent('ladder_maker', 'lmm_1', {}, market);
+    const sim = new Simulation({ population: 'market' }, { population: false });
+    sim.addAgent(mm);
+    const state = sim.prepareTick().states.get('lmm_1')!;
+    const quote = (sp: number) => mm.onTick({ ...state, crowding: { ...state.crowding, sidePressure: sp } });
+    const calm = quote(0);
+    const bought = quote(0.8);
+    const askQty = (os: ReturnType<typeof quote>) => os.filter((o) => o.side === 'ASK' && o.type === 'LIMIT').reduce((s, o) => s + o.qty, 0);
+    const bestAsk = (os: ReturnType<typeof quote>) => Math.min(...os.filter((o) => o.side === 'ASK' && o.type === 'LIMIT').map((o) => o.price!));
+    expect(askQty(bought)).toBeLessThan(askQty(calm));
+    expect(bestAsk(bought)).toBeGreaterThanOrEqual(bestAsk(calm));
+    expect(calm.filter((o) => o.side === 'BID')).toHaveLength(market.ladderMaker.levels);
+  });
+});
