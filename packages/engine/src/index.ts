@@ -54,7 +54,18 @@ export { jacobiEigen, pca2d } from './crowding/pca.js';
 export { Diagnostics, type AgentDiagnostics } from './analytics/diagnostics.js';
 export { FragilityIndex, LfiAlert, type FragilityReading } from './analytics/fragility-index.js';
 export { Regime, RegimeDetector, type RegimeMetrics, type RegimeThresholds } from './analytics/regime-detector.js';
-export { stylizedFacts, type StylizedFactsReport } from './analytics/stylized-facts.js';
+export {
+  aggregateReturns,
+  hillIndex,
+  stylizedFacts,
+  varianceRatio,
+  type BookSample,
+  type FactCheck,
+  type FactName,
+  type StylizedFactsOptions,
+  type StylizedFactsReport,
+} from './analytics/stylized-facts.js';
+export { MarketSampler } from './analytics/market-sampler.js';
 export {
   MarketAnalytics,
   type AgentCrowdingView,
@@ -68,3 +79,4 @@ export {
 export * from './env/index.js';
 export { rlActionOrders, type RlActionSizes } from './agents/rl/action-space.js';
 export { anchorOf, rlReward, type RewardAnchor, type RlRewardConfig } from './agents/rl/reward.js';
+export { measureSeed, stressMarket, validateMarket, STRESS_POPULATION, type SeedFigures, type SteppingMarket, type TargetCheck, type ValidationResult } from './analytics/market-validation.js';
