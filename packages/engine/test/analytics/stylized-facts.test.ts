@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { stylizedFacts } from '../../src/analytics/stylized-facts.js';
+import { MarketSampler } from '../../src/analytics/market-sampler.js';
+import { hillIndex, stylizedFacts, varianceRatio } from '../../src/analytics/stylized-facts.js';
+import { Simulation } from '../../src/simulation.js';
 import { Rng } from '../../src/rng.js';
 
 function gaussian(n: number, seed: number): number[] {
@@ -60,5 +62,77 @@ describe('stylizedFacts', () => {
     const r = Array.from({ length: 5000 }, () => (x = 0.9 * x + rng.normal()));
     // acf(k) ~ 0.9^k: sum over lags 2..50 ~ 8 → mean |acf| ~ 0.16, well above 0.05
     expect(stylizedFacts(r).facts.no_linear_predictability.pass).toBe(false);
+  });
+
+  it('quote jitter on a random walk fails lag 1 and the variance ratio', () => {
+    const rng = new Rng(11);
+    let p = 0;
+    const prices = Array.from({ length: 20_000 }, () => (p += rng.normal(0, 0.0002)) + rng.normal(0, 0.0004));
+    const r = prices.slice(1).map((x, i) => x - prices[i]!);
+    const report = stylizedFacts(r);
+    expect(report.facts.lag1_autocorrelation!.pass).toBe(false);
+    expect(report.facts.lag1_autocorrelation!.value!).toBeLessThan(-0.3);
+    expect(report.facts.variance_ratio!.pass).toBe(false);
+    expect(report.failed).toContain('lag1_autocorrelation');
+    expect(report.pass).toBe(false);
+  });
+
+  it('the variance ratio is about 1 for a random walk and above 1 for trending returns', () => {
+    expect(varianceRatio(gaussian(20_000, 12), 10)!).toBeCloseTo(1, 1);
+    const rng = new Rng(13);
+    let x = 0;
+    const trending = Array.from({ length: 20_000 }, () => (x = 0.5 * x + rng.normal()));
+    expect(varianceRatio(trending, 10)!).toBeGreaterThan(2);
+  });
+
+  it('the Hill index recovers a Pareto tail and fails thin or very heavy tails', () => {
+    const rng = new Rng(14);
+    const pareto = (a: number) => Array.from({ length: 20_000 }, () => (rng.next() < 0.5 ? -1 : 1) * Math.pow(1 - rng.next(), -1 / a));
+    expect(hillIndex(pareto(3), 0.05)!).toBeGreaterThan(2.5);
+    expect(hillIndex(pareto(3), 0.05)!).toBeLessThan(3.5);
+    expect(stylizedFacts(pareto(1.2)).facts.tail_index!.pass).toBe(false);
+    // Identical moves on a tick grid are ties, not a tail.
+    expect(hillIndex([1, -1, 1, 1.0001, -1, 1, -0.9999, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 0.5)).toBeNull();
+  });
+
+  it('clustering decay needs |r| memory that is still there at lag 41..50 and smaller than at lags 1..5', () => {
+    expect(stylizedFacts(garch(20_000, 15)).facts.clustering_decay!.value).not.toBeNull();
+    expect(stylizedFacts(gaussian(20_000, 16)).facts.clustering_decay!.pass).toBe(false);
+  });
+
+  it('trade signs: i.i.d. signs fail long memory, Pareto runs of one sign pass', () => {
+    const rng = new Rng(17);
+    const iid = Array.from({ length: 20_000 }, () => (rng.next() < 0.5 ? 1 : -1));
+    expect(stylizedFacts(gaussian(1000, 1), { tradeSigns: iid }).facts.trade_sign_memory!.pass).toBe(false);
+    const runs: number[] = [];
+    while (runs.length < 20_000) {
+      const sign = rng.next() < 0.5 ? 1 : -1;
+      const len = Math.min(2000, Math.floor(Math.pow(1 - rng.next(), -1 / 1.3)));
+      for (let k = 0; k < len; k++) runs.push(sign);
+    }
+    expect(stylizedFacts(gaussian(1000, 1), { tradeSigns: runs }).facts.trade_sign_memory!.pass).toBe(true);
+  });
+
+  it('book facts fail an empty side, a thin book and a wide spread', () => {
+    const n = 100;
+    const book = {
+      bidLevels: Array.from({ length: n }, (_, t) => (t % 10 === 0 ? 0 : 2)),
+      askLevels: Array.from({ length: n }, () => 5),
+      spreadTicks: Array.from({ length: n }, (_, t) => (t % 10 === 0 ? NaN : 12)),
+    };
+    const f = stylizedFacts(gaussian(1000, 2), { book }).facts;
+    expect([f.book_depth!.pass, f.two_sided_book!.pass, f.spread!.pass]).toEqual([false, false, false]);
+    expect(f.two_sided_book!.value).toBeCloseTo(0.1);
+    expect(f.spread!.value).toBe(12);
+  });
+
+  it('the 9-momentum collapse of the seed market fails', () => {
+    const sim = new Simulation({ seed: 1, population: { preset: 'seed', momentum: 9 } });
+    const sampler = new MarketSampler(sim.config.tickSize);
+    for (let t = 0; t < 5000; t++) sampler.observe(sim.step());
+    const report = sampler.report();
+    expect(report.pass).toBe(false);
+    expect(report.failed.length).toBeGreaterThan(0);
+    expect(report.failed).toEqual(expect.arrayContaining(['lag1_autocorrelation']));
   });
 });
