@@ -63,7 +63,8 @@ export interface FactCheck {
   value: number | null;
 }
 
-export type FactName =
+/** Facts of the return series: always checked. */
+export type ReturnFactName =
   | 'lag1_autocorrelation'
   | 'no_linear_predictability'
   | 'variance_ratio'
@@ -71,11 +72,11 @@ export type FactName =
   | 'tail_index'
   | 'volatility_clustering'
   | 'clustering_decay'
-  | 'aggregational_gaussianity'
-  | 'trade_sign_memory'
-  | 'book_depth'
-  | 'two_sided_book'
-  | 'spread';
+  | 'aggregational_gaussianity';
+/** Facts that need trade signs or book samples: checked when those are given. */
+export type FlowFactName = 'trade_sign_memory' | 'book_depth' | 'two_sided_book' | 'spread';
+export type FactName = ReturnFactName | FlowFactName;
+export type Facts = Record<ReturnFactName, FactCheck> & Partial<Record<FlowFactName, FactCheck>>;
 
 export interface StylizedFactsReport {
   n: number;
@@ -89,7 +90,7 @@ export interface StylizedFactsReport {
   acf_signs: (number | null)[];
   book: { ticks: number; depth_share: number; empty_side_share: number; median_spread_ticks: number | null } | null;
   /** Facts that could be checked (the sign and book facts need their inputs). */
-  facts: Partial<Record<FactName, FactCheck>>;
+  facts: Facts;
   /** Every checked fact passed. */
   pass: boolean;
   failed: FactName[];
@@ -183,7 +184,7 @@ export function stylizedFacts(returns: ArrayLike<number>, opts: StylizedFactsOpt
   const kurt = excessKurtosis(r);
   const acfRaw = acf(r, maxLag);
   const acfAbs = acf(abs, maxLag);
-  const facts: Partial<Record<FactName, FactCheck>> = {};
+  const facts = {} as Facts;
 
   const lag1 = acfRaw[0] ?? null;
   facts.lag1_autocorrelation = {
