@@ -56,6 +56,8 @@ export interface MarketMakerConfig {
    * is divided by (1 + adverseThin * |sidePressure|). The spread side of it is `sidePressureWiden`.
    */
   adverseThin: number;
+  /** Never quote through the other agents' pre-trade touch (a maker posts, never takes). */
+  postOnly: boolean;
 }
 
 /**
@@ -126,6 +128,8 @@ export interface ValueConfig {
   maxInventory: number;
   /** Mean life of a resting value order, ticks. */
   orderLifetime: number;
+  /** Share of the engine's cumulative permanent impact (MarketState.impact) added to the value traded toward. */
+  impactWeight: number;
 }
 
 /**
@@ -149,8 +153,10 @@ export interface LadderMakerConfig {
   fairValueAlpha: number;
   /** Pull of the fair value toward the (noisily observed) fundamental per tick. */
   fundamentalWeight: number;
-  /** Fair value moves against each unit the maker is filled on by this many ticks (permanent impact). */
+  /** Fair value moves against each unit the maker is filled on by this many ticks (its own fills as information). */
   flowImpactTicks: number;
+  /** Share of the engine's cumulative permanent impact (MarketState.impact) added to the fundamental the maker leans toward. */
+  impactWeight: number;
   /** Std of the maker's log observation error of the fundamental. */
   observationNoise: number;
   /** Std of the stationary quote noise, ticks. */
@@ -410,6 +416,10 @@ export interface RegimeConfig {
   trendDrift: number;
   trendLfi: number;
   elasticityMax: number;
+  /** CRASH_PRONE whatever the calibrated rules say once the price is this share below its running peak (or above its trough); 0 = off. */
+  crashDrawdown: number;
+  /** UNSTABLE (at least) once a side of the book was empty on this share of the last volWindow ticks; 0 = off. */
+  unstableEmptySide: number;
 }
 
 export interface SimulationConfig {
@@ -460,7 +470,7 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
  * a background of noise and value traders and ladder market makers, on a 0.01 tick; "seed": the
  * original 3 momentum / 3 mean-reversion / 2 market-maker market on a 0.0001 tick.
  */
-export const DEFAULT_PRESET: PopulationPreset = 'seed';
+export const DEFAULT_PRESET: PopulationPreset = 'market';
 
 /**
  * What each preset sets on top of the base values. `resolveConfig` applies the named preset first
@@ -469,11 +479,18 @@ export const DEFAULT_PRESET: PopulationPreset = 'seed';
 export const PRESETS: Readonly<Record<PopulationPreset, DeepPartial<SimulationConfig>>> = {
   market: {
     tickSize: 0.01,
+    // Impact per unit scaled with the tick (0.1 of the seed's 0.0001-tick market's spread ~0.1, 0.1 of a 1-tick spread here):
+    // 0.01 would move the reference price several ticks per fill and walk the price off.
+    eta: 0.001,
     population: { preset: 'market', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 1000, value: 100, ladderMakers: 2 },
+    marketMaker: { postOnly: true },
   },
   seed: {
     tickSize: 0.0001,
+    eta: 0.01,
     population: { preset: 'seed', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 0, value: 0, ladderMakers: 0 },
+    // The two makers are the whole book here: the original quoted freely.
+    marketMaker: { postOnly: false },
   },
 };
 
@@ -502,11 +519,11 @@ function baseConfig(): SimulationConfig {
     tickDurationNs: 100_000_000,
     analytics: true,
     population: { preset: 'seed', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 0, value: 0, ladderMakers: 0 },
-    fundamental: { meanReversion: 0.00005, volatility: 0.00003, jumpProbability: 0.0002, jumpStd: 0.004 },
+    fundamental: { meanReversion: 0.00005, volatility: 0.00003, jumpProbability: 0.0005, jumpStd: 0.001 },
     noise: {
-      arrivalRate: 0.003,
-      marketShare: 0.2,
-      limitOffsetTicks: 4,
+      arrivalRate: 0.005,
+      marketShare: 0.35,
+      limitOffsetTicks: 8,
       qtyMin: 1,
       qtyTailExponent: 1.4,
       qtyMax: 100,
@@ -519,7 +536,7 @@ function baseConfig(): SimulationConfig {
       metaChildProbability: 0.3,
     },
     value: {
-      arrivalRate: 0.005,
+      arrivalRate: 0.002,
       observationNoise: 0.0003,
       thresholdTicks: 20,
       aggressiveShare: 0.2,
@@ -527,19 +544,21 @@ function baseConfig(): SimulationConfig {
       qtyMax: 10,
       maxInventory: 20,
       orderLifetime: 100,
+      impactWeight: 1,
     },
     ladderMaker: {
       levels: 10,
       levelSpacingTicks: 1,
       halfSpreadTicks: 0.5,
       volWiden: 0.2,
-      qty: 6,
+      qty: 2,
       refillShare: 0.5,
       fairValueAlpha: 1,
       fundamentalWeight: 0.002,
       flowImpactTicks: 0,
+      impactWeight: 1,
       observationNoise: 0.001,
-      quoteNoiseTicks: 0.5,
+      quoteNoiseTicks: 2,
       quoteNoisePersistence: 0.98,
       inventorySkewTicks: 5,
       maxInventory: 200,
@@ -590,6 +609,7 @@ function baseConfig(): SimulationConfig {
       sidePressureWiden: 0.5,
       fairValueAlpha: 0.1,
       adverseThin: 0.5,
+      postOnly: false,
     },
     rlPpo: {
       learn: true,
@@ -712,6 +732,8 @@ function baseConfig(): SimulationConfig {
       trendDrift: 0.00008,
       trendLfi: 0.6,
       elasticityMax: 5,
+      crashDrawdown: 0.2,
+      unstableEmptySide: 0.05,
     },
   };
 }
@@ -771,6 +793,8 @@ const UNIT_INTERVAL_KEYS = [
   'ladderMaker.refillShare',
   'ladderMaker.fairValueAlpha',
   'ladderMaker.fundamentalWeight',
+  'ladderMaker.impactWeight',
+  'value.impactWeight',
 ];
 
 /** Lifetimes and sizes agents divide by or draw geometric lengths from: must be >= 1. */
@@ -907,8 +931,8 @@ export function resolveConfig(overrides: ConfigOverrides = {}): Readonly<Simulat
   if (cfg.impact.permanentShare > 1) {
     throw new ConfigError('impact.permanentShare', `is a share of the temporary impact and must be in [0, 1], got ${cfg.impact.permanentShare}`);
   }
-  for (const k of ['highQuantile', 'lowQuantile'] as const) {
-    if (cfg.regime[k] > 1) throw new ConfigError(`regime.${k}`, `is a quantile level and must be in [0, 1], got ${cfg.regime[k]}`);
+  for (const k of ['highQuantile', 'lowQuantile', 'crashDrawdown', 'unstableEmptySide'] as const) {
+    if (cfg.regime[k] > 1) throw new ConfigError(`regime.${k}`, `is a ${k.endsWith('Quantile') ? 'quantile level' : 'share'} and must be in [0, 1], got ${cfg.regime[k]}`);
   }
   for (const path of UNIT_INTERVAL_KEYS) {
     const [section, key] = path.split('.') as [string, string];

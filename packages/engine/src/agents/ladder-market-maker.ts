@@ -2,9 +2,15 @@
  * Ladder market maker (ABIDES's adaptive market makers, simplified): `levels` price levels a side,
  * `levelSpacingTicks` apart, around a quote centre:
  *
- *   fair  += fairValueAlpha × (mid − fair) + fundamentalWeight × (its noisy view of the fundamental − fair)
- *            − flowImpactTicks × (units it bought since last tick)      (a fill is information: permanent impact)
- *   centre = fair + quote noise (AR(1), persistent) − inventory skew + referenceShift
+ *   fair  += fairValueAlpha × (mid − fair)
+ *            + fundamentalWeight × (its noisy view of the fundamental + impactWeight × impact.cumulativeShift − fair)
+ *            − flowImpactTicks × (units it bought since last tick)      (its own fills as information)
+ *   centre = fair + quote noise (AR(1), persistent) − inventory skew
+ *
+ * `impact` is the engine's permanent impact (MarketState.impact): aggressive flow moves the
+ * reference value the maker leans toward, persistently (cumulativeShift). The one-tick shift
+ * (lastShift) is not added to the fair value: a maker that re-centres on the mid every tick
+ * (fairValueAlpha 1) would undo it the next tick, a measured lag-2 return autocorrelation of −0.19.
  *
  * Quotes stay in the queue: each tick it cancels only the levels that are no longer wanted and tops
  * up levels that trading has thinned, so a 1-tick move of the centre costs a couple of orders and
@@ -20,7 +26,6 @@ import type { FundamentalConfig, LadderMakerConfig } from '../config.js';
 import type { MarketState, OrderIntent } from '../types.js';
 import { BaseAgent } from './base-agent.js';
 import { FundamentalProcess, type FundamentalState } from './fundamental-process.js';
-import { referenceShift } from './reference-shift.js';
 
 interface LadderState {
   fair: number | null;
@@ -65,12 +70,15 @@ export class LadderMarketMakerAgent extends BaseAgent {
     this.observation = rho * this.observation + cfg.observationNoise * shock * rng.normal();
     const value = this.fundamental.valueAt(state.tick) * Math.exp(this.observation);
     const fair = this.fair ?? mid;
-    this.fair = fair + cfg.fairValueAlpha * (mid - fair) + cfg.fundamentalWeight * (value - fair) - cfg.flowImpactTicks * tick * (inv - this.lastPosition);
+    const impact = state.impact;
+    const anchor = value + cfg.impactWeight * (impact?.cumulativeShift ?? 0);
+    this.fair =
+      fair +
+      cfg.fairValueAlpha * (mid - fair) + cfg.fundamentalWeight * (anchor - fair) - cfg.flowImpactTicks * tick * (inv - this.lastPosition);
     this.lastPosition = inv;
     const centre =
       this.fair +
-      (this.noise - cfg.inventorySkewTicks * Math.max(-1, Math.min(1, inv / cfg.maxInventory))) * tick +
-      referenceShift(state);
+      (this.noise - cfg.inventorySkewTicks * Math.max(-1, Math.min(1, inv / cfg.maxInventory))) * tick;
 
     const volTicks = (state.volatility * mid) / tick;
     const half = this.halfSpreadTicks + cfg.volWiden * volTicks;

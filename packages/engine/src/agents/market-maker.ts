@@ -68,9 +68,20 @@ export class MarketMakerAgent extends BaseAgent {
     const askQty = atShort ? 1 : Math.max(1, Math.round((cfg.qty * (1 - Math.max(-inv, 0) / cfg.maxInventory)) / askThin));
     const bid = this.roundPrice(reservation - bidHalf * (atLong ? 2 : 1));
     let ask = this.roundPrice(reservation + askHalf * (atShort ? 2 : 1));
+    let showBid = bidQty >= 1 && bid > 0;
+    let showAsk = askQty >= 1;
+    if (cfg.postOnly) {
+      // A maker posts and never takes: a quote through the pre-trade touch would be an aggressive
+      // fill, whose permanent impact moves this maker's own fair value the same way — a loop that
+      // walks the price off when the fair-value noise is wider than the half spread. That side
+      // sits out the tick instead (clamping it to the touch would lean a stale quote against
+      // every move). Its own old quotes count: they are cancelled in the same shuffled batch.
+      if (state.bestAsk !== null && bid >= state.bestAsk) showBid = false;
+      if (state.bestBid !== null && ask <= state.bestBid) showAsk = false;
+    }
     if (ask <= bid) ask = this.roundPrice(bid + this.tickSize);
-    if (bidQty >= 1 && bid > 0) orders.push({ side: 'BID', type: 'LIMIT', price: bid, qty: bidQty });
-    if (askQty >= 1) orders.push({ side: 'ASK', type: 'LIMIT', price: ask, qty: askQty });
+    if (showBid) orders.push({ side: 'BID', type: 'LIMIT', price: bid, qty: bidQty });
+    if (showAsk) orders.push({ side: 'ASK', type: 'LIMIT', price: ask, qty: askQty });
     return orders;
   }
 
@@ -86,3 +97,4 @@ export class MarketMakerAgent extends BaseAgent {
     this.fair = (state as { fair: number | null }).fair;
   }
 }
+

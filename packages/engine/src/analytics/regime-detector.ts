@@ -21,6 +21,13 @@
  *                 elasticity >= max(unstableElasticity, q75) or lfi >= max(unstableLfi, q75))
  *   TRENDING     |drift| >= max(trendDrift, q75) and lfi < max(trendLfi, q90)
  *   CALM         otherwise
+ *
+ * Breakdowns the self-calibrating thresholds would learn to call normal (a market that keeps
+ * falling recalibrates its quantiles to the fall) override the rules with fixed criteria:
+ *   CRASH_PRONE  the price is crashDrawdown (20 %) or more below its running peak, or that far
+ *                above its running trough
+ *   UNSTABLE     (at least) one side of the book was empty on >= unstableEmptySide (5 %) of the
+ *                last volWindow ticks
  */
 import type { RegimeConfig } from '../config.js';
 import type { RegimeSnapshotWire } from '../wire/index.js';
@@ -30,6 +37,7 @@ import { loadFields, saveFields, type EncodedState } from '../util/state-codec.j
 
 const REGIME_FIELDS = ['prevSpread', 'prevDepth', 'observations', 'current', 'lastMetrics', 'lastThresholds', 'lastTick', 'sinceTick', 'changes', 'counts'] as const;
 const REGIME_QUANTILES = ['qVol', 'qVolAc', 'qDrift', 'qLfi', 'qElastic', 'qCrowd'] as const;
+const BREAKDOWN_FIELDS = ['logPrice', 'peak', 'trough', 'emptyCount'] as const;
 import { clip } from './stats.js';
 
 export const Regime = {
@@ -112,6 +120,13 @@ export class RegimeDetector {
   private readonly counts: Record<Regime, number> = { CALM: 0, TRENDING: 0, UNSTABLE: 0, CRASH_PRONE: 0 };
   /** Recent readings for display (historyLength ticks; checkpointed as optional display state). */
   private readonly history: RingBuffer<RegimeHistoryPoint>;
+  /** Cumulative log price since the first tick, its running peak and trough (breakdown rules). */
+  private logPrice = 0;
+  private peak = 0;
+  private trough = 0;
+  /** 1 for ticks with an empty side, over the last volWindow ticks, and their count. */
+  private readonly empties: Float64Ring;
+  private emptyCount = 0;
 
   constructor(opts: RegimeConfig) {
     this.opts = opts;
@@ -126,6 +141,7 @@ export class RegimeDetector {
     this.qElastic = new RollingQuantile(h);
     this.qCrowd = new RollingQuantile(h);
     this.lastThresholds = this.thresholds(false);
+    this.empties = new Float64Ring(Math.max(1, opts.volWindow));
   }
 
   get regime(): Regime | null {
@@ -149,7 +165,7 @@ export class RegimeDetector {
     this.prevSpread = input.spread ?? this.prevSpread;
     this.prevDepth = input.depth;
     const th = this.thresholds(this.calibrated);
-    const regime = this.classify(metrics, th);
+    const regime = this.breakdown(input) ?? this.classify(metrics, th);
     this.qVol.push(metrics.volatility);
     this.qVolAc.push(metrics.vol_autocorr);
     this.qDrift.push(Math.abs(metrics.drift));
@@ -200,6 +216,22 @@ export class RegimeDetector {
     return Regime.CALM;
   }
 
+  /** The fixed breakdown rules (see the header), or null when neither applies. Updates their state. */
+  private breakdown(input: RegimeInput): Regime | null {
+    if (Number.isFinite(input.logReturn)) this.logPrice += input.logReturn;
+    this.peak = Math.max(this.peak, this.logPrice);
+    this.trough = Math.min(this.trough, this.logPrice);
+    const empty = input.spread === null ? 1 : 0;
+    if (this.empties.length === this.empties.capacity) this.emptyCount -= this.empties.get(0);
+    this.empties.push(empty);
+    this.emptyCount += empty;
+    const o = this.opts;
+    const fall = o.crashDrawdown > 0 && o.crashDrawdown < 1 ? -Math.log(1 - o.crashDrawdown) : Infinity;
+    if (this.peak - this.logPrice >= fall || this.logPrice - this.trough >= fall) return Regime.CRASH_PRONE;
+    if (this.emptyCount / this.empties.length >= o.unstableEmptySide && o.unstableEmptySide > 0) return Regime.UNSTABLE;
+    return null;
+  }
+
   /** Thresholds in force: the floors of docs/MODEL.md §12, raised to rolling quantiles once calibrated. */
   thresholds(calibrated: boolean): RegimeThresholds {
     const o = this.opts;
@@ -224,7 +256,11 @@ export class RegimeDetector {
 
   /** Exact snapshot (for checkpoints). */
   saveState(): EncodedState {
-    const out: Record<string, EncodedState> = { ...saveFields(this, REGIME_FIELDS), returns: this.returns.saveState() };
+    const out: Record<string, EncodedState> = {
+      ...saveFields(this, REGIME_FIELDS),
+      returns: this.returns.saveState(),
+      breakdown: { ...saveFields(this, BREAKDOWN_FIELDS), empties: this.empties.saveState() },
+    };
     for (const k of REGIME_QUANTILES) out[k] = this[k].saveState();
     return out;
   }
@@ -234,6 +270,12 @@ export class RegimeDetector {
     loadFields(this, REGIME_FIELDS, state, where, { nullable: ['prevSpread', 'prevDepth', 'current', 'lastTick', 'sinceTick'] });
     this.returns.loadState(s['returns'], `${where}.returns`);
     for (const k of REGIME_QUANTILES) this[k].loadState(s[k], `${where}.${k}`);
+    // Absent in checkpoints written before the breakdown rules: those start them afresh.
+    const b = s['breakdown'] as Record<string, unknown> | undefined;
+    if (b) {
+      loadFields(this, BREAKDOWN_FIELDS, b, `${where}.breakdown`);
+      this.empties.loadState(b['empties'], `${where}.breakdown.empties`);
+    }
   }
 
   /** Plain JSON (snake_case) for GET /analytics/regime. */

@@ -64,6 +64,35 @@ describe('RegimeDetector', () => {
     expect(th.crash_crowding).toBeCloseTo(0.92475, 12); // was q75
   });
 
+  it('a slow steady fall the quantiles would learn to call normal is CRASH_PRONE once 20 % below the peak', () => {
+    const d = new RegimeDetector(cfg);
+    const rng = new Rng(21);
+    const labels: string[] = [];
+    // -0.0002 a tick: 20 % down after ~1,100 ticks, with the calibrated thresholds long used to it.
+    for (let t = 0; t < 1500; t++) labels.push(d.observe({ ...calmTick(t, rng), logReturn: -0.0002 + rng.normal(0, 0.00005) }).regime);
+    expect(labels.slice(1200).every((l) => l === Regime.CRASH_PRONE)).toBe(true);
+    expect(labels.slice(200, 1000)).not.toContain(Regime.CRASH_PRONE);
+  });
+
+  it('a book with an empty side on 5 % of recent ticks is at least UNSTABLE', () => {
+    const d = new RegimeDetector(cfg);
+    const rng = new Rng(22);
+    for (let t = 0; t < 200; t++) d.observe(calmTick(t, rng));
+    let r = d.observe(calmTick(200, rng));
+    for (let t = 201; t < 204; t++) r = d.observe({ ...calmTick(t, rng), spread: null });
+    expect([Regime.UNSTABLE, Regime.CRASH_PRONE]).toContain(r.regime);
+  });
+
+  it('a checkpoint keeps the breakdown state (peak, trough, empty sides)', () => {
+    const d = new RegimeDetector(cfg);
+    const rng = new Rng(23);
+    for (let t = 0; t < 300; t++) d.observe({ ...calmTick(t, rng), logReturn: -0.0008 });
+    const e = new RegimeDetector(cfg);
+    e.loadState(JSON.parse(JSON.stringify(d.saveState())));
+    expect(e.observe(calmTick(300, rng)).regime).toBe(d.observe(calmTick(300, new Rng(1))).regime);
+    expect(e.regime).toBe(Regime.CRASH_PRONE);
+  });
+
   it('exposes the four regimes by name', () => {
     expect(Object.values(Regime)).toEqual(['CALM', 'TRENDING', 'UNSTABLE', 'CRASH_PRONE']);
   });

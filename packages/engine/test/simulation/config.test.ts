@@ -5,8 +5,8 @@ import { Simulation } from '../../src/simulation.js';
 describe('config', () => {
   it('pins the defaults (docs/MODEL.md §14)', () => {
     const c = defaultConfig();
-    expect([c.initialPrice, c.initialCash, c.eta, c.crowding.kappa, c.sharpe.annualisation, c.sharpe.tradingSecondsPerYear, c.seed, c.tickSize]).toEqual([100, 100_000, 0.01, 18, 'trading_time', 5_896_800, 42, 0.0001]);
-    expect(c.population).toEqual({ preset: 'seed', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 0, value: 0, ladderMakers: 0 });
+    expect([c.initialPrice, c.initialCash, c.eta, c.crowding.kappa, c.sharpe.annualisation, c.sharpe.tradingSecondsPerYear, c.seed, c.tickSize]).toEqual([100, 100_000, 0.001, 18, 'trading_time', 5_896_800, 42, 0.01]);
+    expect(c.population).toEqual({ preset: 'market', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 1000, value: 100, ladderMakers: 2 });
     expect([c.crowding.factorWindow, c.crowding.phiNormalization, c.crowding.agentMultiplierMin, c.crowding.agentMultiplierMax]).toEqual([50, 'weighted_mean', 0.2, 6]);
     expect([c.crowding.sideBaseCoef, c.crowding.sidePressureCoef, c.crowding.sideMultiplierMin, c.crowding.sideMultiplierMax]).toEqual([1.6, 0.9, 1, 4]);
     expect([c.alphaDecay.sharpeWindow, c.alphaDecay.minSharpeSamples, c.alphaDecay.minFitSamples]).toEqual([100, 10, 20]);
@@ -60,23 +60,24 @@ describe('config', () => {
 
   it('pins the background market defaults (fundamental, noise, value, ladder makers) and the presets', () => {
     const c = defaultConfig();
-    expect(c.fundamental).toEqual({ meanReversion: 0.00005, volatility: 0.00003, jumpProbability: 0.0002, jumpStd: 0.004 });
+    expect(c.fundamental).toEqual({ meanReversion: 0.00005, volatility: 0.00003, jumpProbability: 0.0005, jumpStd: 0.001 });
     expect(c.noise).toEqual({
-      arrivalRate: 0.003, marketShare: 0.2, limitOffsetTicks: 4, qtyMin: 1, qtyTailExponent: 1.4, qtyMax: 100, orderLifetime: 150,
+      arrivalRate: 0.005, marketShare: 0.35, limitOffsetTicks: 8, qtyMin: 1, qtyTailExponent: 1.4, qtyMax: 100, orderLifetime: 150,
       intensityPersistence: 0.995, intensityStd: 0.5, metaStartProbability: 0.05, metaTailExponent: 1.3, metaMaxChildren: 200, metaChildProbability: 0.3,
     });
-    expect(c.value).toEqual({ arrivalRate: 0.005, observationNoise: 0.0003, thresholdTicks: 20, aggressiveShare: 0.2, qtyMin: 1, qtyMax: 10, maxInventory: 20, orderLifetime: 100 });
+    expect(c.value).toEqual({ arrivalRate: 0.002, observationNoise: 0.0003, thresholdTicks: 20, aggressiveShare: 0.2, qtyMin: 1, qtyMax: 10, maxInventory: 20, orderLifetime: 100, impactWeight: 1 });
     expect(c.ladderMaker).toEqual({
-      levels: 10, levelSpacingTicks: 1, halfSpreadTicks: 0.5, volWiden: 0.2, qty: 6, refillShare: 0.5, fairValueAlpha: 1, fundamentalWeight: 0.002,
-      flowImpactTicks: 0, observationNoise: 0.001, quoteNoiseTicks: 0.5, quoteNoisePersistence: 0.98, inventorySkewTicks: 5, maxInventory: 200,
+      levels: 10, levelSpacingTicks: 1, halfSpreadTicks: 0.5, volWiden: 0.2, qty: 2, refillShare: 0.5, fairValueAlpha: 1, fundamentalWeight: 0.002,
+      flowImpactTicks: 0, impactWeight: 1, observationNoise: 0.001, quoteNoiseTicks: 2, quoteNoisePersistence: 0.98, inventorySkewTicks: 5, maxInventory: 200,
       adverseWiden: 1, adverseThin: 1, halfSpreadStepTicks: 0,
     });
-    expect(c.marketMaker.adverseThin).toBe(0.5);
+    expect([c.marketMaker.adverseThin, c.marketMaker.postOnly]).toEqual([0.5, true]);
+    expect([c.regime.crashDrawdown, c.regime.unstableEmptySide]).toEqual([0.2, 0.05]);
     const market = resolveConfig({ population: 'market' });
-    expect(market.tickSize).toBe(0.01);
+    expect([market.tickSize, market.eta]).toEqual([0.01, 0.001]);
     expect(market.population).toEqual({ preset: 'market', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 1000, value: 100, ladderMakers: 2 });
     const seed = resolveConfig({ population: 'seed' });
-    expect(seed.tickSize).toBe(0.0001);
+    expect([seed.tickSize, seed.eta, seed.marketMaker.postOnly]).toEqual([0.0001, 0.01, false]);
     expect(seed.population).toEqual({ preset: 'seed', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 0, value: 0, ladderMakers: 0 });
   });
 
@@ -148,8 +149,9 @@ describe('config', () => {
   });
 
   it('rejects an initial price outside the tick grid (the book could not hold a single quote)', () => {
-    expect(() => resolveConfig({ initialPrice: 1e6 })).toThrow(/config\.initialPrice: .*214748\.3647/);
-    expect(() => resolveConfig({ initialPrice: 0.00004 })).toThrow(/config\.initialPrice: .*one tick \(0\.0001\)/);
+    expect(() => resolveConfig({ initialPrice: 1e6, tickSize: 0.0001 })).toThrow(/config\.initialPrice: .*214748\.3647/);
+    expect(() => resolveConfig({ initialPrice: 0.00004, tickSize: 0.0001 })).toThrow(/config\.initialPrice: .*one tick \(0\.0001\)/);
+    expect(() => resolveConfig({ initialPrice: 0.004 })).toThrow(/config\.initialPrice: .*one tick \(0\.01\)/);
     expect(resolveConfig({ initialPrice: 1e6, tickSize: 0.01 }).initialPrice).toBe(1e6);
   });
 

@@ -3,7 +3,9 @@
  * observes the fundamental with its own log-normal error and, when its estimate is more than
  * `thresholdTicks` beyond the touch, trades toward it — a market order with chance
  * `aggressiveShare`, otherwise a limit order joining its own side's touch. Their pooled inventory
- * is capped at traders × maxInventory. They are the market's anchor: without them nothing pulls
+ * is capped at traders × maxInventory. The value they trade toward moves with the engine's
+ * permanent impact (`MarketState.impact.cumulativeShift`): aggressive flow shifts the reference
+ * price fundamental traders quote around. They are the market's anchor: without them nothing pulls
  * the price back, and a crowd of momentum traders can walk it anywhere.
  */
 import type { FundamentalConfig, ValueConfig } from '../../config.js';
@@ -44,7 +46,7 @@ export class ValueTradersAgent extends BaseAgent {
     const out: OrderIntent[] = [];
     this.tick = state.tick;
     this.resting.expire(state.tick, (id, isBid) => out.push({ side: isBid ? 'BID' : 'ASK', type: 'CANCEL', qty: 0, price: null, cancelTarget: id }));
-    const value = this.fundamental.valueAt(state.tick);
+    const value = this.fundamental.valueAt(state.tick) + cfg.impactWeight * (state.impact?.cumulativeShift ?? 0);
     this.lastValue = value;
     const arrivals = poisson(rng, this.traders * cfg.arrivalRate);
     const limit = this.traders * cfg.maxInventory;
