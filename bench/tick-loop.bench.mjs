@@ -1,21 +1,25 @@
-// Full tick loop throughput (docs/MODEL.md §2 pipeline, events included) at several population sizes,
-// analytics off and on, measured side by side in one process. The original Python implementation
+// Full tick loop throughput (docs/MODEL.md §2 pipeline, events included): the default market (the seed's
+// 8 strategies on the background of 1,000 noise + 100 value traders, aggregated, and 2 ladder
+// makers: 12 agent rows) and the seed preset at several population sizes, analytics off and on,
+// measured side by side in one process. The original Python implementation
 // ran ~160 ticks/s at 8 agents and ~0.7 at 1,000 on this machine (figures from the issue): ratios
 // against those are printed for reference.
 import { Simulation } from '../packages/engine/dist/index.js';
 
 const PYTHON_TICKS_PER_SEC = { 8: 160, 1000: 0.7 };
 
+/** 'market': the default market; a number: the seed preset with n agents in its 3:3:2 proportions. */
 function population(n) {
-  if (n === 8) return { momentum: 3, meanReversion: 3, marketMakers: 2 };
+  if (n === 'market') return 'market';
+  if (n === 8) return { preset: 'seed', momentum: 3, meanReversion: 3, marketMakers: 2 };
   const momentum = Math.round((n * 3) / 8);
   const meanReversion = Math.round((n * 3) / 8);
-  return { momentum, meanReversion, marketMakers: n - momentum - meanReversion };
+  return { preset: 'seed', momentum, meanReversion, marketMakers: n - momentum - meanReversion };
 }
 
 function measure(n, analytics, seconds) {
   const sim = new Simulation({ seed: 42, analytics, population: population(n) });
-  const warm = Math.max(20, Math.min(2000, Math.round(20000 / n)));
+  const warm = n === 'market' ? 2000 : Math.max(20, Math.min(2000, Math.round(20000 / n)));
   for (let i = 0; i < warm; i++) sim.step();
   let ticks = 0;
   const start = performance.now();
@@ -32,7 +36,7 @@ function measure(n, analytics, seconds) {
 }
 
 export async function run() {
-  const sizes = (process.env.BENCH_AGENTS ?? '8,100,1000').split(',').map(Number);
+  const sizes = (process.env.BENCH_AGENTS ?? 'market,8,100,1000').split(',').map((x) => (x === 'market' ? x : Number(x)));
   const seconds = Number(process.env.BENCH_SECONDS ?? 3);
   const rows = [];
   for (const n of sizes) {
@@ -44,7 +48,7 @@ export async function run() {
       const cpu = median('cpu');
       const py = PYTHON_TICKS_PER_SEC[n];
       rows.push({
-        agents: n,
+        agents: n === 'market' ? 'default market (12 rows)' : `seed preset, ${n}`,
         analytics,
         'ticks/s wall': Math.round(wall),
         'ticks per CPU-s': Math.round(cpu),

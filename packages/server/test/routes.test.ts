@@ -8,6 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { RunningServer } from '../src/server.js';
 import { startTestServer, tempSqlite } from './helpers.js';
+import { Simulation } from '@crowdalpha/engine';
+
+/** The served market's population: the engine's default (background market + the seed's strategies). */
+const DEFAULT_AGENTS = new Simulation({}, {}).agentIds();
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -129,13 +133,19 @@ describe('market reads', () => {
     const snap = json(await get('/market/snapshot'));
     expect(snap).toMatchObject({ schema_version: 1, type: 'TICK' });
     expect(snap.payload.tick).toBe(30);
-    expect(snap.payload.agent_stats).toHaveLength(8);
+    expect(snap.payload.agent_stats).toHaveLength(DEFAULT_AGENTS.length);
   });
 
   it('GET /market/config shows the defaults of the served market', async () => {
     const c = json(await get('/market/config'));
     expect(c).toMatchObject({ seed: 42, running: false, checkpoint_every: 100, snapshot_every: 10 });
-    expect(c.config).toMatchObject({ initial_price: 100, initial_cash: 100000, eta: 0.01, population: { momentum: 3, mean_reversion: 3, market_makers: 2, rl: 0 } });
+    expect(c.config).toMatchObject({
+      initial_price: 100,
+      initial_cash: 100000,
+      eta: 0.001,
+      tick_size: 0.01,
+      population: { preset: 'market', momentum: 3, mean_reversion: 3, market_makers: 2, rl: 0, noise: 1000, value: 100, ladder_makers: 2 },
+    });
   });
 });
 
@@ -158,7 +168,8 @@ describe('strategies', () => {
     const s = json(await get('/strategies'));
     expect(s.strategy_types).toEqual(expect.arrayContaining(['momentum', 'mean_reversion', 'market_maker']));
     expect(s.strategy_type_info.map((t: Json) => t.type)).toEqual(s.strategy_types);
-    expect(s.agents.map((a: Json) => a.agent_id)).toEqual(['mom_1', 'mom_2', 'mom_3', 'rev_1', 'rev_2', 'rev_3', 'mm_1', 'mm_2']);
+    expect(s.agents.map((a: Json) => a.agent_id)).toEqual(DEFAULT_AGENTS);
+    expect(DEFAULT_AGENTS).toEqual(['mom_1', 'mom_2', 'mom_3', 'rev_1', 'rev_2', 'rev_3', 'mm_1', 'mm_2', 'lmm_1', 'lmm_2', 'bg_noise', 'bg_value']);
     expect(s.agents[0]).toMatchObject({ kind: 'builtin', strategy_type: 'momentum', status: 'active' });
   });
 
@@ -220,7 +231,7 @@ describe('strategies', () => {
 
   it('GET /strategies/leaderboard sorts by Sharpe with nulls last', async () => {
     const lb = json(await get('/strategies/leaderboard')).leaderboard as Json[];
-    expect(lb.length).toBe(10);
+    expect(lb.length).toBe(DEFAULT_AGENTS.length + 2);
     const sharpes = lb.map((a) => a.sharpe);
     const firstNull = sharpes.indexOf(null);
     if (firstNull >= 0) expect(sharpes.slice(firstNull).every((s) => s === null)).toBe(true);

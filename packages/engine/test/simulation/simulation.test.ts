@@ -88,8 +88,9 @@ describe('Simulation', () => {
     }
   });
 
-  it('names the default population mom_1.., rev_1.., mm_1..', () => {
-    expect(new Simulation().agentIds()).toEqual(['mom_1', 'mom_2', 'mom_3', 'rev_1', 'rev_2', 'rev_3', 'mm_1', 'mm_2']);
+  it('names the default population mom_1.., rev_1.., mm_1.., then the background lmm_1.., bg_noise, bg_value', () => {
+    expect(new Simulation().agentIds()).toEqual(['mom_1', 'mom_2', 'mom_3', 'rev_1', 'rev_2', 'rev_3', 'mm_1', 'mm_2', 'lmm_1', 'lmm_2', 'bg_noise', 'bg_value']);
+    expect(new Simulation({ population: 'seed' }).agentIds()).toEqual(['mom_1', 'mom_2', 'mom_3', 'rev_1', 'rev_2', 'rev_3', 'mm_1', 'mm_2']);
   });
 
   it('skips an agent that throws and keeps the market going', () => {
@@ -149,7 +150,7 @@ describe('Simulation', () => {
   });
 
   it('refuses to cancel another agent\'s order', () => {
-    const sim = new Simulation({ seed: 4, population: { momentum: 0, meanReversion: 0, marketMakers: 0 } });
+    const sim = new Simulation({ seed: 4, population: { preset: 'seed', momentum: 0, meanReversion: 0, marketMakers: 0 } });
     sim.addAgent(new ScriptedAgent('maker', (s) => (s.tick === 1 ? [{ side: 'BID', type: 'LIMIT', price: 99, qty: 5 }] : [])));
     let seen: number | null = null;
     sim.addAgent(

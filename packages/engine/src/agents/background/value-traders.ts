@@ -17,6 +17,7 @@ import { RestingOrders, type RestingOrdersState } from './resting-orders.js';
 
 interface ValueState {
   fundamental: FundamentalState;
+  lastValue: number;
   resting: RestingOrdersState;
 }
 
@@ -78,12 +79,13 @@ export class ValueTradersAgent extends BaseAgent {
   }
 
   override saveState(): ValueState {
-    return { fundamental: this.fundamental.saveState(), resting: this.resting.saveState() };
+    return { fundamental: this.fundamental.saveState(), lastValue: this.lastValue, resting: this.resting.saveState() };
   }
 
   override loadState(state: unknown): void {
     const s = state as ValueState;
     this.fundamental.loadState(s.fundamental);
+    this.lastValue = s.lastValue;
     this.resting.loadState(s.resting);
   }
 }
