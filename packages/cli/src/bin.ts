@@ -27,6 +27,7 @@ program
   .description('run a market headless and print a summary')
   .option('--ticks <n>', 'ticks to simulate', intOption('--ticks', 1), 2000)
   .option('--seed <n>', 'random seed (same seed, same run)', intOption('--seed', 0, 2 ** 31 - 1), 42)
+  .option('--population <preset>', 'population preset: market (default: the seed strategies on a background market) or seed (the original 3/3/2 market alone)')
   .option('--momentum <n>', 'momentum agents', intOption('--momentum', 0, 100_000))
   .option('--mean-reversion <n>', 'mean-reversion agents', intOption('--mean-reversion', 0, 100_000))
   .option('--market-makers <n>', 'market makers', intOption('--market-makers', 0, 100_000))

@@ -1,6 +1,6 @@
 /** `crowdalpha run`: a headless market run with a summary, optional event file and report. */
 import { writeFileSync } from 'node:fs';
-import { EventType, Simulation, sharpeDefinition, type DeepPartial, type SimulationConfig } from '@crowdalpha/engine';
+import { EventType, MarketSampler, Simulation, sharpeDefinition, type DeepPartial, type SimulationConfig } from '@crowdalpha/engine';
 import { RunRecorder, type RunRecord } from './sweep/sweep-run.js';
 import { RunTables } from './run-tables.js';
 import { TABLE_FORMATS, type TableFormat } from './table-writers.js';
@@ -15,6 +15,8 @@ export interface RunOptions {
   momentum?: number;
   meanReversion?: number;
   marketMakers?: number;
+  /** Population preset ("market" or "seed"), applied before the counts above. */
+  population?: string;
   config?: string;
   analytics: boolean;
   out?: string;
@@ -81,7 +83,10 @@ function recordFigures(r: RunRecord): string {
 
 export function buildRunConfig(opts: RunOptions): DeepPartial<SimulationConfig> {
   const fromFile = opts.config ? (readJsonFile(opts.config, 'config') as DeepPartial<SimulationConfig>) : {};
-  const population = { ...(fromFile.population ?? {}) };
+  // A config file may name a preset as a string (`"population": "seed"`).
+  const filePop = fromFile.population as unknown;
+  const population: DeepPartial<SimulationConfig['population']> = typeof filePop === 'string' ? { preset: filePop as never } : { ...((filePop ?? {}) as object) };
+  if (opts.population !== undefined) population.preset = opts.population as never;
   if (opts.momentum !== undefined) population.momentum = opts.momentum;
   if (opts.meanReversion !== undefined) population.meanReversion = opts.meanReversion;
   if (opts.marketMakers !== undefined) population.marketMakers = opts.marketMakers;
@@ -114,27 +119,23 @@ export async function runCommand(opts: RunOptions, log: (s: string) => void = (s
   const writer = opts.out ? new JsonLinesWriter(opts.out) : null;
   const tables = opts.tables ? new RunTables(opts.agentEvery ?? 10) : null;
   const summary = new RunSummaryBuilder(sim.config.seed);
-  const returns: number[] | null = opts.report ? [] : null;
+  const sampler = opts.report ? new MarketSampler(sim.config.tickSize) : null;
   const bar = progressBar(opts.ticks, 'run', opts.progress);
   const started = performance.now();
-  let lastMid: number | null = null;
   for (let t = 1; t <= opts.ticks; t++) {
     const r = sim.step();
     summary.add(r);
     recorder?.add(r);
     tables?.add(r);
     if (writer) for (const e of r.events) if (filter === null || filter.has(e.type)) writer.write(e);
-    if (returns) {
-      if (lastMid !== null) returns.push(Math.log(r.state.mid_price / lastMid));
-      lastMid = r.state.mid_price;
-    }
+    sampler?.observe(r);
     bar.update(t);
   }
   bar.stop();
   writer?.close();
   const result = summary.build(performance.now() - started);
-  if (opts.report && returns) {
-    const report = await buildReport(sim, result, returns);
+  if (opts.report && sampler) {
+    const report = buildReport(sim, result, sampler);
     writeFileSync(opts.report, JSON.stringify(report, null, 2) + '\n');
   }
   const tableFiles = tables && opts.tables ? tables.write(opts.tables, tableFormat as TableFormat) : [];
@@ -149,10 +150,9 @@ export async function runCommand(opts: RunOptions, log: (s: string) => void = (s
   return 0;
 }
 
-/** The research report: run summary, stylized facts of 1-tick returns, leaderboard, crowding. */
-async function buildReport(sim: Simulation, summary: ReturnType<RunSummaryBuilder['build']>, returns: number[]) {
-  const engine = (await import('@crowdalpha/engine')) as Record<string, unknown>;
-  const facts = typeof engine.stylizedFacts === 'function' ? (engine.stylizedFacts as (r: number[]) => unknown)(returns) : null;
+/** The research report: run summary, stylized facts (returns, trade signs, book), leaderboard, crowding. */
+function buildReport(sim: Simulation, summary: ReturnType<RunSummaryBuilder['build']>, sampler: MarketSampler) {
+  const facts = sampler.report();
   return {
     summary,
     config: sim.config,

@@ -17,7 +17,7 @@ describe('crowdalpha config --list', () => {
     const keys = configKeys();
     expect(keys.map((k) => k.key)).toEqual(leaves(defaultConfig() as unknown as Record<string, unknown>));
     const eta = keys.find((k) => k.key === 'eta')!;
-    expect(eta).toMatchObject({ default: 0.01, description: 'lambda_0 of the impact model.' });
+    expect(eta).toMatchObject({ default: 0.001, description: 'lambda_0 of the impact model.' });
     expect(eta.range).toContain('must be >= 0');
     expect(keys.find((k) => k.key === 'crowding.phiNormalization')!.range).toMatch(/must be one of "seed", "weighted_mean"|must be one of "weighted_mean", "seed"/);
     const r = await cli('config', '--list', '--json');

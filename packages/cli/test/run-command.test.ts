@@ -74,8 +74,16 @@ describe('crowdalpha run', () => {
   it('honours population flags', async () => {
     const out = path.join(dir, 'pop.jsonl');
     await cli('run', '--ticks', '5', '--momentum', '1', '--mean-reversion', '0', '--market-makers', '1', '--out', out);
-    const ticks = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'TICK');
-    expect(ticks[0].payload.agent_stats.map((s: { agent_id: string }) => s.agent_id)).toEqual(['mom_1', 'mm_1']);
+    const ids = (f: string) =>
+      readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'TICK')[0].payload.agent_stats.map((s: { agent_id: string }) => s.agent_id).sort();
+    // The counts change the strategies; the background market stays.
+    expect(ids(out)).toEqual(['bg_noise', 'bg_value', 'lmm_1', 'lmm_2', 'mm_1', 'mom_1']);
+    await cli('run', '--ticks', '5', '--population', 'seed', '--momentum', '1', '--mean-reversion', '0', '--market-makers', '1', '--out', out);
+    expect(ids(out)).toEqual(['mm_1', 'mom_1']);
+    const file = path.join(dir, 'seed.json');
+    writeFileSync(file, JSON.stringify({ population: 'seed' }));
+    await cli('run', '--ticks', '5', '--config', file, '--momentum', '2', '--out', out);
+    expect(ids(out)).toEqual(['mm_1', 'mm_2', 'mom_1', 'mom_2', 'rev_1', 'rev_2', 'rev_3']);
   });
 
   it('writes a research report with stylized facts and their criteria', async () => {
@@ -89,7 +97,10 @@ describe('crowdalpha run', () => {
       expect(typeof doc.stylized_facts.facts[k].pass).toBe('boolean');
       expect(doc.stylized_facts.facts[k].criterion.length).toBeGreaterThan(10);
     }
-    expect(doc.leaderboard).toHaveLength(8);
+    expect(doc.leaderboard).toHaveLength(12);
+    for (const k of ['lag1_autocorrelation', 'variance_ratio', 'tail_index', 'book_depth', 'two_sided_book', 'spread']) {
+      expect(typeof doc.stylized_facts.facts[k].pass).toBe('boolean');
+    }
   });
 
   it('runs through the committed bin shim that npm links as `crowdalpha`', async () => {

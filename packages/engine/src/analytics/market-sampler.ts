@@ -25,7 +25,7 @@ export class MarketSampler {
   observe(result: TickResult): void {
     const s = result.state;
     const ob = s.order_book;
-    if (this.mids.length === 0) this.mids.push(ob.mid ?? s.mid);
+    // Returns run from the first observed tick's mid: n ticks give n - 1 returns.
     this.mids.push(s.mid);
     this.minMid = Math.min(this.minMid, s.mid);
     this.maxMid = Math.max(this.maxMid, s.mid);

@@ -133,6 +133,7 @@ describe('stylizedFacts', () => {
     const report = sampler.report();
     expect(report.pass).toBe(false);
     expect(report.failed.length).toBeGreaterThan(0);
-    expect(report.failed).toEqual(expect.arrayContaining(['lag1_autocorrelation']));
+    // One side of the book is empty on most ticks of the collapse.
+    expect(report.failed).toEqual(expect.arrayContaining(['two_sided_book', 'book_depth']));
   });
 });

@@ -36,7 +36,7 @@ function runAndCheck(sim: Simulation, ticks: number): void {
   expect(nonFinite(reads)).toEqual([]);
 }
 
-const empty = { population: { momentum: 0, meanReversion: 0, marketMakers: 0 } };
+const empty = { population: { preset: 'seed', momentum: 0, meanReversion: 0, marketMakers: 0 } };
 
 describe('edge markets stay finite', () => {
   it('no agents at all', () => {

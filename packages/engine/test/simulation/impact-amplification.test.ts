@@ -31,7 +31,7 @@ class Buyer extends BaseAgent {
 
 describe('crowding-driven impact', () => {
   it('charges the agent with the higher Phi more impact per unit traded', () => {
-    const sim = new Simulation({ seed: 1, population: { momentum: 0, meanReversion: 0, marketMakers: 0 } });
+    const sim = new Simulation({ seed: 1, population: { preset: 'seed', momentum: 0, meanReversion: 0, marketMakers: 0 } });
     sim.addAgent(new LiquidityProvider());
     sim.addAgent(new Buyer('light', 3));
     sim.addAgent(new Buyer('heavy', 1));
@@ -59,7 +59,7 @@ describe('crowding-driven impact', () => {
   });
 
   it('charges no impact beyond eta*sqrt(qty) when analytics are off', () => {
-    const sim = new Simulation({ seed: 1, analytics: false, population: { momentum: 0, meanReversion: 0, marketMakers: 0 } });
+    const sim = new Simulation({ seed: 1, analytics: false, population: { preset: 'seed', momentum: 0, meanReversion: 0, marketMakers: 0 } });
     sim.addAgent(new LiquidityProvider());
     sim.addAgent(new Buyer('b', 1));
     sim.step();

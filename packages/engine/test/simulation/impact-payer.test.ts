@@ -27,7 +27,7 @@ const ETA = 0.01;
 
 /** LP quotes 99.95 / 100.05 on tick 1; `taker` sends `side` MARKET 4 on tick 2 and 9 on tick 3. */
 function market(side: 'BID' | 'ASK', overrides: DeepPartial<SimulationConfig> = {}) {
-  const sim = new Simulation({ seed: 1, analytics: false, population: { momentum: 0, meanReversion: 0, marketMakers: 0 }, ...overrides });
+  const sim = new Simulation({ seed: 1, analytics: false, population: { preset: 'seed', momentum: 0, meanReversion: 0, marketMakers: 0 }, ...overrides });
   const lp = new Scripted('lp', (s) =>
     s.tick === 1
       ? [
@@ -70,7 +70,7 @@ describe('temporary impact: who pays', () => {
   });
 
   it('the default payer is the aggressor and the permanent share 0.5 (pinned)', () => {
-    const sim = new Simulation({ population: { momentum: 0, meanReversion: 0, marketMakers: 0 } });
+    const sim = new Simulation({ population: { preset: 'seed', momentum: 0, meanReversion: 0, marketMakers: 0 } });
     expect(sim.config.impact).toEqual({ payer: 'aggressor', permanentShare: 0.5 });
   });
 });
@@ -108,7 +108,7 @@ describe('permanent impact: the reference shift agents see', () => {
   it('the shift is amplified by crowding: kappa scales it through the aggressor multiplier', () => {
     // with analytics on, two identical buyers are maximally similar: multiplier 1 + kappa * Phi > 1
     const shiftAt = (kappa: number) => {
-      const sim = new Simulation({ seed: 2, population: { momentum: 0, meanReversion: 0, marketMakers: 0 }, crowding: { kappa } });
+      const sim = new Simulation({ seed: 2, population: { preset: 'seed', momentum: 0, meanReversion: 0, marketMakers: 0 }, crowding: { kappa } });
       sim.addAgent(new Scripted('lp', (s) => [
         ...s.openOrders.map((o) => ({ side: o.side, type: 'CANCEL' as const, qty: 0, cancelTarget: o.orderId })),
         { side: 'BID', type: 'LIMIT', price: 99, qty: 100_000 },

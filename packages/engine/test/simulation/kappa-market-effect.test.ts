@@ -19,7 +19,7 @@ const TICKS = 1000;
 const WARMUP = 200;
 
 function figures(seed: number, kappa: number): MarketFigures {
-  const sim = new Simulation({ seed, crowding: { kappa } });
+  const sim = new Simulation({ seed, population: 'seed', crowding: { kappa } });
   const returns: number[] = [];
   const peak = new Map<string, number>();
   const drawdown = new Map<string, number>();
@@ -67,7 +67,7 @@ describe('kappa 0 vs 18 on five fixed seeds', () => {
 
   it('without the permanent component kappa leaves prices exactly as they were (only cash moves)', () => {
     const mids = (kappa: number) => {
-      const sim = new Simulation({ seed: 1, crowding: { kappa }, impact: { permanentShare: 0 } });
+      const sim = new Simulation({ seed: 1, population: 'seed', crowding: { kappa }, impact: { permanentShare: 0 } });
       sim.run(300);
       return sim.priceHistory();
     };
