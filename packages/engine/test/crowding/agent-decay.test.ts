@@ -112,7 +112,8 @@ describe('AgentDecay (each agent on its own history over time)', () => {
 describe('decay in the simulation (GET /analytics/decay, /strategies/{id}/stats)', () => {
   it('serves agent_decay_params for every agent, strategy_decay_params per type, the pooled fit and the original estimator beside it', async () => {
     const { Simulation } = await import('../../src/simulation.js');
-    const sim = new Simulation({ seed: 2 });
+    // The seed market, where every agent trades in each 50-tick window.
+    const sim = new Simulation({ seed: 2, population: 'seed' });
     sim.run(800);
     const d = sim.decaySnapshot() as Record<string, unknown> & {
       agent_decay_params: { agent_id: string; n_samples: number; fit_basis: string }[];
@@ -135,7 +136,7 @@ describe('decay in the simulation (GET /analytics/decay, /strategies/{id}/stats)
     expect(Object.keys(d['units'] as object)).toEqual(['exposure', 'sharpe', 'half_life']);
     expect(sim.agentDecay('mom_1')).toEqual(d.agent_decay_params[0]);
     expect(sim.agentDecay('nobody')).toBeNull();
-    const original = new Simulation({ seed: 2, alphaDecay: { estimator: 'original' } });
+    const original = new Simulation({ seed: 2, population: 'seed', alphaDecay: { estimator: 'original' } });
     original.run(300);
     const o = original.decaySnapshot() as Record<string, unknown>;
     expect(o['estimator']).toBe('original');
