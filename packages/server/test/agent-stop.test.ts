@@ -235,7 +235,8 @@ for (const backend of backends) {
     });
 
     it('flattens the position with market orders over the following ticks when asked, and says so', async () => {
-      await deploy(open, { strategy_type: 'momentum', agent_id: 'mom_flat' });
+      // Thresholds scaled to the default market's small moves, so the agent takes a position soon.
+      await deploy(open, { strategy_type: 'momentum', agent_id: 'mom_flat', config: { limitThreshold: 0.00002, marketThreshold: 0.00005 } });
       for (let i = 0; i < 200 && (open.hub.sim.agentStats('mom_flat')?.inventory ?? 0) === 0; i++) await open.hub.stepTicks(5);
       expect(open.hub.sim.agentStats('mom_flat')!.inventory).not.toBe(0);
       const r = await stop(open, 'mom_flat', { body: { reason: 'done', position: 'flatten' } });
