@@ -25,12 +25,14 @@ export class MarketSampler {
   observe(result: TickResult): void {
     const s = result.state;
     const ob = s.order_book;
+    // `mid` in TICK payloads before the wire contract renamed it (VALIDATION.md's "before" build).
+    const mid = s.mid_price ?? (s as unknown as { mid: number }).mid;
     // Returns run from the first observed tick's mid: n ticks give n - 1 returns.
-    this.mids.push(s.mid);
-    this.minMid = Math.min(this.minMid, s.mid);
-    this.maxMid = Math.max(this.maxMid, s.mid);
+    this.mids.push(mid);
+    this.minMid = Math.min(this.minMid, mid);
+    this.maxMid = Math.max(this.maxMid, mid);
     const start = this.mids[0]!;
-    if (s.mid < 0.5 * start || s.mid > 2 * start) this.outOfBand++;
+    if (mid < 0.5 * start || mid > 2 * start) this.outOfBand++;
     this.bidLevels.push(ob.bids.length);
     this.askLevels.push(ob.asks.length);
     this.spreadTicks.push(ob.spread === null ? NaN : ob.spread / this.tickSize);

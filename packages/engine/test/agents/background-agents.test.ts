@@ -61,7 +61,7 @@ describe('the background market', () => {
     const b = Simulation.restore(JSON.parse(JSON.stringify(a.checkpoint())));
     const ra = a.run(200)!;
     const rb = b.run(200)!;
-    expect(rb.state.mid).toBe(ra.state.mid);
+    expect(rb.state.mid_price).toBe(ra.state.mid_price);
     expect(rb.state.order_book).toEqual(ra.state.order_book);
     expect(b.allAgentStats()).toEqual(a.allAgentStats());
   });

@@ -36,7 +36,7 @@ describe('market realism (issue #10)', () => {
       sampler.observe(r);
       const s = r.state;
       const oneSided = s.order_book.bids.length === 0 || s.order_book.asks.length === 0;
-      if (s.mid < 0.8 * sim.config.initialPrice || s.mid > 1.25 * sim.config.initialPrice || oneSided) {
+      if (s.mid_price < 0.8 * sim.config.initialPrice || s.mid_price > 1.25 * sim.config.initialPrice || oneSided) {
         crashed++;
         if (s.regime === 'CALM') calm++;
       }
