@@ -244,3 +244,12 @@ describe('the original alpha-decay estimator', () => {
     expect(f.halfLife).toBeNull();
   });
 });
+
+describe('impactPerUnit', () => {
+  it('is eta × side multiplier × agent multiplier × sqrt(qty), each factor counting', async () => {
+    const { impactPerUnit } = await import('../../src/execution/impact-model.js');
+    expect(impactPerUnit(0.01, 2, 3, 4)).toBeCloseTo(0.12, 12);
+    expect(impactPerUnit(0.01, 4, 3, 4)).toBeCloseTo(0.24, 12);
+    expect(impactPerUnit(0.01, 2, 6, 9)).toBeCloseTo(0.36, 12);
+  });
+});
