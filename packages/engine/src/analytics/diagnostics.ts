@@ -13,7 +13,6 @@
  */
 import type { DiagnosticsConfig } from '../config.js';
 import type { Side } from '../types.js';
-import { autocorrelation, excessKurtosis } from './stats.js';
 import { growF64, growI32, growU8 } from '../util/typed-grow.js';
 import { loadFields, saveFields, StateCodecError, type EncodedState } from '../util/state-codec.js';
 
@@ -218,36 +217,69 @@ export class Diagnostics {
     return ((this.shift[i]! + ms) / s) * Math.sqrt(this.opts.ticksPerYear);
   }
 
-  /** Full diagnostics of agent i (O(window)). */
+  /**
+   * Full diagnostics of agent i (O(window)). It runs for every agent on every tick (the TICK
+   * payload carries the risk figures), so it reads the rings in place, allocates nothing, and does
+   * in two passes exactly the arithmetic of `excessKurtosis` and `autocorrelation(|changes|, 1)`
+   * over the window (same summation order, so the same bits).
+   */
   agent(i: number): AgentDiagnostics {
     if (!Number.isInteger(i) || i < 0 || i >= this.n) {
       throw new RangeError(`Diagnostics: agent index ${i} is not registered (0..${this.n - 1})`);
     }
-    const ch = this.window(i, this.changes);
-    const lv = this.window(i, this.levels);
-    const c = ch.length;
+    const W = this.W;
+    const c = this.count[i]!;
+    const base = i * W;
+    const start = c === W ? this.pos[i]! : 0;
+    const changes = this.changes;
+    const levels = this.levels;
+    // Pass 1: downside, hits, drawdown, and the means the second pass centres on.
     let downSq = 0;
     let pos = 0;
     let nonzero = 0;
-    for (let k = 0; k < c; k++) {
-      const d = ch[k]!;
+    let sumD = 0;
+    let sumA = 0;
+    let peak = this.firstLevel[i]!;
+    let mdd = 0;
+    const ringEnd = base + W;
+    for (let k = 0, at = base + start; k < c; k++, at = at + 1 === ringEnd ? base : at + 1) {
+      const d = changes[at]!;
       if (d < 0) downSq += d * d;
       if (d !== 0) nonzero++;
       if (d > 0) pos++;
+      sumD += d;
+      sumA += Math.abs(d);
+      const l = levels[at]!;
+      if (l > peak) peak = l;
+      else if (peak - l > mdd) mdd = peak - l;
     }
     let sortino: number | null = null;
     if (c >= this.opts.minSharpeChanges && c > 0) {
       const down = Math.sqrt(downSq / c);
       if (down > this.opts.minStd) sortino = ((this.shift[i]! + this.sum[i]! / c) / down) * Math.sqrt(this.opts.ticksPerYear);
     }
-    let peak = this.firstLevel[i]!;
-    let mdd = 0;
-    for (let k = 0; k < lv.length; k++) {
-      const l = lv[k]!;
-      if (l > peak) peak = l;
-      else if (peak - l > mdd) mdd = peak - l;
+    // Pass 2: central moments of the changes (kurtosis) and lag-1 autocorrelation of |changes|.
+    const mD = c > 0 ? sumD / c : 0;
+    const mA = c > 0 ? sumA / c : 0;
+    let m2 = 0;
+    let m4 = 0;
+    let den = 0;
+    let num = 0;
+    let prevA = 0;
+    for (let k = 0, at = base + start; k < c; k++, at = at + 1 === ringEnd ? base : at + 1) {
+      const d = changes[at]!;
+      const dc = d - mD;
+      const dc2 = dc * dc;
+      m2 += dc2;
+      m4 += dc2 * dc2;
+      const a = Math.abs(d) - mA;
+      den += a * a;
+      if (k > 0) num += prevA * a;
+      prevA = a;
     }
-    const abs = ch.map(Math.abs);
+    let excess: number | null = null;
+    if (c >= 4 && m2 / c > 1e-300) excess = m4 / c / ((m2 / c) * (m2 / c)) - 3;
+    const absAutocorr = c > 2 && den > 1e-300 ? num / den : null;
     const meanInv = c > 0 ? this.invSum[i]! / c : Math.abs(this.inventory[i]!);
     const meanTraded = c > 0 ? this.tradedSum[i]! / c : 0;
     const fills = this.fillCount[i]!;
@@ -258,8 +290,8 @@ export class Diagnostics {
       sortino,
       max_drawdown: mdd,
       hit_rate: nonzero > 0 ? pos / nonzero : null,
-      excess_kurtosis: excessKurtosis(ch),
-      abs_change_autocorr: autocorrelation(abs, 1),
+      excess_kurtosis: excess,
+      abs_change_autocorr: absAutocorr,
       turnover: meanTraded / Math.max(meanInv, 1),
       spread_cost: this.spreadCost[i]!,
       impact_cost: this.impactCost[i]!,
@@ -290,16 +322,6 @@ export class Diagnostics {
       return ia < ib ? -1 : ia > ib ? 1 : a - b;
     });
     return order;
-  }
-
-  /** Values of one ring of agent i, oldest first. */
-  private window(i: number, ring: Float64Array): Float64Array {
-    const W = this.W;
-    const c = this.count[i]!;
-    const out = new Float64Array(c);
-    const start = c === W ? this.pos[i]! : 0;
-    for (let k = 0; k < c; k++) out[k] = ring[i * W + ((start + k) % W)]!;
-    return out;
   }
 
   private resum(i: number): void {

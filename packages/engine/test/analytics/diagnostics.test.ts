@@ -103,3 +103,38 @@ describe('Diagnostics', () => {
     expect(d.leaderboard(['d', 'c', 'b', 'a'])).toEqual([3, 2, 1, 0]);
   });
 });
+
+describe('Diagnostics.agent risk figures over a wrapped window', () => {
+  it('equal excessKurtosis and lag-1 autocorrelation of |changes| over the last window, bit for bit', async () => {
+    const { excessKurtosis, autocorrelation } = await import('../../src/analytics/stats.js');
+    const d = new Diagnostics(base);
+    d.addAgent();
+    // More changes than the window, irregular, with zeros and sign changes, so the ring wraps.
+    const W = base.window;
+    const changes = Array.from({ length: W + 137 }, (_, k) => (((k * 7919) % 23) - 11) * 0.37 + (k % 5 === 0 ? 0 : 0.01 * k));
+    const ps = path(changes);
+    feed(d, ps.map((p) => [p]));
+    // The changes as the diagnostics see them: differences of the PnL levels.
+    const last = ps.slice(1).map((p, k) => p - ps[k]!).slice(-W);
+    const got = d.agent(0);
+    expect(got.window_changes).toBe(W);
+    expect(got.excess_kurtosis).toBe(excessKurtosis(last));
+    expect(got.abs_change_autocorr).toBe(autocorrelation(last.map(Math.abs), 1));
+    const pos = last.filter((x) => x > 0).length;
+    const nonzero = last.filter((x) => x !== 0).length;
+    expect(got.hit_rate).toBe(pos / nonzero);
+  });
+
+  it('gives null kurtosis below 4 changes and null autocorrelation below 3', () => {
+    const d = new Diagnostics(base);
+    d.addAgent();
+    feed(d, path([1, -2, 3]).map((p) => [p]));
+    const got = d.agent(0);
+    expect(got.excess_kurtosis).toBeNull();
+    expect(got.abs_change_autocorr).not.toBeNull();
+    const d2 = new Diagnostics(base);
+    d2.addAgent();
+    feed(d2, path([1, -2]).map((p) => [p]));
+    expect(d2.agent(0).abs_change_autocorr).toBeNull();
+  });
+});
