@@ -60,7 +60,7 @@ describe('crowdalpha run', () => {
     const csv = (name: string) => readFileSync(path.join(csvDir, `${name}.csv`), 'utf8').trim().split('\n').map((l) => l.split(','));
     const [tickHead, ...tickRows] = csv('ticks');
     expect(tickHead).toEqual(['tick', 'mid', 'spread', 'vwap', 'volatility', 'regime', 'lfi', 'crowding']);
-    expect(tickRows.map((r) => [Number(r[0]), Number(r[1])])).toEqual(ticks.map((t) => [t.tick, t.mid]));
+    expect(tickRows.map((r) => [Number(r[0]), Number(r[1])])).toEqual(ticks.map((t) => [t.tick, t.mid_price]));
     const [, ...fillRows] = csv('fills');
     expect(fillRows.map((r) => [Number(r[0]), Number(r[2]), Number(r[3]), r[4]])).toEqual(fills.map((f) => [f.tick, f.price, f.qty, f.buy_agent_id]));
     const [, ...agentRows] = csv('agents');

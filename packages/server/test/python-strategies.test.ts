@@ -113,7 +113,7 @@ describe.runIf(available.available)('Python strategies through the API', () => {
     expect(r.statusCode, r.body).toBe(400);
     expect(json(r).error).toMatchObject({ code: 'CA_ERR_BAD_AGENT_CONFIG', field: 'config.params' });
     expect(json(r).error.message).toMatch(/params\.qyt is not read by this strategy; did you mean qty\?/);
-    const types = json(await get(server, '/strategies')).strategy_types as Json[];
+    const types = json(await get(server, '/strategies')).strategy_type_info as Json[];
     expect(types.find((t) => t.type === 'user_momentum')?.params).toEqual({ strategy_type: 'string', initial_cash: 'number', qty: 'number' });
   });
 

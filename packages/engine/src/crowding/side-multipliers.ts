@@ -42,7 +42,9 @@ export function orderFlowImbalance(orders: readonly { side: Side; type: OrderTyp
 
 export function sideMultipliers(ofi: number, crowding: number, opts: SideMultiplierOptions): SideMultipliers {
   const c = Math.max(crowding, 0);
-  const sp = clip(ofi * c, -1, 1);
+  // `+ 0` turns the -0 of a sell-side imbalance times zero crowding into 0: JSON writes -0 as 0,
+  // so a -0 here made reports differ from their own JSON round trip.
+  const sp = clip(ofi * c, -1, 1) + 0;
   const base = 1 + opts.sideBaseCoef * c * c;
   const lo = opts.sideMultiplierMin;
   const hi = opts.sideMultiplierMax;

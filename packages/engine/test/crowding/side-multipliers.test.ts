@@ -38,3 +38,9 @@ describe('side multipliers', () => {
     expect(sideMultipliers(1, 1, opts).buy).toBe(4); // 2.6 * 1.9 = 4.94 → 4
   });
 });
+
+describe('side pressure sign of zero', () => {
+  it('is +0, not -0, for a sell imbalance without crowding (reports survive a JSON round trip)', () => {
+    expect(Object.is(sideMultipliers(-0.5, 0, opts).sidePressure, 0)).toBe(true);
+  });
+});
