@@ -40,24 +40,24 @@ describe.skipIf(!pgBase)('PostgreSQL outage while the market runs', () => {
     await waitFor(() => server.hub.sim.tick >= 20, 20_000, '20 ticks');
     proxy.cut();
     const tickAtCut = server.hub.sim.tick;
-    await waitFor(async () => (await status()).store.failedFlushes > 0, 20_000, 'a failed flush');
-    expect((await status()).store.lastError).toEqual(expect.any(String));
+    await waitFor(async () => (await status()).store.failed_flushes > 0, 20_000, 'a failed flush');
+    expect((await status()).store.last_error).toEqual(expect.any(String));
     await sleep(OUTAGE_MS);
     // The market kept going while the database was away; rows waited in memory.
     expect(server.hub.isRunning).toBe(true);
     expect(server.hub.sim.tick).toBeGreaterThan(tickAtCut);
     const during = await status();
-    expect(during.store.pendingRows).toBeGreaterThan(0);
-    expect(during.store.pendingRows).toBeLessThanOrEqual(server.ctx.options.maxPendingRows + 1);
-    expect(during.store.droppedRows).toBe(0);
+    expect(during.store.pending_rows).toBeGreaterThan(0);
+    expect(during.store.pending_rows).toBeLessThanOrEqual(server.ctx.options.maxPendingRows + 1);
+    expect(during.store.dropped_rows).toBe(0);
     proxy.restore();
-    await waitFor(async () => (await status()).store.lastError === null, 30_000, 'a successful flush after the outage');
+    await waitFor(async () => (await status()).store.last_error === null, 30_000, 'a successful flush after the outage');
     // Stop the market and flush: every snapshot of every tick produced is in the database.
     await server.hub.stop();
     await server.ctx.writer.flush();
     const finalTick = server.hub.sim.tick;
     const after = await status();
-    expect(after.store).toMatchObject({ pendingRows: 0, droppedRows: 0, lastError: null });
+    expect(after.store).toMatchObject({ pending_rows: 0, dropped_rows: 0, last_error: null });
     const c = new pg.Client({ connectionString: pgBase as string });
     await c.connect();
     try {
