@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * Python suites need Debian's python3 + python3-numpy and bubblewrap. Under CI=true they are
  * required (a missing piece fails the suite); elsewhere the suite is skipped with one loud line.
@@ -15,17 +16,7 @@ export function pythonSuiteEnabled(suite: string): boolean {
 }
 
 /** The example strategy from issue #13, exactly as it was written for the original. */
-export const USER_MOMENTUM_PY = `class UserMomentum(BaseAgent):
-    def __init__(self, agent_id, strategy_type="user_momentum", initial_cash=100000.0, qty=3):
-        super().__init__(agent_id=agent_id, strategy_type=strategy_type, initial_cash=initial_cash)
-        self.qty = qty
-    def on_tick(self, state):
-        if state.best_ask is None:
-            return []
-        return [Order(agent_id=self.agent_id, side=Side.BID, order_type=OrderType.LIMIT, price=state.best_ask, qty=self.qty)]
-    def factor_vector(self):
-        return np.array([0.6, 0.1, 0.8, 0.2, 0.4, 0.7], dtype=float)
-`;
+export const USER_MOMENTUM_PY = readFileSync(new URL('../../../examples/strategies/user_momentum.py', import.meta.url), 'utf8');
 
 /** A well-behaved Python strategy: two quotes, a call counter as its first factor. */
 export const BENIGN_PY = `class Benign(BaseAgent):

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * Python strategies through the API (issue #13): the original's example registers (language given
  * or detected), deploys with its constructor kwargs and trades; CPython's line:column in a 400;
@@ -13,17 +14,8 @@ import { startTestServer, tempSqlite } from './helpers.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const USER_MOMENTUM = `class UserMomentum(BaseAgent):
-    def __init__(self, agent_id, strategy_type="user_momentum", initial_cash=100000.0, qty=3):
-        super().__init__(agent_id=agent_id, strategy_type=strategy_type, initial_cash=initial_cash)
-        self.qty = qty
-    def on_tick(self, state):
-        if state.best_ask is None:
-            return []
-        return [Order(agent_id=self.agent_id, side=Side.BID, order_type=OrderType.LIMIT, price=state.best_ask, qty=self.qty)]
-    def factor_vector(self):
-        return np.array([0.6, 0.1, 0.8, 0.2, 0.4, 0.7], dtype=float)
-`;
+// The original's example, shared with the sandbox and CLI suites.
+const USER_MOMENTUM = readFileSync(new URL('../../../examples/strategies/user_momentum.py', import.meta.url), 'utf8');
 const SPINNER = 'class Spinner(BaseAgent):\n    def on_tick(self, state):\n        while True:\n            pass\n    def factor_vector(self):\n        return [0.0]\n';
 const TS_QUOTER = `class Quoter extends BaseAgent {
   onTick(state) { return [limit(Side.BID, state.mid - 0.05, 1)]; }
