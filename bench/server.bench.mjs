@@ -12,8 +12,12 @@
 //    so the ratio survives a noisy shared machine. Target: >= 10,000 req/s.
 //    GET /status (uncached, builds its body per request) alongside.
 //
+// The bench configures its own server: the per-IP and deploy rate limits are off (they exist to
+// stop one client flooding a shared server; here the one client is the load generator).
+//
 // Run: `npm run bench server`. Env: SERVER_BENCH_CLIENTS (500), SERVER_BENCH_SECONDS (20),
 // SERVER_BENCH_HTTP_SECONDS (12, split into SERVER_BENCH_ROUNDS=3 alternating rounds), SERVER_BENCH_CONNECTIONS (64).
+// scripts/bench-server-compare.mjs reuses startServer/fanOut/cannon to compare two builds side by side.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -48,18 +52,25 @@ function startBaseline(bookBody) {
   return waitReady(proc);
 }
 
-function startServer(dir) {
-  const proc = spawn(process.execPath, [path.join(root, 'packages/server/dist/main.js')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${path.join(dir, 'bench.db')}`,
-      CROWDALPHA_LOG_FORMAT: 'json',
-      CROWDALPHA_WEB_DIST: '',
-      LOG_LEVEL: 'info',
-    },
+/** Environment of the bench's server: loopback, SQLite in `dir`, no rate limits, no dashboard. */
+export function benchServerEnv(dir) {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: `sqlite:${path.join(dir, 'bench.db')}`,
+    CROWDALPHA_LOG_FORMAT: 'json',
+    CROWDALPHA_WEB_DIST: '',
+    LOG_LEVEL: 'info',
+    CROWDALPHA_RATE_LIMIT_MAX: '0',
+    CROWDALPHA_DEPLOY_RATE_LIMIT_MAX: '0',
+  };
+}
+
+/** Starts `<tree>/packages/server/dist/main.js` (default: this checkout) with the bench's environment plus `extraEnv`. */
+export function startServer(dir, { tree = root, extraEnv = {} } = {}) {
+  const proc = spawn(process.execPath, [path.join(tree, 'packages/server/dist/main.js')], {
+    cwd: tree,
+    env: { ...process.env, ...benchServerEnv(dir), ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return waitReady(proc);
@@ -85,7 +96,7 @@ function waitReady(proc) {
 /** Reads tick and timestamp from the envelope's first bytes: no full JSON.parse per message. */
 const HEAD = /"type":"(\w+)","timestamp":(\d+(?:\.\d+)?(?:e\+\d+)?),"payload":\{"tick":(\d+)/;
 
-async function fanOut(base, n, seconds) {
+export async function fanOut(base, n, seconds) {
   const wsUrl = base.replace('http://', 'ws://') + '/ws/market?types=TICK';
   const clients = [];
   for (let i = 0; i < n; i += 50) {
@@ -128,9 +139,9 @@ async function fanOut(base, n, seconds) {
   return { clients: n, samples: lags.length, ticksPerClientMin: minTicks, gaps, resyncs, p50: q(0.5), p99: q(0.99), max: lags[lags.length - 1] };
 }
 
-function cannon(url, seconds) {
+export function cannon(url, seconds, connections = CONNECTIONS) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections: CONNECTIONS, duration: seconds, pipelining: 1 }, (err, res) => (err ? reject(err) : resolve(res)));
+    autocannon({ url, connections, duration: seconds, pipelining: 1 }, (err, res) => (err ? reject(err) : resolve(res)));
   });
 }
 
