@@ -41,7 +41,7 @@ GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 class WebSocket:
     """A blocking RFC 6455 client: text messages only, as the protocol needs."""
 
-    def __init__(self, url, timeout=30.0):
+    def __init__(self, url, timeout=30.0, api_key=None):
         u = urlparse(url)
         if u.scheme != "ws":
             raise ValueError(f"only ws:// URLs are supported, got {url!r}")
@@ -50,7 +50,9 @@ class WebSocket:
         path = (u.path or "/") + (f"?{u.query}" if u.query else "")
         request = (
             f"GET {path} HTTP/1.1\r\nHost: {u.hostname}:{u.port or 80}\r\nUpgrade: websocket\r\n"
-            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key.decode()}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key.decode()}\r\nSec-WebSocket-Version: 13\r\n"
+            + (f"Authorization: Bearer {api_key}\r\n" if api_key else "")
+            + "\r\n"
         )
         self.sock.sendall(request.encode())
         head = b""
@@ -129,8 +131,8 @@ class WebSocket:
 class MarketEnvClient:
     """Gym-style: reset(seed) -> obs, step(action) -> (obs, reward, terminated, truncated, info)."""
 
-    def __init__(self, url):
-        self.ws = WebSocket(url)
+    def __init__(self, url, api_key=None):
+        self.ws = WebSocket(url, api_key=api_key)
         self.actions = []
         self.observation = []
 
@@ -174,10 +176,11 @@ def main(argv=None):
     p.add_argument("--live", type=int, default=0, metavar="N", help="then act in the live market for N ticks")
     p.add_argument("--agent-id", default=None, help="agent id in the live market (default: server-chosen)")
     p.add_argument("--timeout-ms", type=int, default=None, help="per-tick deadline to ask for in the live market (5..1000; default 120)")
+    p.add_argument("--api-key", default=os.environ.get("CROWDALPHA_API_KEY"), help="API key for a server with keys (default: $CROWDALPHA_API_KEY)")
     p.add_argument("--json", action="store_true", help="print one JSON summary instead of a line per episode")
     args = p.parse_args(argv)
 
-    env = MarketEnvClient(args.url)
+    env = MarketEnvClient(args.url, api_key=args.api_key)
     rng = np.random.default_rng(args.seed)
     obs = env.reset(args.seed, args.episode_ticks)
     n_obs, n_act = len(obs), len(env.actions)
@@ -209,15 +212,15 @@ def main(argv=None):
     env.close()
     summary = {"observation": env.observation, "actions": env.actions, "episodes": episodes}
     if args.live > 0:
-        summary["live"] = run_live(args.url, W, args.live, args.agent_id, rng, quiet=args.json, timeout_ms=args.timeout_ms)
+        summary["live"] = run_live(args.url, W, args.live, args.agent_id, rng, quiet=args.json, timeout_ms=args.timeout_ms, api_key=args.api_key)
     if args.json:
         print(json.dumps(summary))
     return 0
 
 
-def run_live(url, W, ticks, agent_id, rng, quiet=False, timeout_ms=None):
+def run_live(url, W, ticks, agent_id, rng, quiet=False, timeout_ms=None, api_key=None):
     """Joins the live market and answers N observations with the policy W."""
-    ws = WebSocket(url)
+    ws = WebSocket(url, api_key=api_key)
     join = {"type": "join"}
     if agent_id:
         join["agent_id"] = agent_id

@@ -101,6 +101,8 @@ export interface ServerOptions {
   maxSubmissionsPerUser: number;
   /** Concurrent WebSocket clients from one IP address (CROWDALPHA_WS_MAX_PER_IP). */
   wsMaxPerIp: number;
+  /** How long a WebSocket that must authenticate (reads need a key) may wait before its auth message (CROWDALPHA_WS_AUTH_TIMEOUT_MS). */
+  wsAuthTimeoutMs: number;
   /** Market data and analytics readable without a key once keys exist (CROWDALPHA_PUBLIC_READS). */
   publicReads: boolean;
   /**
@@ -162,6 +164,7 @@ export function defaultServerOptions(): ServerOptions {
     maxAgentsPerUser: 20,
     maxSubmissionsPerUser: 100,
     wsMaxPerIp: 50,
+    wsAuthTimeoutMs: 10_000,
   };
 }
 
@@ -228,6 +231,7 @@ export const ENV_MAP: Readonly<Record<string, EnvSpec>> = {
   CROWDALPHA_MAX_AGENTS_PER_USER: { key: 'maxAgentsPerUser', kind: 'int', min: 1, max: 100_000 },
   CROWDALPHA_MAX_SUBMISSIONS_PER_USER: { key: 'maxSubmissionsPerUser', kind: 'int', min: 1, max: 1_000_000 },
   CROWDALPHA_WS_MAX_PER_IP: { key: 'wsMaxPerIp', kind: 'int', min: 1, max: 1_000_000 },
+  CROWDALPHA_WS_AUTH_TIMEOUT_MS: { key: 'wsAuthTimeoutMs', kind: 'int', min: 100, max: 600_000 },
   CROWDALPHA_ALLOW_OPEN: { key: 'allowOpen', kind: 'bool' },
 };
 

@@ -59,11 +59,14 @@ export function describeEvents(limits: Record<string, number>): WsSchemaResponse
     client_messages: {
       ping: '"ping" (text) or {"type":"ping"} → HEARTBEAT {message:"pong"}',
       subscribe: '{"subscribe": ["TICK", ...]} → only those types are sent (HEARTBEAT and RESYNC always)',
+      auth: '{"type":"auth","key":"<API key>"} → AUTHENTICATED {role, name, key_id}: for clients that cannot send Authorization on the upgrade (browsers); needed only when reads need a key',
     },
     endpoint: '/ws/market',
     server_messages: {
       SUBSCRIBED: 'answer to a subscribe message: {types}',
-      ERROR: 'answer to a message the server could not understand: {message}',
+      ERROR: 'answer to a message the server could not understand or refused: {message, code?}',
+      AUTH_REQUIRED: 'sent on connect when reads need a key (CROWDALPHA_PUBLIC_READS=false) and the upgrade carried none: {code, message, timeout_ms}; no events until an auth message, closed (1008) after timeout_ms',
+      AUTHENTICATED: 'answer to an auth message: {role, name, key_id}',
     },
     query: { types: 'optional comma-separated initial subscription, e.g. /ws/market?types=TICK' },
     limits,

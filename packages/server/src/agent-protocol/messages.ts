@@ -9,6 +9,8 @@
  *                         server {"type":"joined","agent_id","manage_key",…}; then each tick
  *                         server {"type":"observation","tick":t,"obs":[…],"reward":r|null,"info":{…}}
  *                         client {"type":"act","tick":t,"action":a}
+ * Keys:                   client {"type":"auth","key":"<API key>"} (or Authorization on the upgrade)
+ *                         server {"type":"authenticated","role","name","key_id"} (http/ws-auth.ts)
  * Errors:                 server {"type":"error","code":"…","message":"…"}; a session closes after
  *                         `maxErrors` protocol errors, like a sandboxed strategy is silenced.
  */
@@ -90,6 +92,6 @@ export function parseClientMessage(text: string): ClientMessage | { error: strin
       return out;
     }
     default:
-      return { error: `unknown message type ${JSON.stringify(m.type)}; expected "reset", "act", "join" or "hello"` };
+      return { error: `unknown message type ${JSON.stringify(m.type)}; expected "reset", "act", "join", "auth" or "hello"` };
   }
 }

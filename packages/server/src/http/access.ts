@@ -19,8 +19,13 @@ import { manageKeyMatches, tokenMatches, type OperatorGuard } from './auth.js';
 import { createHash } from 'node:crypto';
 import { ErrorBodySchema } from '../schemas/common.js';
 
-export type AccessRule = 'public' | 'user' | 'admin' | 'owner';
-export const ACCESS_RULES: readonly AccessRule[] = ['public', 'user', 'admin', 'owner'];
+/**
+ * `socket`: a WebSocket route that checks each of its actions itself (http/ws-auth.ts), with the key
+ * from the upgrade request or from an `auth` message; the hook only refuses a malformed or unknown
+ * credential on the upgrade request.
+ */
+export type AccessRule = 'public' | 'user' | 'admin' | 'owner' | 'socket';
+export const ACCESS_RULES: readonly AccessRule[] = ['public', 'user', 'admin', 'owner', 'socket'];
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -103,19 +108,27 @@ export class AccessControl {
       const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
       if (!m) out = { invalid: 'not-bearer' };
       else {
-        const secret = m[1] as string;
-        if (this.operatorDigest && tokenMatches(this.operatorDigest, secret)) out = { identity: { kind: 'operator', role: 'admin', keyId: null, name: 'operator' } };
-        else {
-          const key: ApiKeySummary | null = secret.length <= 512 ? await this.keys.findValid(secret) : null;
-          if (key) out = { identity: { kind: 'key', role: key.role === 'admin' ? 'admin' : 'user', keyId: key.id, name: key.name } };
-          // Keyless and no operator token: an Authorization header has nothing to be checked against (as before).
-          else if (!(await this.enforcing())) out = { identity: ANONYMOUS };
-          else out = { invalid: 'unknown' };
-        }
+        const found = await this.identifySecret(m[1] as string);
+        if (found) out = { identity: found };
+        // Keyless and no operator token: an Authorization header has nothing to be checked against (as before).
+        else if (!(await this.enforcing())) out = { identity: ANONYMOUS };
+        else out = { invalid: 'unknown' };
       }
     }
     this.identities.set(req, out);
     return out;
+  }
+
+  /** The identity of a secret (an API key or the operator token), or null when it is neither. */
+  async identifySecret(secret: string): Promise<Identity | null> {
+    if (this.operatorDigest && tokenMatches(this.operatorDigest, secret)) return { kind: 'operator', role: 'admin', keyId: null, name: 'operator' };
+    const key: ApiKeySummary | null = secret.length <= 512 ? await this.keys.findValid(secret) : null;
+    return key ? { kind: 'key', role: key.role === 'admin' ? 'admin' : 'user', keyId: key.id, name: key.name } : null;
+  }
+
+  /** Whether market data may be read without a key right now (CROWDALPHA_PUBLIC_READS, or no key exists yet). */
+  async readsOpen(): Promise<boolean> {
+    return this.options.publicReads || !(await this.keyed());
   }
 
   /** The caller's identity; an unrecognised credential counts as anonymous here (public routes ignore it). */
@@ -149,6 +162,12 @@ export class AccessControl {
     const rule = accessRuleOf(req.method, req.routeOptions.config as { access?: AccessRule } | undefined);
     if (rule === 'owner') return; // the route checks the agent's owner itself (authorizeAgent)
     const what = `${req.method} ${req.routeOptions.url ?? req.url}`;
+    if (rule === 'socket') {
+      // Each action is checked by the route (http/ws-auth.ts); a credential sent must still be a valid one.
+      const p = await this.present(req);
+      if ('invalid' in p) throw this.unauthorized(reply, p, `${what} (the upgrade request's credential)`);
+      return;
+    }
     if (rule === 'public') {
       if (this.options.publicReads || !(await this.keyed())) return;
       const p = await this.present(req);
@@ -214,7 +233,7 @@ export class AccessControl {
  */
 export function documentAccess(route: RouteOptions, mode: { keyed: boolean; token: boolean }): void {
   const rule = accessRuleOf(route.method, route.config as { access?: AccessRule } | undefined);
-  if (rule === 'public' || !route.schema) return;
+  if (rule === 'public' || rule === 'socket' || !route.schema) return;
   const enforced = rule === 'user' ? mode.keyed : mode.keyed || mode.token;
   if (!enforced) return;
   const schema = route.schema as { security?: unknown; response?: Record<string, unknown>; description?: string };

@@ -6,6 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
+import type { ServerContext } from '../context.js';
 import type { AccessControl } from './access.js';
 
 /** The rate-limit bucket of a request: its API key when it carries a valid one, else its IP. */
@@ -40,6 +41,14 @@ export function checkAgentQuota(input: {
   if (input.ownersLiveAgents !== null && input.ownersLiveAgents >= input.maxAgentsPerUser) {
     throw quotaError(`your key already has ${input.ownersLiveAgents} live agents, the limit per user`, 'CROWDALPHA_MAX_AGENTS_PER_USER');
   }
+}
+
+/** Room for one more live agent (REST deploys, WS joins): the total cap, and the caller's own when it uses a key. */
+export async function ensureAgentRoom(ctx: Pick<ServerContext, 'hub' | 'store' | 'options'>, keyId: string | null): Promise<void> {
+  const { hub, store, options } = ctx;
+  const live = new Set(hub.market.allAgentStats().filter((a) => a.status === 'active').map((a) => a.agent_id));
+  const mine = keyId === null ? null : (await store.listAgents(hub.simulationId)).filter((r) => r.owner_key_id === keyId && live.has(r.agent_id)).length;
+  checkAgentQuota({ liveAgents: live.size, ownersLiveAgents: mine, maxAgents: options.maxAgents, maxAgentsPerUser: options.maxAgentsPerUser });
 }
 
 /** Route config of deploys, registrations, submissions and uploads: the stricter rate limit, when set. */

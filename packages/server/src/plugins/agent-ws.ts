@@ -7,12 +7,22 @@
  * limit, episodes up to 100,000 ticks; the per-tick deadline is `timeout_ms` (default 120, 5..1000)
  * and `maxErrors` faults (protocol errors, missed ticks) close a private session or silence a live
  * agent. A live agent that disconnects is stopped.
+ *
+ * Keys (http/ws-auth.ts): on a server with keys, stepping a private environment and joining the
+ * market need one — `Authorization: Bearer <key>` on the upgrade request or a first message
+ * `{"type":"auth","key":…}`; a joined agent belongs to the key (its owner is the key's name, and
+ * only that key, an admin or the manage key may stop, remove or read it over REST), and counts
+ * toward the key's live-agent cap. `hello` needs nothing. In keyless mode nothing changes.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
 import { AGENT_ID_PATTERN, AGENT_ID_RULE } from '@crowdalpha/engine/wire';
 import { DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, MIN_TIMEOUT_MS, defaultLimits } from '@crowdalpha/sandbox';
 import type { PluginOptions } from '../context.js';
+import { ApiError } from '../errors.js';
+import { ANONYMOUS, type Identity } from '../http/access.js';
+import { deployRateLimit, ensureAgentRoom } from '../http/limits.js';
+import { authMessageKey, authenticate, socketRefusal } from '../http/ws-auth.js';
 import { EnvSession } from '../agent-protocol/env-session.js';
 import { parseClientMessage, type JoinMessage } from '../agent-protocol/messages.js';
 import { RL_ACTIONS, RL_FEATURES } from '@crowdalpha/engine';
@@ -21,11 +31,12 @@ import { RL_ACTIONS, RL_FEATURES } from '@crowdalpha/engine';
 export const MAX_ENV_SESSIONS = 8;
 
 export const agentWsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
-  const { hub, deployer } = ctx;
+  const { hub, deployer, access, store } = ctx;
   let sessions = 0;
   const maxErrors = defaultLimits().maxErrors;
 
-  app.get('/ws/agent', { websocket: true, schema: { tags: ['websocket'], summary: 'Outside learners: a private MarketEnv or a live agent (docs/AGENT-PROTOCOL.md)' } }, (socket: WebSocket, req) => {
+  // The upgrade is rate limited like a deploy (a connection joins the market at most once).
+  app.get('/ws/agent', { websocket: true, config: { access: 'socket', ...deployRateLimit(ctx.options) }, schema: { tags: ['websocket'], summary: 'Outside learners: a private MarketEnv or a live agent (docs/AGENT-PROTOCOL.md)' } }, (socket: WebSocket, req) => {
     if (sessions >= MAX_ENV_SESSIONS) {
       socket.close(1013, `at most ${MAX_ENV_SESSIONS} agent sessions at once; retry later`);
       return;
@@ -36,6 +47,14 @@ export const agentWsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ct
     let live: string | null = null;
     let joining = false;
     let usedEnv = false;
+    let who: Identity = ANONYMOUS;
+    // The upgrade's credential (checked valid by the access hook), then any auth message's.
+    const identified = access.identity(req).then(
+      (id) => {
+        who = id;
+      },
+      (err: Error) => req.log.warn({ err: err.message }, 'could not check an agent connection\'s credentials; it stays anonymous'),
+    );
     const send = (m: Record<string, unknown>) => {
       if (socket.readyState === 1) socket.send(JSON.stringify(m));
     };
@@ -51,6 +70,20 @@ export const agentWsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ct
         return;
       }
       joining = true;
+      const refused = await socketRefusal(access, who, 'join');
+      if (refused) {
+        joining = false;
+        send({ type: 'error', ...refused });
+        return;
+      }
+      const keyId = who.kind === 'key' ? who.keyId : null;
+      try {
+        await ensureAgentRoom(ctx, keyId);
+      } catch (e) {
+        joining = false;
+        if (e instanceof ApiError) return send({ type: 'error', code: e.code, message: e.message });
+        throw e;
+      }
       // A live agent does not occupy a private-environment slot.
       if (counted) {
         sessions--;
@@ -64,7 +97,9 @@ export const agentWsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ct
       }
       hub.remote.register(id, { send, close: (code: number, reason: string) => socket.close(code, reason) }, { timeoutMs, maxErrors });
       try {
-        const { manageKey } = await deployer.deployRemote({ agentId: id, owner: m.owner ?? null, timeoutMs });
+        // With a key, the key's holder owns the agent (a message's owner is ignored), as on REST.
+        const { manageKey } = await deployer.deployRemote({ agentId: id, owner: who.kind === 'key' ? who.name : (m.owner ?? null), timeoutMs });
+        if (keyId) await store.setAgentOwnerKey(hub.simulationId, id, keyId);
         live = id;
         send({ type: 'joined', agent_id: id, manage_key: manageKey, observation: [...RL_FEATURES], actions: [...RL_ACTIONS], timeout_ms: timeoutMs, tick: hub.market.tick });
       } catch (e) {
@@ -75,8 +110,7 @@ export const agentWsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ct
       }
     };
 
-    socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-      const text = isBinary ? '' : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const onText = async (text: string, isBinary: boolean): Promise<void> => {
       if (live !== null) {
         const m = parseClientMessage(text);
         const problem = 'error' in m ? m.error : m.type !== 'act' ? `a live agent only sends {"type":"act","tick":t,"action":a}, got "${m.type}"` : hub.remote.answer(live, m.tick, m.action);
@@ -84,16 +118,39 @@ export const agentWsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ct
         return;
       }
       if (joining) return send({ type: 'error', code: 'CA_ERR_VALIDATION', message: 'joining the market; wait for "joined"' });
+      const auth = isBinary ? null : authMessageKey(text);
+      if (auth) {
+        if ('error' in auth) return send({ type: 'error', code: 'CA_ERR_VALIDATION', message: auth.error });
+        const out = await authenticate(access, auth.key);
+        if ('code' in out) return send({ type: 'error', ...out });
+        who = out.identity;
+        return send({ type: 'authenticated', role: who.role, name: who.name, key_id: who.keyId });
+      }
       const m = parseClientMessage(text);
       if (!('error' in m) && m.type === 'join') {
         if (usedEnv) return send({ type: 'error', code: 'CA_ERR_VALIDATION', message: 'join the live market on a fresh connection: this one is stepping a private environment' });
         void join(m);
         return;
       }
+      if (!('error' in m) && m.type !== 'hello') {
+        const refused = await socketRefusal(access, who, 'environment');
+        if (refused) return send({ type: 'error', ...refused });
+      }
       usedEnv = true;
       const { reply, close } = session.handle(isBinary ? 'binary' : text);
       send(reply);
       if (close) socket.close(1008, 'too many protocol errors');
+    };
+    // Messages are handled one at a time, in order, after the upgrade's credential is known.
+    let inOrder: Promise<void> = identified;
+    socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+      const text = isBinary ? '' : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      inOrder = inOrder
+        .then(() => onText(text, isBinary))
+        .catch((err: Error) => {
+          req.log.warn({ err: err.message }, 'agent websocket message failed');
+          send({ type: 'error', code: 'CA_ERR_INTERNAL', message: 'the server could not handle that message; retry' });
+        });
     });
     const release = () => {
       if (counted) sessions--;

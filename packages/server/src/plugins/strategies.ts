@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { PluginOptions } from '../context.js';
-import { checkAgentQuota, deployRateLimit } from '../http/limits.js';
+import { deployRateLimit, ensureAgentRoom as agentRoom } from '../http/limits.js';
 import { ApiError, apiError } from '../errors.js';
 import type { AgentConfigRecord, StoppedBy } from '../hub/agent-deployer.js';
 import {
@@ -54,12 +54,7 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     stopAuth.set(req, await access.authorizeAgent(req, reply, row ?? { agent_id: id }, action));
   };
 
-  /** Room for one more live agent: the total cap, and the caller's own when it uses a key. */
-  const ensureAgentRoom = async (keyId: string | null): Promise<void> => {
-    const live = new Set(market.allAgentStats().filter((a) => a.status === 'active').map((a) => a.agent_id));
-    const mine = keyId === null ? null : (await store.listAgents(hub.simulationId)).filter((r) => r.owner_key_id === keyId && live.has(r.agent_id)).length;
-    checkAgentQuota({ liveAgents: live.size, ownersLiveAgents: mine, maxAgents: ctx.options.maxAgents, maxAgentsPerUser: ctx.options.maxAgentsPerUser });
-  };
+  const ensureAgentRoom = (keyId: string | null): Promise<void> => agentRoom(ctx, keyId);
 
   /** Who the caller is when it deploys: with a key, the key's holder owns the agent (body `owner` is ignored). */
   const ownerOf = async (req: FastifyRequest, fallback: string | undefined): Promise<{ owner: string | null; keyId: string | null }> => {

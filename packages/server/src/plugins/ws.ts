@@ -1,4 +1,9 @@
-/** WS /ws/market (the live event stream) and GET /ws/schema (its contract). */
+/**
+ * WS /ws/market (the live event stream) and GET /ws/schema (its contract). The stream is a read:
+ * open while reads are public; when they need a key (CROWDALPHA_PUBLIC_READS=false on a server
+ * with keys) a client sends it as `Authorization: Bearer` on the upgrade or as a first message
+ * `{"type":"auth","key":…}` (http/ws-auth.ts), and gets no events until it has.
+ */
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { PluginOptions } from '../context.js';
@@ -6,6 +11,9 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { WsHub, type HubSocket } from '../hub/ws-hub.js';
 import { WsSchemaResponse, describeEvents } from '@crowdalpha/engine/wire';
+import { SCHEMA_VERSION } from '@crowdalpha/engine';
+import type { WsClient } from '../hub/ws-hub.js';
+import { authMessageKey, authenticate, socketRefusal } from '../http/ws-auth.js';
 
 const WsQuery = Type.Object({
   types: Type.Optional(Type.String({ maxLength: 400, description: 'comma-separated event types to receive (default: all), e.g. TICK,CROWDING_MATRIX_UPDATED' })),
@@ -36,7 +44,7 @@ function hubSocketOf(socket: WebSocket): HubSocket {
 }
 
 export const wsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
-  const { ws, options } = ctx;
+  const { ws, options, access } = ctx;
   /** Open stream connections per client IP (CROWDALPHA_WS_MAX_PER_IP). */
   const perIp = new Map<string, number>();
 
@@ -56,7 +64,7 @@ export const wsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) 
 
   app.get<{ Querystring: { types?: string } }>(
     '/ws/market',
-    { websocket: true, schema: { tags: ['websocket'], summary: 'Live event stream (WebSocket upgrade)', querystring: WsQuery } },
+    { websocket: true, config: { access: 'socket' }, schema: { tags: ['websocket'], summary: 'Live event stream (WebSocket upgrade)', querystring: WsQuery } },
     (socket, req) => {
       if (ws.full) {
         socket.close(1013, `server is at its ${options.wsMaxClients}-client limit; retry later`);
@@ -88,15 +96,60 @@ export const wsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) 
         }
         types = parsed.types;
       }
-      const client = ws.add(hubSocketOf(socket), types);
-      socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-        if (isBinary) return ws.sendControl(client, 'ERROR', { message: 'binary messages are not supported; send text' });
-        ws.handleMessage(client, Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8'));
+      let client: WsClient | null = null;
+      let authTimer: NodeJS.Timeout | null = null;
+      /** A hub message before the client is admitted to the hub (the same envelope). */
+      const reply = (type: string, payload: Record<string, unknown>) => {
+        if (client) return ws.sendControl(client, type, payload);
+        if (socket.readyState === 1) socket.send(JSON.stringify({ schema_version: SCHEMA_VERSION, type, timestamp: Date.now() * 1_000_000, payload }));
+      };
+      const admit = () => {
+        if (client || socket.readyState !== 1) return;
+        if (authTimer) clearTimeout(authTimer);
+        authTimer = null;
+        client = ws.add(hubSocketOf(socket), types);
+      };
+      // The upgrade's own credential (checked valid by the access hook) decides whether events flow at once.
+      const ready = access.identity(req).then(async (who) => {
+        const refused = await socketRefusal(access, who, 'stream');
+        if (!refused) return admit();
+        reply('AUTH_REQUIRED', { ...refused, timeout_ms: options.wsAuthTimeoutMs });
+        authTimer = setTimeout(() => socket.close(1008, `no valid auth message within ${options.wsAuthTimeoutMs} ms`), options.wsAuthTimeoutMs);
+      }).catch((err: Error) => {
+        req.log.warn({ err: err.message }, 'could not check a stream connection\'s credentials');
+        socket.close(1011, 'could not check credentials (store unavailable); retry');
       });
-      socket.on('close', () => ws.remove(client));
+      const onText = async (text: string) => {
+        const auth = authMessageKey(text);
+        if (auth) {
+          if ('error' in auth) return reply('ERROR', { code: 'CA_ERR_VALIDATION', message: auth.error });
+          const out = await authenticate(access, auth.key);
+          if ('code' in out) return reply('ERROR', { code: out.code, message: out.message });
+          reply('AUTHENTICATED', { role: out.identity.role, name: out.identity.name, key_id: out.identity.keyId });
+          const refused = await socketRefusal(access, out.identity, 'stream');
+          if (!refused) admit();
+          return;
+        }
+        if (!client) return reply('ERROR', { code: 'CA_ERR_UNAUTHORIZED', message: 'authenticate first: send {"type":"auth","key":"<API key>"}' });
+        ws.handleMessage(client, text);
+      };
+      // One message at a time, in order: an auth message's key lookup finishes before the next message is read.
+      let inOrder: Promise<void> = ready;
+      socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+        if (isBinary) return reply('ERROR', { message: 'binary messages are not supported; send text' });
+        const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+        inOrder = inOrder.then(() => onText(text)).catch((err: Error) => {
+          req.log.warn({ err: err.message }, 'websocket message failed');
+        });
+      });
+      socket.on('close', () => {
+        if (authTimer) clearTimeout(authTimer);
+        if (client) ws.remove(client);
+      });
       socket.on('error', (err: Error) => {
         req.log.debug({ err: err.message }, 'websocket error');
-        ws.remove(client);
+        if (authTimer) clearTimeout(authTimer);
+        if (client) ws.remove(client);
       });
     },
   );
