@@ -8,10 +8,8 @@
 // built-in population produces.
 // Budgets from the issue (full tick loop with analytics): >= 10,000 ticks/s at 8 agents (100 µs
 // a tick), >= 1,000 at 100 (1 ms), >= 50 at 1,000 (20 ms); the crowding update alone >= 20/s at 5,000.
-import { MarketAnalytics } from '../packages/engine/dist/analytics/market-analytics.js';
-import { CrowdingMatrix, similarityPass } from '../packages/engine/dist/crowding/crowding-matrix.js';
-import { resolveConfig } from '../packages/engine/dist/config.js';
-import { Rng } from '../packages/engine/dist/rng.js';
+import { CrowdingMatrix, MarketAnalytics, Rng, resolveConfig } from '../packages/engine/dist/index.js';
+import { similarityPass } from '../packages/engine/dist/internal.js';
 
 const BUDGET_US = { 10: 100, 100: 1000, 1000: 20000 };
 

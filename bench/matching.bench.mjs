@@ -9,7 +9,7 @@
 //
 // Run: `npm run bench matching`. Env: MATCHING_OPS (default 1e6), MATCHING_ROUNDS (default 5),
 // MATCHING_THEIR_ROUNDS (nodejs-order-book rounds; default all on the ~2,000 book, 1 on the
-// ~20,000 one), MATCHING_BOOK_DIST (path of an alternative build of engine/dist/book/index.js).
+// ~20,000 one), MATCHING_BOOK_DIST (path of an alternative build's engine/dist/internal.js, or of an older build's engine/dist/book/index.js).
 // Figures are medians over rounds; the load average is printed because the machine is shared.
 import { createRequire } from 'node:module';
 import v8 from 'node:v8';
@@ -226,7 +226,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
 
 export async function run() {
-  const dist = process.env.MATCHING_BOOK_DIST ?? path.join(here, '../packages/engine/dist/book/index.js');
+  const dist = process.env.MATCHING_BOOK_DIST ?? path.join(here, '../packages/engine/dist/internal.js');
   const lib = await import(pathToFileURL(path.resolve(dist)).href);
   const { OrderBook: TheirBook } = require('nodejs-order-book');
   const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');

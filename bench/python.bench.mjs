@@ -11,8 +11,7 @@ import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { BaseAgent, Simulation } from '../packages/engine/dist/index.js';
 import { SandboxPool, compileStrategy, pythonAvailability, defaultLimits, DEFAULT_PYTHON_RUNTIME } from '../packages/sandbox/dist/index.js';
-import { PythonWorker } from '../packages/sandbox/dist/python/python-worker.js';
-import { toPythonCompiled } from '../packages/sandbox/dist/python/python-marker.js';
+import { PythonWorker, toPythonCompiled } from '../packages/sandbox/dist/internal.js';
 
 const PY_SOURCE = `class Quoter(BaseAgent):
     def on_tick(self, state):

@@ -1,7 +1,14 @@
 /**
- * @crowdalpha/sandbox — running user-uploaded TypeScript/JavaScript strategies safely in the
- * live market: validation, a pool of runner processes hosting one isolated-vm isolate per
- * strategy, the strategy SDK, and local backtests in the same sandbox.
+ * @crowdalpha/sandbox — running user-uploaded TypeScript/JavaScript and Python strategies safely
+ * in the live market. Public surface, what the server and CLI build on:
+ * - validation: `compileStrategy`, `checkStrategyName`, `checkParams`, `StrategyValidationError`;
+ * - running: `SandboxPool` (runner processes, one isolate or CPython worker per strategy),
+ *   `SandboxAgent`, limits (`defaultLimits`, `resolveLimits`), Python availability;
+ * - the tick: `TickDriver` (prepare → in-process agents → sandbox → merge → complete), shared by
+ *   the live server and `runBacktest`;
+ * - the strategy SDK (`sdk`, `SDK_AMBIENT_DTS`).
+ * Runner plumbing (answer sanitising, the runner's path, the Python worker and its marker) is in
+ * `@crowdalpha/sandbox/internal`, for this repository's tests and benches, with no stability promise.
  */
 export { StrategyValidationError, formatDiagnostic, type StrategyDiagnostic } from './errors.js';
 export {
@@ -26,9 +33,6 @@ export {
 export { SandboxPool, type SandboxPoolOptions, type DeployConfig, type ValidatedStrategy, type CollectOptions, type RunnerEvent } from './sandbox-pool.js';
 export { SandboxAgent, type SandboxStats, type SandboxAgentCounters, type SandboxDetails, type StrategyFault } from './sandbox-agent.js';
 export { checkParams, type StrategyParams, type StrategyParam } from './strategy-params.js';
-export { parseDriverAnswer, type SanitizedAnswer, type CapturedLog } from './sanitize-orders.js';
-export { syntheticMarketState } from './synthetic-state.js';
-export { defaultRunnerPath } from './runner-process.js';
 export { pythonAvailability, PythonUnavailableError, PYTHON_INSTALL_HINT, type PythonAvailability } from './python/availability.js';
 export { DEFAULT_PYTHON_RUNTIME, type PythonRuntime } from './python/bwrap-command.js';
 export { detectLanguage, resolveLanguage, LANGUAGE_DETECTION_RULE, STRATEGY_LANGUAGES, type StrategyLanguage } from './python/language.js';
