@@ -52,6 +52,11 @@ export interface SandboxLimits {
   pythonMaxFiles: number;
   /** Python workers: how long interpreter + numpy start-up inside bubblewrap may take before the worker is killed, ms. */
   pythonSpawnTimeoutMs: number;
+  /**
+   * Python workers starting at once; more wait their turn (their spawn deadline starts when they
+   * do). Many started together on a small machine each miss the deadline; queued, they all start.
+   */
+  pythonConcurrentStarts: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 120;
@@ -80,6 +85,7 @@ export function defaultLimits(): SandboxLimits {
     pythonCpuSeconds: 3_600,
     pythonMaxFiles: 16,
     pythonSpawnTimeoutMs: 10_000,
+    pythonConcurrentStarts: 4,
   };
 }
 
@@ -112,6 +118,7 @@ const INT_RANGES: Record<keyof SandboxLimits, [number, number]> = {
   pythonCpuSeconds: [1, 1_000_000],
   pythonMaxFiles: [8, 1_024],
   pythonSpawnTimeoutMs: [500, 120_000],
+  pythonConcurrentStarts: [1, 256],
 };
 
 /** Defaults merged with overrides; throws SandboxConfigError naming the bad key and its range. */

@@ -16,7 +16,7 @@ export interface LoadSpec {
   memoryMb: number;
   maxOrders: number;
   maxOutputBytes: number;
-  /** console.* lines kept per call, and characters per line (TypeScript runner only). */
+  /** console.* / print() lines kept per call, and characters per line. */
   logLinesPerCall?: number;
   logLineChars?: number;
 }
@@ -54,6 +54,8 @@ export interface CallResult {
   error?: string;
   /** Time the call took inside the runner, ms. */
   ms?: number;
+  /** What the strategy printed before a call that gave no answer (a Python timeout). */
+  log?: { lines: string[]; dropped: number };
 }
 
 export type RunnerMessage =

@@ -31,6 +31,8 @@ import { DEFAULT_PYTHON_RUNTIME, type PythonRuntime } from './python/bwrap-comma
 import { resolveLanguage, type StrategyLanguage } from './python/language.js';
 import { isPythonCompiled, toPythonCompiled } from './python/python-marker.js';
 import { PythonWorker } from './python/python-worker.js';
+import { readPythonStack } from './python/python-stack.js';
+import { StartGate } from './python/start-gate.js';
 import { checkPythonSource, type PythonCheck } from './python/validate-python.js';
 
 /** A TypeScript runner (many isolates) or a Python worker (one strategy): the pool drives both alike. */
@@ -169,6 +171,8 @@ export class SandboxPool {
   /** One slot (one worker process) per live Python strategy, and per running Python probe. */
   private readonly pySlots = new Set<Slot>();
   private readonly pythonRuntime: PythonRuntime;
+  /** Python worker starts in progress are limited (limits.pythonConcurrentStarts). */
+  private readonly pyStarts: StartGate;
   private readonly entries = new Map<string, Entry>();
   private seq = 0;
   private probeCounter = 0;
@@ -180,6 +184,7 @@ export class SandboxPool {
     this.runnerPath = opts.runnerPath;
     this.permissionModel = opts.permissionModel ?? true;
     this.pythonRuntime = opts.pythonRuntime ?? DEFAULT_PYTHON_RUNTIME;
+    this.pyStarts = new StartGate(this.limits.pythonConcurrentStarts);
     const n = opts.workers ?? Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
     if (!Number.isInteger(n) || n < 1 || n > 256) throw new RangeError(`workers must be an integer in [1, 256], got ${n}`);
     const mk = (index: number): Slot => ({ index, language: 'typescript', proc: null, starting: null, agents: new Set(), pending: new Map(), blamed: null, consecutiveSpawnFailures: 0, loadChain: Promise.resolve(), outbox: [], outboxSync: [], outboxShared: [] });
@@ -229,6 +234,31 @@ export class SandboxPool {
   private spawnInto(slot: Slot): Promise<RunnerHandle> {
     if (slot.proc?.alive) return Promise.resolve(slot.proc);
     if (slot.starting) return slot.starting;
+    const started =
+      slot.language === 'python'
+        ? this.pyStarts.run(() => {
+            // Dropped (probe over, deploy refused, pool closed) while waiting its turn: start nothing.
+            if (this.closed || !this.pySlots.has(slot)) return Promise.reject(new Error('Python worker start cancelled: the strategy was removed'));
+            return this.startProc(slot);
+          })
+        : this.startProc(slot);
+    slot.starting = started.then(
+      (proc) => {
+        slot.starting = null;
+        slot.consecutiveSpawnFailures = 0;
+        return proc;
+      },
+      (err: unknown) => {
+        slot.starting = null;
+        slot.consecutiveSpawnFailures++;
+        throw err;
+      },
+    );
+    return slot.starting;
+  }
+
+  /** Spawns the slot's process; resolves once it is ready. */
+  private startProc(slot: Slot): Promise<RunnerHandle> {
     const proc: RunnerHandle =
       slot.language === 'python'
         ? new PythonWorker(this.pythonRuntime, {
@@ -242,19 +272,7 @@ export class SandboxPool {
     slot.proc = proc;
     proc.onResults = (items) => this.onResults(slot, items);
     proc.onExit = (reason) => this.onRunnerExit(slot, proc, reason);
-    slot.starting = proc.ready.then(
-      () => {
-        slot.starting = null;
-        slot.consecutiveSpawnFailures = 0;
-        return proc;
-      },
-      (err: unknown) => {
-        slot.starting = null;
-        slot.consecutiveSpawnFailures++;
-        throw err;
-      },
-    );
-    return slot.starting;
+    return proc.ready.then(() => proc);
   }
 
   private onRunnerExit(slot: Slot, proc: RunnerHandle, reason: string): void {
@@ -506,6 +524,8 @@ export class SandboxPool {
       memoryMb: this.limits.memoryMb,
       maxOrders: this.limits.maxOrdersPerTick,
       maxOutputBytes: this.limits.maxOutputBytes,
+      logLinesPerCall: this.limits.logLinesPerCall,
+      logLineChars: this.limits.logLineChars,
     };
     const loaded = await this.loadWithDeadline(slot, sid, spec);
     if (!loaded.ok) return fail(`strategy failed to start: ${loaded.error ?? loaded.kind}`);
@@ -667,6 +687,7 @@ export class SandboxPool {
     const agent = entry.agent;
     if (entry.state === 'silenced') return null;
     if (!res.ok) {
+      if (res.log) this.keepLog(entry, res.log);
       if (res.kind === 'watchdog' || res.kind === 'crash') {
         if (res.strike) {
           agent.counters.strikes++;
@@ -731,7 +752,7 @@ export class SandboxPool {
   private fault(entry: Entry, kind: string, message: string, stack: string | undefined, reload: boolean): void {
     const agent = entry.agent;
     if (entry.map === undefined) entry.map = readSourceMap(entry.code);
-    const mapped = stack ? mapStack(stack, entry.map) : { where: null, frames: [] };
+    const mapped = !stack ? { where: null, frames: [] } : entry.agent.language === 'python' ? readPythonStack(stack) : mapStack(stack, entry.map);
     const where = mapped.where ? ` at line ${mapped.where.line}:${mapped.where.column}` : '';
     const full = `${message}${where}`;
     agent.details.last_error = { tick: entry.tick, kind, message: full, line: mapped.where?.line ?? null, column: mapped.where?.column ?? null, stack: mapped.frames };

@@ -1,7 +1,8 @@
 # CrowdAlpha Python strategy harness. Runs as `python3 -I -S -B -c <this file> <dist-packages>`
 # inside bubblewrap (see bwrap-command.ts), one process per strategy, and speaks length-prefixed
-# JSON frames: it reads the host's frames on fd 3 and writes its own on fd 4. Whatever the
-# strategy prints goes to /dev/null, so output cannot corrupt the protocol.
+# JSON frames: it reads the host's frames on fd 3 and writes its own on fd 4. Fds 0-2 are /dev/null,
+# so output cannot corrupt the protocol; what the strategy prints (print(), logging, writes to
+# sys.stdout/stderr) is captured per call, capped, and sent with its answer (like console.log).
 #
 # This harness is NOT the security boundary (user code runs in the same interpreter and could undo
 # anything here); bubblewrap, the rlimits set below before any user code runs, and the host's
@@ -31,12 +32,77 @@ _dumps = json.JSONEncoder(separators=(',', ':'), allow_nan=True).encode
 _loads = json.loads
 _orig_import = __import__
 
-# Everything the strategy writes to stdout/stderr (Python or C level) goes nowhere.
+# C-level writes to fds 1 and 2 go nowhere; Python-level ones are captured (_Capture below).
 _null = os.open('/dev/null', os.O_RDWR)
 for _fd in (0, 1, 2):
     os.dup2(_null, _fd)
 os.close(_null)
-sys.stdout = sys.stderr = open(os.devnull, 'w')
+
+
+class _Capture:
+    """sys.stdout and sys.stderr of the strategy: lines kept per call up to a cap, each cut to a
+    length; more are counted, not kept. The host keeps a tail (stats, Strategy page, backtest)."""
+
+    encoding = 'utf-8'
+    errors = 'replace'
+
+    def __init__(self):
+        self.max_lines = 20
+        self.max_chars = 300
+        self.lines = []
+        self.dropped = 0
+        self.partial = ''
+
+    def _line(self, text):
+        if len(self.lines) < self.max_lines:
+            self.lines.append(text[:self.max_chars])
+        else:
+            self.dropped += 1
+
+    def write(self, s):
+        if not isinstance(s, str):
+            raise TypeError('write() argument must be str, not %s' % type.__dict__['__name__'].__get__(type(s))[:64])
+        start = 0
+        while True:
+            nl = s.find('\n', start)
+            if nl < 0:
+                break
+            if len(self.lines) >= self.max_lines:
+                # Over the cap: count the remaining lines without splitting them.
+                self.dropped += s.count('\n', start)
+                self.partial = ''
+                return len(s)
+            self._line(self.partial + s[start:nl])
+            self.partial = ''
+            start = nl + 1
+        if start < len(s) and len(self.partial) < self.max_chars:
+            self.partial += s[start:start + self.max_chars]
+        return len(s)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def take(self):
+        """The call's lines (and the unfinished one) for its answer, or None; starts a new buffer."""
+        if self.partial:
+            self._line(self.partial)
+            self.partial = ''
+        if not self.lines and not self.dropped:
+            return None
+        out = {'lines': self.lines, 'dropped': self.dropped}
+        self.lines = []
+        self.dropped = 0
+        return out
+
+
+_log = _Capture()
+sys.stdout = sys.stderr = _log
 
 
 def _read_exact(n):
@@ -208,14 +274,18 @@ class BaseAgent:
 # Modules a strategy may import: computation only. The OS sandbox would contain the rest anyway;
 # refusing them gives a clear error at registration and keeps runs reproducible (no clocks,
 # no host facts).
+# `logging` is there so a strategy's log records reach its log tail (its handlers write to the
+# captured sys.stderr); its submodules (handlers: sockets, files; config) are not.
 ALLOWED_IMPORTS = frozenset((
     'numpy', 'math', 'cmath', 'statistics', 'random', 'collections', 'itertools', 'functools', 'heapq',
-    'bisect', 'dataclasses', 'typing', 'enum', 'decimal', 'fractions', 'operator', 'copy', 'abc',
+    'bisect', 'dataclasses', 'typing', 'enum', 'decimal', 'fractions', 'operator', 'copy', 'abc', 'logging',
 ))
+REFUSED_SUBMODULES = frozenset(('logging.handlers', 'logging.config'))
 
 
 def _guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
-    if level != 0 or name.split('.')[0] not in ALLOWED_IMPORTS:
+    if level != 0 or name.split('.')[0] not in ALLOWED_IMPORTS or name in REFUSED_SUBMODULES or (
+            name == 'logging' and fromlist and any(('logging.' + str(f)) in REFUSED_SUBMODULES for f in fromlist)):
         raise ImportError('import of %r is not allowed; allowed: %s' % (name, ', '.join(sorted(ALLOWED_IMPORTS))))
     return _orig_import(name, globals, locals, fromlist, level)
 
@@ -259,6 +329,55 @@ def _describe(e):
         return 'error that could not be described'
 
 
+_TRACEBACK_OF = BaseException.__dict__['__traceback__'].__get__
+MAX_STACK_FRAMES = 4
+
+
+def _frames(e):
+    """The strategy's own frames of an exception, innermost first: (function, line, column).
+
+    Reads only interpreter objects (traceback, frame, code), never the exception's attributes, so
+    a hostile exception runs no code here; frames of the harness and of numpy are left out."""
+    out = []
+    try:
+        tb = _TRACEBACK_OF(e)
+        walked = 0
+        while tb is not None and walked < 5000:
+            walked += 1
+            code = tb.tb_frame.f_code
+            if code.co_filename == 'strategy.py':
+                col = 0
+                try:
+                    i = tb.tb_lasti // 2
+                    for k, pos in enumerate(code.co_positions()):
+                        if k == i:
+                            col = (pos[2] + 1) if pos[2] is not None else 0
+                            break
+                except _Deadline:
+                    raise
+                except BaseException:
+                    col = 0
+                out.append((code.co_name[:64], tb.tb_lineno or 0, col))
+                if len(out) > 64:
+                    del out[:32]
+            tb = tb.tb_next
+    except _Deadline:
+        raise
+    except BaseException:
+        pass
+    out.reverse()
+    return out[:MAX_STACK_FRAMES]
+
+
+def _stack_text(frames):
+    """One `strategy.py:LINE:COLUMN in NAME` line per frame (the host parses it: python-stack.ts)."""
+    return '\n'.join('strategy.py:%d:%d in %s' % (line, col, name) for name, line, col in frames)
+
+
+def _at(frames):
+    return (' at line %d:%d' % (frames[0][1], frames[0][2])) if frames else ''
+
+
 # ---- driver ----
 _agent = None
 _max_orders = 12
@@ -294,8 +413,14 @@ def _order_wire(o):
     }
 
 
-def _fail(kind, message):
-    return _dumps({'ok': False, 'kind': kind, 'error': message})
+def _fail(kind, message, frames=()):
+    out = {'ok': False, 'kind': kind, 'error': message}
+    if frames:
+        out['stack'] = _stack_text(frames)
+    log = _log.take()
+    if log:
+        out['log'] = log
+    return _dumps(out)
 
 
 def _load(msg):
@@ -303,6 +428,8 @@ def _load(msg):
     _max_orders = msg['max_orders']
     _max_output = msg['max_output']
     _deadline_s = msg['timeout_ms'] / 1000.0
+    _log.max_lines = msg.get('log_lines', _log.max_lines)
+    _log.max_chars = msg.get('log_chars', _log.max_chars)
     seed = msg['seed']
     _random.seed(seed)
     np.random.seed(seed % (2 ** 32))
@@ -317,7 +444,7 @@ def _load(msg):
         except _Deadline:
             raise
         except BaseException as e:
-            return {'ok': False, 'kind': 'load', 'error': 'top-level code raised ' + _describe(e)}
+            return {'ok': False, 'kind': 'load', 'error': 'top-level code raised ' + _describe(e) + _at(_frames(e))}
         classes = [v for k, v in list(scope.items()) if isinstance(v, type) and v is not BaseAgent and issubclass(v, BaseAgent)]
         if len(classes) != 1:
             return {'ok': False, 'kind': 'load', 'error': 'expected exactly one class inheriting BaseAgent, found %d' % len(classes)}
@@ -329,12 +456,12 @@ def _load(msg):
         except _Deadline:
             raise
         except BaseException as e:
-            return {'ok': False, 'kind': 'load', 'error': 'constructor raised ' + _describe(e)}
+            return {'ok': False, 'kind': 'load', 'error': 'constructor raised ' + _describe(e) + _at(_frames(e))}
         if not callable(getattr(_agent, 'on_tick', None)):
             return {'ok': False, 'kind': 'load', 'error': 'the class has no on_tick(state) method'}
         return {'ok': True}
     except _Deadline:
-        return {'ok': False, 'kind': 'timeout', 'error': 'startup exceeded its time limit'}
+        return {'ok': False, 'kind': 'timeout', 'error': 'startup (top-level code and constructor) did not finish within its %d ms limit' % msg['startup_ms']}
     finally:
         _disarm()
 
@@ -351,7 +478,7 @@ def _tick(own_json, shared_text):
             except _Deadline:
                 raise
             except BaseException as e:
-                return _fail('error', 'on_tick raised ' + _describe(e))
+                return _fail('error', 'on_tick raised ' + _describe(e), _frames(e))
             if out is None:
                 out = []
             if not isinstance(out, (list, tuple)):
@@ -382,7 +509,11 @@ def _tick(own_json, shared_text):
                 # Over the deadline even though no alarm got through (one was swallowed, e.g. in a
                 # finaliser, where Python ignores exceptions): still a timeout.
                 return None
-            text = _dumps({'ok': True, 'orders': orders, 'extra': n - take, 'fv': fv})
+            answer = {'ok': True, 'orders': orders, 'extra': n - take, 'fv': fv}
+            log = _log.take()
+            if log:
+                answer['log'] = log
+            text = _dumps(answer)
             if len(text) > _max_output:
                 return _fail('output', 'output exceeds %d characters' % _max_output)
             return text
@@ -423,7 +554,12 @@ def main():
                 out = _tick(c['state'], shared[c['shared']] if c['shared'] < len(shared) else '')
                 ms = (_clock() - t0) * 1000.0
                 if out is None:
-                    items.append({'sid': c['sid'], 'seq': c['seq'], 'ok': False, 'kind': 'timeout', 'error': 'exceeded its time limit', 'ms': ms})
+                    item = {'sid': c['sid'], 'seq': c['seq'], 'ok': False, 'kind': 'timeout', 'error': 'exceeded its time limit', 'ms': ms}
+                    # What it printed before it overran is often what explains the overrun.
+                    log = _log.take()
+                    if log:
+                        item['log'] = log
+                    items.append(item)
                 else:
                     items.append({'sid': c['sid'], 'seq': c['seq'], 'ok': True, 'out': out, 'ms': ms})
             _send({'t': 'results', 'items': items})

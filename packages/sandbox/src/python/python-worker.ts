@@ -43,6 +43,9 @@ export class PythonWorker {
   private readonly toWorker: Writable;
   private readonly decoder: FrameDecoder;
   private stderrTail = '';
+  /** Set by kill(): a ready frame still in the pipe must not make a dying worker look started. */
+  private killed = false;
+  private failReady: (e: Error) => void = () => {};
   onResults: (items: CallResult[]) => void = () => {};
   onExit: (reason: string) => void = () => {};
 
@@ -71,6 +74,7 @@ export class PythonWorker {
       failReady = reject;
     });
     this.ready.catch(() => {});
+    this.failReady = failReady;
     const spawnTimer = setTimeout(() => this.fatal(`did not start within ${limits.spawnTimeoutMs} ms`), limits.spawnTimeoutMs);
     spawnTimer.unref();
     fromWorker.on('data', (chunk: Buffer) => {
@@ -85,6 +89,7 @@ export class PythonWorker {
         if (msg === null || typeof msg !== 'object') return this.fatal('protocol violation: a frame that is not an object');
         if (msg.t === 'ready') {
           clearTimeout(spawnTimer);
+          if (this.killed) continue;
           this.readyAt = performance.now();
           markReady();
         } else if (msg.t === 'results' && Array.isArray(msg.items)) {
@@ -126,6 +131,8 @@ export class PythonWorker {
 
   private fatal(reason: string): void {
     this.stderrTail = `${this.stderrTail}\n${reason}`.slice(-2_000);
+    // Not ready now, whatever frames are still in flight (a start is refused at its deadline).
+    this.failReady(new Error(`Python worker ${reason}`));
     this.kill();
   }
 
@@ -155,6 +162,8 @@ export class PythonWorker {
         startup_ms: spec.startupTimeoutMs,
         max_orders: spec.maxOrders,
         max_output: spec.maxOutputBytes,
+        ...(spec.logLinesPerCall !== undefined ? { log_lines: spec.logLinesPerCall } : {}),
+        ...(spec.logLineChars !== undefined ? { log_chars: spec.logLineChars } : {}),
       });
       if (!sent) {
         this.loads.delete(req);
@@ -185,6 +194,7 @@ export class PythonWorker {
   }
 
   kill(): void {
+    this.killed = true;
     try {
       this.child.kill('SIGKILL');
     } catch {
@@ -216,5 +226,11 @@ function toCallResult(v: unknown): CallResult | null {
   if (!r.ok) out.kind = typeof r.kind === 'string' && WORKER_KINDS.has(r.kind as FailureKind) ? (r.kind as FailureKind) : 'error';
   if (typeof r.error === 'string') out.error = r.error.slice(0, 500);
   if (typeof r.ms === 'number' && Number.isFinite(r.ms)) out.ms = r.ms;
+  if (!r.ok && r.log !== null && typeof r.log === 'object') {
+    const l = r.log as Record<string, unknown>;
+    const lines = Array.isArray(l.lines) ? l.lines.filter((x): x is string => typeof x === 'string').slice(0, 1_000).map((x) => x.slice(0, 10_000)) : [];
+    const dropped = typeof l.dropped === 'number' && Number.isFinite(l.dropped) && l.dropped > 0 ? Math.floor(l.dropped) : 0;
+    out.log = { lines, dropped };
+  }
   return out;
 }

@@ -15,14 +15,18 @@ import { withSeccompFd } from './seccomp-fd.js';
 /** Modules a strategy may import (kept equal to ALLOWED_IMPORTS in harness.py; a test pins both). */
 export const PYTHON_ALLOWED_IMPORTS = [
   'numpy', 'math', 'cmath', 'statistics', 'random', 'collections', 'itertools', 'functools', 'heapq',
-  'bisect', 'dataclasses', 'typing', 'enum', 'decimal', 'fractions', 'operator', 'copy', 'abc',
+  'bisect', 'dataclasses', 'typing', 'enum', 'decimal', 'fractions', 'operator', 'copy', 'abc', 'logging',
 ] as const;
+
+/** Submodules of allowed modules that stay refused (REFUSED_SUBMODULES in harness.py): sockets, files, config servers. */
+export const PYTHON_REFUSED_SUBMODULES = ['logging.handlers', 'logging.config'] as const;
 
 const CHECKER = String.raw`
 import sys, ast, json, resource
 resource.setrlimit(resource.RLIMIT_AS, (256 << 20, 256 << 20))
 resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
 allowed = set(sys.argv[1].split(','))
+refused = set(sys.argv[2].split(',')) if len(sys.argv) > 2 else set()
 src = sys.stdin.read()
 out = []
 def diag(rule, message, node=None, line=None, col=None):
@@ -48,8 +52,12 @@ if tree is not None:
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):
             names = ['.' if node.level else (node.module or '')]
+            if not node.level and node.module:
+                names += [node.module + '.' + a.name for a in node.names if node.module + '.' + a.name in refused]
         for n in names:
-            if n.split('.')[0] not in allowed:
+            if n in refused:
+                diag('import', 'import of %r is not allowed (it opens files or sockets); log with print() or logging.getLogger()' % n, node)
+            elif n.split('.')[0] not in allowed:
                 diag('import', 'import of %r is not allowed; allowed modules: %s' % (n, ', '.join(sorted(allowed))), node)
     def is_base(b):
         return (isinstance(b, ast.Name) and b.id == 'BaseAgent') or (isinstance(b, ast.Attribute) and b.attr == 'BaseAgent')
@@ -113,7 +121,7 @@ export function checkPythonSource(rt: PythonRuntime, source: string, opts: { max
   if (source.includes('\0')) return Promise.reject(new StrategyValidationError([{ rule: 'syntax', message: 'source contains a NUL character' }]));
   return new Promise((resolve, reject) => {
     const child = withSeccompFd((fd) =>
-      spawn(rt.bwrap, bwrapArgs(rt, CHECKER, [PYTHON_ALLOWED_IMPORTS.join(',')], fd !== null), {
+      spawn(rt.bwrap, bwrapArgs(rt, CHECKER, [PYTHON_ALLOWED_IMPORTS.join(','), PYTHON_REFUSED_SUBMODULES.join(',')], fd !== null), {
         stdio: ['pipe', 'pipe', 'pipe', 'ignore', 'ignore', fd ?? 'ignore'],
         env: {},
         ...hostIdentity(),
