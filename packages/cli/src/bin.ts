@@ -2,22 +2,27 @@
 /** The `crowdalpha` command. */
 import { Command, Option } from 'commander';
 import { intOption, readJsonFile } from './options.js';
-import { backtestCommand } from './backtest-command.js';
-import { runCommand } from './run-command.js';
-import { sweepCommand } from './sweep/sweep-command.js';
-import { workerCommand } from './worker-command.js';
-import { configCommand } from './config-list.js';
-import { trainCommand } from './rl/train-command.js';
-import { evaluateCommand } from './rl/evaluate-command.js';
-import {
-  experimentCancelCommand,
-  experimentExportCommand,
-  experimentListCommand,
-  experimentPlotCommand,
-  experimentResumeCommand,
-  experimentRunCommand,
-  experimentSummaryCommand,
-} from './experiment/experiment-command.js';
+
+// Command modules are imported when their command runs, not at start: a sweep or `--help` need not
+// load Fastify, the sandbox or the plotting libraries. Start-up is a fixed cost every sweep, worker
+// and `run` process pays (about 3 s of CPU with everything loaded eagerly), and in a sweep it is the
+// serial part that keeps `--workers 2` from doubling `--workers 1`.
+const cmd = {
+  run: () => import('./run-command.js'),
+  backtest: () => import('./backtest-command.js'),
+  sweep: () => import('./sweep/sweep-command.js'),
+  worker: () => import('./worker-command.js'),
+  config: () => import('./config-list.js'),
+  train: () => import('./rl/train-command.js'),
+  evaluate: () => import('./rl/evaluate-command.js'),
+  experiment: () => import('./experiment/experiment-command.js'),
+};
+
+// `crowdalpha config --list | head`: a closed pipe ends the listing, not a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 const program = new Command();
 program.name('crowdalpha').description('CrowdAlpha: a multi-agent limit order book market with crowding analytics').showHelpAfterError();
@@ -45,7 +50,7 @@ program
   .option('--json', 'print the summary as JSON')
   .addOption(new Option('--no-progress', 'no progress bar'))
   .action(async (opts) => {
-    process.exitCode = await runCommand(opts);
+    process.exitCode = await (await cmd.run()).runCommand(opts);
   });
 
 program
@@ -61,7 +66,7 @@ program
   .option('--out <dir>', 'write trades.csv (every fill of the strategy) and equity.csv (per tick) into this directory')
   .addOption(new Option('--no-progress', 'no progress bar'))
   .action(async (file, opts) => {
-    process.exitCode = await backtestCommand(file, opts);
+    process.exitCode = await (await cmd.backtest()).backtestCommand(file, opts);
   });
 
 program
@@ -78,7 +83,7 @@ program
   .option('--queue <name>', 'queue name on that Redis (default crowdalpha-sweep)')
   .addOption(new Option('--no-progress', 'no progress bar'))
   .action(async (opts) => {
-    process.exitCode = await sweepCommand(opts);
+    process.exitCode = await (await cmd.sweep()).sweepCommand(opts);
   });
 
 program
@@ -90,7 +95,7 @@ program
   .option('--database-url <url>', 'store that experiment runs are written to (DATABASE_URL); the same database as the submitter')
   .option('--lock-ms <n>', 'job lock, ms: runs of a worker that dies are picked up by others after about this long', intOption('--lock-ms', 1_000, 3_600_000), 30_000)
   .action(async (opts) => {
-    process.exitCode = await workerCommand(opts);
+    process.exitCode = await (await cmd.worker()).workerCommand(opts);
   });
 
 program
@@ -99,8 +104,8 @@ program
   .option('--list', 'list every key')
   .option('--json', 'as JSON')
   .option('--markdown', 'as the Markdown table of docs/CONFIG.md')
-  .action((opts) => {
-    process.exitCode = configCommand(opts);
+  .action(async (opts) => {
+    process.exitCode = (await cmd.config()).configCommand(opts);
   });
 
 program
@@ -118,7 +123,7 @@ program
   .option('--json', 'print the summary as JSON')
   .addOption(new Option('--no-progress', 'no progress bar'))
   .action(async (opts) => {
-    process.exitCode = await trainCommand(opts);
+    process.exitCode = await (await cmd.train()).trainCommand(opts);
   });
 
 program
@@ -130,7 +135,7 @@ program
   .option('--config <file>', "JSON file of market config overrides (default: the model's training market)")
   .option('--json', 'print the results as JSON')
   .action(async (file, opts) => {
-    process.exitCode = await evaluateCommand(file, opts);
+    process.exitCode = await (await cmd.evaluate()).evaluateCommand(file, opts);
   });
 
 const experiment = program.command('experiment').description('named experiments (spec file: grid × seeds) stored in the project database');
@@ -147,7 +152,7 @@ experiment
   .addOption(dbOption())
   .addOption(new Option('--no-progress', 'no progress output'))
   .action(async (spec, opts) => {
-    process.exitCode = await experimentRunCommand(spec, opts);
+    process.exitCode = await (await cmd.experiment()).experimentRunCommand(spec, opts);
   });
 
 experiment
@@ -160,7 +165,7 @@ experiment
   .addOption(dbOption())
   .addOption(new Option('--no-progress', 'no progress output'))
   .action(async (id, opts) => {
-    process.exitCode = await experimentResumeCommand(id, opts);
+    process.exitCode = await (await cmd.experiment()).experimentResumeCommand(id, opts);
   });
 
 experiment
@@ -169,7 +174,7 @@ experiment
   .option('--json', 'as JSON')
   .addOption(dbOption())
   .action(async (opts) => {
-    process.exitCode = await experimentListCommand(opts);
+    process.exitCode = await (await cmd.experiment()).experimentListCommand(opts);
   });
 
 experiment
@@ -179,7 +184,7 @@ experiment
   .option('--json', 'as JSON (every figure)')
   .addOption(dbOption())
   .action(async (id, opts) => {
-    process.exitCode = await experimentSummaryCommand(id, opts);
+    process.exitCode = await (await cmd.experiment()).experimentSummaryCommand(id, opts);
   });
 
 experiment
@@ -191,7 +196,7 @@ experiment
   .option('--table <t>', 'runs (one row per run) | agents (per agent per run) | strategies (per strategy type per run)', 'runs')
   .addOption(dbOption())
   .action(async (id, opts) => {
-    process.exitCode = await experimentExportCommand(id, opts);
+    process.exitCode = await (await cmd.experiment()).experimentExportCommand(id, opts);
   });
 
 experiment
@@ -203,7 +208,7 @@ experiment
   .option('--no-png', 'SVG only')
   .addOption(dbOption())
   .action(async (id, opts) => {
-    process.exitCode = await experimentPlotCommand(id, opts);
+    process.exitCode = await (await cmd.experiment()).experimentPlotCommand(id, opts);
   });
 
 experiment
@@ -212,7 +217,7 @@ experiment
   .argument('<id>')
   .addOption(dbOption())
   .action(async (id, opts) => {
-    process.exitCode = await experimentCancelCommand(id, opts);
+    process.exitCode = await (await cmd.experiment()).experimentCancelCommand(id, opts);
   });
 
 const admin = program.command('admin').description('API keys of the server (in the store of --database-url / DATABASE_URL, like the server)');

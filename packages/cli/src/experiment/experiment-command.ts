@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { defaultServerOptions, Store, type ExperimentProgress } from '@crowdalpha/server';
+// The store subpath, not the server: an experiment run need not load Fastify and the hub.
+import { defaultServerOptions, Store, type ExperimentProgress } from '@crowdalpha/server/store';
 import { checkQueueName, DEFAULT_SWEEP_QUEUE } from '../sweep/sweep-queue.js';
 import { TABLE_FORMATS, writeTable, type TableFormat } from '../table-writers.js';
 import { createExperiment, runExperiment } from './experiment-runner.js';

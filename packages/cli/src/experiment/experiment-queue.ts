@@ -5,7 +5,7 @@
  * staying alive to collect return values; it only watches the store until every run is stored or
  * dead-lettered, or the experiment is cancelled (then it withdraws the runs not yet started).
  */
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { ExperimentProgress, Store } from '@crowdalpha/server';
 import { checkRedis, redactedUrl, redisOptions } from '../sweep/redis-connection.js';
 import type { ExperimentTask } from './experiment-record.js';
@@ -38,6 +38,7 @@ export async function runQueuedExperiment(
   stopWatching: () => boolean = () => false,
 ): Promise<void> {
   await checkRedis(target.redisUrl);
+  const { Queue } = await import('bullmq');
   const queue = new Queue<ExperimentTask>(target.queue, { connection: redisOptions(target.redisUrl) });
   try {
     await queue.addBulk(

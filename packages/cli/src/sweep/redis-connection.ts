@@ -3,7 +3,6 @@
  * check with a deadline: ioredis retries forever by default, which would leave a user staring at
  * a silent terminal when the address is wrong.
  */
-import { Redis } from 'ioredis';
 
 /** ioredis options; a type alias (not an interface) so BullMQ's index-signed options accept it. */
 export type RedisSettings = {
@@ -53,6 +52,8 @@ export function redactedUrl(url: string): string {
 
 /** Resolves when a PING answers; rejects with a message naming the address otherwise. */
 export async function checkRedis(url: string, timeoutMs = 5_000): Promise<void> {
+  // Imported here, not at the top: a local sweep never loads the Redis client.
+  const { Redis } = await import('ioredis');
   const client = new Redis({ ...redisOptions(url), lazyConnect: true, connectTimeout: timeoutMs, disconnectTimeout: 50, maxRetriesPerRequest: 0, retryStrategy: () => null });
   // The socket's own error (ECONNREFUSED, ENOTFOUND, auth) says more than the rejected connect.
   let cause: Error | null = null;

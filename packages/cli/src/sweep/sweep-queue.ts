@@ -6,7 +6,6 @@
  * sweep's (the wall_ms column aside).
  */
 import { randomBytes } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
 import { checkRedis, redactedUrl, redisOptions } from './redis-connection.js';
 import { toOverrides, type SweepJob } from './sweep-grid.js';
 import type { SweepRow } from './sweep-run.js';
@@ -34,6 +33,8 @@ export async function runQueued(
   log: (s: string) => void,
 ): Promise<{ job: SweepJob; row: SweepRow }[]> {
   await checkRedis(target.redisUrl);
+  // BullMQ is loaded only for queued sweeps (start-up is a serial cost of every local sweep).
+  const { Queue, QueueEvents } = await import('bullmq');
   const connection = redisOptions(target.redisUrl);
   const queue = new Queue<SweepTask, SweepRow>(target.queue, { connection });
   const events = new QueueEvents(target.queue, { connection });

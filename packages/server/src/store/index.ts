@@ -4,4 +4,6 @@
  * does not pay for importing Fastify and the hub.
  */
 export { Store, StoreError } from './store.js';
+/** The default DATABASE_URL and other server defaults (config.ts imports nothing heavy). */
+export { defaultServerOptions } from '../config.js';
 export { ExperimentStore, type ExperimentRow, type ExperimentRunRow, type ExperimentFailureRow, type ExperimentStatus, type ExperimentProgress } from './experiment-store.js';
