@@ -7,56 +7,102 @@ import { AGENT_PARAM_RULES, meanReversionWindowProblem, paramRuleViolation } fro
 import { MAX_PRICE_TICKS, TickGrid } from './book/tick-grid.js';
 
 export interface MomentumConfig {
+  /** EMA span of the fast mid average of the first momentum agent (alpha = 2 / (span + 1)). @unit ticks (EMA span) */
   fastBase: number;
+  /** Added to the fast span per further agent: the i-th agent (from 0) uses fastBase + fastStep × i. @unit ticks (EMA span) */
   fastStep: number;
+  /** EMA span of the slow mid average of the first momentum agent; the signal is (fast − slow) / slow. @unit ticks (EMA span) */
   slowBase: number;
+  /** Added to the slow span per further agent: slowBase + slowStep × i. @unit ticks (EMA span) */
   slowStep: number;
+  /** Base order size; strong signals scale it up (sizeBoost, sizeCap). @unit units (order size) */
   qty: number;
+  /** No order that would add to |inventory| at or beyond this; also the scale of the inventory-pressure term. @unit units */
   maxInventory: number;
+  /**
+   * Subtracted from the signal in proportion to the inventory: position / maxInventory × inventoryPressure, so a full position leans against adding.
+   * @unit relative price gap (fraction of price)
+   */
   inventoryPressure: number;
+  /**
+   * |signal| above which the agent takes liquidity with a market order (at or below: a limit order at the opposite touch).
+   * @unit relative price gap (fraction of price)
+   */
   marketThreshold: number;
+  /** |signal| at or below which the agent does nothing. @unit relative price gap (fraction of price) */
   limitThreshold: number;
+  /** Order size is qty × (1 + sizeBoost × min(|signal| / marketThreshold, sizeCap)), rounded, at least 1. @unit dimensionless */
   sizeBoost: number;
+  /** Cap on |signal| / marketThreshold in the size formula (see sizeBoost). @unit dimensionless */
   sizeCap: number;
 }
 
 export interface MeanReversionConfig {
+  /** Mids in the rolling mean and std of the z-score (z = (mid − mean) / std). @unit ticks */
   window: number;
+  /** |z| beyond which the first agent trades toward the mean with a limit order (jittered each tick). @unit standard deviations (z) */
   zThresholdBase: number;
+  /** Added to the threshold per further agent: the i-th (from 0) uses zThresholdBase + zThresholdStep × i. @unit standard deviations (z) */
   zThresholdStep: number;
+  /** |z| beyond which the agent takes liquidity with a market order (jittered like the threshold). @unit standard deviations (z) */
   marketZ: number;
+  /** Order size, at most topLevelShare of the opposite top level. @unit units (order size) */
   qty: number;
+  /** No order that would add to |inventory| at or beyond this; also the scale of the inventory penalty. @unit units */
   maxInventory: number;
+  /** Subtracted from z in proportion to the inventory: position / maxInventory × inventoryPenalty. @unit standard deviations (z) */
   inventoryPenalty: number;
+  /**
+   * Each tick the thresholds are scaled by 1 ± U(jitterMin, jitterMax) with a random sign, so the reverters do not all fire on the same tick.
+   * @unit share (0–1)
+   */
   jitterMin: number;
+  /** Upper bound of that jitter (see jitterMin). @unit share (0–1) */
   jitterMax: number;
+  /** Order size is at most this share of the opposite top level's quantity (at least 1). @unit share (0–1) */
   topLevelShare: number;
+  /** After each change of inventory the agent waits a uniform whole number of ticks in [cooldownMin, cooldownMax]. @unit ticks */
   cooldownMin: number;
+  /** Upper bound of that cooldown (see cooldownMin). @unit ticks */
   cooldownMax: number;
 }
 
 export interface MarketMakerConfig {
+  /** Full base spread of the first market maker before widening; the i-th (from 0) uses baseSpreadBase + baseSpreadStep × i. @unit price */
   baseSpreadBase: number;
+  /** Added to the base spread per further maker. @unit price */
   baseSpreadStep: number;
+  /** Least half spread, before the crowding widening. @unit price */
   minHalfSpread: number;
+  /** Std of the normal shock added to the first maker's fair value each tick; the i-th uses quoteJitterBase + quoteJitterStep × i. @unit price */
   quoteJitterBase: number;
+  /** Added to the fair-value shock std per further maker. @unit price */
   quoteJitterStep: number;
+  /** Half spread × (1 + volMultiplier × MarketState.volatility). @unit per unit of 1-tick log-return std */
   volMultiplier: number;
+  /** Shift of the reservation price against the inventory at the limit (× position / maxInventory). @unit price */
   inventorySkew: number;
+  /** Half spread added per unit of |inventory|. @unit price per unit of inventory */
   inventoryPenalty: number;
+  /** Quote size with a flat inventory; it shrinks toward the inventory limit. @unit units (order size) */
   qty: number;
+  /** Inventory limit: at it the side that would add shows one lot twice as far out. @unit units */
   maxInventory: number;
+  /** Half spread × (1 + crowdingWiden × max(crowding intensity, 0)): a crowded market is riskier to quote in. @unit dimensionless */
   crowdingWiden: number;
+  /** Reservation price shift toward recent signed order flow (× the buy-minus-sell share of MarketState.recentTrades, in [−1, 1]). @unit price */
   flowLean: number;
+  /** Half spread on the side under pressure × (1 + sidePressureWiden × |sidePressure|). @unit dimensionless */
   sidePressureWiden: number;
-  /** Weight of the newest mid in the maker's fair-value EMA (1 = quote around the current mid). */
+  /** Weight of the newest mid in the maker's fair-value EMA (1 = quote around the current mid). @unit share per tick */
   fairValueAlpha: number;
   /**
    * Adverse selection: on the side crowded one-sided flow is hitting (|sidePressure|), quote size
    * is divided by (1 + adverseThin * |sidePressure|). The spread side of it is `sidePressureWiden`.
+   * @unit dimensionless
    */
   adverseThin: number;
-  /** Never quote through the other agents' pre-trade touch (a maker posts, never takes). */
+  /** Never quote through the other agents' pre-trade touch (a maker posts, never takes). @unit on/off */
   postOnly: boolean;
 }
 
@@ -66,13 +112,13 @@ export interface MarketMakerConfig {
  * (seed, tick), so no agent needs another's state.
  */
 export interface FundamentalConfig {
-  /** Pull of ln(value) toward ln(initialPrice) per tick (1/ticks; half-life ln2/meanReversion). */
+  /** Pull of ln(value) toward ln(initialPrice) per tick (1/ticks; half-life ln2/meanReversion). @unit 1/tick */
   meanReversion: number;
-  /** Std of the per-tick log shock. */
+  /** Std of the per-tick log shock. @unit log price per tick */
   volatility: number;
-  /** Chance of a jump per tick. */
+  /** Chance of a jump per tick. @unit probability per tick */
   jumpProbability: number;
-  /** Std of a jump's log size. */
+  /** Std of a jump's log size. @unit log price */
   jumpStd: number;
 }
 
@@ -81,31 +127,31 @@ export interface FundamentalConfig {
  * aggregated agent `bg_noise` that draws their orders with typed arrays. Prices are in ticks.
  */
 export interface NoiseConfig {
-  /** Orders per trader per tick at the mean intensity. */
+  /** Orders per trader per tick at the mean intensity. @unit orders per trader per tick */
   arrivalRate: number;
-  /** Share of arrivals that are market orders (the rest are limit orders). */
+  /** Share of arrivals that are market orders (the rest are limit orders). @unit share (0–1) */
   marketShare: number;
-  /** Mean distance, ticks, of a limit order behind the opposite touch (1 + exponential). */
+  /** Mean distance, ticks, of a limit order behind the opposite touch (1 + exponential). @unit price ticks */
   limitOffsetTicks: number;
-  /** Smallest order size; sizes are Pareto above it (qtyMin × U^(-1/qtyTailExponent)), rounded down. */
+  /** Smallest order size; sizes are Pareto above it (qtyMin × U^(-1/qtyTailExponent)), rounded down. @unit units (order size) */
   qtyMin: number;
-  /** Pareto tail exponent of order sizes: occasional large orders sweep levels (heavy-tailed returns). */
+  /** Pareto tail exponent of order sizes: occasional large orders sweep levels (heavy-tailed returns). @unit dimensionless (Pareto exponent) */
   qtyTailExponent: number;
-  /** Largest order size. */
+  /** Largest order size. @unit units (order size) */
   qtyMax: number;
-  /** Mean life of a resting noise order, ticks (geometric), after which it is cancelled. */
+  /** Mean life of a resting noise order, ticks (geometric), after which it is cancelled. @unit ticks */
   orderLifetime: number;
-  /** AR(1) coefficient of the log arrival intensity: activity comes in bursts (volatility clustering). */
+  /** AR(1) coefficient of the log arrival intensity: activity comes in bursts (volatility clustering). @unit AR(1) coefficient per tick */
   intensityPersistence: number;
-  /** Std of the stationary log intensity. */
+  /** Std of the stationary log intensity. @unit log intensity */
   intensityStd: number;
-  /** Chance per tick that a new meta-order (a run of same-sign market orders) starts. */
+  /** Chance per tick that a new meta-order (a run of same-sign market orders) starts. @unit probability per tick */
   metaStartProbability: number;
-  /** Pareto tail exponent of a meta-order's number of child orders (1 < a < 2: long-memory signs). */
+  /** Pareto tail exponent of a meta-order's number of child orders (1 < a < 2: long-memory signs). @unit dimensionless (Pareto exponent) */
   metaTailExponent: number;
-  /** Most child orders in one meta-order. */
+  /** Most child orders in one meta-order. @unit orders */
   metaMaxChildren: number;
-  /** Chance per tick that an active meta-order sends its next child. */
+  /** Chance per tick that an active meta-order sends its next child. @unit probability per tick */
   metaChildProbability: number;
 }
 
@@ -114,21 +160,23 @@ export interface NoiseConfig {
  * random, observes the fundamental with noise and trades toward it when the book is far enough away.
  */
 export interface ValueConfig {
-  /** Arrivals per trader per tick. */
+  /** Arrivals per trader per tick. @unit arrivals per trader per tick */
   arrivalRate: number;
-  /** Std of a trader's log observation error of the fundamental. */
+  /** Std of a trader's log observation error of the fundamental. @unit log price */
   observationNoise: number;
-  /** Least gap, ticks, between the estimate and the touch worth trading. */
+  /** Least gap, ticks, between the estimate and the touch worth trading. @unit price ticks */
   thresholdTicks: number;
-  /** Share of trades sent as market orders; the rest join the own-side touch. */
+  /** Share of trades sent as market orders; the rest join the own-side touch. @unit share (0–1) */
   aggressiveShare: number;
+  /** Smallest order size of a value trade (sizes are uniform integers from qtyMin to qtyMax). @unit units (order size) */
   qtyMin: number;
+  /** Largest order size of a value trade. @unit units (order size) */
   qtyMax: number;
-  /** Largest |inventory| per trader (the aggregate's limit is traders × this). */
+  /** Largest |inventory| per trader (the aggregate's limit is traders × this). @unit units per trader */
   maxInventory: number;
-  /** Mean life of a resting value order, ticks. */
+  /** Mean life of a resting value order, ticks. @unit ticks */
   orderLifetime: number;
-  /** Share of the engine's cumulative permanent impact (MarketState.impact) added to the value traded toward. */
+  /** Share of the engine's cumulative permanent impact (MarketState.impact) added to the value traded toward. @unit share (0–1) */
   impactWeight: number;
 }
 
@@ -138,39 +186,47 @@ export interface ValueConfig {
  * (AR(1)) instead of being re-drawn each tick, and quotes that stay in the queue until they move.
  */
 export interface LadderMakerConfig {
+  /** Price levels each ladder maker quotes on each side. @unit price levels */
   levels: number;
-  /** Ticks between levels. */
+  /** Ticks between levels. @unit price ticks */
   levelSpacingTicks: number;
-  /** Least half spread, ticks. */
+  /** Least half spread, ticks. @unit price ticks */
   halfSpreadTicks: number;
-  /** Half spread added per tick of 1-tick volatility (volatility × mid / tickSize). */
+  /** Half spread added per tick of 1-tick volatility (volatility × mid / tickSize). @unit price ticks per price tick of volatility */
   volWiden: number;
-  /** Size per level. */
+  /** Size per level. @unit units per level */
   qty: number;
-  /** A level is topped up when its resting qty falls below this share of `qty`. */
+  /** A level is topped up when its resting qty falls below this share of `qty`. @unit share (0–1) */
   refillShare: number;
-  /** Pull of the fair value toward the mid per tick. */
+  /** Pull of the fair value toward the mid per tick. @unit share per tick */
   fairValueAlpha: number;
-  /** Pull of the fair value toward the (noisily observed) fundamental per tick. */
+  /** Pull of the fair value toward the (noisily observed) fundamental per tick. @unit share per tick */
   fundamentalWeight: number;
-  /** Fair value moves against each unit the maker is filled on by this many ticks (its own fills as information). */
+  /**
+   * Fair value moves against each unit the maker is filled on by this many ticks (its own fills as information).
+   * @unit price ticks per unit filled
+   */
   flowImpactTicks: number;
-  /** Share of the engine's cumulative permanent impact (MarketState.impact) added to the fundamental the maker leans toward. */
+  /** Share of the engine's cumulative permanent impact (MarketState.impact) added to the fundamental the maker leans toward. @unit share (0–1) */
   impactWeight: number;
-  /** Std of the maker's log observation error of the fundamental. */
+  /** Std of the maker's log observation error of the fundamental. @unit log price */
   observationNoise: number;
-  /** Std of the stationary quote noise, ticks. */
+  /** Std of the stationary quote noise, ticks. @unit price ticks */
   quoteNoiseTicks: number;
-  /** AR(1) coefficient of the quote noise (0 = re-drawn every tick). */
+  /** AR(1) coefficient of the quote noise (0 = re-drawn every tick). @unit AR(1) coefficient per tick */
   quoteNoisePersistence: number;
-  /** Quote centre shift, ticks, at the inventory limit (against the inventory). */
+  /** Quote centre shift, ticks, at the inventory limit (against the inventory). @unit price ticks */
   inventorySkewTicks: number;
+  /**
+   * Inventory limit: the quote centre is fully skewed here (inventorySkewTicks) and the side that would add to the inventory shows a fifth of qty.
+   * @unit units
+   */
   maxInventory: number;
-  /** Adverse selection: half spread × (1 + adverseWiden × |sidePressure|) on the pressured side. */
+  /** Adverse selection: half spread × (1 + adverseWiden × |sidePressure|) on the pressured side. @unit dimensionless */
   adverseWiden: number;
-  /** Adverse selection: size ÷ (1 + adverseThin × |sidePressure|) on the pressured side. */
+  /** Adverse selection: size ÷ (1 + adverseThin × |sidePressure|) on the pressured side. @unit dimensionless */
   adverseThin: number;
-  /** Index variants: the i-th maker's half spread is halfSpreadTicks + halfSpreadStepTicks × i. */
+  /** Index variants: the i-th maker's half spread is halfSpreadTicks + halfSpreadStepTicks × i. @unit price ticks */
   halfSpreadStepTicks: number;
 }
 
@@ -179,77 +235,79 @@ export interface LadderMakerConfig {
  * and why are in `defaultConfig().rlPpo` below.
  */
 export interface RlPpoConfig {
-  /** Learn online with PPO; false runs the fixed stochastic fallback policy (unless a model is loaded). */
+  /** Learn online with PPO; false runs the fixed stochastic fallback policy (unless a model is loaded). @unit on/off */
   learn: boolean;
-  /** With a loaded model: act from it but never update it. */
+  /** With a loaded model: act from it but never update it. @unit on/off */
   frozen: boolean;
-  /** No new orders beyond this |inventory| (an action that would exceed it holds). */
+  /** No new orders beyond this |inventory| (an action that would exceed it holds). @unit units */
   maxInventory: number;
-  /** Reward penalty per unit of inventory squared, each tick. */
+  /** Reward penalty per unit of inventory squared, each tick. @unit currency per unit² per tick */
   riskAversion: number;
-  /** Size of the small passive order (buy_small / sell_small). */
+  /** Size of the small passive order (buy_small / sell_small). @unit units (order size) */
   smallQty: number;
-  /** Where the small order sits: this fraction of the spread in from our own side. */
+  /** Where the small order sits: this fraction of the spread in from our own side. @unit share of the spread */
   smallOffset: number;
-  /** Size of the medium passive order. */
+  /** Size of the medium passive order. @unit units (order size) */
   mediumQty: number;
-  /** Where the medium order sits: this fraction of the spread in from our own side. */
+  /** Where the medium order sits: this fraction of the spread in from our own side. @unit share of the spread */
   mediumOffset: number;
-  /** Size of the large (market) order. */
+  /** Size of the large (market) order. @unit units (order size) */
   largeQty: number;
-  /** Reward = (PnL change − penalties) × this, so rewards are O(0.1). */
+  /** Reward = (PnL change − penalties) × this, so rewards are O(0.1). @unit reward per currency unit */
   rewardScale: number;
-  /** Rewards are clipped to ±this. */
+  /** Rewards are clipped to ±this. @unit reward units */
   rewardClip: number;
-  /** Weight of the impact the agent paid this tick (read from the engine's ledger), subtracted again in the reward. */
+  /** Weight of the impact the agent paid this tick (read from the engine's ledger), subtracted again in the reward. @unit dimensionless */
   impactWeight: number;
   /**
    * Minibatch steps of a pending update run per market tick; 0 = automatic from
    * `updateWorkPerTick`. Spreading an update keeps a large network from stalling a live tick.
+   * @unit minibatches per tick
    */
   minibatchesPerTick: number;
   /**
    * With minibatchesPerTick 0: the update work (samples × network parameters) one tick may do;
    * larger updates are spread over ticks. 0 = always the whole update in one tick.
+   * @unit samples × network parameters per tick
    */
   updateWorkPerTick: number;
-  /** Hidden layers of both the policy and the value network. */
+  /** Hidden layers of both the policy and the value network. @unit layers */
   hiddenLayers: number;
-  /** Width of each hidden layer. */
+  /** Width of each hidden layer. @unit neurons per layer */
   hiddenUnits: number;
-  /** Transitions collected before each update (summed over parallel environments). */
+  /** Transitions collected before each update (summed over parallel environments). @unit transitions */
   rolloutLength: number;
-  /** Passes over each rollout. */
+  /** Passes over each rollout. @unit passes */
   epochs: number;
-  /** Transitions per gradient step; the rollout is shuffled into minibatches every epoch. */
+  /** Transitions per gradient step; the rollout is shuffled into minibatches every epoch. @unit transitions */
   minibatchSize: number;
-  /** Discount per tick. */
+  /** Discount per tick. @unit discount per tick */
   gamma: number;
-  /** GAE λ: bias/variance trade-off of the advantages. */
+  /** GAE λ: bias/variance trade-off of the advantages. @unit dimensionless */
   gaeLambda: number;
-  /** PPO clip range: ratios outside [1−ε, 1+ε] get no surrogate gradient. */
+  /** PPO clip range: ratios outside [1−ε, 1+ε] get no surrogate gradient. @unit probability ratio */
   clipEpsilon: number;
-  /** Weight of the entropy bonus (keeps the policy from collapsing early). */
+  /** Weight of the entropy bonus (keeps the policy from collapsing early). @unit dimensionless */
   entropyCoef: number;
-  /** Weight of the value loss (scales the critic's gradient before clipping). */
+  /** Weight of the value loss (scales the critic's gradient before clipping). @unit dimensionless */
   valueCoef: number;
-  /** Adam step size at the start of training. */
+  /** Adam step size at the start of training. @unit Adam step size */
   learningRate: number;
-  /** Step size after `scheduleSteps` transitions (linear in between; equal to learningRate = constant). */
+  /** Step size after `scheduleSteps` transitions (linear in between; equal to learningRate = constant). @unit Adam step size */
   learningRateFinal: number;
-  /** Weight of the uniform mixture in the behaviour policy at the start. */
+  /** Weight of the uniform mixture in the behaviour policy at the start. @unit share (0–1) */
   explorationStart: number;
-  /** ... and after `scheduleSteps` transitions. */
+  /** ... and after `scheduleSteps` transitions. @unit share (0–1) */
   explorationEnd: number;
-  /** Transitions over which the learning-rate and exploration schedules anneal. */
+  /** Transitions over which the learning-rate and exploration schedules anneal. @unit transitions */
   scheduleSteps: number;
-  /** Global L2 norm the averaged minibatch gradient is clipped to (0 = no clipping). */
+  /** Global L2 norm the averaged minibatch gradient is clipped to (0 = no clipping). @unit gradient L2 norm */
   maxGradNorm: number;
-  /** Normalise observations by their running mean and variance. */
+  /** Normalise observations by their running mean and variance. @unit on/off */
   normalizeObservations: boolean;
-  /** Normalised observations are clipped to ±obsClip. */
+  /** Normalised observations are clipped to ±obsClip. @unit standard deviations */
   obsClip: number;
-  /** Learning-curve points kept (one per PPO update). */
+  /** Learning-curve points kept (one per PPO update). @unit points */
   curveLength: number;
 }
 
@@ -281,44 +339,63 @@ export type PpoHyperparameters = Pick<
 export type PopulationPreset = 'market' | 'seed';
 
 export interface PopulationConfig {
-  /** The preset the other values started from; see PRESETS. */
+  /** The preset the other values started from; see PRESETS. @unit preset name */
   preset: PopulationPreset;
+  /** Momentum agents (mom_1, mom_2, …; the i-th uses longer EMAs, see momentum.fastStep). @unit agents */
   momentum: number;
+  /** Mean-reversion agents (mr_1, …; the i-th uses a higher z threshold, see meanReversion.zThresholdStep). @unit agents */
   meanReversion: number;
+  /** Seed-style market makers (mm_1, …) quoting one level a side around their fair value. @unit agents */
   marketMakers: number;
+  /** Learning agents (rl_ppo; see the rlPpo keys). @unit agents */
   rl: number;
-  /** Noise traders in the aggregated background agent `bg_noise` (0: no such agent). */
+  /** Noise traders in the aggregated background agent `bg_noise` (0: no such agent). @unit traders */
   noise: number;
-  /** Value traders in the aggregated agent `bg_value` (0: no such agent). */
+  /** Value traders in the aggregated agent `bg_value` (0: no such agent). @unit traders */
   value: number;
-  /** Ladder market makers `lmm_1`.. */
+  /** Ladder market makers `lmm_1`.. @unit agents */
   ladderMakers: number;
 }
 
 export interface CrowdingConfig {
-  /** Rolling window of the factor space, ticks. */
+  /** Rolling window of the factor space, ticks. @unit ticks */
   factorWindow: number;
-  /** Percentile used to scale turnover and activity to [0,1]. */
+  /** Percentile used to scale turnover and activity to [0,1]. @unit percentile (0–100) */
   scalePercentile: number;
   /**
    * How Phi_i averages the similarities to the other agents. 'weighted_mean' (default):
    * sum_{j!=i} C_ij w_j / sum_{j!=i} w_j, in [-1, 1] at any population size. 'seed': the seed
    * document's (1/(N-1)) sum_{j!=i} C_ij w_j, which normalises twice and shrinks like 1/N.
+   * @unit form name
    */
   phiNormalization: 'seed' | 'weighted_mean';
+  /**
+   * Crowding amplification of impact: agent i's multiplier is clip(1 + kappa × Phi_i, agentMultiplierMin, agentMultiplierMax); 0 turns crowding-dependent impact off.
+   * @unit dimensionless
+   */
   kappa: number;
+  /** Least agent impact multiplier (see kappa). @unit multiplier */
   agentMultiplierMin: number;
+  /** Largest agent impact multiplier (see kappa). @unit multiplier */
   agentMultiplierMax: number;
+  /** Both sides' base impact multiplier is 1 + sideBaseCoef × max(crowding intensity, 0)² (last tick's intensity). @unit dimensionless */
   sideBaseCoef: number;
+  /**
+   * The side the crowd leans on pays base × (1 + sidePressureCoef × |sidePressure|), clipped to [sideMultiplierMin, sideMultiplierMax].
+   * @unit dimensionless
+   */
   sidePressureCoef: number;
+  /** Least side impact multiplier. @unit multiplier */
   sideMultiplierMin: number;
+  /** Largest side impact multiplier. @unit multiplier */
   sideMultiplierMax: number;
+  /** Most similar agent pairs reported in the crowding snapshot and CROWDING_MATRIX_UPDATED. @unit pairs */
   topPairs: number;
-  /** Crowding is computed every N ticks (1 = every tick). */
+  /** Crowding is computed every N ticks (1 = every tick). @unit ticks */
   updateEvery: number;
-  /** Largest population whose N×N matrix rides in each CROWDING_MATRIX_UPDATED event (above: `matrix: []`, see the snapshot). */
+  /** Largest population whose N×N matrix rides in each CROWDING_MATRIX_UPDATED event (above: `matrix: []`, see the snapshot). @unit agents */
   eventMatrixMaxAgents: number;
-  /** Up to this population the event's matrix and top pairs are computed eagerly; above it, lazily on first read. */
+  /** Up to this population the event's matrix and top pairs are computed eagerly; above it, lazily on first read. @unit agents */
   eagerPairsMaxAgents: number;
 }
 
@@ -327,12 +404,14 @@ export interface ImpactConfig {
    * Who pays the temporary impact `eta × sideMult × agentMult × sqrt(qty)` per unit of a fill:
    * 'aggressor' (default: the taker pays; the passive side trades at its resting price) or
    * 'both_sides' (the original implementation: both legs pay, the maker too).
+   * @unit rule name
    */
   payer: 'aggressor' | 'both_sides';
   /**
    * Share of each aggressive fill's amplified per-unit impact (eta × sideMult × (1 + kappa Phi) ×
    * sqrt(qty)) that moves the reference price permanently (up for aggressive buys, down for
    * sells). 0 turns the permanent component off. In [0, 1].
+   * @unit share (0–1)
    */
   permanentShare: number;
 }
@@ -342,27 +421,36 @@ export interface AlphaDecayConfig {
    * Market-level pooled fit: 'levels' (default: the per-agent method of agent-decay.ts over every
    * agent's windows) or 'original' (log(max(Sharpe, sharpeFloor)) by OLS over the last `maxSamples`
    * pooled samples, i.i.d. bootstrap — the original implementation, kept for comparison).
+   * @unit estimator name
    */
   estimator: 'levels' | 'original';
-  /** Ticks per non-overlapping window of the per-agent fit (one (exposure, Sharpe) sample each). */
+  /** Ticks per non-overlapping window of the per-agent fit (one (exposure, Sharpe) sample each). @unit ticks */
   agentWindow: number;
-  /** Windows kept per agent (the oldest are dropped). */
+  /** Windows kept per agent (the oldest are dropped). @unit windows */
   agentMaxSamples: number;
-  /** Windows a per-agent (or per-type, or pooled 'levels') fit needs. */
+  /** Windows a per-agent (or per-type, or pooled 'levels') fit needs. @unit windows */
   agentMinSamples: number;
-  /** Consecutive windows per block of the moving-block bootstrap. */
+  /** Consecutive windows per block of the moving-block bootstrap. @unit windows */
   blockLength: number;
-  /** Rolling window of the original estimator's Sharpe proxy, ticks. */
+  /** Rolling window of the original estimator's Sharpe proxy, ticks. @unit ticks */
   sharpeWindow: number;
+  /** PnL changes the original estimator's Sharpe proxy needs before an agent contributes a sample. @unit PnL changes */
   minSharpeSamples: number;
+  /** Pooled (exposure, Sharpe) samples the original estimator needs for a fit. @unit samples */
   minFitSamples: number;
+  /** The original estimator fits log(max(Sharpe, sharpeFloor)): Sharpe proxies below it count as this. @unit Sharpe ratio (per tick) */
   sharpeFloor: number;
-  /** Experienced crowding e_i = clip(max(Phi_i,0) * (exposureBase + exposureActivityWeight * activity_i), 0, 1). */
+  /** Experienced crowding e_i = clip(max(Phi_i,0) * (exposureBase + exposureActivityWeight * activity_i), 0, 1). @unit dimensionless */
   exposureBase: number;
+  /** Weight of the agent's activity (0–1) in experienced crowding (see exposureBase). @unit dimensionless */
   exposureActivityWeight: number;
+  /** Pooled samples the original estimator keeps (the oldest are dropped). @unit samples */
   maxSamples: number;
+  /** Points of the fitted decay curve returned for plotting. @unit points */
   curvePoints: number;
+  /** Bootstrap resamples behind each half-life interval (fewer for large groups such as strategy types). @unit resamples */
   bootstrapSamples: number;
+  /** Coverage of the half-life's bootstrap percentile interval (0.9: the 5th to 95th percentiles). @unit share (0–1) */
   bootstrapLevel: number;
 }
 
@@ -371,79 +459,125 @@ export interface SharpeConfig {
    * How Sharpe ratios are annualised: 'trading_time' (default) multiplies the per-tick ratio by
    * sqrt(ticks per simulated trading year) = sqrt(tradingSecondsPerYear / (tickDurationNs / 1e9));
    * 'seed' by sqrt(252), the seed document's convention, which treats every tick as a trading day.
+   * @unit convention name
    */
   annualisation: 'trading_time' | 'seed';
-  /** Simulated trading seconds per year (252 days × 6.5 h). */
+  /** Simulated trading seconds per year (252 days × 6.5 h). @unit seconds */
   tradingSecondsPerYear: number;
 }
 
 export interface DiagnosticsConfig {
+  /** Ticks in the rolling window of the per-agent diagnostics (rolling Sharpe, Sortino, drawdown, kurtosis, turnover). @unit ticks */
   window: number;
+  /** PnL changes a Sharpe ratio needs (with fewer it is null). @unit PnL changes */
   minSharpeChanges: number;
+  /** Std of PnL changes at or below which a Sharpe ratio is null (a flat PnL has none). @unit currency per tick */
   minStd: number;
 }
 
 export interface FragilityConfig {
+  /** Depth within this many inferred price steps of the mid counts as near the touch in the LFI's near-depth ratio. @unit price steps */
   nearSteps: number;
+  /** Ticks whose raw readings form the LFI's fixed baseline (mean and std); LFI is 0 until then. @unit ticks */
   baselineObservations: number;
+  /** Latest raw readings averaged into each LFI value. @unit ticks */
   smoothing: number;
+  /** LFI at or above which the alert is WARNING. @unit LFI (0–1) */
   warning: number;
+  /** LFI at or above which the alert is DANGER. @unit LFI (0–1) */
   danger: number;
+  /** LFI at or above which the alert is CRITICAL. @unit LFI (0–1) */
   critical: number;
+  /** LFI readings kept for display (GET /analytics/fragility). @unit ticks */
   historyLength: number;
 }
 
 export interface RegimeConfig {
+  /** Log returns in the regime detector's rolling volatility; also the window of the empty-side share. @unit ticks */
   volWindow: number;
+  /** Absolute log returns in the lag-1 autocorrelation (volatility clustering). @unit ticks */
   volAutocorrWindow: number;
+  /** Log returns in the rolling mean (drift). @unit ticks */
   driftWindow: number;
+  /** Ticks seen before the thresholds also use the rolling quantiles (before that: the floors below alone). @unit ticks */
   calibrationObservations: number;
+  /** Ticks of each metric the rolling quantiles are taken over. @unit ticks */
   historyLength: number;
-  /** Quantile level of the "q90" thresholds (docs/MODEL.md §12) once calibrated. */
+  /** Quantile level of the "q90" thresholds (docs/MODEL.md §12) once calibrated. @unit quantile level (0–1) */
   highQuantile: number;
-  /** Quantile level of the "q75" thresholds (docs/MODEL.md §12) once calibrated. */
+  /** Quantile level of the "q75" thresholds (docs/MODEL.md §12) once calibrated. @unit quantile level (0–1) */
   lowQuantile: number;
+  /** CRASH_PRONE (first rule) needs LFI >= max(crashLfi, q90), with elasticity and crowding. @unit LFI (0–1) */
   crashLfi: number;
+  /** CRASH_PRONE (first rule) needs spread elasticity >= max(crashElasticity, q90). @unit elasticity (dimensionless) */
   crashElasticity: number;
+  /** CRASH_PRONE (first rule) needs crowding intensity >= max(crashCrowding, q75). @unit crowding intensity (−1–1) */
   crashCrowding: number;
+  /** CRASH_PRONE (second rule) needs volatility >= max(crashVol, q90), with clustering and LFI. @unit std of 1-tick log returns */
   crashVol: number;
+  /** CRASH_PRONE (second rule) needs the |return| autocorrelation >= max(crashVolAutocorr, q75). @unit autocorrelation (−1–1) */
   crashVolAutocorr: number;
+  /** CRASH_PRONE (second rule) needs LFI >= max(crashVolLfi, q75). @unit LFI (0–1) */
   crashVolLfi: number;
+  /** UNSTABLE needs volatility >= max(unstableVol, q75) and one of the three below. @unit std of 1-tick log returns */
   unstableVol: number;
+  /** UNSTABLE: |return| autocorrelation >= this. @unit autocorrelation (−1–1) */
   unstableVolAutocorr: number;
+  /** UNSTABLE: spread elasticity >= max(unstableElasticity, q75). @unit elasticity (dimensionless) */
   unstableElasticity: number;
+  /** UNSTABLE: LFI >= max(unstableLfi, q75). @unit LFI (0–1) */
   unstableLfi: number;
+  /** TRENDING needs |drift| >= max(trendDrift, q75) and LFI below max(trendLfi, q90). @unit log return per tick */
   trendDrift: number;
+  /** TRENDING needs LFI < max(trendLfi, q90): a trend in a fragile book is not called TRENDING. @unit LFI (0–1) */
   trendLfi: number;
+  /** Spread elasticity is clipped to [0, elasticityMax]. @unit elasticity (dimensionless) */
   elasticityMax: number;
-  /** CRASH_PRONE whatever the calibrated rules say once the price is this share below its running peak (or above its trough); 0 = off. */
+  /**
+   * CRASH_PRONE whatever the calibrated rules say once the price is this share below its running peak (or above its trough); 0 = off.
+   * @unit share of the peak (0–1)
+   */
   crashDrawdown: number;
-  /** UNSTABLE (at least) once a side of the book was empty on this share of the last volWindow ticks; 0 = off. */
+  /** UNSTABLE (at least) once a side of the book was empty on this share of the last volWindow ticks; 0 = off. @unit share of ticks (0–1) */
   unstableEmptySide: number;
 }
 
 export interface SimulationConfig {
+  /**
+   * Seed of every random stream of the run (agents, background traders, bootstraps): the same seed and config give the same run, bit for bit.
+   * @unit none (an integer label)
+   */
   seed: number;
+  /** Starting mid and reference price; the fundamental value mean-reverts toward it (in logs). @unit price */
   initialPrice: number;
+  /** Cash each agent starts with; net PnL is equity minus this. @unit currency */
   initialCash: number;
+  /** Price grid step: every order price is a whole number of ticks (the presets set 0.01 for "market", 0.0001 for "seed"). @unit price */
   tickSize: number;
-  /** lambda_0 of the impact model. */
+  /**
+   * Base temporary impact lambda_0: a fill of q units pays eta × side multiplier × agent multiplier × sqrt(q) per unit.
+   * @unit price per sqrt(unit)
+   */
   eta: number;
+  /** Levels per side of the depth snapshot agents see (MarketState.depth) and TICK events carry. @unit price levels */
   depthLevels: number;
+  /** Latest fills handed to each agent in MarketState.recentTrades. @unit fills */
   recentTradesInState: number;
+  /** Mids in the rolling volatility agents see (MarketState.volatility: std of their 1-tick log returns). @unit ticks */
   volatilityWindow: number;
+  /** Latest fills in the rolling VWAP. @unit fills */
   vwapWindow: number;
-  /** Mids kept for analytics and the price-history endpoint (bounded history). */
+  /** Mids kept for analytics and the price-history endpoint (bounded history). @unit ticks */
   priceHistoryLength: number;
-  /** Mids handed to each agent in `MarketState.priceHistory` (its lookback). */
+  /** Mids handed to each agent in `MarketState.priceHistory` (its lookback). @unit ticks */
   stateHistoryLength: number;
-  /** Fills kept in the engine's trade tape. */
+  /** Fills kept in the engine's trade tape. @unit fills */
   tradeTapeLength: number;
-  /** Fills carried in each TICK event. */
+  /** Fills carried in each TICK event. @unit fills */
   recentFillsInTick: number;
-  /** Simulated ns per tick for the default clock. */
+  /** Simulated ns per tick for the default clock. @unit ns */
   tickDurationNs: number;
-  /** Analytics (factor space, crowding, diagnostics, fragility, regime) on or off. */
+  /** Analytics (factor space, crowding, diagnostics, fragility, regime) on or off. @unit on/off */
   analytics: boolean;
   population: PopulationConfig;
   fundamental: FundamentalConfig;
