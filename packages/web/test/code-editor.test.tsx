@@ -11,7 +11,7 @@ import { Text } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { createRef, useState } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CodeEditor, type CodeEditorHandle, type EditorMarker } from '../src/components/CodeEditor.js';
 import { markerRange } from '../src/components/strategy-editor.js';
 import { PYTHON_STRATEGY_TEMPLATE, STRATEGY_TEMPLATE } from '../src/lib/strategy-template.js';
@@ -39,6 +39,22 @@ async function mounted(): Promise<EditorView> {
   const view = EditorView.findFromDOM(document.querySelector('.code-host') as HTMLElement);
   if (!view) throw new Error('no EditorView under .code-host');
   return view;
+}
+
+/**
+ * Puts the cursor at `pos` as a user would before typing: the editor has focus (so CodeMirror keeps the
+ * DOM selection in step with its own, and a selection read back from the DOM on the next key cannot
+ * move the cursor elsewhere), and the state shows the cursor there before any key is pressed.
+ */
+async function cursorAt(view: EditorView, pos: number): Promise<void> {
+  act(() => {
+    view.focus();
+    view.dispatch({ selection: { anchor: pos } });
+  });
+  await waitFor(() => {
+    expect(view.hasFocus).toBe(true);
+    expect(view.state.selection.main.head).toBe(pos);
+  });
 }
 
 const stateText = () => screen.getByTestId('state').textContent;
@@ -86,17 +102,29 @@ describe('CodeEditor (CodeMirror)', () => {
   it('indents with Tab, and lets Tab leave after Escape so keyboard users are not trapped', async () => {
     render(<Harness initial={'class A {\nx = 1;\n}'} markers={[]} />);
     const view = await mounted();
-    act(() => view.dispatch({ selection: { anchor: view.state.doc.line(2).from } }));
-    // fireEvent returns false when a handler called preventDefault: the editor took the key
-    expect(fireEvent.keyDown(view.contentDOM, { key: 'Tab', code: 'Tab', keyCode: 9 })).toBe(false);
-    expect(view.state.doc.line(2).text).toBe('  x = 1;');
-    fireEvent.keyDown(view.contentDOM, { key: 'Escape', code: 'Escape', keyCode: 27 });
-    expect(fireEvent.keyDown(view.contentDOM, { key: 'Tab', code: 'Tab', keyCode: 9 })).toBe(true);
-    expect(view.state.doc.line(2).text).toBe('  x = 1;');
-    // Shift-Tab outdents again once the Escape has been used up by another key
-    fireEvent.keyDown(view.contentDOM, { key: 'ArrowRight', code: 'ArrowRight', keyCode: 39 });
-    expect(fireEvent.keyDown(view.contentDOM, { key: 'Tab', code: 'Tab', keyCode: 9, shiftKey: true })).toBe(false);
-    expect(view.state.doc.line(2).text).toBe('x = 1;');
+    // CodeMirror lets Tab leave for 2 s after Escape (Date.now()); a loaded machine can take longer than
+    // that between two keystrokes here, so the clock stands still while the keys are pressed.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await cursorAt(view, view.state.doc.line(2).from);
+      // fireEvent returns false when a handler called preventDefault: the editor took the key
+      expect(fireEvent.keyDown(view.contentDOM, { key: 'Tab', code: 'Tab', keyCode: 9 })).toBe(false);
+      expect(view.state.doc.toString()).toBe('class A {\n  x = 1;\n}');
+      fireEvent.keyDown(view.contentDOM, { key: 'Escape', code: 'Escape', keyCode: 27 });
+      expect(fireEvent.keyDown(view.contentDOM, { key: 'Tab', code: 'Tab', keyCode: 9 })).toBe(true);
+      expect(view.state.doc.toString()).toBe('class A {\n  x = 1;\n}');
+      // Shift-Tab outdents again once the Escape has been used up by another key
+      fireEvent.keyDown(view.contentDOM, { key: 'ArrowRight', code: 'ArrowRight', keyCode: 39 });
+      expect(fireEvent.keyDown(view.contentDOM, { key: 'Tab', code: 'Tab', keyCode: 9, shiftKey: true })).toBe(false);
+      expect(view.state.doc.toString()).toBe('class A {\nx = 1;\n}');
+      // and the Escape window does close: Tab indents again once it has passed
+      fireEvent.keyDown(view.contentDOM, { key: 'Escape', code: 'Escape', keyCode: 27 });
+      vi.setSystemTime(Date.now() + 2_001);
+      expect(fireEvent.keyDown(view.contentDOM, { key: 'Tab', code: 'Tab', keyCode: 9 })).toBe(false);
+      expect(view.state.doc.line(2).text).toBe('  x = 1;');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('shows client and server problems as diagnostics at their line and column, with gutter markers and a tinted line', async () => {
@@ -171,7 +199,7 @@ describe('CodeEditor in Python mode', () => {
     expect(d).toEqual([{ line: 6, col: 9, text: '__init__', severity: 'error', message: "SyntaxError: expected ':'" }]);
     expect(document.querySelector('.cm-problemLine-server')?.getAttribute('data-problem-line')).toBe('6');
     // Tab indents by the language's unit (4 spaces in Python).
-    act(() => view.dispatch({ selection: { anchor: view.state.doc.line(5).from } }));
+    await cursorAt(view, view.state.doc.line(5).from);
     fireEvent.keyDown(view.contentDOM, { key: 'Tab', code: 'Tab', keyCode: 9 });
     expect(view.state.doc.line(5).text.startsWith('    class VwapReversion')).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: 'To TypeScript' }));
