@@ -476,9 +476,27 @@ export interface DiagnosticsConfig {
 }
 
 export interface FragilityConfig {
+  /**
+   * What the LFI is measured against (docs/MODEL.md §11). 'reference' (default): the visible depth
+   * against `referenceDepth` and the aggressor-signed volume imbalance over `flowWindow` ticks, on
+   * a fixed scale, so runs and configurations compare. 'run': the seed's z-score of near-depth
+   * ratio × (1 + print imbalance) against the run's own first `baselineObservations` ticks, which
+   * compares a market only with its own start.
+   * @unit form name
+   */
+  normalization: 'reference' | 'run';
+  /**
+   * Visible depth (both sides of the `depthLevels` snapshot, in units) of a normally supplied book,
+   * for `normalization: "reference"`: thinness = referenceDepth / (referenceDepth + depth) is 1/2 at
+   * this depth. Each preset sets its market's depth at kappa 0 (docs/MODEL.md §11).
+   * @unit units of quantity
+   */
+  referenceDepth: number;
+  /** Ticks over which the aggressor-signed volume imbalance of `normalization: "reference"` is summed. @unit ticks */
+  flowWindow: number;
   /** Depth within this many inferred price steps of the mid counts as near the touch in the LFI's near-depth ratio. @unit price steps */
   nearSteps: number;
-  /** Ticks whose raw readings form the LFI's fixed baseline (mean and std); LFI is 0 until then. @unit ticks */
+  /** Under `normalization: "run"`: ticks whose raw readings form the LFI's fixed baseline (mean and std); LFI is 0 until then. @unit ticks */
   baselineObservations: number;
   /** Latest raw readings averaged into each LFI value. @unit ticks */
   smoothing: number;
@@ -618,6 +636,8 @@ export const PRESETS: Readonly<Record<PopulationPreset, DeepPartial<SimulationCo
     eta: 0.001,
     population: { preset: 'market', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 1000, value: 100, ladderMakers: 2 },
     marketMaker: { postOnly: true },
+    // The visible depth of this market at kappa 0 (median over seeds 1-5, ticks 200-1000).
+    fragility: { referenceDepth: 400 },
   },
   seed: {
     tickSize: 0.0001,
@@ -625,6 +645,8 @@ export const PRESETS: Readonly<Record<PopulationPreset, DeepPartial<SimulationCo
     population: { preset: 'seed', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 0, value: 0, ladderMakers: 0 },
     // The two makers are the whole book here: the original quoted freely.
     marketMaker: { postOnly: false },
+    // The visible depth of this market at kappa 0 (mean over seeds 1-5, ticks 200-1000: 19.1-19.9).
+    fragility: { referenceDepth: 20 },
   },
 };
 
@@ -837,6 +859,9 @@ function baseConfig(): SimulationConfig {
     sharpe: { annualisation: 'trading_time', tradingSecondsPerYear: 252 * 6.5 * 3600 },
     diagnostics: { window: 250, minSharpeChanges: 50, minStd: 1e-8 },
     fragility: {
+      normalization: 'reference',
+      referenceDepth: 20,
+      flowWindow: 20,
       nearSteps: 5,
       baselineObservations: 50,
       smoothing: 5,
@@ -890,6 +915,7 @@ const ENUMS: Record<string, readonly string[]> = {
   'alphaDecay.estimator': ['levels', 'original'],
   'sharpe.annualisation': ['trading_time', 'seed'],
   'population.preset': ['market', 'seed'],
+  'fragility.normalization': ['reference', 'run'],
 };
 
 /** Numbers that must be positive integers (counts, windows, lengths). */
@@ -1095,6 +1121,9 @@ export function resolveConfig(overrides: ConfigOverrides = {}): Readonly<Simulat
   }
   if (cfg.fragility.warning > cfg.fragility.danger || cfg.fragility.danger > cfg.fragility.critical) {
     throw new ConfigError('fragility', 'thresholds must satisfy warning <= danger <= critical');
+  }
+  if (!(cfg.fragility.referenceDepth > 0)) {
+    throw new ConfigError('fragility.referenceDepth', `must be > 0 (the visible depth of a normally supplied book), got ${cfg.fragility.referenceDepth}`);
   }
   return deepFreeze(cfg);
 }

@@ -1,7 +1,17 @@
 /**
- * Liquidity Fragility Index (docs/MODEL.md §11): how much of the visible book sits right at the touch, and
- * how one-sided the prints are, against the market's own early baseline.
+ * Liquidity Fragility Index (docs/MODEL.md §11): how thin the visible book is and how one-sided the
+ * flow hitting it is.
  *
+ * `normalization: "reference"` (default) measures against a configured reference depth, on a fixed
+ * scale, so two runs or two configurations can be compared (a kappa sweep moves it):
+ *   thinness    = referenceDepth / (referenceDepth + visible depth)   (1/2 at the reference depth)
+ *   flow        = |aggressive buy qty - aggressive sell qty| / qty over the last `flowWindow` ticks
+ *                 (0 without prints)
+ *   raw         = thinness * (1 + flow) / 2                           (in [0, 1))
+ *   LFI         = mean of the last `smoothing` raws
+ *
+ * `normalization: "run"` is the seed's form, a z-score against the run's own early book (it compares
+ * a market with its own start only):
  *   step        = median gap between adjacent visible price levels (tick size when fewer than
  *                 two levels on both sides) — the "inferred price step"
  *   near ratio  = depth within nearSteps*step of mid / depth of the whole snapshot
@@ -14,13 +24,14 @@
  *   alert       = NORMAL < warning <= WARNING < danger <= DANGER < critical <= CRITICAL
  */
 import type { FragilityConfig } from '../config.js';
-import type { BookLevel, DepthSnapshot } from '../types.js';
+import type { BookLevel, DepthSnapshot, Side } from '../types.js';
 import { Float64Ring, RingBuffer } from '../util/ring-buffer.js';
 import type { FragilitySnapshotWire } from '../wire/index.js';
 import { loadFields, saveFields, type EncodedState } from '../util/state-codec.js';
 
-const FRAGILITY_FIELDS = ['baselineRaw', 'baseline', 'lastReading', 'lastTick', 'observations'] as const;
 import { clip } from './stats.js';
+
+const FRAGILITY_FIELDS = ['baselineRaw', 'baseline', 'lastReading', 'lastTick', 'observations'] as const;
 
 export const LfiAlert = {
   NORMAL: 'NORMAL',
@@ -35,7 +46,26 @@ export interface FragilityReading {
   alert: LfiAlert;
   nearDepthRatio: number;
   fillImbalance: number;
+  /** Visible depth of the snapshot (both sides). */
+  depth: number;
+  /** Aggressor-signed volume imbalance over the last `flowWindow` ticks. */
+  flowImbalance: number;
   raw: number;
+}
+
+/** What one tick contributes: the book's shape and size and the flow that hit it. */
+export interface FragilityComponents {
+  nearDepthRatio: number;
+  fillImbalance: number;
+  depth: number;
+  flowImbalance: number;
+}
+
+/** A print as the LFI reads it: its price (buy or sell against the mid) and, for the flow, size and aggressor. */
+export interface FragilityFill {
+  price: number;
+  qty: number;
+  aggressor: Side;
 }
 
 const STD_FLOOR = 1e-9;
@@ -88,6 +118,19 @@ export function nearDepthRatio(
   return total > 0 ? near / total : 1;
 }
 
+/** Visible depth of the snapshot: the quantity on both sides. */
+export function visibleDepth(depth: Pick<DepthSnapshot, 'bids' | 'asks'>): number {
+  let total = 0;
+  for (const l of depth.bids) total += l.qty;
+  for (const l of depth.asks) total += l.qty;
+  return total;
+}
+
+/** referenceDepth / (referenceDepth + depth): 1/2 at the reference, towards 1 as the book empties. */
+export function thinness(depth: number, referenceDepth: number): number {
+  return referenceDepth / (referenceDepth + depth);
+}
+
 /** |buys - sells| / prints, prints at or above `mid` counting as buys; 0 without prints. */
 export function fillImbalance(fills: readonly { price: number }[], mid: number): number {
   let buys = 0;
@@ -113,7 +156,10 @@ export class FragilityIndex {
    * restoring an older checkpoint its entries show null); aligned with the rings from their newest end.
    */
   private readonly historyDetail: RingBuffer<{ near: number; imbalance: number; alert: LfiAlert }>;
-  private lastReading: FragilityReading = { lfi: 0, alert: LfiAlert.NORMAL, nearDepthRatio: 0, fillImbalance: 0, raw: 0 };
+  /** Aggressive buy and sell quantity of each of the last `flowWindow` ticks. */
+  private readonly flowBuy: Float64Ring;
+  private readonly flowSell: Float64Ring;
+  private lastReading: FragilityReading = { lfi: 0, alert: LfiAlert.NORMAL, nearDepthRatio: 0, fillImbalance: 0, depth: 0, flowImbalance: 0, raw: 0 };
   private lastTick: number | null = null;
   private observations = 0;
 
@@ -125,6 +171,9 @@ export class FragilityIndex {
     this.historyLfi = new Float64Ring(h);
     this.historyRaw = new Float64Ring(h);
     this.historyDetail = new RingBuffer(h);
+    const w = Math.max(1, Math.floor(opts.flowWindow));
+    this.flowBuy = new Float64Ring(w);
+    this.flowSell = new Float64Ring(w);
   }
 
   /** Alert level for an LFI value. */
@@ -141,38 +190,71 @@ export class FragilityIndex {
     tick: number,
     depth: Pick<DepthSnapshot, 'bids' | 'asks'>,
     mid: number,
-    fills: readonly { price: number }[],
+    fills: readonly FragilityFill[],
     preTradeMid: number,
     tickSize: number,
   ): FragilityReading {
-    const ratio = nearDepthRatio(depth, mid, this.opts.nearSteps, tickSize);
-    const imbalance = fillImbalance(fills, preTradeMid);
-    return this.observeRaw(tick, ratio, imbalance);
+    let buy = 0;
+    let sell = 0;
+    for (const f of fills) {
+      if (f.aggressor === 'BID') buy += f.qty;
+      else sell += f.qty;
+    }
+    return this.observeComponents(tick, {
+      nearDepthRatio: nearDepthRatio(depth, mid, this.opts.nearSteps, tickSize),
+      fillImbalance: fillImbalance(fills, preTradeMid),
+      depth: visibleDepth(depth),
+      flowImbalance: this.pushFlow(buy, sell),
+    });
+  }
+
+  /** Adds one tick's aggressive buy and sell quantity; the imbalance over the flow window. */
+  private pushFlow(buy: number, sell: number): number {
+    this.flowBuy.push(buy);
+    this.flowSell.push(sell);
+    let b = 0;
+    let s = 0;
+    for (let k = 0; k < this.flowBuy.length; k++) {
+      b += this.flowBuy.get(k);
+      s += this.flowSell.get(k);
+    }
+    return b + s > 0 ? Math.abs(b - s) / (b + s) : 0;
+  }
+
+  /** The raw reading of one tick under the configured normalization. */
+  rawOf(c: FragilityComponents): number {
+    return this.opts.normalization === 'run'
+      ? c.nearDepthRatio * (1 + c.fillImbalance)
+      : (thinness(c.depth, this.opts.referenceDepth) * (1 + c.flowImbalance)) / 2;
   }
 
   /** Same as `observe` from already computed components. */
-  observeRaw(tick: number, ratio: number, imbalance: number): FragilityReading {
-    const raw = ratio * (1 + imbalance);
+  observeComponents(tick: number, c: FragilityComponents): FragilityReading {
+    const raw = this.rawOf(c);
     this.recent.push(raw);
     this.observations++;
-    const need = Math.max(1, Math.floor(this.opts.baselineObservations));
-    if (!this.baseline) {
-      this.baselineRaw.push(raw);
-      if (this.baselineRaw.length >= need) {
-        const m = this.baselineRaw.reduce((a, b) => a + b, 0) / this.baselineRaw.length;
-        const v = this.baselineRaw.reduce((a, b) => a + (b - m) * (b - m), 0) / this.baselineRaw.length;
-        this.baseline = { mean: m, std: Math.sqrt(v) };
-        this.baselineRaw.length = 0;
+    let s = 0;
+    for (let k = 0; k < this.recent.length; k++) s += this.recent.get(k);
+    const smoothed = s / this.recent.length;
+    let lfi: number;
+    if (this.opts.normalization === 'run') {
+      const need = Math.max(1, Math.floor(this.opts.baselineObservations));
+      if (!this.baseline) {
+        this.baselineRaw.push(raw);
+        if (this.baselineRaw.length >= need) {
+          const m = this.baselineRaw.reduce((a, b) => a + b, 0) / this.baselineRaw.length;
+          const v = this.baselineRaw.reduce((a, b) => a + (b - m) * (b - m), 0) / this.baselineRaw.length;
+          this.baseline = { mean: m, std: Math.sqrt(v) };
+          this.baselineRaw.length = 0;
+        }
       }
+      lfi = this.baseline ? clip((smoothed - this.baseline.mean) / (2 * Math.max(this.baseline.std, STD_FLOOR)), 0, 1) : 0;
+    } else {
+      lfi = smoothed;
     }
-    let lfi = 0;
-    if (this.baseline) {
-      let s = 0;
-      for (let k = 0; k < this.recent.length; k++) s += this.recent.get(k);
-      const smoothed = s / this.recent.length;
-      lfi = clip((smoothed - this.baseline.mean) / (2 * Math.max(this.baseline.std, STD_FLOOR)), 0, 1);
-    }
-    this.lastReading = { lfi, alert: this.alertFor(lfi), nearDepthRatio: ratio, fillImbalance: imbalance, raw };
+    const ratio = c.nearDepthRatio;
+    const imbalance = c.fillImbalance;
+    this.lastReading = { lfi, alert: this.alertFor(lfi), nearDepthRatio: ratio, fillImbalance: imbalance, depth: c.depth, flowImbalance: c.flowImbalance, raw };
     this.lastTick = tick;
     this.historyTick.push(tick);
     this.historyLfi.push(lfi);
@@ -189,6 +271,8 @@ export class FragilityIndex {
       historyTick: this.historyTick.saveState(),
       historyLfi: this.historyLfi.saveState(),
       historyRaw: this.historyRaw.saveState(),
+      flowBuy: this.flowBuy.saveState(),
+      flowSell: this.flowSell.saveState(),
     };
   }
 
@@ -199,6 +283,15 @@ export class FragilityIndex {
     this.historyTick.loadState(s['historyTick'], `${where}.historyTick`);
     this.historyLfi.loadState(s['historyLfi'], `${where}.historyLfi`);
     this.historyRaw.loadState(s['historyRaw'], `${where}.historyRaw`);
+    // Checkpoints written before the flow window existed resume with an empty one (it refills in
+    // `flowWindow` ticks).
+    if (s['flowBuy'] === undefined && s['flowSell'] === undefined) {
+      this.flowBuy.clear();
+      this.flowSell.clear();
+    } else {
+      this.flowBuy.loadState(s['flowBuy'], `${where}.flowBuy`);
+      this.flowSell.loadState(s['flowSell'], `${where}.flowSell`);
+    }
   }
 
   get reading(): FragilityReading {
@@ -243,6 +336,11 @@ export class FragilityIndex {
       fill_imbalance: r.fillImbalance,
       raw: r.raw,
       adjusted_ratio: r.raw,
+      normalization: this.opts.normalization,
+      depth: r.depth,
+      reference_depth: this.opts.referenceDepth,
+      flow_imbalance: r.flowImbalance,
+      flow_window: this.opts.flowWindow,
       observations: this.observations,
       baseline: this.baseline ? { mean: this.baseline.mean, std: this.baseline.std } : null,
       baseline_observations: this.opts.baselineObservations,

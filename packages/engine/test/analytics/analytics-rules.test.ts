@@ -5,7 +5,7 @@
  * of the 90 % interval", "the Sharpe floor removed", "the seller-side multiplier forced to 1").
  */
 import { describe, expect, it } from 'vitest';
-import { fillImbalance, FragilityIndex, inferPriceStep, nearDepthRatio } from '../../src/analytics/fragility-index.js';
+import { fillImbalance, FragilityIndex, inferPriceStep, nearDepthRatio, thinness, visibleDepth, type FragilityFill } from '../../src/analytics/fragility-index.js';
 import { Regime, RegimeDetector, type RegimeMetrics, type RegimeThresholds } from '../../src/analytics/regime-detector.js';
 import { AlphaDecay } from '../../src/crowding/alpha-decay.js';
 import { orderFlowImbalance, sideMultipliers } from '../../src/crowding/side-multipliers.js';
@@ -14,6 +14,13 @@ import { Rng } from '../../src/rng.js';
 import type { BookLevel } from '../../src/types.js';
 
 const rcfg = defaultConfig().regime;
+/** The seed's LFI form (normalization "run"), which most of the LFI rules below pin. */
+const runLfi = { ...defaultConfig().fragility, normalization: 'run' as const };
+/** One tick from a near-depth ratio and a print imbalance (depth and flow do not enter the run form). */
+const observeRaw = (f: FragilityIndex, tick: number, ratio: number, imbalance: number) =>
+  f.observeComponents(tick, { nearDepthRatio: ratio, fillImbalance: imbalance, depth: 0, flowImbalance: 0 });
+/** A print at `price` of one unit, buyer-aggressive when at or above 100. */
+const print = (price: number, qty = 1): FragilityFill => ({ price, qty, aggressor: price >= 100 ? 'BID' : 'ASK' });
 const floors = new RegimeDetector(rcfg).thresholds(false);
 const quiet: RegimeMetrics = { volatility: 0, vol_autocorr: 0, drift: 0, lfi: 0, elasticity: 0, crowding: 0 };
 const classify = (m: Partial<RegimeMetrics>, t: RegimeThresholds = floors) => new RegimeDetector(rcfg).classify({ ...quiet, ...m }, t);
@@ -134,40 +141,40 @@ describe('LFI terms', () => {
   });
 
   it('raw = near ratio × (1 + fill imbalance): a one-sided tick doubles it', () => {
-    const f = new FragilityIndex(defaultConfig().fragility);
-    expect(f.observeRaw(1, 0.4, 0).raw).toBeCloseTo(0.4, 12);
-    expect(f.observeRaw(2, 0.4, 1).raw).toBeCloseTo(0.8, 12);
-    expect(f.observeRaw(3, 0.4, 0.25).raw).toBeCloseTo(0.5, 12);
+    const f = new FragilityIndex(runLfi);
+    expect(observeRaw(f, 1, 0.4, 0).raw).toBeCloseTo(0.4, 12);
+    expect(observeRaw(f, 2, 0.4, 1).raw).toBeCloseTo(0.8, 12);
+    expect(observeRaw(f, 3, 0.4, 0.25).raw).toBeCloseTo(0.5, 12);
     const d = { bids: lv([99.99, 99.5], [3, 1]), asks: lv([100.01, 100.5], [3, 1]) };
-    const r = f.observe(4, d, 100, [{ price: 100.01 }, { price: 100.02 }, { price: 99.99 }], 100, 0.0001);
+    const r = f.observe(4, d, 100, [print(100.01), print(100.02), print(99.99)], 100, 0.0001);
     expect(r.nearDepthRatio).toBeCloseTo(nearDepthRatio(d, 100, 5, 0.0001), 12);
     expect(r.fillImbalance).toBeCloseTo(1 / 3, 12);
     expect(r.raw).toBeCloseTo(r.nearDepthRatio * (1 + 1 / 3), 12);
   });
 
   it('the baseline is the population mean/std of the first baselineObservations raws and stays fixed', () => {
-    const f = new FragilityIndex({ ...defaultConfig().fragility, baselineObservations: 4, smoothing: 1 });
-    [1, 3, 1, 3].forEach((x, t) => f.observeRaw(t, x, 0)); // mean 2, population std 1
-    expect(f.observeRaw(4, 3, 0).lfi).toBeCloseTo(0.5, 12); // (3 - 2) / (2 * 1)
-    for (let t = 5; t < 20; t++) f.observeRaw(t, 100, 0); // later raws do not move the baseline
-    expect(f.observeRaw(20, 2.6, 0).lfi).toBeCloseTo(0.3, 12);
+    const f = new FragilityIndex({ ...runLfi, baselineObservations: 4, smoothing: 1 });
+    [1, 3, 1, 3].forEach((x, t) => observeRaw(f, t, x, 0)); // mean 2, population std 1
+    expect(observeRaw(f, 4, 3, 0).lfi).toBeCloseTo(0.5, 12); // (3 - 2) / (2 * 1)
+    for (let t = 5; t < 20; t++) observeRaw(f, t, 100, 0); // later raws do not move the baseline
+    expect(observeRaw(f, 20, 2.6, 0).lfi).toBeCloseTo(0.3, 12);
   });
 
   it('smoothing averages the last `smoothing` raws; LFI clips to [0, 1]; a zero-std baseline is floored, not divided by 0', () => {
-    const f = new FragilityIndex({ ...defaultConfig().fragility, baselineObservations: 2, smoothing: 3 });
-    f.observeRaw(0, 1, 0);
-    f.observeRaw(1, 1, 0); // mean 1, std 0 → floored
-    expect(f.observeRaw(2, 0.5, 0).lfi).toBe(0); // below the baseline clips to 0
-    expect(f.observeRaw(3, 5, 0).lfi).toBe(1); // far above clips to 1
-    const g = new FragilityIndex({ ...defaultConfig().fragility, baselineObservations: 2, smoothing: 3 });
-    g.observeRaw(0, 0, 0);
-    g.observeRaw(1, 2, 0); // mean 1, std 1
+    const f = new FragilityIndex({ ...runLfi, baselineObservations: 2, smoothing: 3 });
+    observeRaw(f, 0, 1, 0);
+    observeRaw(f, 1, 1, 0); // mean 1, std 0 → floored
+    expect(observeRaw(f, 2, 0.5, 0).lfi).toBe(0); // below the baseline clips to 0
+    expect(observeRaw(f, 3, 5, 0).lfi).toBe(1); // far above clips to 1
+    const g = new FragilityIndex({ ...runLfi, baselineObservations: 2, smoothing: 3 });
+    observeRaw(g, 0, 0, 0);
+    observeRaw(g, 1, 2, 0); // mean 1, std 1
     // last three raws 0, 2, 2.5 → mean 1.5 → (1.5 - 1) / 2
-    expect(g.observeRaw(2, 2.5, 0).lfi).toBeCloseTo(0.25, 12);
+    expect(observeRaw(g, 2, 2.5, 0).lfi).toBeCloseTo(0.25, 12);
   });
 
   it('alerts switch exactly at the warning, danger and critical thresholds', () => {
-    const f = new FragilityIndex(defaultConfig().fragility);
+    const f = new FragilityIndex(runLfi);
     expect([0, 0.4499, 0.45, 0.6499, 0.65, 0.8499, 0.85, 1].map((x) => f.alertFor(x))).toEqual([
       'NORMAL', 'NORMAL', 'WARNING', 'WARNING', 'DANGER', 'DANGER', 'CRITICAL', 'CRITICAL',
     ]);

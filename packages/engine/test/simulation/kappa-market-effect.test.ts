@@ -1,9 +1,9 @@
 /**
  * Crowding reaches the market, not only the cash line: with the permanent impact component, the
- * kappa that amplifies impact (1 + kappa * Phi) changes realized volatility, visible depth and
- * agents' drawdowns. (The LFI, relative to each run's own early baseline, does not separate on
- * today's market; see docs/MODEL.md.) Five fixed seeds per kappa; the claim is that the two seed ranges do not
- * overlap (the difference lies outside the seed spread).
+ * kappa that amplifies impact (1 + kappa * Phi) changes realized volatility, visible depth, the
+ * LFI (on its default reference scale, docs/MODEL.md §11) and agents' drawdowns. Five fixed seeds
+ * per kappa; the claim is that the two seed ranges do not overlap (the difference lies outside the
+ * seed spread).
  */
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/simulation.js';
@@ -11,6 +11,7 @@ import { Simulation } from '../../src/simulation.js';
 interface MarketFigures {
   vol: number;
   depth: number;
+  lfi: number;
   drawdown: number;
 }
 
@@ -25,6 +26,7 @@ function figures(seed: number, kappa: number): MarketFigures {
   const drawdown = new Map<string, number>();
   let prev: number | null = null;
   let depth = 0;
+  let lfi = 0;
   let n = 0;
   for (let t = 0; t < TICKS; t++) {
     const s = sim.step().state;
@@ -32,6 +34,7 @@ function figures(seed: number, kappa: number): MarketFigures {
     prev = s.mid_price;
     if (t < WARMUP) continue;
     n++;
+    lfi += s.lfi;
     for (const l of s.order_book.bids) depth += l[1];
     for (const l of s.order_book.asks) depth += l[1];
     for (const a of s.agent_stats) {
@@ -43,7 +46,7 @@ function figures(seed: number, kappa: number): MarketFigures {
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
   const vol = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
   const dd = [...drawdown.values()].reduce((a, b) => a + b, 0) / drawdown.size;
-  return { vol, depth: depth / n, drawdown: dd };
+  return { vol, depth: depth / n, lfi: lfi / n, drawdown: dd };
 }
 
 const range = (xs: number[]) => ({ lo: Math.min(...xs), hi: Math.max(...xs) });
@@ -59,6 +62,10 @@ describe('kappa 0 vs 18 on five fixed seeds', () => {
 
   it('thins the visible book beyond the seed spread', () => {
     expect(pick(high, 'depth').hi).toBeLessThan(pick(low, 'depth').lo);
+  });
+
+  it('raises the LFI beyond the seed spread (reference normalization: thinner book, more one-sided flow)', () => {
+    expect(pick(high, 'lfi').lo).toBeGreaterThan(pick(low, 'lfi').hi);
   });
 
   it("deepens agents' drawdowns beyond the seed spread", () => {
