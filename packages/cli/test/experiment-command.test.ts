@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { expandSpec, parseSpec } from '../src/experiment/experiment-spec.js';
-import { cli } from './helpers.js';
+import { cli, csvCells } from './helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crowdalpha-experiment-'));
 const db = ['--database-url', `sqlite:${path.join(dir, 'store.db')}`];
@@ -56,7 +56,7 @@ function table(file: string): Record<string, string>[] {
   const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
   const cols = header!.split(',');
   return rows.map((r) => {
-    const rec = Object.fromEntries(r.split(',').map((v, i) => [cols[i]!, v]));
+    const rec = Object.fromEntries(csvCells(r).map((v, i) => [cols[i]!, v]));
     for (const c of ['experiment_id', 'wall_ms', 'worker']) delete rec[c];
     return rec;
   });
@@ -94,6 +94,9 @@ describe('crowdalpha experiment', () => {
     expect(rowsA).toHaveLength(4);
     expect(rowsA.map((r) => [r['crowding.kappa'], r['seed']])).toEqual([['0', '1'], ['0', '2'], ['18', '1'], ['18', '2']]);
     expect(table(path.join(dir, `${b}.csv`))).toEqual(rowsA);
+    // Each row records its exact config overrides (base + swept values + seed) and the version.
+    expect(JSON.parse(rowsA[3]!['overrides']!)).toEqual({ crowding: { kappa: 18 }, seed: 2 });
+    expect(rowsA[3]!['project_version']).toMatch(/^\d+\.\d+\.\d+/);
     // Time averages are averages over the run, not the final tick.
     expect(rowsA[0]!['mean_phi']).not.toBe(rowsA[0]!['final_mean_phi']);
 

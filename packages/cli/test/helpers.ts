@@ -16,3 +16,15 @@ export async function cli(...args: string[]): Promise<{ code: number; stdout: st
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+/** The cells of one CSV line (quoted cells may hold commas and doubled quotes). */
+export function csvCells(line: string): string[] {
+  const out: string[] = [];
+  const re = /("(?:[^"]|"")*"|[^,]*)(,|$)/g;
+  for (let m = re.exec(line); m && m.index < line.length; m = re.exec(line)) {
+    const c = m[1]!;
+    out.push(c.startsWith('"') ? c.slice(1, -1).replace(/""/g, '"') : c);
+    if (m[2] === '') break;
+  }
+  return out;
+}

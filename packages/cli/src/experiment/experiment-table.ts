@@ -40,8 +40,9 @@ export function experimentTable(spec: ExperimentSpec, runs: readonly ExperimentR
     const figures = runs.map((r) => JSON.parse(r.row) as Record<string, unknown>);
     const cols = unionKeys(figures, new Set(['seed', ...axes]));
     return {
-      columns: [...lead, ...cols, 'wall_ms', 'worker', 'project_version'],
-      rows: runs.map((r, i) => [...leadCells(r), ...cols.map((c) => cell(figures[i]![c])), r.wall_ms, r.worker, r.project_version]),
+      // `overrides`: the run's exact config overrides (the spec's base + swept values + seed), JSON.
+      columns: [...lead, ...cols, 'wall_ms', 'worker', 'project_version', 'overrides'],
+      rows: runs.map((r, i) => [...leadCells(r), ...cols.map((c) => cell(figures[i]![c])), r.wall_ms, r.worker, r.project_version, r.overrides]),
     };
   }
   const field = which === 'agents' ? 'agents' : 'strategies';

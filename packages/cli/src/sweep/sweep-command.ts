@@ -11,9 +11,13 @@ import { resolveConfig, ConfigError, type DeepPartial, type SimulationConfig } f
 import { readJsonFile } from '../options.js';
 import { progressBar } from '../progress.js';
 import { buildJobs, parseAxis, parseSeeds, toOverrides, type SweepJob } from './sweep-grid.js';
-import type { SweepRow } from './sweep-run.js';
+import { runOverrides, type SweepRow } from './sweep-run.js';
+import { projectVersion } from '../version.js';
 import { checkQueueName, DEFAULT_SWEEP_QUEUE, runQueued } from './sweep-queue.js';
 import { runPool } from './sweep-pool.js';
+
+/** Columns after the figures: what reproduces the row (defined in the README's column table). */
+export const SWEEP_PROVENANCE_COLUMNS = ['base_config', 'overrides', 'project_version'] as const;
 
 export interface SweepOptions {
   ticks: number;
@@ -77,13 +81,25 @@ export async function sweepCommand(opts: SweepOptions, log: (s: string) => void 
   }
   bar.stop();
 
+  // Each row says how to get it again: the swept values lead, and after the figures come the
+  // shared base config, the run's exact config overrides (base + swept values + seed: what
+  // `crowdalpha run --config` takes) and the CrowdAlpha version that computed it.
   const paramCols = axes.map((a) => a.path);
   const figureCols = Object.keys(rows[0]?.row ?? {});
-  const header = [...paramCols, ...figureCols];
+  const version = projectVersion();
+  const provenance = ({ job }: { job: SweepJob }): Record<string, unknown> => ({
+    base_config: base,
+    overrides: runOverrides(base as Record<string, unknown>, toOverrides(job.params), job.seed),
+    project_version: version,
+  });
+  const header = [...paramCols, ...figureCols, ...SWEEP_PROVENANCE_COLUMNS];
   const lines = [header.join(',')];
-  for (const { job, row } of rows) lines.push(header.map((c) => csvCell(c in job.params ? job.params[c] : row[c])).join(','));
+  for (const r of rows) {
+    const cells: Record<string, unknown> = { ...r.row, ...provenance(r), ...r.job.params };
+    lines.push(header.map((c) => csvCell(cells[c])).join(','));
+  }
   writeFileSync(opts.out, lines.join('\n') + '\n');
-  if (opts.jsonl) writeFileSync(opts.jsonl, rows.map(({ job, row }) => JSON.stringify({ ...job.params, ...row })).join('\n') + '\n');
+  if (opts.jsonl) writeFileSync(opts.jsonl, rows.map((r) => JSON.stringify({ ...r.job.params, ...r.row, ...provenance(r) })).join('\n') + '\n');
   const where = opts.redis !== undefined ? `through queue "${queueName}"` : `on ${workers} worker(s)`;
   log(`${jobs.length} runs (${axes.length} swept parameter(s) × ${new Set(jobs.map((j) => j.seed)).size} seed(s)) ${where} in ${Math.round(performance.now() - started)} ms`);
   log(`csv            ${opts.out}`);
@@ -93,7 +109,7 @@ export async function sweepCommand(opts: SweepOptions, log: (s: string) => void 
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

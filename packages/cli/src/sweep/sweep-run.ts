@@ -32,10 +32,18 @@ export interface AgentFigures {
   final_phi: number;
   /** Phi averaged over every tick of the run. */
   mean_phi: number;
-  /** Per-agent alpha-decay fit when the engine provides one (null otherwise). */
+  /**
+   * The agent's own alpha-decay fit (the engine's `agent_decay_params` entry for it: Sharpe of its
+   * 50-tick windows against its cumulative crowding exposure): half-life in exposure units, its
+   * bootstrap interval (a null bound is unbounded), the half-life in ticks at the agent's own
+   * exposure rate, and whether the decay is significant. All null when no decaying fit exists
+   * (too few windows, or a flat or rising Sharpe) or analytics are off.
+   */
   half_life: number | null;
   half_life_lo: number | null;
   half_life_hi: number | null;
+  half_life_ticks: number | null;
+  half_life_significant: boolean | null;
 }
 
 /** Figures of all agents of one strategy type. */
@@ -80,16 +88,8 @@ export function runOverrides(base: Record<string, unknown>, overrides: Record<st
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-interface DecayView {
-  half_life?: unknown;
-  lambda?: unknown;
-  samples?: unknown;
-  half_life_ci?: { lower?: unknown; upper?: unknown } | null;
-  /** Per agent, fitted on its own history. */
-  agent_decay_params?: { agent_id: string; half_life?: unknown; half_life_ci?: { lower?: unknown; upper?: unknown } | null }[];
-  /** Per strategy type. */
-  strategy_decay_params?: { strategy: string; half_life?: unknown; half_life_ticks?: unknown }[];
-}
+/** The engine's decay snapshot (GET /analytics/decay): typed, so a renamed wire field fails compilation here. */
+type DecaySnapshot = NonNullable<ReturnType<Simulation['decaySnapshot']>>;
 
 /** Accumulates per-tick figures; `finish` turns them into the record. */
 export class RunRecorder {
@@ -143,7 +143,7 @@ export class RunRecorder {
     const s = this.summary.build(elapsedMs);
     const n = this.ticks;
     const facts = this.returns.length > 10 ? stylizedFacts(this.returns) : null;
-    const decay = (sim.decaySnapshot() ?? {}) as DecayView;
+    const decay: Partial<DecaySnapshot> = sim.decaySnapshot() ?? {};
     const perAgentDecay = new Map((decay.agent_decay_params ?? []).map((a) => [a.agent_id, a]));
     const agents: AgentFigures[] = sim.allAgentStats().map((a) => {
       const traded = a.total_buy_qty + a.total_sell_qty;
@@ -163,6 +163,8 @@ export class RunRecorder {
         half_life: num(d?.half_life),
         half_life_lo: num(d?.half_life_ci?.lower),
         half_life_hi: num(d?.half_life_ci?.upper),
+        half_life_ticks: num(d?.half_life_ticks),
+        half_life_significant: d && d.half_life !== null ? d.significant : null,
       };
     });
     const strategies = strategyFigures(agents);
