@@ -85,6 +85,7 @@ describe('crowdalpha sweep', () => {
     // The momentum type's stacked fit is in the row as well.
     const typeFit = sim.decaySnapshot()!.strategy_decay_params.find((s) => s.strategy === 'momentum')!;
     expect(rec.row.momentum_half_life).toBe(typeFit.half_life);
+    expect(rec.strategies.find((x) => x.strategy === 'momentum')).toMatchObject({ half_life: typeFit.half_life, half_life_ticks: typeFit.half_life_ticks, half_life_lo: typeFit.half_life_ci?.lower ?? null, half_life_hi: typeFit.half_life_ci?.upper ?? null });
   });
 
   it('refuses an invalid swept value before running anything', async () => {

@@ -56,6 +56,15 @@ export interface StrategyFigures {
   total_impact_cost: number;
   impact_cost_per_unit: number | null;
   mean_phi: number;
+  /**
+   * The type's alpha-decay fit (its agents' windows stacked: `strategy_decay_params`): half-life in
+   * exposure units with its bootstrap interval (a null bound is unbounded) and in ticks; null
+   * without a decaying fit.
+   */
+  half_life: number | null;
+  half_life_lo: number | null;
+  half_life_hi: number | null;
+  half_life_ticks: number | null;
 }
 
 export interface RunRecord {
@@ -167,7 +176,11 @@ export class RunRecorder {
         half_life_significant: d && d.half_life !== null ? d.significant : null,
       };
     });
-    const strategies = strategyFigures(agents);
+    const typeDecay = new Map((decay.strategy_decay_params ?? []).map((d) => [d.strategy, d]));
+    const strategies = strategyFigures(agents).map((st) => {
+      const d = typeDecay.get(st.strategy);
+      return { ...st, half_life: num(d?.half_life), half_life_lo: num(d?.half_life_ci?.lower), half_life_hi: num(d?.half_life_ci?.upper), half_life_ticks: num(d?.half_life_ticks) };
+    });
     const totalImpact = agents.reduce((t, a) => t + a.impact_cost, 0);
     const totalTraded = agents.reduce((t, a) => t + a.traded_qty, 0);
     const row: SweepRow = {
@@ -216,8 +229,8 @@ export class RunRecorder {
   }
 }
 
-/** Agents grouped by strategy type, in order of first appearance. */
-export function strategyFigures(agents: readonly AgentFigures[]): StrategyFigures[] {
+/** Agents grouped by strategy type, in order of first appearance (decay fits are added by the recorder). */
+export function strategyFigures(agents: readonly AgentFigures[]): Omit<StrategyFigures, 'half_life' | 'half_life_lo' | 'half_life_hi' | 'half_life_ticks'>[] {
   const groups = new Map<string, AgentFigures[]>();
   for (const a of agents) groups.set(a.strategy, [...(groups.get(a.strategy) ?? []), a]);
   return [...groups].map(([strategy, as]) => {
