@@ -10,6 +10,10 @@
 //    (already started) vs `experiment run --workers K` embedded, both storing. K = 2 is the target
 //    case (<= 10 % slower per run); K = 1 and 3 show how it would scale with more hosts. The
 //    workers are warmed by one experiment first (long-lived workers), and that cold run is shown.
+// 4. Fixed cost: a `sweep` of one 1-tick run (process start, module loading, one thread) — the
+//    serial part that caps pool scaling on short sweeps (Amdahl: with F fixed and R per run,
+//    --workers 2 can give at most (F + 8R) / (F + 4R) on 8 runs, while two processes of 4 runs
+//    each run their F in parallel).
 //
 // Run: `npm run bench experiments`. Env: EXP_BENCH_RUNS (8), EXP_BENCH_TICKS (10000),
 // EXP_BENCH_ROUNDS (2), EXP_BENCH_REDIS (redis://127.0.0.1:6379; distributed part skipped if down).
@@ -69,8 +73,9 @@ export async function run() {
   const all = `1..${RUNS}`;
   console.log(`${RUNS} runs × ${TICKS} ticks, ${ROUNDS} rounds, ${os.availableParallelism()} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
-  const t = { one: [], two: [], w1: [], w2: [], stored: [], writeMs: [] };
+  const t = { one: [], two: [], w1: [], w2: [], stored: [], writeMs: [], fixed: [] };
   for (let r = 0; r < ROUNDS; r++) {
+    t.fixed.push((await cli(['sweep', '--ticks', '1', '--seeds', '1', '--workers', '1', '--out', path.join(dir, `f${r}.csv`), '--no-progress'])).ms);
     t.one.push((await sweep(1, half)).ms);
     const t0 = performance.now();
     await Promise.all([sweep(1, half), sweep(1, half)]);
@@ -85,6 +90,9 @@ export async function run() {
   const indep = (2 * median(t.one)) / median(t.two);
   const pool = median(t.w1) / median(t.w2);
   console.log(`two independent processes: ${indep.toFixed(2)}× one; pool --workers 2: ${pool.toFixed(2)}× --workers 1; efficiency ${((pool / indep) * 100).toFixed(0)} % (target >= 90 %)`);
+  const F = median(t.fixed);
+  const R = Math.max(1, (median(t.w1) - F) / RUNS);
+  console.log(`fixed cost of a sweep command (1 run of 1 tick): ${fmt(F)}; per run ${fmt(R)}; Amdahl ceiling of --workers 2 on ${RUNS} runs: ${((F + RUNS * R) / (F + (RUNS / 2) * R)).toFixed(2)}×`);
   // A store write holds up only the thread whose run it stores, so its cost per run is the write
   // time over one run's compute time (pool wall time × threads / runs).
   const perRunMs = (median(t.w2) * 2) / RUNS;
