@@ -20,6 +20,7 @@
  */
 import type { AlphaDecayConfig } from '../config.js';
 import type { Rng } from '../rng.js';
+import { requireDecayInteger } from './decay-options.js';
 import { blockBootstrapHalfLife, fitExponentialLevels, type BootstrapInterval, type LevelsFit } from './exponential-fit.js';
 import { growF64, growI32, growU8 } from '../util/typed-grow.js';
 import { loadFields, saveFields, StateCodecError, type EncodedState } from '../util/state-codec.js';
@@ -80,12 +81,8 @@ export class AgentDecay {
   private cache = new Map<string, { version: string; params: DecayParams }>();
 
   constructor(opts: AlphaDecayConfig, rng: Rng) {
-    if (!Number.isInteger(opts.agentWindow) || opts.agentWindow < 2) {
-      throw new RangeError(`alphaDecay.agentWindow must be an integer >= 2, got ${opts.agentWindow}`);
-    }
-    if (!Number.isInteger(opts.agentMaxSamples) || opts.agentMaxSamples < 1) {
-      throw new RangeError(`alphaDecay.agentMaxSamples must be a positive integer, got ${opts.agentMaxSamples}`);
-    }
+    requireDecayInteger(opts, 'agentWindow', 2);
+    requireDecayInteger(opts, 'agentMaxSamples', 1);
     this.opts = opts;
     this.rng = rng.derive('agent-decay');
   }

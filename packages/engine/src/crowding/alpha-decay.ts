@@ -17,7 +17,9 @@
  */
 import type { AlphaDecayConfig } from '../config.js';
 import type { Rng } from '../rng.js';
-import { clip, ols } from '../analytics/stats.js';
+import { requireDecayInteger } from './decay-options.js';
+import { clip } from '../analytics/stats.js';
+import { blockBootstrapHalfLife, fitLogLinear, LOG_LINEAR_LAMBDA_EPS, logLinearHalfLife } from './exponential-fit.js';
 import { growF64, growI32, growU8 } from '../util/typed-grow.js';
 import { loadFields, saveFields, StateCodecError, type EncodedState } from '../util/state-codec.js';
 
@@ -37,15 +39,6 @@ export interface DecayFit {
   curve: DecayCurvePoint[];
   /** Bootstrap percentile interval of the half-life; a bound is null where it is infinite (lambda ~ 0). */
   halfLifeCi: { level: number; lower: number | null; upper: number | null; resamples: number } | null;
-}
-
-/** lambda below this counts as "no decay" (half-life null). */
-const LAMBDA_EPS = 1e-9;
-
-interface PointFit {
-  alphaMax: number;
-  lambda: number;
-  r2: number;
 }
 
 export class AlphaDecay {
@@ -74,12 +67,8 @@ export class AlphaDecay {
   private cachedVersion = -1;
 
   constructor(opts: AlphaDecayConfig, rng: Rng) {
-    if (!Number.isInteger(opts.sharpeWindow) || opts.sharpeWindow < 2) {
-      throw new RangeError(`alphaDecay.sharpeWindow must be an integer >= 2, got ${opts.sharpeWindow}`);
-    }
-    if (!Number.isInteger(opts.maxSamples) || opts.maxSamples < 1) {
-      throw new RangeError(`alphaDecay.maxSamples must be a positive integer, got ${opts.maxSamples}`);
-    }
+    requireDecayInteger(opts, 'sharpeWindow', 2);
+    requireDecayInteger(opts, 'maxSamples', 1);
     this.opts = opts;
     this.rng = rng.derive('alpha-decay');
     this.sAgent = new Int32Array(opts.maxSamples);
@@ -215,7 +204,7 @@ export class AlphaDecay {
       if (xs[k]! > maxX) maxX = xs[k]!;
     }
     const point = fitLogLinear(xs, ys);
-    const halfLife = point.lambda > LAMBDA_EPS ? Math.LN2 / point.lambda : null;
+    const halfLife = point.lambda > LOG_LINEAR_LAMBDA_EPS ? Math.LN2 / point.lambda : null;
     const P = Math.max(2, Math.floor(this.opts.curvePoints));
     const curve: DecayCurvePoint[] = [];
     for (let k = 0; k < P; k++) {
@@ -233,36 +222,10 @@ export class AlphaDecay {
     };
   }
 
+  /** The i.i.d. bootstrap of the original: blocks of one sample over one sequence. */
   private bootstrap(xs: Float64Array, ys: Float64Array, streamKey: string): DecayFit['halfLifeCi'] {
-    const B = Math.floor(this.opts.bootstrapSamples);
-    if (B < 1) return null;
-    const rng = this.rng.derive(streamKey);
-    const m = xs.length;
-    const bx = new Float64Array(m);
-    const by = new Float64Array(m);
-    const lives = new Float64Array(B);
-    for (let b = 0; b < B; b++) {
-      for (let k = 0; k < m; k++) {
-        const j = Math.floor(rng.next() * m);
-        bx[k] = xs[j]!;
-        by[k] = ys[j]!;
-      }
-      const f = fitLogLinear(bx, by);
-      lives[b] = f.lambda > LAMBDA_EPS ? Math.LN2 / f.lambda : Infinity;
-    }
-    lives.sort();
-    const level = this.opts.bootstrapLevel;
-    const tail = (1 - level) / 2;
-    const at = (q: number): number => {
-      const pos = q * (B - 1);
-      const lo = Math.floor(pos);
-      const hi = Math.min(lo + 1, B - 1);
-      const a = lives[lo]!;
-      const c = lives[hi]!;
-      return a === c ? a : a + (c - a) * (pos - lo);
-    };
-    const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
-    return { level, lower: finite(at(tail)), upper: finite(at(1 - tail)), resamples: B };
+    const ci = blockBootstrapHalfLife(xs, ys, [[0, xs.length]], { resamples: this.opts.bootstrapSamples, level: this.opts.bootstrapLevel, blockLength: 1 }, this.rng.derive(streamKey), logLinearHalfLife);
+    return ci ? { level: ci.level, lower: ci.lower, upper: ci.upper, resamples: ci.resamples } : null;
   }
 
   /** Exact snapshot (for checkpoints); the fit is recomputed on the next request. */
@@ -293,16 +256,4 @@ export class AlphaDecay {
     this.seen = growU8(this.seen, cap);
     this.cap = cap;
   }
-}
-
-/** OLS of y = log(alpha_max) - lambda * x; lambda floored at 0 (no decay). */
-function fitLogLinear(xs: Float64Array, ys: Float64Array): PointFit {
-  const r = ols(xs, ys);
-  if (!r) {
-    let my = 0;
-    for (let k = 0; k < ys.length; k++) my += ys[k]!;
-    my /= Math.max(ys.length, 1);
-    return { alphaMax: Math.exp(my), lambda: 0, r2: 0 };
-  }
-  return { alphaMax: Math.exp(r.intercept), lambda: Math.max(-r.slope, 0), r2: r.r2 };
 }
