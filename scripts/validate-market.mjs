@@ -45,6 +45,7 @@ function printSeeds(title, result) {
     'med spread (ticks)': fmt(f.median_spread_ticks),
     'mid first→last (min–max)': `${fmt(f.first_mid)}→${fmt(f.last_mid)} (${fmt(f.min_mid)}–${fmt(f.max_mid)})`,
     'CALM share': fmt(f.regimes.CALM ?? 0),
+    'orders mom / rev': `${f.orders_by_strategy?.momentum ?? 0} / ${f.orders_by_strategy?.mean_reversion ?? 0}`,
     'failed facts': f.failed_facts.join(',') || 'none',
   }));
   console.table(rows);

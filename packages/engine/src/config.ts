@@ -21,20 +21,33 @@ export interface MomentumConfig {
   maxInventory: number;
   /**
    * Subtracted from the signal in proportion to the inventory: position / maxInventory × inventoryPressure, so a full position leans against adding.
-   * @unit relative price gap (fraction of price)
+   * @unit relative price gap (fraction of price); with volatilityUnits, random-walk standard deviations of the gap
    */
   inventoryPressure: number;
   /**
    * |signal| above which the agent takes liquidity with a market order (at or below: a limit order at the opposite touch).
-   * @unit relative price gap (fraction of price)
+   * @unit relative price gap (fraction of price); with volatilityUnits, random-walk standard deviations of the gap
    */
   marketThreshold: number;
-  /** |signal| at or below which the agent does nothing. @unit relative price gap (fraction of price) */
+  /** |signal| at or below which the agent does nothing. @unit relative price gap (fraction of price); with volatilityUnits, random-walk standard deviations of the gap */
   limitThreshold: number;
   /** Order size is qty × (1 + sizeBoost × min(|signal| / marketThreshold, sizeCap)), rounded, at least 1. @unit dimensionless */
   sizeBoost: number;
   /** Cap on |signal| / marketThreshold in the size formula (see sizeBoost). @unit dimensionless */
   sizeCap: number;
+  /**
+   * Unit of the signal and of limitThreshold, marketThreshold and inventoryPressure. false: the
+   * original's (fast EMA − slow EMA) / slow EMA, a fixed fraction of the price, so whether the
+   * agent trades at all depends on how volatile the market happens to be; true: that gap in
+   * standard deviations of the gap a random walk with the agent's realized 1-tick volatility would
+   * give, so the agent trades on unusually strong trends in any market.
+   * @unit on/off
+   */
+  volatilityUnits: boolean;
+  /** Span of the EWMA of squared 1-tick log mid returns that volatilityUnits divides by. @unit ticks (EMA span) */
+  volatilitySpan: number;
+  /** Ticks between the agent's decisions (1: every tick, the original); the i-th agent decides at ticks ≡ −i mod this. @unit ticks */
+  decisionInterval: number;
 }
 
 export interface MeanReversionConfig {
@@ -638,6 +651,15 @@ export const PRESETS: Readonly<Record<PopulationPreset, DeepPartial<SimulationCo
     marketMaker: { postOnly: true },
     // The visible depth of this market at kappa 0 (median over seeds 1-5, ticks 200-1000).
     fragility: { referenceDepth: 400 },
+    // Market-relative momentum: signals in standard deviations of the EMA gap (the seed's relative
+    // thresholds never fire in this calmer market), acting every 20th tick with 1 unit. Deciding
+    // every tick, the three agents' same-signed flow sustained the trends it followed (10-tick
+    // variance ratio 1.3–2.5 on seeds 1–3 at 2–4 sigma); every 20 ticks the anchor absorbs it.
+    momentum: { volatilityUnits: true, limitThreshold: 2, marketThreshold: 4, inventoryPressure: 1, qty: 1, decisionInterval: 20 },
+    // Value traders trade toward the fundamental itself, not fundamental + the engine's cumulative
+    // permanent impact: crowded momentum flow moves that shift by up to 24x its uncrowded size, and
+    // an anchor that follows it is no anchor (the price trended with it, 100 -> 95.7 on seed 3).
+    value: { impactWeight: 0 },
   },
   seed: {
     tickSize: 0.0001,
@@ -734,6 +756,9 @@ function baseConfig(): SimulationConfig {
       limitThreshold: 0.0004,
       sizeBoost: 0.5,
       sizeCap: 2,
+      volatilityUnits: false,
+      volatilitySpan: 500,
+      decisionInterval: 1,
     },
     meanReversion: {
       window: 30,

@@ -23,7 +23,7 @@ export const MAX_AGENT_PARAM = 1e9;
 export const MAX_AGENT_INDEX = 1000;
 
 export const AGENT_PARAM_RULES: Readonly<Record<string, Readonly<Record<string, ParamRule>>>> = {
-  momentum: { maxInventory: POSITIVE, qty: QUANTITY },
+  momentum: { maxInventory: POSITIVE, qty: QUANTITY, volatilitySpan: POSITIVE, decisionInterval: COUNT },
   meanReversion: { maxInventory: POSITIVE, window: { kind: 'integer', min: 2 }, qty: QUANTITY },
   marketMaker: { maxInventory: POSITIVE, qty: QUANTITY },
   ladderMaker: { maxInventory: POSITIVE, qty: POSITIVE },

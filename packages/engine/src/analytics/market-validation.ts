@@ -46,6 +46,8 @@ export interface SeedFigures {
   median_spread_ticks: number | null;
   /** Share of ticks per regime label. */
   regimes: Record<string, number>;
+  /** Orders submitted over the run per strategy type (from the last TICK's agent_stats): who actually traded. */
+  orders_by_strategy: Record<string, number>;
   failed_facts: string[];
 }
 
@@ -70,7 +72,10 @@ export function measureSeed(
 ): { figures: SeedFigures; report: StylizedFactsReport } {
   const sim = make(seed);
   const sampler = new MarketSampler(sim.config.tickSize);
-  for (let t = 0; t < ticks; t++) sampler.observe(sim.step());
+  let last: TickResult | null = null;
+  for (let t = 0; t < ticks; t++) sampler.observe((last = sim.step()));
+  const ordersByStrategy: Record<string, number> = {};
+  for (const a of last?.state.agent_stats ?? []) ordersByStrategy[a.strategy_type] = (ordersByStrategy[a.strategy_type] ?? 0) + a.orders_submitted;
   const report = sampler.report();
   const k = (h: number) => report.kurtosis_by_horizon.find((x) => x.horizon === h)?.excess_kurtosis ?? null;
   const signs = report.acf_signs;
@@ -102,6 +107,7 @@ export function measureSeed(
       empty_side_share: report.book?.empty_side_share ?? 1,
       median_spread_ticks: report.book?.median_spread_ticks ?? null,
       regimes,
+      orders_by_strategy: ordersByStrategy,
       failed_facts: report.failed,
     },
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MeanReversionAgent } from '../../src/agents/mean-reversion.js';
-import { MomentumAgent } from '../../src/agents/momentum.js';
-import { defaultConfig } from '../../src/config.js';
+import { emaGapStd, MomentumAgent } from '../../src/agents/momentum.js';
+import { defaultConfig, resolveConfig } from '../../src/config.js';
 import { Rng } from '../../src/rng.js';
 import type { MarketState, OrderIntent } from '../../src/types.js';
 
@@ -25,7 +25,8 @@ function state(over: Partial<MarketState> & { mid: number }): MarketState {
 const trades = (orders: OrderIntent[]) => orders.filter((o) => o.type !== 'CANCEL');
 
 describe('momentum (docs/MODEL.md §6)', () => {
-  const m = cfg.momentum;
+  // The original's relative signal (the seed preset); volatility units are tested below.
+  const m = resolveConfig({ population: 'seed' }).momentum;
   /** The signal of the 0th agent (EMA spans 5 and 15) after mids 100 then `next`. */
   const signalAfter = (next: number, position = 0) => {
     const fast = 100 + (2 / 6) * (next - 100);
@@ -57,6 +58,76 @@ describe('momentum (docs/MODEL.md §6)', () => {
   it('makes no new buys at +max inventory (the pressure term alone does not flip this signal)', () => {
     expect(signalAfter(101, m.maxInventory)).toBeGreaterThan(m.limitThreshold);
     expect(trades(agentAfter(101, m.maxInventory))).toEqual([]);
+  });
+});
+
+describe('momentum in volatility units (the default market)', () => {
+  const m = cfg.momentum;
+  /** Feeds `mids` one tick each (tick numbers from 1) and returns the last answer. */
+  const feed = (a: MomentumAgent, mids: number[], position = 0) => {
+    let out: OrderIntent[] = [];
+    mids.forEach((mid, k) => (out = a.onTick(state({ mid, tick: k + 1, position }))));
+    return out;
+  };
+  /** A random-walk-like warm-up: alternating ±1 tick, so realized volatility is ~1e-4 a tick. */
+  const warm = Array.from({ length: 200 }, (_, k) => 100 + (k % 2) * 0.01);
+
+  it('the gap unit is the EMA-gap std of a unit random walk (spans 5 and 15: 1.125)', () => {
+    expect(emaGapStd(2 / 6, 2 / 16)).toBeCloseTo(1.1255, 3);
+    // Monte Carlo check of the closed form on a Gaussian walk.
+    const rng = new Rng(3);
+    let fast = 0;
+    let slow = 0;
+    let p = 0;
+    let sumSq = 0;
+    let n = 0;
+    for (let t = 0; t < 200_000; t++) {
+      p += rng.normal();
+      fast += (2 / 6) * (p - fast);
+      slow += (2 / 16) * (p - slow);
+      if (t > 1000) {
+        sumSq += (fast - slow) ** 2;
+        n++;
+      }
+    }
+    expect(Math.sqrt(sumSq / n)).toBeCloseTo(emaGapStd(2 / 6, 2 / 16), 1);
+  });
+
+  it('a move the relative thresholds ignore is a strong signal in a calm market, and it trades only on its decision ticks', () => {
+    // 20 ticks rising half a tick each: a relative EMA gap of at most 5 × 0.005 / 100 = 0.00025,
+    // below the seed's 0.0004, but several random-walk standard deviations in this calm market.
+    const mids = [...warm, ...Array.from({ length: 20 }, (_, k) => 100.01 + 0.005 * (k + 1))];
+    const rel = resolveConfig({ population: 'seed' }).momentum;
+    const seedAgent = new MomentumAgent('mom_1', rel, 0);
+    const seedOut = feed(seedAgent, mids);
+    expect(Math.abs(seedAgent.factorVector()[0]!)).toBeLessThan(rel.limitThreshold);
+    expect(trades(seedOut)).toEqual([]);
+    // Tick 220 is a decision tick of agent 0 (220 ≡ 0 mod 20): it buys.
+    const a = new MomentumAgent('mom_1', m, 0);
+    const out = trades(feed(a, mids));
+    expect(a.factorVector()[0]!).toBeGreaterThan(m.limitThreshold);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ side: 'BID', qty: expect.any(Number) });
+    // The next tick the signal is as strong, but tick 221 is not a decision tick.
+    expect(trades(a.onTick(state({ mid: 100.115, tick: 221 })))).toEqual([]);
+    expect(a.factorVector()[0]!).toBeGreaterThan(m.limitThreshold);
+  });
+
+  it('does not trade before its volatility estimate has warmed up', () => {
+    const a = new MomentumAgent('mom_1', { ...m, decisionInterval: 1 }, 0);
+    expect(trades(feed(a, [100, 100.01, 100.02, 100.05, 100.1]))).toEqual([]);
+  });
+
+  it('keeps its volatility estimate across a checkpoint', () => {
+    const a = new MomentumAgent('mom_1', m, 0);
+    feed(a, warm);
+    const b = new MomentumAgent('mom_1', m, 0);
+    b.loadState(JSON.parse(JSON.stringify(a.saveState())));
+    const next = [100.02, 100.04, 100.06];
+    const ra = next.map((mid, k) => a.onTick(state({ mid, tick: 201 + k })));
+    const rb = next.map((mid, k) => b.onTick(state({ mid, tick: 201 + k })));
+    expect(rb).toEqual(ra);
+    expect(b.factorVector()).toEqual(a.factorVector());
   });
 });
 

@@ -15,7 +15,7 @@ describe('config', () => {
     expect([c.fragility.nearSteps, c.fragility.baselineObservations, c.fragility.smoothing, c.fragility.warning, c.fragility.danger, c.fragility.critical]).toEqual([5, 50, 5, 0.45, 0.65, 0.85]);
     expect([c.regime.volWindow, c.regime.volAutocorrWindow, c.regime.driftWindow, c.regime.calibrationObservations]).toEqual([40, 60, 20, 80]);
     expect([c.regime.highQuantile, c.regime.lowQuantile]).toEqual([0.9, 0.75]);
-    expect([c.momentum.fastBase, c.momentum.slowBase, c.momentum.slowStep, c.momentum.qty, c.momentum.maxInventory]).toEqual([5, 15, 3, 5, 50]);
+    expect([c.momentum.fastBase, c.momentum.slowBase, c.momentum.slowStep, c.momentum.qty, c.momentum.maxInventory]).toEqual([5, 15, 3, 1, 50]);
     expect([c.meanReversion.window, c.meanReversion.zThresholdBase, c.meanReversion.marketZ, c.meanReversion.maxInventory]).toEqual([30, 1.2, 2.4, 40]);
     expect([c.marketMaker.baseSpreadBase, c.marketMaker.minHalfSpread, c.marketMaker.volMultiplier, c.marketMaker.qty, c.marketMaker.maxInventory]).toEqual([0.05, 0.01, 70, 8, 60]);
     expect([c.depthLevels, c.volatilityWindow, c.vwapWindow]).toEqual([10, 20, 200]);
@@ -24,7 +24,12 @@ describe('config', () => {
   it('pins every other docs/MODEL.md §2, §4, §5 and §6 number', () => {
     const c = defaultConfig();
     expect([c.recentTradesInState, c.population.rl]).toEqual([20, 0]);
-    expect(c.momentum).toMatchObject({ fastStep: 1, inventoryPressure: 0.0008, marketThreshold: 0.0012, limitThreshold: 0.0004, sizeBoost: 0.5, sizeCap: 2 });
+    // The seed preset keeps the original's relative momentum; the default market's is in volatility units.
+    expect(resolveConfig({ population: 'seed' }).momentum).toEqual({
+      fastBase: 5, fastStep: 1, slowBase: 15, slowStep: 3, qty: 5, maxInventory: 50, inventoryPressure: 0.0008, marketThreshold: 0.0012, limitThreshold: 0.0004,
+      sizeBoost: 0.5, sizeCap: 2, volatilityUnits: false, volatilitySpan: 500, decisionInterval: 1,
+    });
+    expect(c.momentum).toMatchObject({ fastStep: 1, inventoryPressure: 1, marketThreshold: 4, limitThreshold: 2, sizeBoost: 0.5, sizeCap: 2, volatilityUnits: true, volatilitySpan: 500, decisionInterval: 20 });
     expect(c.meanReversion).toMatchObject({ zThresholdStep: 0.2, qty: 5, inventoryPenalty: 0.5, jitterMin: 0.15, jitterMax: 0.2, topLevelShare: 0.3, cooldownMin: 5, cooldownMax: 15 });
     expect(c.marketMaker).toMatchObject({ baseSpreadStep: 0.02, quoteJitterBase: 0.02, quoteJitterStep: 0.01, inventorySkew: 0.015, inventoryPenalty: 0.002, crowdingWiden: 1.25 });
     expect(c.rlPpo).toMatchObject({ smallQty: 2, smallOffset: 0.25, mediumQty: 5, mediumOffset: 0.6, largeQty: 8 });
@@ -65,7 +70,8 @@ describe('config', () => {
       arrivalRate: 0.005, marketShare: 0.35, limitOffsetTicks: 8, qtyMin: 1, qtyTailExponent: 1.4, qtyMax: 100, orderLifetime: 150,
       intensityPersistence: 0.995, intensityStd: 0.5, metaStartProbability: 0.05, metaTailExponent: 1.3, metaMaxChildren: 200, metaChildProbability: 0.3,
     });
-    expect(c.value).toEqual({ arrivalRate: 0.002, observationNoise: 0.0003, thresholdTicks: 20, aggressiveShare: 0.2, qtyMin: 1, qtyMax: 10, maxInventory: 20, orderLifetime: 100, impactWeight: 1 });
+    expect(c.value).toEqual({ arrivalRate: 0.002, observationNoise: 0.0003, thresholdTicks: 20, aggressiveShare: 0.2, qtyMin: 1, qtyMax: 10, maxInventory: 20, orderLifetime: 100, impactWeight: 0 });
+    expect(resolveConfig({ population: 'seed' }).value.impactWeight).toBe(1);
     expect(c.ladderMaker).toEqual({
       levels: 10, levelSpacingTicks: 1, halfSpreadTicks: 0.5, volWiden: 0.2, qty: 2, refillShare: 0.5, fairValueAlpha: 1, fundamentalWeight: 0.002,
       flowImpactTicks: 0, impactWeight: 1, observationNoise: 0.001, quoteNoiseTicks: 2, quoteNoisePersistence: 0.98, inventorySkewTicks: 5, maxInventory: 200,

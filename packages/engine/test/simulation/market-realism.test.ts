@@ -18,12 +18,19 @@ describe('market realism (issue #10)', () => {
     const result = validateMarket({ seeds: [1, 2, 3], ticks: 20_000 });
     const failed = result.targets.filter((t) => !t.pass).map((t) => `${t.name} = ${String(t.value)} (${t.criterion})`);
     expect(failed).toEqual([]);
+    // The seed's strategies take part: momentum and mean reversion both trade on every seed.
+    for (const f of result.seeds) {
+      expect(f.orders_by_strategy.momentum ?? 0, `momentum, seed ${f.seed}`).toBeGreaterThan(50);
+      expect(f.orders_by_strategy.mean_reversion ?? 0, `mean reversion, seed ${f.seed}`).toBeGreaterThan(50);
+    }
   });
 
   it('with 70 % of the strategies momentum, stays two-sided and within [0.5x, 2x] on 5 seeds', { timeout: 300_000 }, () => {
     const result = stressMarket({ seeds: [1, 2, 3, 4, 5], ticks: 20_000 });
     const failed = result.targets.filter((t) => !t.pass).map((t) => `${t.name} = ${String(t.value)}`);
     expect(failed).toEqual([]);
+    // The stress is only a stress if the momentum crowd trades: on every seed it sent orders.
+    for (const f of result.seeds) expect(f.orders_by_strategy.momentum ?? 0, `seed ${f.seed}`).toBeGreaterThan(100);
   });
 
   it('a market that crashes (9 momentum on the seed preset) is not called CALM while it is down', { timeout: 300_000 }, () => {
