@@ -71,7 +71,7 @@ export class CliExperimentService implements ExperimentService {
     const axes = specAxes(spec);
     return {
       ...(await this.summary(e)),
-      spec: spec as unknown as Record<string, unknown>,
+      spec,
       axes,
       runs: runs.map((r) => ({
         run_index: r.run_index,

@@ -1,7 +1,7 @@
 /** Per-agent figures as sent on the wire (TICK.agent_stats, leaderboard, /strategies/{id}/stats). */
 import { Type, type Static } from '@sinclair/typebox';
 import { AGENT_STATUSES } from './constants.js';
-import { Int, Nullable, Num, Obj, Str } from './kit.js';
+import { Int, JsonObject, Nullable, Num, Obj, Scalar, Str } from './kit.js';
 
 const NNum = (description: string) => Nullable(Num(), description);
 
@@ -37,7 +37,7 @@ export const AgentStatsWire = Obj({
   vol_autocorr: NNum('lag-1 autocorrelation of |PnL change|'),
   hit_rate: NNum('share of positive PnL changes among non-zero ones'),
   avg_fill_size: NNum('mean fill quantity'),
-  extra: Type.Record(Type.String(), Type.Unknown(), {
+  extra: Type.Record(Type.String(), Nullable(Scalar()), {
     description: 'per-agent extras by name: sandbox counters of sandboxed agents, learner diagnostics of learning agents, max_drawdown/turnover on the leaderboard',
   }),
 });

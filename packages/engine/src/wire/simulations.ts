@@ -1,7 +1,7 @@
 /** GET /simulations, /simulations/{id} and the submissions queue (/strategies/submit-config, /strategies/submissions*). */
 import { Type, type Static } from '@sinclair/typebox';
 import { AgentStatsWire } from './agents.js';
-import { Int, Nullable, Num, Obj, Str } from './kit.js';
+import { Int, JsonObject, Nullable, Num, Obj, Scalar, Str } from './kit.js';
 
 export const SimulationSummaryWire = Obj({
   id: Str(),
@@ -12,7 +12,7 @@ export const SimulationSummaryWire = Obj({
   ended_at: Nullable(Str()),
   last_tick: Int(),
   last_mid: Nullable(Num()),
-  config: Type.Record(Type.String(), Type.Unknown(), { description: 'engine config overrides of the run, snake_case' }),
+  config: JsonObject('engine config overrides of the run, snake_case (GET /market/config lists every key)'),
 });
 export type SimulationSummaryWire = Static<typeof SimulationSummaryWire>;
 
@@ -27,8 +27,8 @@ export const SimulationAgentWire = Obj({
   status: Str(),
   status_reason: Nullable(Str()),
   created_tick: Int(),
-  config: Type.Record(Type.String(), Type.Unknown(), { description: 'parameters (params) and sandbox settings, snake_case' }),
-  stats: Nullable(Type.Union([AgentStatsWire, Type.Record(Type.String(), Type.Unknown())]), 'live stats, or the last stored ones of an ended run'),
+  config: JsonObject('parameters (params) and sandbox settings, snake_case'),
+  stats: Nullable(Type.Union([AgentStatsWire, JsonObject('stats stored by an older version, as stored')]), 'live stats, or the last stored ones of an ended run'),
 });
 
 export const TickHistoryPointWire = Obj({

@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AgentDiagnosticsWire, AgentStatsWire } from './agents.js';
 import { AgentDecayParamsWire } from './analytics.js';
-import { Int, Nullable, Num, Obj, Str } from './kit.js';
+import { Int, JsonObject, Nullable, Num, Obj, Scalar, Str } from './kit.js';
 
 /** A strategy parameter value on the wire. */
 export const ParamValueWire = Type.Union([Type.Number(), Type.Boolean()]);
@@ -38,7 +38,7 @@ export const LiveAgentWire = Obj({
   status_reason: Nullable(Str()),
   inventory: Num(),
   pnl: Num(),
-  config: Type.Record(Type.String(), Type.Unknown(), { description: "the agent's parameters, snake_case (built-ins: including the original API's names)" }),
+  config: JsonObject("the agent's parameters, snake_case (built-ins: including the original API's names; user strategies: their own, as deployed)"),
 });
 export type LiveAgentWire = Static<typeof LiveAgentWire>;
 
@@ -54,6 +54,24 @@ export type LeaderboardResponse = Static<typeof LeaderboardResponse>;
 
 const Tick = Nullable(Int(), 'the tick it happened in');
 
+/** One PPO update of a learning agent (GET /strategies/{id}/stats → learning_curve). */
+export const LearningPointWire = Obj({
+  update: Int(),
+  steps: Int('transitions collected so far, all streams'),
+  tick: Int('the market tick of the update'),
+  mean_reward: Num(),
+  policy_loss: Num(),
+  value_loss: Num(),
+  entropy: Num(),
+  approx_kl: Num('estimate of KL(old || new) over the last epoch'),
+  clip_fraction: Num('share of last-epoch samples whose gradient the clip removed'),
+  explained_variance: Num(),
+  learning_rate: Num(),
+  exploration: Num(),
+  action_probs: Type.Array(Num(), { description: 'mean policy probability per action over the rollout' }),
+});
+export type LearningPointWire = Static<typeof LearningPointWire>;
+
 /** What a sandboxed agent's counters cannot say (GET /strategies/{id}/stats → sandbox_details). */
 export const SandboxDetailsWire = Obj({
   drop_reasons: Type.Array(Obj({ tick: Tick, reason: Str() }), { description: 'the first dropped/clamped orders\' reasons' }),
@@ -67,13 +85,13 @@ export const AgentStatsResponse = Obj({
   ...AgentStatsWire.properties,
   tick: Int(),
   diagnostics: Nullable(AgentDiagnosticsWire, 'null while analytics are off'),
-  learning_curve: Nullable(Type.Array(Type.Record(Type.String(), Type.Unknown())), 'learning agents: one point per update'),
+  learning_curve: Nullable(Type.Array(LearningPointWire), 'learning agents: one point per update'),
   alpha_decay: Nullable(AgentDecayParamsWire, "the agent's own alpha-decay fit; null while analytics are off"),
   declared_factors: Type.Optional(Nullable(Type.Array(Num()), 'the factor vector the agent declares (factorVector()), beside what the market observes')),
   deployment: Type.Optional(
     Nullable(
       Obj({
-        params: Type.Record(Type.String(), Type.Unknown(), { description: 'the parameters it was deployed with, snake_case' }),
+        params: JsonObject('the parameters it was deployed with, snake_case'),
         timeout_ms: Type.Optional(Int()),
         strategy_name: Type.Optional(Str()),
         strategy_version: Type.Optional(Int()),
@@ -93,7 +111,7 @@ export const ManageKeyWire = Str(
 export const DeployResponse = Obj({
   agent_id: Str(),
   strategy_type: Str(),
-  config: Type.Record(Type.String(), Type.Unknown(), { description: 'the resolved parameters, snake_case' }),
+  config: JsonObject('the resolved parameters, snake_case'),
   tick: Int(),
   manage_key: ManageKeyWire,
   model_id: Type.Optional(Str('rl_ppo: the stored model the agent started from')),

@@ -6,7 +6,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { EVENT_TYPES, WIRE_SCHEMA_VERSION, type EventTypeName } from './constants.js';
 import { EVENT_PAYLOADS, EVENT_WHEN } from './events.js';
-import { Int, Obj, Str } from './kit.js';
+import { Int, JsonObject, Obj, Str } from './kit.js';
 
 const Envelope = Obj({ schema_version: Str(), type: Str(), timestamp: Str(), payload: Str() });
 
@@ -19,7 +19,7 @@ export const WsSchemaResponse = Obj({
   tick_order: Type.Array(Str(), { description: 'order of the events one tick emits' }),
   events: Type.Record(
     Type.String(),
-    Obj({ when: Str(), payload: Type.Array(Str(), { description: 'payload field names' }), schema: Type.Unknown({ description: 'JSON Schema of the payload' }) }),
+    Obj({ when: Str(), payload: Type.Array(Str(), { description: 'payload field names' }), schema: JsonObject('JSON Schema of the payload') }),
   ),
   client_messages: Type.Record(Type.String(), Str()),
   endpoint: Str(),
@@ -46,7 +46,7 @@ export function describeEvents(limits: Record<string, number>): WsSchemaResponse
     const schema = EVENT_PAYLOADS[t];
     const fields = fieldsOf(schema);
     payloads[t] = fields.join(', ');
-    events[t] = { when: EVENT_WHEN[t], payload: fields, schema: JSON.parse(JSON.stringify(schema)) as unknown };
+    events[t] = { when: EVENT_WHEN[t], payload: fields, schema: JSON.parse(JSON.stringify(schema)) as Record<string, unknown> };
   }
   return {
     schema_version: WIRE_SCHEMA_VERSION,

@@ -4,6 +4,7 @@
  * swaps it underneath), remembers the last TICK event, and memoises serialised bodies per tick
  * (`cached`), since the market only changes once per tick.
  */
+import type { LearningPointWire } from '@crowdalpha/engine/wire';
 import type { AgentStatsWire, DepthSnapshot, MarketEvent, OrderFilledPayload, Simulation, SimulationConfig, TickPayload, TickResult } from '@crowdalpha/engine';
 
 export interface MarketReads {
@@ -22,7 +23,8 @@ export interface MarketReads {
   agentDiagnostics(id: string): ReturnType<Simulation['agentDiagnostics']>;
   /** The factor vector the agent declares about itself (`factorVector()`), or null for an unknown id. */
   declaredFactors(id: string): number[] | null;
-  agentLearningCurve(id: string): ReturnType<Simulation['agentLearningCurve']>;
+  /** A learning agent's updates (only RlPpoAgent has a curve; its points are the engine's UpdateStats). */
+  agentLearningCurve(id: string): LearningPointWire[] | null;
   agentDecay(id: string): ReturnType<Simulation['agentDecay']>;
   crowding(): ReturnType<Simulation['crowdingSnapshot']>;
   factorSpace(): ReturnType<Simulation['factorSpaceSnapshot']>;
@@ -104,8 +106,8 @@ export class LiveMarketReads implements MarketReads {
   agentDiagnostics(id: string): ReturnType<Simulation['agentDiagnostics']> {
     return this.current().agentDiagnostics(id);
   }
-  agentLearningCurve(id: string): ReturnType<Simulation['agentLearningCurve']> {
-    return this.current().agentLearningCurve(id);
+  agentLearningCurve(id: string): LearningPointWire[] | null {
+    return this.current().agentLearningCurve(id) as LearningPointWire[] | null;
   }
   agentDecay(id: string): ReturnType<Simulation['agentDecay']> {
     return this.current().agentDecay(id);

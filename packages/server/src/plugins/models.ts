@@ -7,24 +7,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { RL_ACTIONS, RL_FEATURES, modelProblem, type PpoModel } from '@crowdalpha/engine';
-import type { RlModelListWire, RlModelSummaryWire } from '@crowdalpha/engine/wire';
+import { PpoModelWire, RlModelListWire, RlModelSummaryWire } from '@crowdalpha/engine/wire';
 import type { PluginOptions } from '../context.js';
 import { deployRateLimit } from '../http/limits.js';
 import { apiError } from '../errors.js';
-import { EngineJson, errorResponses } from '../schemas/common.js';
+import { errorResponses } from '../schemas/common.js';
 import { AgentIdParams } from '../schemas/strategies.js';
 
 /** Models are larger than ordinary requests: a 2×64 policy and critic are ~230 kB of JSON. */
 export const MODEL_BODY_LIMIT = 8 * 1024 * 1024;
-
-const ModelSummary = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  source: Type.String({ description: 'upload | agent:<agent_id>' }),
-  hidden: Type.String({ description: 'hidden layers x units, e.g. 2x64' }),
-  steps: Type.Integer(),
-  created_at: Type.String(),
-});
 
 const UploadBody = Type.Object(
   {
@@ -53,7 +44,7 @@ export const modelsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
         tags: ['strategies'],
         summary: 'Store a trained PPO model (the file `crowdalpha train` writes)',
         body: UploadBody,
-        response: { 201: ModelSummary, ...errorResponses(400, 413, 415) },
+        response: { 201: RlModelSummaryWire, ...errorResponses(400, 413, 415) },
       },
     },
     async (req, reply) => {
@@ -65,14 +56,14 @@ export const modelsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
     },
   );
 
-  app.get('/models', { schema: { tags: ['strategies'], summary: 'Stored PPO models (without weights), newest first', response: { 200: Type.Object({ models: Type.Array(ModelSummary) }) } } }, async () => {
+  app.get('/models', { schema: { tags: ['strategies'], summary: 'Stored PPO models (without weights), newest first', response: { 200: RlModelListWire } } }, async () => {
     const out: RlModelListWire = { models: await store.models.list() };
     return out;
   });
 
   app.get<{ Params: ModelIdParams }>(
     '/models/:model_id',
-    { schema: { tags: ['strategies'], summary: 'One stored model: the file, loadable by `crowdalpha evaluate`', params: ModelIdParams, response: { 200: EngineJson('PpoModel'), ...errorResponses(404) } } },
+    { schema: { tags: ['strategies'], summary: 'One stored model: the file, loadable by `crowdalpha evaluate`', params: ModelIdParams, response: { 200: PpoModelWire, ...errorResponses(404) } } },
     async (req) => {
       const model = await store.models.get(req.params.model_id);
       if (!model) throw apiError('CA_ERR_NOT_FOUND', 'model', req.params.model_id).at('model_id', 'exists');
@@ -93,7 +84,7 @@ export const modelsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx
         summary: "Store a live rl_ppo agent's current policy as a model",
         params: AgentIdParams,
         body: SnapshotBody,
-        response: { 201: ModelSummary, ...errorResponses(400, 404) },
+        response: { 201: RlModelSummaryWire, ...errorResponses(400, 404) },
       },
     },
     async (req, reply) => reply.code(201).send(await deployer.snapshotModel(req.params.agent_id, req.body.name)),

@@ -1,6 +1,6 @@
 /**
- * Shared TypeBox schemas: the error body every route may answer with, and loose "engine JSON"
- * objects whose full shape is documented by the engine (they serialise as-is).
+ * Shared TypeBox schemas: the error body every route may answer with (the response bodies are
+ * the wire contract's, `@crowdalpha/engine/wire`).
  */
 import { Type } from '@sinclair/typebox';
 import { AGENT_ID_PATTERN, AGENT_ID_RULE } from '@crowdalpha/engine/wire';
@@ -14,16 +14,28 @@ export const ErrorBodySchema = Type.Object(
         message: Type.String({ description: 'what was wrong and what would be right' }),
         field: Type.Optional(Type.String({ description: 'offending field, e.g. levels or body.config.seed' })),
         rule: Type.Optional(Type.String({ description: 'the rule that failed, e.g. maximum, required, enum' })),
-        details: Type.Optional(Type.Unknown()),
+        details: Type.Optional(
+          Type.Array(
+            Type.Object(
+              {
+                message: Type.String(),
+                field: Type.Optional(Type.String({ description: 'e.g. body.config.seed' })),
+                rule: Type.Optional(Type.String()),
+                line: Type.Optional(Type.Integer({ description: 'strategy source line (strategy refusals)' })),
+                column: Type.Optional(Type.Integer()),
+                severity: Type.Optional(Type.String({ description: 'error | warning' })),
+              },
+              { additionalProperties: false },
+            ),
+            { description: 'every problem found, when there was more than one thing to say (schema issues, strategy diagnostics, unread params)' },
+          ),
+        ),
       },
       { additionalProperties: false },
     ),
   },
   { title: 'ErrorBody', additionalProperties: false },
 );
-
-/** An object documented elsewhere (engine payloads); serialised unchanged. */
-export const EngineJson = (description: string) => Type.Object({}, { additionalProperties: true, description });
 
 /** Error responses a route may produce, for its OpenAPI entry. */
 export function errorResponses(...statuses: number[]): Record<number, typeof ErrorBodySchema> {

@@ -1,4 +1,4 @@
-/** Schemas of /market/* reads and /market/control. */
+/** Query and body schemas of /market/* reads and /market/control (their response bodies are the wire contract's). */
 import { Type, type Static } from '@sinclair/typebox';
 
 export const BOOK_LEVELS_MAX = 100;
@@ -18,35 +18,6 @@ export const TradesQuery = Type.Object({
   since_tick: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'only fills of ticks after this one' })),
 });
 export type TradesQuery = Static<typeof TradesQuery>;
-
-const Level = Type.Object({ price: Type.Number(), qty: Type.Number(), orders: Type.Number() });
-export const BookResponse = Type.Object(
-  {
-    tick: Type.Integer(),
-    bids: Type.Array(Level, { description: 'high → low' }),
-    asks: Type.Array(Level, { description: 'low → high' }),
-    bestBid: Type.Union([Type.Number(), Type.Null()]),
-    bestAsk: Type.Union([Type.Number(), Type.Null()]),
-    mid: Type.Union([Type.Number(), Type.Null()]),
-    spread: Type.Union([Type.Number(), Type.Null()]),
-  },
-  { additionalProperties: true },
-);
-
-export const Fill = Type.Object(
-  {
-    tick: Type.Integer(),
-    buy_order_id: Type.Integer(),
-    sell_order_id: Type.Integer(),
-    buy_agent_id: Type.String(),
-    sell_agent_id: Type.String(),
-    price: Type.Number(),
-    qty: Type.Number(),
-    aggressor: Type.String(),
-  },
-  { additionalProperties: true },
-);
-export const TradesResponse = Type.Object({ tick: Type.Integer(), count: Type.Integer(), fills: Type.Array(Fill) });
 
 export const CONTROL_ACTIONS = ['pause', 'resume', 'reset', 'speed', 'step'] as const;
 export const TICK_DELAY_MIN = 0;
