@@ -112,6 +112,7 @@ function formatReport(r: BacktestReport, written: string[]): string {
     `fills          ${r.fills} (bought ${r.total_buy_qty}, sold ${r.total_sell_qty}, inventory ${r.final_inventory})`,
     `orders         ${r.orders_submitted} reached the book, ${r.orders_rejected} rejected by it; ${r.orders_dropped} dropped by the sandbox (${sb.malformed_dropped} malformed, ${sb.over_cap_dropped} over the per-tick cap), ${r.qty_clamped} qty clamped`,
     `impact cost    ${f(r.impact_cost, 2)}`,
+    `pnl split      spread ${f(r.spread_earned - r.spread_paid, 2)} (earned ${f(r.spread_earned, 2)} passive, paid ${f(r.spread_paid, 2)} crossing) · impact ${f(-r.impact_cost, 2)} · direction ${f(r.direction_pnl, 2)} = net ${f(r.net_pnl, 2)}`,
     `crowding phi   ${f(r.phi, 3)} (mean ${f(r.phi_mean, 3)})`,
     `half-life      ${halfLifeLine(r.alpha_decay)}`,
     `faults         ${sb.errors} errors, ${sb.timeouts} timeouts (limit ${sb.timeout_ms} ms), ${sb.restarts} restarts; silenced at ${sb.max_errors} faults`,

@@ -158,6 +158,8 @@ function buildReport(sim: Simulation, summary: ReturnType<RunSummaryBuilder['bui
     config: sim.config,
     stylized_facts: facts,
     sharpe_definition: sharpeDefinition(sim.config),
+    pnl_split_definition:
+      'net_pnl = (spread_earned - spread_paid) - impact_cost + direction_pnl: spread against the pre-trade mid of each fill\'s tick (earned on passive fills, paid crossing), impact paid, direction = what positions made from later mid moves (docs/MODEL.md §3)',
     leaderboard: sim.leaderboard(),
     crowding: sim.crowdingSnapshot(),
     decay: sim.decaySnapshot(),

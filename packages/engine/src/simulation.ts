@@ -39,7 +39,7 @@ import type {
   RegimeSnapshotWire,
 } from './wire/index.js';
 import { impactPerUnit, makerCharge, permanentShift } from './execution/impact-model.js';
-import { Ledger, type LedgerRow } from './execution/ledger.js';
+import { Ledger, type StoredLedgerRow } from './execution/ledger.js';
 import { Rng, type RngState } from './rng.js';
 import { ORDER_TYPES, SIDES, type AgentStats, type DepthSnapshot, type Fill, type MarketState, type OpenOrder, type Order, type OrderIntent, type Side } from './types.js';
 import { Float64Ring, RingBuffer } from './util/ring-buffer.js';
@@ -101,7 +101,7 @@ export interface SimulationCheckpoint {
     status: AgentStats['status'];
     statusReason: string | null;
     extra: AgentStats['extra'];
-    ledger: LedgerRow;
+    ledger: StoredLedgerRow;
     ordersSubmitted: number;
     ordersRejected: number;
     rng: RngState;
@@ -855,6 +855,8 @@ export class Simulation {
   private drainFills(tick: number, mult: ExecutionMultipliers, tickFills: Fill[], fillInfos: TickFillInfo[]): void {
     const fb = this.matcher.fills;
     const timestamp = this.pending?.timestamp ?? 0;
+    // The PnL split's reference: the pre-trade mid of this tick, the one every agent decided on.
+    const refMid = this.pending?.preMid ?? this.lastMid ?? this.config.initialPrice;
     const eta = this.config.eta;
     const { payer, permanentShare } = this.config.impact;
     for (let k = 0; k < fb.count; k++) {
@@ -867,8 +869,8 @@ export class Simulation {
       const price = this.book.ticksToPrice(fb.priceTicks[k] as number);
       const takerImpact = impactPerUnit(eta, takerBuys ? mult.buy : mult.sell, (mult.agent[taker] as number) ?? 1, qty);
       const makerImpact = makerCharge(payer, impactPerUnit(eta, takerBuys ? mult.sell : mult.buy, (mult.agent[maker] as number) ?? 1, qty));
-      this.ledger.applyLeg(buyer, qty, price, takerBuys ? takerImpact : makerImpact);
-      this.ledger.applyLeg(seller, -qty, price, takerBuys ? makerImpact : takerImpact);
+      this.ledger.applyLeg(buyer, qty, price, takerBuys ? takerImpact : makerImpact, refMid, !takerBuys);
+      this.ledger.applyLeg(seller, -qty, price, takerBuys ? makerImpact : takerImpact, refMid, takerBuys);
       this.tickShift += permanentShift(permanentShare, takerBuys, takerImpact);
       const takerId = fb.takerOrderId[k] as number;
       const makerId = fb.makerOrderId[k] as number;
@@ -942,6 +944,9 @@ export class Simulation {
       ordersSubmitted: slot.ordersSubmitted,
       ordersRejected: slot.ordersRejected,
       impactCost: l.impactCost[i] as number,
+      spreadEarned: l.spreadEarned[i] as number,
+      spreadPaid: l.spreadPaid[i] as number,
+      directionPnl: l.pnlSplit(i, (this.pnl[i] as number) - this.config.initialCash).direction,
       phi: view?.phi ?? 0,
       sharpe,
       sharpeFull,

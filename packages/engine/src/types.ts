@@ -148,6 +148,14 @@ export interface AgentStats {
   ordersSubmitted: number;
   ordersRejected: number;
   impactCost: number;
+  /**
+   * The PnL split (docs/MODEL.md §3): spread earned on passive fills and paid on aggressive ones,
+   * each against the pre-trade mid of the fill's tick; `directionPnl` is the rest of netPnl once
+   * spread (earned − paid) and impact (−impactCost) are taken out, so the three add up to netPnl.
+   */
+  spreadEarned: number;
+  spreadPaid: number;
+  directionPnl: number;
   phi: number;
   /**
    * Rolling Sharpe: mean / std (ddof 1) of the agent's last `diagnostics.window` (250) per-tick PnL

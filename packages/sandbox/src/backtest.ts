@@ -88,6 +88,15 @@ export interface BacktestReport {
   orders_submitted: number;
   orders_rejected: number;
   impact_cost: number;
+  /**
+   * The PnL split (docs/MODEL.md §3): spread earned on passive fills and paid crossing, against the
+   * pre-trade mid of each fill's tick; direction is the rest, so net PnL = spread_earned −
+   * spread_paid − impact_cost + direction_pnl.
+   */
+  net_pnl: number;
+  spread_earned: number;
+  spread_paid: number;
+  direction_pnl: number;
   /** Crowding intensity Phi of the strategy: at the end and averaged over the run. */
   phi: number;
   phi_mean: number;
@@ -207,6 +216,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
       orders_submitted: s.orders_submitted,
       orders_rejected: s.orders_rejected,
       impact_cost: s.impact_cost,
+      net_pnl: s.net_pnl,
+      spread_earned: s.spread_earned,
+      spread_paid: s.spread_paid,
+      direction_pnl: s.direction_pnl,
       phi: s.phi,
       phi_mean: phiSum / ticks,
       half_life: typeof decay?.half_life === 'number' ? decay.half_life : null,

@@ -6,8 +6,11 @@ export function agent(id: string, over: Partial<AgentStatsWire> = {}): AgentStat
     agent_id: id, strategy_type: id.startsWith('rl') ? 'rl_ppo' : 'momentum', status: 'active', status_reason: null, cash: 0, inventory: 0, pnl: 0,
     realized_pnl: 0, total_buy_qty: 0, total_sell_qty: 0, fill_count: 0, orders_submitted: 0, orders_rejected: 0, impact_cost: 0, phi: 0,
     sharpe: null, sharpe_full: null, sortino: null, max_drawdown: null, turnover: null, spread_cost: null, market_impact_cost: null, kurtosis: null, vol_autocorr: null,
-    hit_rate: null, avg_fill_size: null, extra: {}, ...over,
+    hit_rate: null, avg_fill_size: null, extra: {}, spread_earned: 0, spread_paid: 0, ...over,
     net_pnl: over.net_pnl ?? over.pnl ?? 0,
+    // The engine's split adds up: direction is the rest of net PnL once spread and impact are out.
+    direction_pnl:
+      over.direction_pnl ?? (over.net_pnl ?? over.pnl ?? 0) - ((over.spread_earned ?? 0) - (over.spread_paid ?? 0)) + (over.impact_cost ?? 0),
   };
 }
 

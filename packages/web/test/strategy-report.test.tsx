@@ -8,7 +8,8 @@ import './dom-stubs.js';
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentDecaySummary, CrowdingExplain, DeclaredVsObserved, PnlSplitTable, SandboxReport, StatsLayout } from '../src/components/StrategyReport.js';
-import { mostSimilar, phiBand, pnlSplit, PHI_CROWDED, PHI_MODERATE } from '../src/lib/crowding-scale.js';
+import { mostSimilar, phiBand, PHI_CROWDED, PHI_MODERATE } from '../src/lib/crowding-scale.js';
+import { pnlSplit } from '../src/lib/pnl-split.js';
 import { agent } from './fixtures.js';
 
 afterEach(cleanup);
@@ -25,10 +26,10 @@ describe('crowding scale', () => {
     ]);
     expect(mostSimilar(null, 'me')).toEqual([]);
   });
-  it('splits PnL into parts that add up to it', () => {
-    const s = pnlSplit(10, 3, 2);
-    expect(s).toEqual({ spread: -2, impact: -3, direction: 15 });
-    expect(s.direction + s.spread! + s.impact).toBe(10);
+  it('splits PnL into the ledger parts that add up to it', () => {
+    const s = pnlSplit(agent('me', { net_pnl: 10, spread_earned: 6, spread_paid: 2, impact_cost: 3 }));
+    expect(s).toEqual({ spreadEarned: 6, spreadPaid: 2, spread: 4, impact: -3, direction: 9, net: 10 });
+    expect(s.direction + s.spread + s.impact).toBe(10);
   });
 });
 
@@ -48,8 +49,11 @@ describe('StrategyReport components', () => {
     expect(screen.getByTestId('stop-outcome').textContent).toMatch(/flattened with market orders.*24 units/);
   });
   it('shows the PnL split, declared beside observed, and the agent decay fit', () => {
-    render(<PnlSplitTable a={agent('me', { net_pnl: -4, impact_cost: 1, extra: { spread_cost: 2 } })} />);
-    expect(screen.getByTestId('pnl-split').textContent).toMatch(/Spread paid crossing-2\.00/);
+    render(<PnlSplitTable a={agent('me', { net_pnl: -4, impact_cost: 1, spread_earned: 0.5, spread_paid: 2.5 })} />);
+    expect(screen.getByTestId('pnl-spread').textContent).toBe('-2.00');
+    expect(screen.getByTestId('pnl-impact').textContent).toBe('-1.00');
+    expect(screen.getByTestId('pnl-direction').textContent).toBe('-1.00');
+    expect(screen.getByTestId('pnl-split').textContent).toMatch(/earned \+0\.50 passive, paid 2\.50 crossing/);
     render(<DeclaredVsObserved declared={[0.5, 1]} observed={[0.1, 0.2, 0.3]} names={['a', 'b', 'c']} />);
     expect(screen.getByTestId('declared-vs-observed').querySelectorAll('tbody tr')).toHaveLength(3);
     render(<AgentDecaySummary decay={{ half_life_ticks: 420, half_life: 3.2, significant: true, r_squared: 0.6, n_samples: 12, reason: null }} />);

@@ -6,7 +6,8 @@
  */
 import type { ReactNode } from 'react';
 import type { AgentStatsWire } from '../api/types.js';
-import { PHI_CROWDED, PHI_MODERATE, PHI_SCALE_TEXT, mostSimilar, phiBand, pnlSplit } from '../lib/crowding-scale.js';
+import { PHI_CROWDED, PHI_MODERATE, PHI_SCALE_TEXT, mostSimilar, phiBand } from '../lib/crowding-scale.js';
+import { pnlSplit } from '../lib/pnl-split.js';
 import { fmtInt, fmtNum, fmtSigned, humanize } from '../lib/format.js';
 import { strategyHref } from '../lib/router.js';
 
@@ -139,23 +140,25 @@ export function CrowdingExplain({ agentId, phi, crowding }: { agentId: string; p
   );
 }
 
-/** Where the PnL came from (see pnlSplit). */
+/** Where the PnL came from: the engine ledger's split, spread + impact + direction = PnL (see pnlSplit). */
 export function PnlSplitTable({ a }: { a: AgentStatsWire }) {
-  const s = pnlSplit(a.net_pnl, a.impact_cost, numOr(a.extra.spread_cost));
+  const s = pnlSplit(a);
   return (
     <table className="tape" data-testid="pnl-split">
       <tbody>
         <tr>
-          <th scope="row" title="what the position made from price moves, plus what resting orders earned providing liquidity">Direction and passive fills</th>
-          <td className="num">{fmtSigned(s.direction)}</td>
-        </tr>
-        <tr>
-          <th scope="row" title="|fill price − pre-trade mid| × qty on fills where this agent was the aggressor">Spread paid crossing</th>
-          <td className="num">{fmtSigned(s.spread)}</td>
+          <th scope="row" title="(pre-trade mid − fill price) × signed qty: earned by resting orders filled inside the mid, paid when crossing the spread">
+            Spread <small>(earned {fmtSigned(s.spreadEarned)} passive, paid {fmtNum(s.spreadPaid)} crossing)</small>
+          </th>
+          <td className="num" data-testid="pnl-spread">{fmtSigned(s.spread)}</td>
         </tr>
         <tr>
           <th scope="row" title="the temporary price impact the agent paid on its fills, amplified by crowding">Impact paid</th>
-          <td className="num">{fmtSigned(s.impact)}</td>
+          <td className="num" data-testid="pnl-impact">{fmtSigned(s.impact)}</td>
+        </tr>
+        <tr>
+          <th scope="row" title="what the positions made from price moves after each fill: signed qty × (mid now − pre-trade mid of the fill's tick)">Direction</th>
+          <td className="num" data-testid="pnl-direction">{fmtSigned(s.direction)}</td>
         </tr>
         <tr>
           <th scope="row">PnL since joining</th>

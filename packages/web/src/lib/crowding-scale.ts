@@ -38,15 +38,3 @@ export function mostSimilar(raw: unknown, agentId: string, k = SIMILAR_AGENTS_SH
   }
   return out.sort((a, b) => b.similarity - a.similarity || a.agentId.localeCompare(b.agentId)).slice(0, k);
 }
-
-/**
- * Where the PnL came from, from the figures the engine keeps: the impact the agent paid (ledger),
- * the spread it paid crossing as the aggressor (taker spread cost: |fill − pre-trade mid| × qty),
- * and the rest — what its position made from price moves plus what it earned providing liquidity.
- * net = rest − spread paid − impact paid.
- */
-export function pnlSplit(netPnl: number, impactCost: number, takerSpreadCost: number | null): { spread: number | null; impact: number; direction: number } {
-  const spread = takerSpreadCost === null ? null : -takerSpreadCost;
-  const impact = -impactCost;
-  return { spread, impact, direction: netPnl - impact - (spread ?? 0) };
-}
