@@ -111,7 +111,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
       maxClients: options.wsMaxClients,
       snapshotUrl: '/market/snapshot',
     });
-    hub.onTick((result) => ws.broadcast(result.events));
+    hub.onTick((result) => ws.broadcast(hub.market.visibleEvents(result.events)));
     if (options.metrics) {
       const m = new ServerMetrics({ hub, ws, writer });
       metrics = m;

@@ -75,6 +75,8 @@ export interface LiveMarket {
   join(agent: BaseAgent): void;
   /** Silences an active agent in the engine (and tears its sandbox down); between ticks. Flatten closes its position over the next ticks. */
   withdraw(agentId: string, reason: string, position?: 'flatten' | 'freeze'): void;
+  /** Leaves a stopped agent out of every read and of the event stream (a removal). */
+  hide(agentId: string): void;
 }
 
 function errMessage(e: unknown): string {
@@ -286,6 +288,34 @@ export class AgentDeployer {
       this.market.withdraw(agentId, input.reason, position);
       this.log.info({ agentId, by: input.by, position }, 'agent stopped');
       return sim.agentStats(agentId) as AgentStatsWire;
+    });
+  }
+
+  /**
+   * Removes an agent from the live roster (DELETE /strategies/{id}): stopped if it is still active
+   * (position frozen, resting orders cancelled on the next tick, sandbox torn down), then marked
+   * removed on its row — both committed before the market changes, so the removal survives a crash —
+   * and hidden from every read, the leaderboard, the crowding views and the stream. The engine keeps
+   * its slot and the run's stored rows keep its history; restarts and resumes leave it out, and a
+   * reset does not carry it into the next run. 404 for an unknown or already removed agent.
+   */
+  async removeAgent(agentId: string, input: { reason: string; by: StoppedBy }): Promise<AgentStatsWire> {
+    return this.market.exclusive(async () => {
+      const sim = this.market.simulation;
+      const simId = this.market.simulationId;
+      const row = await this.store.getAgent(simId, agentId);
+      const before = sim.agentStats(agentId);
+      if (!before || row?.removed_at) throw apiError('CA_ERR_NOT_FOUND', 'agent', agentId).at('agent_id', 'exists');
+      const at = new Date().toISOString();
+      // Stopped on its row too (even when the sandbox silenced it first): a restart never restarts its code.
+      if (!row?.stopped_at) await this.store.markAgentStopped(simId, agentId, { at, by: input.by, reason: input.reason, position: 'freeze' });
+      await this.store.markAgentRemoved(simId, agentId, { at, by: input.by });
+      await this.market.betweenTicks();
+      this.market.withdraw(agentId, input.reason, 'freeze');
+      const stats = sim.agentStats(agentId) as AgentStatsWire;
+      this.market.hide(agentId);
+      this.log.info({ agentId, by: input.by }, 'agent removed');
+      return stats;
     });
   }
 

@@ -140,6 +140,11 @@ export class MarketHub implements MarketControl, LiveMarket {
     this.reads.invalidate();
   }
 
+  /** Leaves a (stopped) agent out of every read and of the stream from now on. */
+  hide(agentId: string): void {
+    this.reads.markRemoved(agentId);
+  }
+
   withdraw(agentId: string, reason: string, position: 'flatten' | 'freeze' = 'freeze'): void {
     this.applyStop(this.simulation_, agentId, reason, position);
     this.driver.stopSandboxed(agentId, reason);
@@ -166,7 +171,7 @@ export class MarketHub implements MarketControl, LiveMarket {
     await this.deployer.prefetchModels(agents);
     for (const a of agents) {
       // A stopped strategy gets no sandbox again: a silent placeholder keeps its slot and history.
-      if (a.kind !== 'user' || a.stopped_at) continue;
+      if (a.kind !== 'user' || a.stopped_at || a.removed_at) continue;
       const agent = await this.deployer.userAgentFromRow(a);
       if (agent) userAgents.set(a.agent_id, agent);
     }
@@ -188,7 +193,8 @@ export class MarketHub implements MarketControl, LiveMarket {
     await this.store.truncateAfter(row.id, fromTick);
     // Agents deployed after the checkpoint was written join now, with fresh accounts.
     for (const a of agents) {
-      if (sim.hasAgent(a.agent_id) || a.kind === 'builtin') continue;
+      // A removed agent deployed after the checkpoint stays out; one the checkpoint holds stays hidden (below).
+      if (sim.hasAgent(a.agent_id) || a.kind === 'builtin' || a.removed_at) continue;
       const agent =
         a.kind === 'user'
           ? (userAgents.get(a.agent_id) ?? (a.stopped_at ? this.deployer.placeholderFor(a.agent_id, a.strategy) : null))
@@ -196,6 +202,7 @@ export class MarketHub implements MarketControl, LiveMarket {
       if (agent) sim.addAgent(agent);
     }
     this.install(sim, row.id, row.seed);
+    this.reads.setRemoved(agents.filter((a) => a.removed_at).map((a) => a.agent_id));
     this.recorder.lastCheckpointTick = checkpointTick;
     // A stop is on the agent's row, so it holds even when the checkpoint predates it.
     for (const a of agents) if (a.stopped_at) this.applyStop(sim, a.agent_id, a.stop_reason ?? 'stopped', a.stop_position ?? 'freeze');
@@ -229,7 +236,8 @@ export class MarketHub implements MarketControl, LiveMarket {
       created_tick: 0,
     }));
     for (const old of carry) {
-      if (sim.hasAgent(old.agent_id)) continue;
+      // A removed agent is not carried into the next run (its row stays with the old one).
+      if (sim.hasAgent(old.agent_id) || old.removed_at) continue;
       // A sandboxed agent keeps its sandbox (ids cannot be deployed twice) and joins with a fresh account.
       const inPool = this.deployer.sandboxedAgent(old.agent_id);
       const agent =

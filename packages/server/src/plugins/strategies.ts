@@ -257,9 +257,11 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
       onRequest: authorizeAgentAction('remove'),
       schema: {
         tags: ['strategies'],
-        summary: 'Remove one agent from the market: it is stopped for good (orders cancelled on the next tick); idempotent',
+        summary: 'Remove one agent from the market: stopped (orders cancelled on the next tick, position frozen) and taken out of the roster for good',
         description:
-          'The same credentials as stop. An agent already silenced (stopped, or silenced by the sandbox) is answered 200 with removed=true and stays so; its history and figures remain in the run.',
+          'The same credentials as stop. Afterwards the agent is in no agent list, leaderboard, crowding view or event, its stats are 404 and its id is not taken again in this run; ' +
+          'the removal survives restarts and is not carried into the next run by a reset. Its history (fills, snapshots, its row in GET /simulations/{id}) stays in the stored run. ' +
+          'Works on a stopped or silenced agent too; POST /strategies/{agent_id}/stop is the stop that keeps the agent listed. 404 unknown or already removed.',
         params: AgentIdParams,
         response: {
           200: Type.Object({ agent_id: Type.String(), removed: Type.Literal(true), removed_by: Type.String({ description: 'operator | owner | anyone' }), stats: AgentStatsWire }),
@@ -270,14 +272,8 @@ export const strategiesPlugin: FastifyPluginAsync<PluginOptions> = async (app, {
     async (req) => {
       const id = req.params.agent_id;
       const by = stopAuth.get(req) ?? 'anyone';
-      try {
-        await deployer.stopAgent(id, { reason: stopReason(by, undefined).replace(/^stopped/, 'removed'), by });
-      } catch (e) {
-        // Already silenced: removing it is done.
-        if (!(e instanceof ApiError && e.code === 'CA_ERR_AGENT_STOPPED')) throw e;
-      }
-      req.log.info({ agentId: id, by }, 'agent removed');
-      return { agent_id: id, removed: true as const, removed_by: by, stats: market.agentStats(id) ?? {} };
+      const stats = await deployer.removeAgent(id, { reason: stopReason(by, undefined).replace(/^stopped/, 'removed'), by });
+      return { agent_id: id, removed: true as const, removed_by: by, stats };
     },
   );
 };

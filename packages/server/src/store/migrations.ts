@@ -265,6 +265,20 @@ const m0004_strategy_versions: Migration = {
   },
 };
 
+/**
+ * Removed agents (DELETE /strategies/{agent_id}): the row stays (the run's history names it), marked
+ * removed, so restarts, resumes and resets leave the agent out of the live roster.
+ */
+const m0007_agent_removal: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable('agents').addColumn('removed_at', 'varchar(32)').execute();
+    await db.schema.alterTable('agents').addColumn('removed_by', 'varchar(16)').execute();
+  },
+  async down(db: AnyDb) {
+    for (const c of ['removed_by', 'removed_at']) await db.schema.alterTable('agents').dropColumn(c).execute();
+  },
+};
+
 /** Ordered by name; the migrator records each applied name in `kysely_migration`. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001_initial,
@@ -273,6 +287,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_strategy_versions': m0004_strategy_versions,
   '0005_experiments': m0005_experiments,
   '0006_rl_models': m0006_rl_models,
+  '0007_agent_removal': m0007_agent_removal,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -45,6 +45,10 @@ export interface AgentsTable {
   stop_position?: string | null;
   /** Id of the API key that deployed the agent (its owner's identity); null for keyless deploys. Migration 0003. */
   owner_key_id?: string | null;
+  /** When the agent was removed (DELETE /strategies/{id}, ISO), or null: a removed agent is out of the live roster for good. Migration 0007. */
+  removed_at?: string | null;
+  /** operator | owner | anyone: who removed it. */
+  removed_by?: string | null;
 }
 
 export interface UserStrategiesTable {

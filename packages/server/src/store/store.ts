@@ -225,6 +225,11 @@ export class Store {
   }
 
   /** Records a stop on the agent's row: it outlives checkpoints older than the stop, restarts and resets. */
+  /** Marks an agent removed (it is already stopped): its row stays for the run's history. */
+  async markAgentRemoved(simulationId: string, agentId: string, removal: { at: string; by: string }): Promise<void> {
+    await this.db.updateTable('agents').set({ removed_at: removal.at, removed_by: removal.by }).where('simulation_id', '=', simulationId).where('agent_id', '=', agentId).execute();
+  }
+
   async markAgentStopped(simulationId: string, agentId: string, stop: { at: string; by: string; reason: string; position?: 'flatten' | 'freeze' }): Promise<void> {
     await this.db
       .updateTable('agents')
