@@ -8,7 +8,7 @@
 // built-in population produces.
 // Budgets from the issue (full tick loop with analytics): >= 10,000 ticks/s at 8 agents (100 µs
 // a tick), >= 1,000 at 100 (1 ms), >= 50 at 1,000 (20 ms); the crowding update alone >= 20/s at 5,000.
-import { CrowdingMatrix, MarketAnalytics, Rng, resolveConfig } from '../packages/engine/dist/index.js';
+import { CrowdingMatrix, MarketAnalytics, Rng, Simulation, resolveConfig } from '../packages/engine/dist/index.js';
 import { similarityPass } from '../packages/engine/dist/internal.js';
 
 const BUDGET_US = { 10: 100, 100: 1000, 1000: 20000 };
@@ -147,4 +147,25 @@ export async function run() {
   ].map(([step, fn]) => ({ step, 'per CPU second': +median3(() => rate(fn, seconds / 3)).toFixed(1) }));
   console.log(`crowding update alone at ${n} agents (target >= 20/s):`);
   console.table(table);
+
+  // GET /analytics/decay at 100 agents: the first request after a 50-tick window closes refits every
+  // agent, strategy type and the pooled fit with its bootstrap intervals (later requests hit the cache).
+  const sim = new Simulation({ seed: 3, population: { preset: 'seed', momentum: 34, meanReversion: 33, marketMakers: 33 } });
+  for (let t = 0; t < 3000; t++) sim.step();
+  const cpuMs = (f) => {
+    const c = process.cpuUsage();
+    f();
+    const d = process.cpuUsage(c);
+    return (d.user + d.system) / 1000;
+  };
+  const first = [];
+  const repeat = [];
+  for (let w = 0; w < 5; w++) {
+    for (let t = 0; t < 50; t++) sim.step();
+    first.push(cpuMs(() => sim.decaySnapshot()));
+    repeat.push(cpuMs(() => sim.decaySnapshot()));
+  }
+  const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  console.log('decay request at 100 agents after 3,000 ticks (CPU ms, median of 5 windows):');
+  console.table([{ 'first request after a window': +med(first).toFixed(1), 'repeat (cached)': +med(repeat).toFixed(2) }]);
 }
