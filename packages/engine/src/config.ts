@@ -649,7 +649,7 @@ export const PRESETS: Readonly<Record<PopulationPreset, DeepPartial<SimulationCo
     eta: 0.001,
     population: { preset: 'market', momentum: 3, meanReversion: 3, marketMakers: 2, rl: 0, noise: 1000, value: 100, ladderMakers: 2 },
     marketMaker: { postOnly: true },
-    // The visible depth of this market at kappa 0 (median over seeds 1-5, ticks 200-1000).
+    // About the visible depth of this market at kappa 0 (seeds 1-5, ticks 200-1000: 315-571, median 422).
     fragility: { referenceDepth: 400 },
     // Market-relative momentum: signals in standard deviations of the EMA gap (the seed's relative
     // thresholds never fire in this calmer market), acting every 20th tick with 1 unit. Deciding

@@ -81,3 +81,24 @@ describe('kappa 0 vs 18 on five fixed seeds', () => {
     expect(mids(18)).toEqual(mids(0));
   });
 });
+
+describe('the default market (README research findings), kappa 0 vs 18 on five fixed seeds', () => {
+  // Impact per unit traded = temporary impact paid by all agents / their quantity bought and sold.
+  const perUnit = (seed: number, kappa: number) => {
+    const sim = new Simulation({ seed, crowding: { kappa } });
+    sim.run(600);
+    let impact = 0;
+    let traded = 0;
+    for (const a of sim.allAgentStats()) {
+      impact += a.impact_cost;
+      traded += a.total_buy_qty + a.total_sell_qty;
+    }
+    return impact / traded;
+  };
+
+  it('raises the impact paid per unit traded beyond the seed spread', () => {
+    const low = range(SEEDS.map((s) => perUnit(s, 0)));
+    const high = range(SEEDS.map((s) => perUnit(s, 18)));
+    expect(high.lo).toBeGreaterThan(low.hi);
+  });
+});
