@@ -51,6 +51,14 @@ export interface SimulationOptions {
   clock?: () => number;
   /** Create `config.population` built-ins (mom_1.., rev_1.., mm_1.., rl_1.., lmm_1.., bg_noise, bg_value). Default true. */
   population?: boolean;
+  /**
+   * Put every agent's stats, with its risk figures, in each TICK payload (`agent_stats`). Default
+   * true. A batch run that never reads them (a benchmark, a sweep that reads only the market) sets
+   * false: TICK then carries `agent_stats: []`, and `allAgentStats()` / `agentStats(id)` /
+   * `leaderboard()` still answer on demand with the same figures. With analytics on this is about
+   * a sixth of a default-market tick (per agent, O(diagnostics.window)), spent for nobody.
+   */
+  tickAgentStats?: boolean;
 }
 
 export interface TickRequest {
@@ -158,6 +166,7 @@ export class Simulation {
   readonly config: Readonly<SimulationConfig>;
   private rng: Rng;
   private readonly clock: () => number;
+  private readonly tickAgentStats: boolean;
   private readonly book: OrderBook;
   private readonly matcher: MatchingEngine;
   private readonly ledger = new Ledger();
@@ -195,6 +204,7 @@ export class Simulation {
     const cfg = this.config;
     this.rng = new Rng(cfg.seed);
     this.clock = options.clock ?? (() => this.tickCount * cfg.tickDurationNs);
+    this.tickAgentStats = options.tickAgentStats !== false;
     this.book = new OrderBook({ tickSize: cfg.tickSize });
     this.matcher = new MatchingEngine(this.book);
     this.analytics = cfg.analytics ? new MarketAnalytics(cfg, this.rng.derive('analytics')) : null;
@@ -527,7 +537,7 @@ export class Simulation {
       impact_shift_total: this.impactShiftTotal,
       order_book: depthToWire(postDepth),
       recent_fills: recent,
-      agent_stats: this.allAgentStats(),
+      agent_stats: this.tickAgentStats ? this.allAgentStats() : [],
     };
     events.push(makeEvent(EventType.TICK, ts, state));
 
@@ -727,10 +737,14 @@ export class Simulation {
    */
   static restore(
     cp: SimulationCheckpoint,
-    opts: { agentFactory?: (spec: AgentSpec) => BaseAgent | null; clock?: () => number } = {},
+    opts: { agentFactory?: (spec: AgentSpec) => BaseAgent | null; clock?: () => number; tickAgentStats?: boolean } = {},
   ): Simulation {
     if (!cp || cp.version !== 1) throw new SimulationError('CHECKPOINT_INVALID', `unsupported checkpoint version ${String(cp?.version)}; expected 1`);
-    const sim = new Simulation(cp.config, { population: false, ...(opts.clock ? { clock: opts.clock } : {}) });
+    const sim = new Simulation(cp.config, {
+      population: false,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.tickAgentStats !== undefined ? { tickAgentStats: opts.tickAgentStats } : {}),
+    });
     for (const a of cp.agents) {
       const spec: AgentSpec = { id: a.id, strategy: a.strategy, params: a.params };
       const agent = opts.agentFactory?.(spec) ?? createBuiltinAgent(a.strategy, a.id, a.params, sim.config);
