@@ -29,6 +29,7 @@ import { simulationsPlugin } from './plugins/simulations.js';
 import { strategiesPlugin } from './plugins/strategies.js';
 import { submissionsPlugin } from './plugins/submissions.js';
 import { wsPlugin } from './plugins/ws.js';
+import { mePlugin } from './plugins/me.js';
 import { keysPlugin } from './plugins/keys.js';
 import { experimentsPlugin } from './plugins/experiments.js';
 import { modelsPlugin } from './plugins/models.js';
@@ -145,6 +146,7 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
   await app.register(agentWsPlugin, opts);
   await app.register(wsPlugin, opts);
   await app.register(keysPlugin, opts);
+  await app.register(mePlugin, opts);
   await app.register(metricsPlugin, opts);
   return app;
 }

@@ -59,6 +59,8 @@ const RULES: Record<string, AccessRule> = {
   'get /admin/keys': 'admin',
   'post /admin/keys/{id}/revoke': 'admin',
   'post /admin/keys/{id}/rotate': 'admin',
+  'get /me': 'public',
+  'get /me/owned': 'user',
 };
 
 const db = tempSqlite();

@@ -58,6 +58,31 @@ describe('backoffDelay', () => {
 });
 
 describe('MarketSocket', () => {
+  it("authenticates each connection with this tab's key before subscribing (the server reads a connection's messages in order), and sends no auth without one", () => {
+    FakeSocket.all = [];
+    let key: string | null = 'ca_signed_in_key';
+    const sock = new MarketSocket('ws://x/ws/market', { onEvent: () => {}, onOpen: () => {}, onState: () => {} }, {
+      createSocket: (u) => new FakeSocket(u) as unknown as WebSocket,
+      random: () => 0.5,
+      backoff: { baseMs: 100, maxMs: 1000, jitter: 0.2 },
+      credential: () => key,
+    });
+    sock.setSubscription(['TICK']);
+    sock.start();
+    const first = FakeSocket.all[0] as FakeSocket;
+    first.open();
+    expect(first.sent.map((m) => JSON.parse(m) as unknown)).toEqual([{ type: 'auth', key: 'ca_signed_in_key' }, { subscribe: ['TICK'] }]);
+    sock.stop();
+    // signed out: the next connection carries no key
+    key = null;
+    sock.start();
+    const second = FakeSocket.all[1] as FakeSocket;
+    second.open();
+    expect(second.sent.map((m) => JSON.parse(m) as unknown)).toEqual([{ subscribe: ['TICK'] }]);
+    sock.stop();
+    expect(new URL(first.url).search).toBe(''); // never in the URL
+  });
+
   it('sends the subscription on open and delivers parsed events', () => {
     const { sock, events, opens } = setup();
     sock.setSubscription(['TICK', 'CROWDING_MATRIX_UPDATED']);

@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
 /**
- * The operator token: where it is kept (sessionStorage, never localStorage), the Authorization
- * header the HTTP helpers send with it (read off the wire by a local HTTP server), and the inline
- * form's flow against a server that answers 401 the way packages/server/src/http/auth.ts does
- * (the real server is exercised by test/e2e/operator.test.ts).
+ * The tab's key (an API key or the operator token): where it is kept (sessionStorage, never
+ * localStorage), the Authorization header the HTTP helpers send with it (read off the wire by a
+ * local HTTP server), and the inline sign-in form's flow against a server that answers 401 and
+ * GET /me the way packages/server does for an operator token (the real server is exercised by
+ * test/e2e/operator.test.ts and test/e2e/accounts.test.ts).
  */
 import './dom-stubs.js';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
@@ -12,14 +13,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { useLocalApi } from './local-api.js';
 import { ApiError, getJson, isUnauthorized, postJson } from '../src/api/http.js';
 import {
-  clearOperatorToken,
-  getOperatorToken,
-  OPERATOR_TOKEN_KEY,
-  operatorAuthHeaders,
-  setOperatorToken,
-  subscribeOperatorToken,
-} from '../src/api/operator-token.js';
-import { OperatorIndicator, OperatorTokenForm, useOperatorGate } from '../src/components/OperatorToken.js';
+  clearCredential,
+  getCredential,
+  CREDENTIAL_KEY,
+  credentialHeaders,
+  setCredential,
+  subscribeCredential,
+} from '../src/api/credential.js';
+import { AccountIndicator } from '../src/components/Account.js';
+import { OperatorTokenForm, useOperatorGate } from '../src/components/OperatorToken.js';
+import { AccountProvider } from '../src/state/account.js';
 
 const RIGHT = 'right-token-0123456789';
 
@@ -37,6 +40,26 @@ useLocalApi((req, res) => {
   req.resume();
   req.on('end', () => {
     res.setHeader('content-type', 'application/json');
+    if (req.url === '/me') {
+      // GET /me of a keyless server with an operator token (plugins/me.ts)
+      const sent = req.headers.authorization;
+      const op = sent === `Bearer ${RIGHT}`;
+      res.end(
+        JSON.stringify({
+          kind: op ? 'operator' : 'anonymous',
+          role: op ? 'admin' : null,
+          key_id: null,
+          name: op ? 'operator' : null,
+          credential_refused: sent && !op ? 'the key sent is not a valid API key (revoked, rotated or mistyped) nor the operator token' : null,
+          keyless: true,
+          operator_token: true,
+          public_reads: true,
+          can_deploy: true,
+          can_admin: op,
+        }),
+      );
+      return;
+    }
     if (req.url === '/guarded' && req.headers.authorization !== `Bearer ${RIGHT}`) {
       res.statusCode = 401;
       res.setHeader('www-authenticate', 'Bearer realm="CrowdAlpha operator"');
@@ -49,7 +72,7 @@ useLocalApi((req, res) => {
 
 afterEach(() => {
   cleanup();
-  clearOperatorToken();
+  clearCredential();
   sessionStorage.clear();
   localStorage.clear();
   seen = [];
@@ -57,35 +80,35 @@ afterEach(() => {
 
 describe('operator-token module', () => {
   it('keeps the token in sessionStorage only, trimmed, and clears it', () => {
-    expect(getOperatorToken()).toBeNull();
-    expect(operatorAuthHeaders()).toEqual({});
-    setOperatorToken(`  ${RIGHT}\n`);
-    expect(getOperatorToken()).toBe(RIGHT);
-    expect(sessionStorage.getItem(OPERATOR_TOKEN_KEY)).toBe(RIGHT);
+    expect(getCredential()).toBeNull();
+    expect(credentialHeaders()).toEqual({});
+    setCredential(`  ${RIGHT}\n`);
+    expect(getCredential()).toBe(RIGHT);
+    expect(sessionStorage.getItem(CREDENTIAL_KEY)).toBe(RIGHT);
     expect(localStorage.length).toBe(0);
     expect(location.href).not.toContain(RIGHT);
-    expect(operatorAuthHeaders()).toEqual({ authorization: `Bearer ${RIGHT}` });
-    clearOperatorToken();
-    expect(getOperatorToken()).toBeNull();
-    expect(sessionStorage.getItem(OPERATOR_TOKEN_KEY)).toBeNull();
+    expect(credentialHeaders()).toEqual({ authorization: `Bearer ${RIGHT}` });
+    clearCredential();
+    expect(getCredential()).toBeNull();
+    expect(sessionStorage.getItem(CREDENTIAL_KEY)).toBeNull();
   });
 
   it('refuses an empty token or one with inner whitespace, keeping what was stored', () => {
-    setOperatorToken(RIGHT);
-    expect(() => setOperatorToken('   ')).toThrow(/empty/);
-    expect(() => setOperatorToken('two words')).toThrow(/whitespace/);
-    expect(getOperatorToken()).toBe(RIGHT);
+    setCredential(RIGHT);
+    expect(() => setCredential('   ')).toThrow(/empty/);
+    expect(() => setCredential('two words')).toThrow(/whitespace/);
+    expect(getCredential()).toBe(RIGHT);
   });
 
   it('tells subscribers about every change, and not about clearing nothing', () => {
     const calls: Array<string | null> = [];
-    const off = subscribeOperatorToken(() => calls.push(getOperatorToken()));
-    setOperatorToken('first-token-0123456789');
-    setOperatorToken(RIGHT);
-    clearOperatorToken();
-    clearOperatorToken();
+    const off = subscribeCredential(() => calls.push(getCredential()));
+    setCredential('first-token-0123456789');
+    setCredential(RIGHT);
+    clearCredential();
+    clearCredential();
     off();
-    setOperatorToken('after-unsubscribe');
+    setCredential('after-unsubscribe');
     expect(calls).toEqual(['first-token-0123456789', RIGHT, null]);
   });
 });
@@ -101,11 +124,11 @@ describe('getJson / postJson', () => {
   });
 
   it('send Authorization: Bearer <token> on GET and POST once a token is stored', async () => {
-    setOperatorToken(RIGHT);
+    setCredential(RIGHT);
     await getJson('/strategies/submissions');
     await postJson('/guarded', { action: 'pause' });
     expect(seen.map((s) => s.authorization)).toEqual([`Bearer ${RIGHT}`, `Bearer ${RIGHT}`]);
-    clearOperatorToken();
+    clearCredential();
     await getJson('/status');
     expect(seen[2]?.authorization).toBeUndefined();
   });
@@ -123,12 +146,20 @@ describe('getJson / postJson', () => {
 
 /** An operator button wired like MarketControls: the gate, the form, the header indicator. */
 function OperatorButton() {
+  return (
+    <AccountProvider>
+      <GuardedButton />
+    </AccountProvider>
+  );
+}
+
+function GuardedButton() {
   const [done, setDone] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const gate = useOperatorGate((err) => setError(String(err)));
   return (
     <>
-      <OperatorIndicator />
+      <AccountIndicator />
       <button type="button" disabled={gate.busy} onClick={() => void gate.run(async () => { await postJson('/guarded', { action: 'pause' }); setDone((n) => n + 1); })}>
         Pause
       </button>
@@ -149,12 +180,12 @@ async function until(check: () => boolean): Promise<void> {
 describe('operator token form', () => {
   it('shows nothing until a 401, then refuses a wrong token, retries with the right one and forgets on request', async () => {
     render(<OperatorButton />);
-    expect(screen.queryByRole('form', { name: 'Operator token required' })).toBeNull();
-    expect(screen.queryByTestId('operator-indicator')).toBeNull();
+    expect(screen.queryByRole('form', { name: 'Sign in required' })).toBeNull();
+    expect(screen.queryByTestId('account-indicator')).toBeNull();
 
     fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
-    await until(() => screen.queryByRole('form', { name: 'Operator token required' }) !== null);
-    const input = screen.getByLabelText('Operator token') as HTMLInputElement;
+    await until(() => screen.queryByRole('form', { name: 'Sign in required' }) !== null);
+    const input = screen.getByLabelText('API key or operator token') as HTMLInputElement;
     expect(input.type).toBe('password');
     expect(document.activeElement).toBe(input);
     expect(screen.queryByRole('alert')).toBeNull();
@@ -164,52 +195,53 @@ describe('operator token form', () => {
     fireEvent.change(input, { target: { value: 'wrong-token-0123456789' } });
     fireEvent.click(save);
     await until(() => screen.queryByTestId('operator-refused') !== null);
-    expect(screen.getByRole('alert').textContent).toMatch(/refused that operator token/);
-    expect(getOperatorToken()).toBeNull();
+    expect(screen.getByRole('alert').textContent).toMatch(/refused that key/);
+    expect(getCredential()).toBeNull();
     expect(input.value).toBe('');
     expect(input.getAttribute('aria-invalid')).toBe('true');
-    expect(screen.queryByTestId('operator-indicator')).toBeNull();
+    await until(() => screen.queryByTestId('account-indicator') === null);
     expect(screen.getByTestId('done').textContent).toBe('0');
 
     fireEvent.change(input, { target: { value: RIGHT } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await until(() => screen.getByTestId('done').textContent === '1');
-    expect(screen.queryByRole('form', { name: 'Operator token required' })).toBeNull();
-    expect(getOperatorToken()).toBe(RIGHT);
+    expect(screen.queryByRole('form', { name: 'Sign in required' })).toBeNull();
+    expect(getCredential()).toBe(RIGHT);
     // one try without a token, one with the wrong one, one retry with the right one
     expect(seen.filter((s) => s.url === '/guarded').map((s) => s.authorization)).toEqual([undefined, 'Bearer wrong-token-0123456789', `Bearer ${RIGHT}`]);
-    expect(screen.getByTestId('operator-indicator').textContent).toMatch(/Operator: signed in/);
+    await until(() => /Signed in as operator \(admin\)/.test(screen.queryByTestId('account-indicator')?.textContent ?? ''));
 
     fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
     await until(() => screen.getByTestId('done').textContent === '2');
-    expect(screen.queryByRole('form', { name: 'Operator token required' })).toBeNull();
+    expect(screen.queryByRole('form', { name: 'Sign in required' })).toBeNull();
 
-    fireEvent.click(screen.getByRole('button', { name: 'Forget the operator token' }));
-    expect(getOperatorToken()).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: "Sign out (forget this tab's key)" }));
+    expect(getCredential()).toBeNull();
     expect(sessionStorage.length).toBe(0);
-    await until(() => screen.queryByTestId('operator-indicator') === null);
+    await until(() => screen.queryByTestId('account-indicator') === null);
     fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
-    await until(() => screen.queryByRole('form', { name: 'Operator token required' }) !== null);
+    await until(() => screen.queryByRole('form', { name: 'Sign in required' }) !== null);
     expect(screen.queryByTestId('operator-refused')).toBeNull();
   });
 
   it('forgets a stored token the server refuses and says so', async () => {
-    setOperatorToken('stale-token-0123456789');
+    setCredential('stale-token-0123456789');
     render(<OperatorButton />);
-    expect(screen.getByTestId('operator-indicator')).toBeTruthy();
+    // GET /me already says the stored key is not recognised
+    await until(() => /Key refused/.test(screen.queryByTestId('account-indicator')?.textContent ?? ''));
     fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
     await until(() => screen.queryByTestId('operator-refused') !== null);
-    expect(getOperatorToken()).toBeNull();
-    expect(screen.queryByTestId('operator-indicator')).toBeNull();
+    expect(getCredential()).toBeNull();
+    await until(() => screen.queryByTestId('account-indicator') === null);
   });
 
   it('Cancel closes the form without storing anything', async () => {
     render(<OperatorButton />);
     fireEvent.click(screen.getByRole('button', { name: 'Pause' }));
-    await until(() => screen.queryByRole('form', { name: 'Operator token required' }) !== null);
-    fireEvent.change(screen.getByLabelText('Operator token'), { target: { value: RIGHT } });
+    await until(() => screen.queryByRole('form', { name: 'Sign in required' }) !== null);
+    fireEvent.change(screen.getByLabelText('API key or operator token'), { target: { value: RIGHT } });
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
-    await until(() => screen.queryByRole('form', { name: 'Operator token required' }) === null);
-    expect(getOperatorToken()).toBeNull();
+    await until(() => screen.queryByRole('form', { name: 'Sign in required' }) === null);
+    expect(getCredential()).toBeNull();
   });
 });

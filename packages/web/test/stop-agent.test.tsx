@@ -10,7 +10,7 @@ import './dom-stubs.js';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useLocalApi } from './local-api.js';
-import { clearOperatorToken, setOperatorToken } from '../src/api/operator-token.js';
+import { clearCredential, setCredential } from '../src/api/credential.js';
 import { forgetManageKey, getManageKey, MANAGE_KEY_PREFIX, manageKeyHeaders, rememberDeploy, saveManageKey, subscribeManageKeys } from '../src/api/manage-keys.js';
 import { StopAgent } from '../src/components/StopAgent.js';
 import { agentStatus } from '../src/lib/agent-status.js';
@@ -56,7 +56,7 @@ useLocalApi((req, res) => {
 
 afterEach(() => {
   cleanup();
-  clearOperatorToken();
+  clearCredential();
   localStorage.clear();
   sessionStorage.clear();
   seen = [];
@@ -152,7 +152,7 @@ describe('StopAgent', () => {
   });
 
   it('shows the button with an operator token stored, sending the Bearer header', async () => {
-    setOperatorToken('op-token-0123456789');
+    setCredential('op-token-0123456789');
     const onStopped = vi.fn();
     render(<StopAgent agentId="mom_3" active onStopped={onStopped} />);
     fireEvent.click(await screen.findByTestId('stop-agent-button'));

@@ -22,4 +22,5 @@ export * from './strategies.js';
 export * from './service.js';
 export * from './ws-schema.js';
 export * from './simulations.js';
+export * from './accounts.js';
 export { Nullable } from './kit.js';

@@ -9,15 +9,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { PluginOptions } from '../context.js';
 import { apiError } from '../errors.js';
 import { errorResponses } from '../schemas/common.js';
+import { ApiKeyCreatedResponse as WithSecret, ApiKeyRevokedResponse, ApiKeysResponse } from '../wire.js';
 
-const KeySummary = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  role: Type.String({ description: 'admin | user' }),
-  created_at: Type.String(),
-  revoked_at: Type.Union([Type.String(), Type.Null()]),
-  rotated_at: Type.Union([Type.String(), Type.Null()]),
-});
 const CreateBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 120, description: 'who holds the key (a student, a team); owner of what it deploys' }),
@@ -26,11 +19,6 @@ const CreateBody = Type.Object(
   { additionalProperties: false },
 );
 const KeyIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-const WithSecret = Type.Object({
-  key: Type.String({ description: 'the API key: shown only in this answer (the server keeps its SHA-256); send it as Authorization: Bearer <key>' }),
-  summary: KeySummary,
-});
-
 export const keysPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
   const { store, access } = ctx;
   const admin = { access: 'admin' as const };
@@ -50,13 +38,13 @@ export const keysPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }
     },
   );
 
-  app.get('/admin/keys', { config: admin, schema: { tags: ['admin'], summary: 'Every API key, newest first (no secrets)', response: { 200: Type.Object({ keys: Type.Array(KeySummary) }) } } }, async () => ({
+  app.get('/admin/keys', { config: admin, schema: { tags: ['admin'], summary: 'Every API key, newest first (no secrets)', response: { 200: ApiKeysResponse } } }, async () => ({
     keys: await store.keys.list(),
   }));
 
   app.post<{ Params: Static<typeof KeyIdParams> }>(
     '/admin/keys/:id/revoke',
-    { config: admin, schema: { tags: ['admin'], summary: 'Revoke an API key (it stops working at once)', params: KeyIdParams, response: { 200: Type.Object({ key: KeySummary }), ...errorResponses(404) } } },
+    { config: admin, schema: { tags: ['admin'], summary: 'Revoke an API key (it stops working at once)', params: KeyIdParams, response: { 200: ApiKeyRevokedResponse, ...errorResponses(404) } } },
     async (req) => {
       if (!(await store.keys.revoke(req.params.id))) throw apiError('CA_ERR_NOT_FOUND', 'valid API key', req.params.id).at('id', 'exists and not revoked');
       req.log.info({ keyId: req.params.id }, 'API key revoked');

@@ -26,7 +26,8 @@ import {
 } from '../schemas/strategies.js';
 import type { SubmissionRow } from '../store/store.js';
 
-function toWire(row: SubmissionRow, showContact = true) {
+/** A stored submission as the wire shows it (GET /me/owned shows its owner's the same way). */
+export function submissionToWire(row: SubmissionRow, showContact = true) {
   return {
     submission_id: row.id,
     created_at: row.created_at,
@@ -133,7 +134,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       const admin = await ctx.access.isAdmin(req);
       const me = (await ctx.access.identity(req)).keyId;
       const rows = (await store.listSubmissions(filter)).filter((row) => admin || row.visibility !== 'private' || (me !== null && row.owner_key_id === me));
-      return { items: rows.map((row) => toWire(row, admin)) };
+      return { items: rows.map((row) => submissionToWire(row, admin)) };
     },
   );
 
@@ -160,7 +161,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       const deploy = req.body.deploy ?? true;
       if (!deploy) {
         await store.updateSubmission(id, { status: 'approved' });
-        return { submission: toWire((await store.getSubmission(id)) as SubmissionRow), deployed: false };
+        return { submission: submissionToWire((await store.getSubmission(id)) as SubmissionRow), deployed: false };
       }
       const params = JSON.parse(row.parameters) as Record<string, unknown>;
       let agentId: string;
@@ -195,7 +196,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
       }
       await store.updateSubmission(id, { status: 'deployed', deployed_agent_id: agentId });
       req.log.info({ submissionId: id, agentId }, 'submission deployed');
-      return { submission: toWire((await store.getSubmission(id)) as SubmissionRow), deployed: true, manage_key: manageKey };
+      return { submission: submissionToWire((await store.getSubmission(id)) as SubmissionRow), deployed: true, manage_key: manageKey };
     },
   );
 
@@ -222,7 +223,7 @@ export const submissionsPlugin: FastifyPluginAsync<PluginOptions> = async (app, 
         });
       }
       await store.updateSubmission(id, { status: 'rejected' });
-      return { submission: toWire((await store.getSubmission(id)) as SubmissionRow) };
+      return { submission: submissionToWire((await store.getSubmission(id)) as SubmissionRow) };
     },
   );
 };

@@ -292,6 +292,11 @@ export class Store {
       .execute();
   }
 
+  /** The names one API key registered, oldest first (GET /me/owned). */
+  async listUserStrategiesByOwnerKey(keyId: string): Promise<Array<Pick<UserStrategyRow, 'name' | 'created_at' | 'version'>>> {
+    return this.db.selectFrom('user_strategies').select(['name', 'created_at', 'version']).where('owner_key_id', '=', keyId).orderBy('created_at').orderBy('name').execute();
+  }
+
   // ---- submissions ----------------------------------------------------------------------------
 
   async insertSubmission(row: SubmissionRow): Promise<void> {
@@ -302,6 +307,11 @@ export class Store {
   async countSubmissionsByOwnerKey(keyId: string): Promise<number> {
     const r = await this.db.selectFrom('strategy_submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('owner_key_id', '=', keyId).executeTakeFirst();
     return Number(r?.n ?? 0);
+  }
+
+  /** One API key's submissions, newest first (GET /me/owned). */
+  async listSubmissionsByOwnerKey(keyId: string, limit: number): Promise<SubmissionRow[]> {
+    return this.db.selectFrom('strategy_submissions').selectAll().where('owner_key_id', '=', keyId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
 
   async getSubmission(id: string): Promise<SubmissionRow | null> {

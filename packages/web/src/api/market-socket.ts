@@ -3,6 +3,7 @@
  * subscription on every (re)connect, pings to detect a dead link, and reports its state so the UI
  * can be honest about it. It delivers parsed `MarketEvent`s; it keeps no market state itself.
  */
+import { getCredential } from './credential.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import type { AnyMarketEvent, EventType } from './types.js';
 
@@ -36,6 +37,8 @@ export interface MarketSocketOptions {
   createSocket?: (url: string) => WebSocket;
   now?: () => number;
   random?: () => number;
+  /** The key to authenticate each connection with (browsers cannot send headers on an upgrade); default: this tab's sign-in. */
+  credential?: () => string | null;
 }
 
 export class MarketSocket {
@@ -55,6 +58,7 @@ export class MarketSocket {
       createSocket: opts.createSocket ?? ((u) => new WebSocket(u)),
       now: opts.now ?? (() => Date.now()),
       random: opts.random ?? Math.random,
+      credential: opts.credential ?? getCredential,
     };
   }
 
@@ -107,6 +111,10 @@ export class MarketSocket {
       if (this.ws !== ws) return;
       const reconnected = this.state.opens > 0;
       this.setState({ status: 'open', attempt: 0, opens: this.state.opens + 1, lastMessageAt: this.opts.now(), lastError: null });
+      // First, so a server whose reads need a key (CROWDALPHA_PUBLIC_READS=false) admits this stream
+      // before the subscription; the server handles a connection's messages in order.
+      const key = this.opts.credential();
+      if (key !== null) ws.send(JSON.stringify({ type: 'auth', key }));
       this.sendSubscription();
       this.handlers.onOpen(reconnected);
       this.pingTimer = setInterval(() => this.keepAlive(), this.opts.pingIntervalMs);

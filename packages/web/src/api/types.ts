@@ -7,6 +7,14 @@ import type { EventTypeName, WireEvent } from '@crowdalpha/engine/wire';
 
 export type {
   AgentDiagnosticsWire,
+  ApiKeyCreatedResponse,
+  ApiKeyRevokedResponse,
+  ApiKeySummaryWire,
+  ApiKeysResponse,
+  MeResponse,
+  OwnedAgentWire,
+  OwnedResponse,
+  OwnedStrategyWire,
   AgentStateChangedPayload,
   AgentStateWire,
   AgentStatsResponse,

@@ -4,7 +4,7 @@
  */
 import type { ControlResponse } from '../api/types.js';
 import { useState } from 'react';
-import { postJson } from '../api/http.js';
+import { describeError, postJson } from '../api/http.js';
 import { useMarketThrottled } from '../state/use-market.js';
 import { OperatorTokenForm, useOperatorGate } from './OperatorToken.js';
 
@@ -15,7 +15,7 @@ export function MarketControls() {
   // status changes are rare; 4 Hz keeps the buttons responsive without rebuilding them every frame
   const session = useMarketThrottled(250);
   const [error, setError] = useState<string | null>(null);
-  const gate = useOperatorGate((err) => setError(err instanceof Error ? err.message : String(err)));
+  const gate = useOperatorGate((err) => setError(describeError(err, 'control the market')));
   const busy = gate.busy;
   const paused = session.status.paused === true;
 

@@ -1,29 +1,26 @@
 /**
- * Operator actions on a server started with CROWDALPHA_ADMIN_TOKEN. Nothing here shows until the
- * server answers an action with 401: then the inline form asks for the token, stores it for this
- * tab and retries that action once. A token the server refuses is forgotten at once, so the tab
- * never keeps sending a wrong one. On an open server none of this ever renders.
+ * Actions that need a key (an API key, or the operator token CROWDALPHA_ADMIN_TOKEN). Nothing here
+ * shows until the server answers an action with 401: then the inline form asks for a key, stores
+ * it for this tab (the same sign-in as the Mine page's) and retries that action once. A key the
+ * server refuses is forgotten at once, so the tab never keeps sending a wrong one. On a keyless
+ * server without an operator token none of this ever renders.
  */
-import { useCallback, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { isUnauthorized } from '../api/http.js';
-import { clearOperatorToken, getOperatorToken, setOperatorToken, subscribeOperatorToken } from '../api/operator-token.js';
-
-export function useOperatorToken(): string | null {
-  return useSyncExternalStore(subscribeOperatorToken, getOperatorToken, () => null);
-}
+import { clearCredential, getCredential, setCredential } from '../api/credential.js';
 
 export interface OperatorPrompt {
-  /** The server refused the token this tab had sent (it has been forgotten). */
+  /** The server refused the key this tab had sent (it has been forgotten). */
   refused: boolean;
 }
 
 export interface OperatorGate {
   busy: boolean;
-  /** Non-null while the server wants a token for the last action. */
+  /** Non-null while the server wants a key for the last action. */
   prompt: OperatorPrompt | null;
   /** Runs an operator action; a 401 opens the prompt, any other error goes to `onError`. */
   run: (action: () => Promise<void>) => Promise<void>;
-  /** Stores the token and retries the action that was refused (once). */
+  /** Stores the key and retries the action that was refused (once). */
   save: (token: string) => Promise<void>;
   cancel: () => void;
 }
@@ -43,8 +40,8 @@ export function useOperatorGate(onError: (err: unknown) => void): OperatorGate {
   }, []);
 
   const run = useCallback(async (action: () => Promise<void>) => {
-    // whether this request carried a token decides between "needs one" and "refused this one"
-    const sentToken = getOperatorToken() !== null;
+    // whether this request carried a key decides between "needs one" and "refused this one"
+    const sentToken = getCredential() !== null;
     setBusy(true);
     try {
       await action();
@@ -52,11 +49,11 @@ export function useOperatorGate(onError: (err: unknown) => void): OperatorGate {
       if (alive.current) setPrompt(null);
     } catch (err) {
       if (isUnauthorized(err)) {
-        if (sentToken) clearOperatorToken();
+        if (sentToken) clearCredential();
         pending.current = action;
         if (alive.current) setPrompt({ refused: sentToken });
       } else {
-        // any other answer means the token (if one was needed) got through: the prompt is done
+        // any other answer means the key (if one was needed) got through: the prompt is done
         pending.current = null;
         if (alive.current) {
           setPrompt(null);
@@ -70,7 +67,7 @@ export function useOperatorGate(onError: (err: unknown) => void): OperatorGate {
 
   const save = useCallback(
     async (token: string) => {
-      setOperatorToken(token);
+      setCredential(token);
       const action = pending.current;
       if (action) await run(action);
       else setPrompt(null);
@@ -87,8 +84,8 @@ export function useOperatorGate(onError: (err: unknown) => void): OperatorGate {
 }
 
 /**
- * The inline token form, rendered where the refused action was. `purpose` completes "This server
- * asks for its operator token to …".
+ * The inline sign-in form, rendered where the refused action was. `purpose` completes "This
+ * server asks for a key to …".
  */
 export function OperatorTokenForm({ gate, purpose }: { gate: OperatorGate; purpose: string }) {
   const id = useId();
@@ -109,7 +106,7 @@ export function OperatorTokenForm({ gate, purpose }: { gate: OperatorGate; purpo
     try {
       await gate.save(value);
     } catch (err) {
-      // only setOperatorToken throws here (empty or whitespace); the action's own errors go to onError
+      // only setCredential throws here (empty or whitespace); the action's own errors go to onError
       setInvalid(err instanceof Error ? err.message : String(err));
     }
   };
@@ -117,25 +114,25 @@ export function OperatorTokenForm({ gate, purpose }: { gate: OperatorGate; purpo
   return (
     <form className="operator-form" aria-labelledby={`${id}-title`} onSubmit={(e) => void submit(e)} data-testid="operator-form">
       <strong id={`${id}-title`} className="operator-title">
-        Operator token required
+        Sign in required
       </strong>
       <p id={`${id}-help`} className="help">
-        This server asks for its operator token (CROWDALPHA_ADMIN_TOKEN) to {purpose}. It is kept in this tab only and
-        forgotten when the tab closes.
+        This server asks for a key to {purpose}: your API key (ca_…, given by an admin) or the operator token
+        (CROWDALPHA_ADMIN_TOKEN). It is kept in this tab only and forgotten when the tab closes.
       </p>
       {refused && (
         <p className="error" role="alert" data-testid="operator-refused">
-          The server refused that operator token, so this tab has forgotten it. Check it against the server&apos;s
-          CROWDALPHA_ADMIN_TOKEN and enter it again.
+          The server refused that key (revoked, rotated or mistyped?), so this tab has forgotten it. Enter it again,
+          or ask an admin for a new one.
         </p>
       )}
       <div className="operator-row">
-        <label htmlFor={`${id}-input`}>Operator token</label>
+        <label htmlFor={`${id}-input`}>API key or operator token</label>
         <input
           ref={inputRef}
           id={`${id}-input`}
           type="password"
-          name="operator_token"
+          name="api_key"
           autoComplete="off"
           spellCheck={false}
           required
@@ -159,19 +156,5 @@ export function OperatorTokenForm({ gate, purpose }: { gate: OperatorGate; purpo
         </p>
       )}
     </form>
-  );
-}
-
-/** Shown (in the header) only while this tab holds a token: says so and offers to forget it. */
-export function OperatorIndicator() {
-  const token = useOperatorToken();
-  if (token === null) return null;
-  return (
-    <span className="operator-ind" data-testid="operator-indicator">
-      Operator: signed in ·
-      <button type="button" className="link" onClick={clearOperatorToken} aria-label="Forget the operator token" data-testid="operator-forget">
-        forget
-      </button>
-    </span>
   );
 }

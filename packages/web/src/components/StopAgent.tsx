@@ -1,15 +1,17 @@
 /**
  * "Stop agent" on the Strategy page. The server lets an agent be stopped by whoever holds its
- * manage key (kept in this browser by the deploy that created it), by the operator, or by anyone
- * when it has no operator token (GET /status says `operator_token`). The button shows when one of
- * those applies; otherwise a small form takes a manage key from another browser. Stopping asks
- * for confirmation and an optional reason; a 401 opens the operator-token form like the other
- * operator actions.
+ * manage key (kept in this browser by the deploy that created it), by the API key that deployed
+ * it, by an admin (an admin key or the operator token), or by anyone on a server without keys or
+ * operator token (GET /me says what this tab may do). The button shows when this tab holds a
+ * manage key or a key, or the server is open; otherwise a small form takes a manage key from
+ * another browser. Stopping asks for confirmation and an optional reason; a 401 opens the sign-in
+ * form, a 403 (someone else's agent) says who may stop it.
  */
 import { useId, useState, useSyncExternalStore } from 'react';
-import { ApiError, postJson } from '../api/http.js';
+import { ApiError, describeError, postJson } from '../api/http.js';
 import { forgetManageKey, getManageKey, manageKeyHeaders, saveManageKey, subscribeManageKeys } from '../api/manage-keys.js';
-import { OperatorTokenForm, useOperatorGate, useOperatorToken } from './OperatorToken.js';
+import { useAccount, useCredential } from '../state/account.js';
+import { OperatorTokenForm, useOperatorGate } from './OperatorToken.js';
 import { usePoll } from './use-poll.js';
 
 export const STOP_REASON_MAX = 200;
@@ -27,7 +29,8 @@ function useServerHasOperatorToken(): boolean | null {
 export function StopAgent({ agentId, active, onStopped }: { agentId: string; active: boolean; onStopped: (answer: unknown) => void }) {
   const id = useId();
   const key = useManageKey(agentId);
-  const operator = useOperatorToken();
+  const account = useAccount();
+  const credential = useCredential();
   const serverToken = useServerHasOperatorToken();
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
@@ -39,20 +42,22 @@ export function StopAgent({ agentId, active, onStopped }: { agentId: string; act
     if (err instanceof ApiError && err.status === 403 && key !== null) {
       // the server does not know this key for this agent: keeping it would only fail again
       forgetManageKey(agentId);
-      setError(`The server refused this browser's manage key for ${agentId}, so it has been forgotten. Paste the right key, or use the operator token.`);
-    } else setError(err instanceof Error ? err.message : String(err));
+      setError(`The server refused this browser's manage key for ${agentId}, so it has been forgotten. Paste the right key, or sign in with its owner's or an admin's key.`);
+    } else setError(describeError(err, `stop ${agentId}`));
   });
 
   if (!active) return null;
-  const canStop = key !== null || operator !== null || serverToken === false;
+  // GET /me knows (keys, roles); before it answered, /status's operator_token is what an older server says
+  const open = account.me ? account.me.can_admin : serverToken === false;
+  const canStop = key !== null || credential !== null || open;
 
   if (!canStop) {
-    if (serverToken === null) return null;
+    if (account.me === null && serverToken === null) return null;
     return (
       <details className="stop-agent" data-testid="stop-agent-key">
         <summary>Stop this agent…</summary>
         <p className="help">
-          Stopping {agentId} needs its manage key (shown once when it was deployed) or the operator token. Paste the key to keep it in this browser.
+          Stopping {agentId} needs its manage key (shown once when it was deployed), or signing in (Mine) with the key that deployed it or an admin&apos;s key. Paste the manage key to keep it in this browser.
         </p>
         <form
           className="operator-row"

@@ -8,6 +8,8 @@ export type Route =
   | { page: 'deploy' }
   | { page: 'research'; simulationId: string | null }
   | { page: 'docs' }
+  | { page: 'mine' }
+  | { page: 'admin' }
   | { page: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -28,6 +30,10 @@ export function parseRoute(hash: string): Route {
       return { page: 'research', simulationId: arg };
     case 'docs':
       return { page: 'docs' };
+    case 'mine':
+      return { page: 'mine' };
+    case 'admin':
+      return { page: 'admin' };
     default:
       return { page: 'not-found', path };
   }

@@ -8,12 +8,13 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { asWire } from '../api/routes.js';
 import { diagnosticsOf, strategyTemplates, submissionsView, type Diagnostic, type ParamSpec, type StrategyTemplate } from '../api/views.js';
-import { ApiError, getJson, postJson } from '../api/http.js';
+import { ApiError, describeError, getJson, postJson } from '../api/http.js';
 import { CodeEditor, type CodeEditorHandle, type EditorLanguage, type EditorMarker } from '../components/CodeEditor.js';
 import { rememberDeploy } from '../api/manage-keys.js';
 import { OperatorTokenForm, useOperatorGate } from '../components/OperatorToken.js';
 import { ManageKeyNotice } from '../components/StopAgent.js';
 import { Panel } from '../components/Panel.js';
+import { SubmissionReview } from '../components/SubmissionReview.js';
 import { usePoll } from '../components/use-poll.js';
 import { strategyHref } from '../lib/router.js';
 import { PYTHON_STRATEGY_TEMPLATE, STRATEGY_NAME_RE, STRATEGY_TEMPLATE } from '../lib/strategy-template.js';
@@ -87,26 +88,10 @@ function ConfigForm() {
       setResult({ ok: true, text: `Submitted${id ? ` as ${id}` : ''}: pending review.` });
       subs.reload();
     } catch (err) {
-      setResult({ ok: false, text: err instanceof Error ? err.message : String(err) });
+      setResult({ ok: false, text: describeError(err, 'submit a configuration') });
     } finally {
       setBusy(false);
     }
-  };
-
-  const [reviewError, setReviewError] = useState<string | null>(null);
-  const [approvedKey, setApprovedKey] = useState<{ agentId: string; manageKey: string } | null>(null);
-  // approve / reject are operator routes: on a server with a token a 401 opens the token form below the list
-  const review = useOperatorGate((err) => setReviewError(err instanceof Error ? err.message : String(err)));
-  const decide = (id: string, verdict: 'approve' | 'reject', body: Record<string, unknown>) => {
-    setReviewError(null);
-    return review.run(async () => {
-      const answer = await postJson(`/strategies/submissions/${encodeURIComponent(id)}/${verdict}`, body);
-      // an approve that deploys answers with the new agent's manage key; whoever approved keeps it
-      const sub = answer && typeof answer === 'object' ? (answer as { submission?: { deployed_agent_id?: unknown }; manage_key?: unknown }) : {};
-      const kept = typeof sub.submission?.deployed_agent_id === 'string' ? rememberDeploy({ agent_id: sub.submission.deployed_agent_id, manage_key: sub.manage_key }) : null;
-      if (kept) setApprovedKey(kept);
-      subs.reload();
-    });
   };
 
   return (
@@ -208,37 +193,7 @@ function ConfigForm() {
         )}
       </form>
       <h3>Submissions</h3>
-      {subs.error && <p className="error">{subs.error}</p>}
-      <div className="table-scroll short">
-        <table className="tape" data-testid="submissions">
-          <thead>
-            <tr><th>Id</th><th>Submitter</th><th>Mode</th><th>Template</th><th>Status</th><th>Review</th></tr>
-          </thead>
-          <tbody>
-            {(subs.data ?? []).map((s) => (
-              <tr key={s.id}>
-                <td className="mono">{s.id}</td><td>{s.submitter}</td><td>{s.mode}</td><td>{s.template}</td><td>{s.status}</td>
-                <td>
-                  {s.status === 'pending' && (
-                    <>
-                      <button type="button" className="small" disabled={review.busy} onClick={() => void decide(s.id, 'approve', { deploy: false })}>Approve</button>{' '}
-                      <button type="button" className="small" disabled={review.busy} onClick={() => void decide(s.id, 'approve', { deploy: true })}>Approve &amp; deploy</button>{' '}
-                      <button type="button" className="small secondary" disabled={review.busy} onClick={() => void decide(s.id, 'reject', {})}>Reject</button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {reviewError && (
-        <p className="error" role="alert" data-testid="review-error">
-          {reviewError}
-        </p>
-      )}
-      <OperatorTokenForm gate={review} purpose="approve or reject submissions" />
-      {approvedKey && <ManageKeyNotice agentId={approvedKey.agentId} manageKey={approvedKey.manageKey} />}
+      <SubmissionReview subs={subs} />
     </Panel>
   );
 }
@@ -311,7 +266,7 @@ function StrategyEditor() {
                 ? `This server cannot run Python strategies (422): ${err.message}`
                 : `Rejected (${err.status}): ${diags.length > 0 ? `${diags.length} problem(s), see below` : err.message}`,
         });
-      } else setResult({ ok: false, text: err instanceof Error ? err.message : String(err) });
+      } else setResult({ ok: false, text: describeError(err, 'register or deploy a strategy') });
     } finally {
       setBusy(false);
     }
@@ -442,7 +397,7 @@ function BuiltinDeploy() {
       const id = kept?.agentId ?? String((answer as { agent_id?: unknown } | null)?.agent_id ?? '');
       setResult({ ok: true, text: `Deployed ${chosen} as ${id}.`, agent: id, ...(kept ? { manageKey: kept.manageKey } : {}) });
     } catch (err) {
-      setResult({ ok: false, text: err instanceof Error ? err.message : String(err) });
+      setResult({ ok: false, text: describeError(err, 'deploy a strategy') });
     } finally {
       setBusy(false);
     }

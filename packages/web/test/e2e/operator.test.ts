@@ -13,7 +13,7 @@ import { browserSession, chromiumAvailable, SCREENSHOTS, type RunningServer } fr
 
 const enabled = chromiumAvailable();
 const TOKEN = 'e2e-operator-token-0123456789abcdef';
-const TOKEN_KEY = 'crowdalpha.operatorToken';
+const TOKEN_KEY = 'crowdalpha.credential';
 
 describe.skipIf(!enabled)('operator token in Chromium (real server with CROWDALPHA_ADMIN_TOKEN)', () => {
   let server: RunningServer;
@@ -22,7 +22,7 @@ describe.skipIf(!enabled)('operator token in Chromium (real server with CROWDALP
 
   const status = async () => (await (await fetch(`${server.url}/status`)).json()) as { running: boolean };
   const stored = () => page.evaluate((k) => ({ session: sessionStorage.getItem(k), local: localStorage.length }), TOKEN_KEY);
-  const tokenForm = () => page.getByRole('form', { name: 'Operator token required' });
+  const tokenForm = () => page.getByRole('form', { name: 'Sign in required' });
 
   const session = browserSession({ adminToken: TOKEN, population: { momentum: 2, meanReversion: 2, marketMakers: 2, rl: 0 } });
   beforeAll(() => {
@@ -33,12 +33,12 @@ describe.skipIf(!enabled)('operator token in Chromium (real server with CROWDALP
     await page.goto(`${server.url}/`);
     await page.getByTestId('connection').and(page.locator('[data-state="live"]')).waitFor({ timeout: 20_000 });
     // nothing about tokens until the server asks for one
-    expect(await page.getByTestId('operator-indicator').count()).toBe(0);
+    expect(await page.getByTestId('account-indicator').count()).toBe(0);
     expect(await page.getByTestId('operator-form').count()).toBe(0);
 
     await page.getByTestId('btn-pause').click();
     await tokenForm().waitFor({ timeout: 10_000 });
-    const input = tokenForm().getByLabel('Operator token', { exact: true });
+    const input = tokenForm().getByLabel('API key or operator token', { exact: true });
     expect(await input.getAttribute('type')).toBe('password');
     // the form takes the focus, so a keyboard user types straight into it
     await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
@@ -48,9 +48,9 @@ describe.skipIf(!enabled)('operator token in Chromium (real server with CROWDALP
     await tokenForm().getByRole('button', { name: 'Save' }).click();
     await page.getByTestId('operator-refused').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('operator-refused').getAttribute('role')).toBe('alert');
-    expect(await page.getByTestId('operator-refused').textContent()).toMatch(/refused that operator token/);
+    expect(await page.getByTestId('operator-refused').textContent()).toMatch(/refused that key/);
     expect(await stored()).toEqual({ session: null, local: 0 });
-    expect(await page.getByTestId('operator-indicator').count()).toBe(0);
+    expect(await page.getByTestId('account-indicator').count()).toBe(0);
     expect((await status()).running).toBe(true);
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'operator-token-refused.png') });
@@ -60,13 +60,14 @@ describe.skipIf(!enabled)('operator token in Chromium (real server with CROWDALP
     await page.getByTestId('btn-resume').waitFor({ timeout: 10_000 });
     await expect.poll(async () => (await status()).running, { timeout: 10_000 }).toBe(false);
     expect(await tokenForm().count()).toBe(0);
-    expect(await page.getByTestId('operator-indicator').textContent()).toMatch(/Operator: signed in/);
+    // GET /me says who the token makes this tab
+    await expect.poll(() => page.getByTestId('account-indicator').textContent(), { timeout: 10_000 }).toMatch(/Signed in as operator \(admin\)/);
     expect(await stored()).toEqual({ session: TOKEN, local: 0 });
     expect(page.url()).not.toContain(TOKEN);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'operator-signed-in.png') });
 
-    await page.getByTestId('operator-forget').click();
-    await page.getByTestId('operator-indicator').waitFor({ state: 'detached', timeout: 5_000 });
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('account-indicator').waitFor({ state: 'detached', timeout: 5_000 });
     expect(await stored()).toEqual({ session: null, local: 0 });
     await page.getByTestId('btn-resume').click();
     await tokenForm().waitFor({ timeout: 10_000 });
@@ -87,10 +88,10 @@ describe.skipIf(!enabled)('operator token in Chromium (real server with CROWDALP
     const row = page.getByTestId('submissions').locator('tbody tr', { hasText: id });
     await row.getByRole('button', { name: 'Approve', exact: true }).click();
     await tokenForm().waitFor({ timeout: 10_000 });
-    await tokenForm().getByLabel('Operator token', { exact: true }).fill(TOKEN);
+    await tokenForm().getByLabel('API key or operator token', { exact: true }).fill(TOKEN);
     await tokenForm().getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => row.locator('td').nth(4).textContent(), { timeout: 15_000 }).toBe('approved');
     expect(await tokenForm().count()).toBe(0);
-    expect(await page.getByTestId('operator-indicator').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('account-indicator').count(), { timeout: 10_000 }).toBe(1);
   }, 60_000);
 });
