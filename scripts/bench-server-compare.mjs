@@ -149,4 +149,5 @@ async function main() {
   console.log(`RATIO GET /market/book req/s this/baseline ${rpsRatio.toFixed(2)}x (target >= 0.90): ${rpsRatio >= 0.9 ? 'MET' : 'NOT MET'}`);
 }
 
-await main();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+export { prepareBaseline };
