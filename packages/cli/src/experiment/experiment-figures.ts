@@ -12,6 +12,7 @@
  *   stylized_facts        share of runs passing each stylized fact, per swept value
  */
 import type { ExperimentRunRow } from '@crowdalpha/server';
+import { FACT_COLUMNS } from '../sweep/sweep-run.js';
 import type { PointSummary } from './experiment-summary.js';
 
 export interface Figure {
@@ -76,7 +77,8 @@ function pricePaths(runs: readonly ExperimentRunRow[], axes: string[]): Record<s
   };
 }
 
-const FACTS = ['fact_heavy_tails', 'fact_no_linear_predictability', 'fact_volatility_clustering', 'fact_aggregational_gaussianity'];
+/** Every stylized-fact column of a run record. */
+const FACTS = FACT_COLUMNS;
 
 function stylizedFacts(points: PointSummary[], axes: string[]): Record<string, unknown> {
   const [x] = axes;

@@ -7,7 +7,7 @@
  * Time-averaged figures (`mean_*`, `*_share`) are averages over every simulated tick, not the
  * final tick's value; final-tick values carry a `final_` prefix.
  */
-import { Simulation, stylizedFacts, type DeepPartial, type SimulationConfig, type TickResult } from '@crowdalpha/engine';
+import { Simulation, stylizedFacts, type DeepPartial, type FactName, type SimulationConfig, type TickResult } from '@crowdalpha/engine';
 import { RunSummaryBuilder } from '../run-summary.js';
 
 export interface SweepRow {
@@ -77,6 +77,23 @@ export interface RunRecord {
 
 /** Points kept of each run's price path (for the price-paths figure). */
 export const PATH_POINTS = 200;
+
+/**
+ * The stylized facts checked on a run's returns, one `fact_<name>` column each (the facts that need
+ * trade signs or book samples are not checked here). `satisfies` makes a fact added to the engine
+ * a compile error until it is listed.
+ */
+const RETURN_FACTS = {
+  lag1_autocorrelation: true,
+  no_linear_predictability: true,
+  variance_ratio: true,
+  heavy_tails: true,
+  tail_index: true,
+  volatility_clustering: true,
+  clustering_decay: true,
+  aggregational_gaussianity: true,
+} as const satisfies Record<Exclude<FactName, 'trade_sign_memory' | 'book_depth' | 'two_sided_book' | 'spread'>, true>;
+export const FACT_COLUMNS = Object.keys(RETURN_FACTS).map((f) => `fact_${f}`);
 
 /** Regimes whose share of ticks is reported (the detector's names). */
 export const REGIMES = ['CALM', 'TRENDING', 'UNSTABLE', 'CRASH_PRONE'] as const;
@@ -203,11 +220,9 @@ export class RunRecorder {
       impact_cost_per_unit: totalTraded > 0 ? totalImpact / totalTraded : null,
       mean_phi: n > 0 ? this.phiMeanSum / n : null,
       final_mean_phi: agents.length ? agents.reduce((t, a) => t + a.final_phi, 0) / agents.length : null,
-      fact_heavy_tails: facts?.facts.heavy_tails.pass ?? null,
-      fact_no_linear_predictability: facts?.facts.no_linear_predictability.pass ?? null,
-      fact_volatility_clustering: facts?.facts.volatility_clustering.pass ?? null,
-      fact_aggregational_gaussianity: facts?.facts.aggregational_gaussianity.pass ?? null,
-      facts_passed: facts ? Object.values(facts.facts).filter((f) => f.pass).length : null,
+      ...Object.fromEntries((Object.keys(RETURN_FACTS) as (keyof typeof RETURN_FACTS)[]).map((f) => [`fact_${f}`, facts?.facts[f].pass ?? null])),
+      facts_passed: facts ? (Object.keys(RETURN_FACTS) as (keyof typeof RETURN_FACTS)[]).filter((f) => facts.facts[f].pass).length : null,
+      facts_checked: facts ? Object.keys(RETURN_FACTS).length : null,
       decay_samples: num(decay.samples),
       decay_lambda: num(decay.lambda),
       half_life: num(decay.half_life),

@@ -29,7 +29,12 @@ const INTERVAL_FIGURES: { column: string; title: string }[] = [
   { column: 'mean_lfi', title: 'Mean LFI' },
   { column: 'crash_prone_share', title: 'Time in CRASH_PRONE' },
 ];
-const FACTS = ['fact_heavy_tails', 'fact_no_linear_predictability', 'fact_volatility_clustering', 'fact_aggregational_gaussianity'];
+/** The stylized-fact columns the runs carry (`fact_<name>`, true/false), in the runs' own order. */
+function factColumns(aggregates: readonly { figures: Record<string, unknown> }[]): string[] {
+  const seen = new Set<string>();
+  for (const p of aggregates) for (const k of Object.keys(p.figures)) if (k.startsWith('fact_')) seen.add(k);
+  return [...seen];
+}
 
 function ProgressBar({ done, failed, total }: { done: number; failed: number; total: number }) {
   const pct = total > 0 ? Math.round(((done + failed) / total) * 100) : 0;
@@ -220,12 +225,12 @@ function ExperimentDetail({ id, onSelect }: { id: string; onSelect: (id: string)
       </div>
       <Panel title="Stylized facts (share of seeds passing)">
         <table className="tape" data-testid="facts">
-          <thead><tr><th>{d.axes.join(', ')}</th>{FACTS.map((f) => <th key={f} className="num">{f.replace('fact_', '').replace(/_/g, ' ')}</th>)}</tr></thead>
+          <thead><tr><th>{d.axes.join(', ')}</th>{factColumns(d.aggregates).map((f) => <th key={f} className="num">{f.replace('fact_', '').replace(/_/g, ' ')}</th>)}</tr></thead>
           <tbody>
             {d.aggregates.map((p) => (
               <tr key={JSON.stringify(p.params)}>
                 <td>{Object.values(p.params).map(String).join(', ')}</td>
-                {FACTS.map((f) => <td key={f} className="num">{p.figures[f]?.mean == null ? '—' : `${Math.round((p.figures[f]!.mean as number) * 100)}%`}</td>)}
+                {factColumns(d.aggregates).map((f) => <td key={f} className="num">{p.figures[f]?.mean == null ? '—' : `${Math.round((p.figures[f]!.mean as number) * 100)}%`}</td>)}
               </tr>
             ))}
           </tbody>
