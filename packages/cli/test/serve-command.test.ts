@@ -31,7 +31,9 @@ describe('crowdalpha serve', () => {
       child.kill('SIGTERM');
     });
     expect(code).toBe(0);
-  });
+    // Start-up waits up to 60 s for "ready" (about 16 s at load 20 on 2 cores); the test's own limit
+    // must be longer than that wait, or a slow start fails as a timeout instead of with the log.
+  }, 120_000);
 
   it('refuses a bad port before starting', async () => {
     const child = spawn(process.execPath, [bin, 'serve', '--port', '99999'], { stdio: ['ignore', 'pipe', 'pipe'] });
