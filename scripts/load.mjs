@@ -3,10 +3,10 @@
  * `npm run load`: drives a live server (its own child process, loopback only) for LOAD_SECONDS
  * (default 60) with LOAD_WS_CLIENTS (200) WebSocket clients on /ws/market, REST polling at the
  * dashboard's rates (snapshot 1 s, leaderboard 2 s, analytics 2 s, status 5 s; LOAD_POLLERS = 10
- * dashboards) and one user deploying and removing a strategy every 2 s. Prints tick-rate stability
- * against the configured rate, REST p50/p99, WebSocket fan-out lag (arrival of a TICK at a client
- * minus its earliest arrival at any client) p50/p99, RESYNCs, errors and the server's RSS at start
- * and end. Exit 1 when errors > 0 or the tick rate is off by more than 10 %.
+ * dashboards) and one user deploying and removing (DELETE) a strategy every 2 s. Prints tick-rate
+ * stability against the configured rate, REST p50/p99, WebSocket lag (a TICK's arrival at a client
+ * minus the server's timestamp on it — one machine, one clock) p50/p99, fan-out spread (its arrival
+ * minus its earliest arrival at any client), RESYNCs, errors and the server's RSS at start and end. Exit 1 when errors > 0 or the tick rate is off by more than 10 %.
  */
 import { spawn, execFileSync } from 'node:child_process';
 import net from 'node:net';
@@ -34,9 +34,15 @@ const child = spawn(process.execPath, [path.join(root, 'packages/cli/dist/bin.js
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const base = `http://127.0.0.1:${port}`;
+// Never leave the server behind (an exception below, Ctrl-C).
+process.on('exit', () => { if (child.exitCode === null) child.kill('SIGKILL'); });
+process.on('SIGINT', () => process.exit(130));
 for (let i = 0; ; i++) {
   try { if ((await fetch(`${base}/health`)).ok) break; } catch { /* not yet */ }
-  if (i > 300) throw new Error('server did not start');
+  if (i > 1200) {
+    child.kill('SIGKILL');
+    throw new Error('server did not answer /health within 120 s');
+  }
   await sleep(100);
 }
 
@@ -44,6 +50,7 @@ const errors = [];
 const rest = [];
 let resyncs = 0;
 const tickArrivals = new Map(); // tick -> [times]
+const wsLag = []; // ms from the TICK's server timestamp to its arrival
 const rssStart = rssMb(child.pid);
 const status0 = await (await fetch(`${base}/status`)).json();
 const t0 = performance.now();
@@ -58,6 +65,8 @@ for (let i = 0; i < WS_CLIENTS; i++) {
     const text = data.toString();
     if (text.includes('"RESYNC"')) resyncs++;
     const m = /"type":"TICK"[^]*?"tick":(\d+)/.exec(text) ?? /"tick":(\d+)[^]*?"type":"TICK"/.exec(text);
+    const ts = /"timestamp":(\d+)/.exec(text);
+    if (m && ts) wsLag.push(Date.now() - Number(ts[1]) / 1e6);
     if (m) { const k = Number(m[1]); let a = tickArrivals.get(k); if (!a) tickArrivals.set(k, (a = [])); a.push(now); }
   });
   ws.on('error', (e) => errors.push(`ws: ${e.message}`));
@@ -69,10 +78,10 @@ async function timed(url, init) {
   const s = performance.now();
   try {
     const r = await fetch(url, init);
-    await r.arrayBuffer();
+    const body = await r.text();
     rest.push(performance.now() - s);
     if (!r.ok) errors.push(`${init?.method ?? 'GET'} ${url.replace(base, '')}: ${r.status}`);
-    return r;
+    return { ok: r.ok, status: r.status, body };
   } catch (e) { errors.push(`${url}: ${e.message}`); return null; }
 }
 function every(ms, fn) { return (async () => { while (performance.now() < until) { const s = performance.now(); await fn(); await sleep(Math.max(0, ms - (performance.now() - s))); } })(); }
@@ -85,9 +94,13 @@ for (let p = 0; p < POLLERS; p++) {
   loops.push(every(5000, () => timed(`${base}/status`)));
 }
 let deployed = 0;
+let removed = 0;
 loops.push(every(2000, async () => {
   const r = await timed(`${base}/strategies`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ strategy_type: 'momentum' }) });
-  if (r?.ok) { deployed++; const id = (await (await fetch(`${base}/strategies`)).json()).agents.at(-1)?.agent_id; if (id) await timed(`${base}/strategies/${id}`, { method: 'DELETE' }); }
+  if (!r?.ok) return;
+  deployed++;
+  const id = JSON.parse(r.body).agent_id;
+  if ((await timed(`${base}/strategies/${id}`, { method: 'DELETE' }))?.ok) removed++;
 }));
 await Promise.all(loops);
 const elapsedS = (performance.now() - t0) / 1000;
@@ -109,9 +122,10 @@ const report = {
   pollers: POLLERS,
   tick_rate: { target, measured: Math.round(rate * 100) / 100, deviation_pct: Math.round(((rate - target) / target) * 1000) / 10 },
   rest_ms: { requests: rest.length, p50: Math.round(pct(rest, 50) * 10) / 10, p99: Math.round(pct(rest, 99) * 10) / 10 },
+  ws_lag_ms: { samples: wsLag.length, p50: Math.round(pct(wsLag, 50) * 10) / 10, p99: Math.round(pct(wsLag, 99) * 10) / 10 },
   ws_fanout_lag_ms: { samples: lags.length, p50: Math.round(pct(lags, 50) * 10) / 10, p99: Math.round(pct(lags, 99) * 10) / 10 },
   resyncs,
-  deploy_remove_cycles: deployed,
+  deploy_remove_cycles: { deployed, removed },
   errors: errors.length,
   first_errors: errors.slice(0, 5),
   server_rss_mb: { start: rssStart, end: rssEnd },

@@ -51,14 +51,16 @@ export function webDistStale(): boolean {
   const index = path.join(WEB_DIST, 'index.html');
   if (!fs.existsSync(index)) return true;
   const web = path.join(REPO, 'packages', 'web');
-  const sources = Math.max(newestMtime(path.join(web, 'src')), ...['index.html', 'vite.config.ts', 'package.json'].map((f) => (fs.existsSync(path.join(web, f)) ? fs.statSync(path.join(web, f)).mtimeMs : 0)));
+  // The bundle also holds the engine's wire contract (@crowdalpha/engine/wire): its sources count too.
+  const engine = path.join(REPO, 'packages', 'engine');
+  const sources = Math.max(newestMtime(path.join(web, 'src')), newestMtime(path.join(engine, 'src')), newestMtime(path.join(engine, 'dist')), ...['index.html', 'vite.config.ts', 'package.json'].map((f) => (fs.existsSync(path.join(web, f)) ? fs.statSync(path.join(web, f)).mtimeMs : 0)));
   return fs.statSync(index).mtimeMs < sources;
 }
 
-/** Build the dashboard (vite) when it is missing or stale, and the server (tsc -b) when missing. */
+/** Build the dashboard (vite) when it is missing or stale, and the server (tsc -b: incremental, a no-op when current) always. */
 export function ensureBuilt(): void {
   if (webDistStale()) run('npx', ['vite', 'build'], path.join(REPO, 'packages', 'web'));
-  if (!fs.existsSync(SERVER_MAIN)) run('npx', ['tsc', '-b', 'packages/server'], REPO);
+  run('npx', ['tsc', '-b', 'packages/server'], REPO);
 }
 
 async function freePort(): Promise<number> {
