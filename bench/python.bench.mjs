@@ -9,7 +9,7 @@
 // Skips with one line when python3/numpy/bubblewrap are missing.
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
-import { BaseAgent, Simulation } from '../packages/engine/dist/index.js';
+import { Simulation } from '../packages/engine/dist/index.js';
 import { SandboxPool, compileStrategy, pythonAvailability, defaultLimits, DEFAULT_PYTHON_RUNTIME } from '../packages/sandbox/dist/index.js';
 import { PythonWorker, toPythonCompiled } from '../packages/sandbox/dist/internal.js';
 
@@ -25,35 +25,7 @@ const PY_SOURCE = `class Quoter(BaseAgent):
         return np.array([0.5, 1, 0, 0, 0, 0.2])
 `;
 
-const TS_SOURCE = `class Quoter extends BaseAgent {
-  onTick(state) {
-    if (state.bestBid === null || state.bestAsk === null || state.openOrders.length > 0) return [];
-    const skew = state.position * state.tickSize;
-    return [limit(Side.BID, state.bestBid - skew, 2), limit(Side.ASK, state.bestAsk - skew, 2)];
-  }
-  factorVector() { return [0.5, 1, 0, 0, 0, 0.2]; }
-}`;
-
-class BuiltinQuoter extends BaseAgent {
-  onTick(state) {
-    if (state.bestBid === null || state.bestAsk === null || state.openOrders.length > 0) return [];
-    const skew = state.position * state.tickSize;
-    return [
-      { side: 'BID', type: 'LIMIT', price: this.roundPrice(state.bestBid - skew), qty: 2 },
-      { side: 'ASK', type: 'LIMIT', price: this.roundPrice(state.bestAsk - skew), qty: 2 },
-    ];
-  }
-  factorVector() {
-    return [0.5, 1, 0, 0, 0, 0.2];
-  }
-}
-
 let sink = 0; // keeps the in-process calls from being optimised away
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
-const fmt = (ms) => (ms >= 1 ? `${ms.toFixed(3)} ms` : `${(ms * 1000).toFixed(1)} µs`);
 
 /** A process and all its descendants (bubblewrap's pid-1 helper, then CPython). */
 function processTree(pid) {
@@ -77,20 +49,6 @@ function rssKb(pid) {
   }
 }
 
-/** CPU ms (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 10 ms). */
-function procCpuMs(pid) {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
-}
-const hostCpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
 /** Proportional and private memory of a process, MB (/proc/<pid>/smaps_rollup). */
 function smaps(pid) {
   try {
@@ -100,14 +58,6 @@ function smaps(pid) {
   } catch {
     return { pss: NaN, priv: NaN };
   }
-}
-
-function marketStates(ids) {
-  const sim = new Simulation({ seed: 11 });
-  for (let i = 0; i < 200; i++) sim.step();
-  const req = sim.prepareTick();
-  const base = req.states.values().next().value;
-  return new Map(ids.map((id) => [id, { ...base, agentId: id, position: 0, openOrders: [] }]));
 }
 
 async function startup(samples) {
@@ -158,7 +108,7 @@ async function collectSideBySide(n, rounds) {
   const pyCode = toPythonCompiled(PY_SOURCE);
   await Promise.all(ids.map((id) => py.deploy(id, 'quoter', pyCode)));
   const deployMs = performance.now() - t0;
-  const tsCode = compileStrategy(TS_SOURCE).code;
+  const tsCode = compileStrategy(TRIVIAL_SOURCE).code;
   await Promise.all(ids.map((id) => ts.deploy(id, 'quoter', tsCode)));
   const states = marketStates(ids);
   const builtins = ids.map((id) => {
@@ -222,7 +172,7 @@ async function fullTick(n, ticks) {
   const pyPool = new SandboxPool({ workers: 1, seed: 1 });
   const tsPool = new SandboxPool({ workers, seed: 1 });
   const pyCode = toPythonCompiled(PY_SOURCE);
-  const tsCode = compileStrategy(TS_SOURCE).code;
+  const tsCode = compileStrategy(TRIVIAL_SOURCE).code;
   const simP = new Simulation({ seed: 5 });
   const simT = new Simulation({ seed: 5 });
   const simB = new Simulation({ seed: 5 });

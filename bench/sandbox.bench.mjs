@@ -10,68 +10,9 @@
 // a deadline cut; "answered" shows none was lost. CPU per tick adds the host's process.cpuUsage
 // and the runners' /proc/<pid>/stat time, which a busy machine inflates far less than wall time.
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
-import { BaseAgent, Simulation } from '../packages/engine/dist/index.js';
+import { Simulation } from '../packages/engine/dist/index.js';
 import { SandboxPool, compileStrategy } from '../packages/sandbox/dist/index.js';
-
-const TRIVIAL_SOURCE = `class Quoter extends BaseAgent {
-  onTick(state) {
-    // Requote only when flat on resting orders, so the state (openOrders) stays small.
-    if (state.bestBid === null || state.bestAsk === null || state.openOrders.length > 0) return [];
-    const skew = state.position * state.tickSize;
-    return [limit(Side.BID, state.bestBid - skew, 2), limit(Side.ASK, state.bestAsk - skew, 2)];
-  }
-  factorVector() { return [0.5, 1, 0, 0, 0, 0.2]; }
-}`;
-
-/** The same logic as an in-process agent. */
-class BuiltinQuoter extends BaseAgent {
-  onTick(state) {
-    if (state.bestBid === null || state.bestAsk === null || state.openOrders.length > 0) return [];
-    const skew = state.position * state.tickSize;
-    return [
-      { side: 'BID', type: 'LIMIT', price: this.roundPrice(state.bestBid - skew), qty: 2 },
-      { side: 'ASK', type: 'LIMIT', price: this.roundPrice(state.bestAsk - skew), qty: 2 },
-    ];
-  }
-  factorVector() {
-    return [0.5, 1, 0, 0, 0, 0.2];
-  }
-}
-
-/** CPU seconds (user + system) a process has used, from /proc (Linux; clock ticks of 10 ms). */
-function procCpuMs(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return NaN;
-  }
-}
-const hostCpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
-const fmt = (ms) => (ms >= 1 ? `${ms.toFixed(3)} ms` : `${(ms * 1000).toFixed(1)} µs`);
-
-/** Realistic states: a warmed-up default market, one state per agent id. */
-function marketStates(ids) {
-  const sim = new Simulation({ seed: 11 });
-  for (let i = 0; i < 200; i++) sim.step();
-  // A state with both sides of the book quoted (the quoter answers only then).
-  let req = sim.prepareTick();
-  for (let i = 0; i < 5_000 && (req.states.values().next().value.bestBid === null || req.states.values().next().value.bestAsk === null); i++) {
-    sim.completeTick(sim.runLocalAgents(req));
-    req = sim.prepareTick();
-  }
-  const base = req.states.values().next().value;
-  return new Map(ids.map((id) => [id, { ...base, agentId: id, position: 0, openOrders: [] }]));
-}
+import { BuiltinQuoter, TRIVIAL_SOURCE, fmt, hostCpuMs, marketStates, procCpuMs, quantile } from './sandbox-common.mjs';
 
 export async function collectOverhead(n, rounds, workers = Math.max(1, os.availableParallelism())) {
   const pool = new SandboxPool({ workers, seed: 1 });

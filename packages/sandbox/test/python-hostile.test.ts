@@ -330,7 +330,7 @@ class A(BaseAgent):
 json = IMP('json')
 class A(BaseAgent):
     def on_tick(self, s):
-        body = json.dumps({'t': 'results', 'items': [{'sid': 'py_benign', 'seq': 1, 'ok': True, 'out': '{"ok":true,"orders":[{"side":"ASK","type":"MARKET","qty":200}],"fv":[9]}'}]}).encode()
+        body = json.dumps({'t': 'results', 'items': [{'sid': 'py_benign', 'seq': 1, 'ok': True, 'out': '{"ok":true,"orders":[{"side":"ASK","type":"MARKET","qty":200}],"fv":[-9]}'}]}).encode()
         OS.write(4, len(body).to_bytes(4, 'big') + body)
         return []
 `);
@@ -347,7 +347,8 @@ class A(BaseAgent):
     }
     expect(await waitForSilence(pool, garbage, 20_000)).toMatch(/^crash: /);
     expect(pool.stats(garbage).strikes).toBeGreaterThanOrEqual(1);
-    expect(pool.agent('py_benign')!.factorVector()[0]).not.toBe(9);
+    // The benign strategy's first factor is its call counter, never negative.
+    expect(pool.agent('py_benign')!.factorVector()[0]).not.toBe(-9);
     await expectMarketTicking();
   });
 
@@ -388,11 +389,12 @@ class A(BaseAgent):
   });
 
   it('exceptions carrying huge, cyclic or unprintable payloads give a short error', async () => {
-    const huge = await deploy("class A(BaseAgent):\n    def on_tick(self, s):\n        raise ValueError('x' * 50_000_000)\n");
+    // 1 s: building a 50 MB message is slow on a busy machine; the point is its size, not its speed.
+    const huge = await deploy("class A(BaseAgent):\n    def on_tick(self, s):\n        raise ValueError('x' * 50_000_000)\n", {}, 1000);
     const cyclic = await deploy('class A(BaseAgent):\n    def on_tick(self, s):\n        a = []\n        a.append(a)\n        e = RuntimeError(a)\n        e.args = (e, a)\n        raise e\n');
     const loops = await deploy('class E(Exception):\n    def __str__(self):\n        while True:\n            pass\nclass A(BaseAgent):\n    def on_tick(self, s):\n        raise E()\n', {}, 40);
     const hugeReason = await waitForSilence(pool, huge, 20_000);
-    expect(hugeReason).toMatch(/^error: on_tick raised ValueError: x+ at line 3:15$/);
+    expect(hugeReason).toMatch(/^error: on_tick raised ValueError: x+ at line 3:9$/);
     expect(hugeReason.length).toBeLessThanOrEqual(500);
     expect(await waitForSilence(pool, cyclic, 20_000)).toMatch(/^error: on_tick raised RuntimeError/);
     expect(await waitForSilence(pool, loops, 20_000)).toMatch(/^(timeout|watchdog): /);

@@ -8,10 +8,10 @@
  * stdout and stderr are /dev/null inside the sandbox. A frame that is too big or not JSON, or a
  * message that is not one the protocol knows, kills the worker like any other crash.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { CallResult, FailureKind, LoadSpec, TickCall } from '../protocol.js';
-import type { LoadOutcome } from '../runner-process.js';
+import { SandboxChild, type LoadOutcome } from '../sandbox-child.js';
 import { bwrapArgs, type PythonRuntime } from './bwrap-command.js';
 import { encodeFrame, encodeTickFrame, FrameDecoder } from './frame-codec.js';
 import { harnessSource } from './harness-source.js';
@@ -31,52 +31,43 @@ export interface PythonWorkerLimits {
 /** Frame headroom over maxOutputBytes: the result envelope (ids, timing) around the answer text. */
 const FRAME_OVERHEAD_BYTES = 4_096;
 
-export class PythonWorker {
-  readonly child: ChildProcess;
-  readonly ready: Promise<void>;
-  alive = true;
+const LABELS = {
+  what: 'Python worker',
+  diedAs: 'Python worker died',
+  notRunning: 'Python worker is not running',
+  gist: (tail: string) => tail.trim().split('\n').slice(-3).join(' | '),
+};
+
+export class PythonWorker extends SandboxChild {
   /** When the process was spawned and when it said ready (start-up time, for stats and the bench). */
   readonly spawnedAt = performance.now();
   readyAt: number | null = null;
-  private readonly loads = new Map<number, (r: LoadOutcome) => void>();
-  private nextReq = 1;
   private readonly toWorker: Writable;
   private readonly decoder: FrameDecoder;
-  private stderrTail = '';
   /** Set by kill(): a ready frame still in the pipe must not make a dying worker look started. */
   private killed = false;
-  private failReady: (e: Error) => void = () => {};
-  onResults: (items: CallResult[]) => void = () => {};
-  onExit: (reason: string) => void = () => {};
 
   constructor(rt: PythonRuntime, limits: PythonWorkerLimits) {
-    this.decoder = new FrameDecoder(limits.maxOutputBytes * 2 + FRAME_OVERHEAD_BYTES);
-    this.child = withSeccompFd((fd) =>
-      spawn(rt.bwrap, bwrapArgs(rt, harnessSource(), [rt.distPackages], fd !== null), {
-        stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', fd ?? 'ignore'],
-        env: {},
-        ...hostIdentity(),
-      }),
+    super(
+      withSeccompFd((fd) =>
+        spawn(rt.bwrap, bwrapArgs(rt, harnessSource(), [rt.distPackages], fd !== null), {
+          stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe', fd ?? 'ignore'],
+          env: {},
+          ...hostIdentity(),
+        }),
+      ),
+      LABELS,
     );
+    // Only bubblewrap's own complaints and interpreter start-up failures reach stderr: the harness
+    // points fds 0-2 at /dev/null before any user code runs.
+    this.decoder = new FrameDecoder(limits.maxOutputBytes * 2 + FRAME_OVERHEAD_BYTES);
     this.toWorker = this.child.stdio[3] as Writable;
     const fromWorker = this.child.stdio[4] as Readable;
     this.toWorker.on('error', () => undefined);
-    // Only bubblewrap's own complaints and interpreter start-up failures arrive here: the harness
-    // points fds 0-2 at /dev/null before any user code runs.
-    this.child.stderr?.setEncoding('utf8');
-    this.child.stderr?.on('data', (chunk: string) => {
-      this.stderrTail = (this.stderrTail + chunk).slice(-2_000);
-    });
-    let markReady!: () => void;
-    let failReady!: (e: Error) => void;
-    this.ready = new Promise<void>((resolve, reject) => {
-      markReady = resolve;
-      failReady = reject;
-    });
-    this.ready.catch(() => {});
-    this.failReady = failReady;
     const spawnTimer = setTimeout(() => this.fatal(`did not start within ${limits.spawnTimeoutMs} ms`), limits.spawnTimeoutMs);
     spawnTimer.unref();
+    this.child.once('exit', () => clearTimeout(spawnTimer));
+    this.child.once('error', () => clearTimeout(spawnTimer));
     fromWorker.on('data', (chunk: Buffer) => {
       let frames: unknown[];
       try {
@@ -91,13 +82,11 @@ export class PythonWorker {
           clearTimeout(spawnTimer);
           if (this.killed) continue;
           this.readyAt = performance.now();
-          markReady();
+          this.markReady();
         } else if (msg.t === 'results' && Array.isArray(msg.items)) {
           this.onResults(msg.items.map(toCallResult).filter((r): r is CallResult => r !== null));
         } else if (msg.t === 'loaded' && typeof msg.req === 'number') {
-          const done = this.loads.get(msg.req);
-          this.loads.delete(msg.req);
-          done?.({
+          this.settleLoad(msg.req, {
             ok: msg.ok === true,
             ...(typeof msg.kind === 'string' ? { kind: msg.kind as LoadOutcome['kind'] & string } : {}),
             ...(typeof msg.error === 'string' ? { error: msg.error.slice(0, 500) } : {}),
@@ -108,29 +97,12 @@ export class PythonWorker {
       }
     });
     fromWorker.on('error', () => undefined);
-    const exited = (why: string): void => {
-      clearTimeout(spawnTimer);
-      if (!this.alive) return;
-      this.alive = false;
-      const tail = this.stderrTail.trim();
-      const reason = tail ? `${why}: ${tail.split('\n').slice(-3).join(' | ')}` : why;
-      failReady(new Error(`Python worker exited before it was ready (${reason})`));
-      for (const done of this.loads.values()) done({ ok: false, kind: 'crash', error: `Python worker died (${reason})` });
-      this.loads.clear();
-      this.onExit(reason);
-    };
-    this.child.on('exit', (code, signal) => exited(signal ? `killed by ${signal}` : `exited with code ${code}`));
-    this.child.on('error', (err) => exited(`spawn failed: ${err.message}`));
     // The first frame sets the hard rlimits before the worker reads any strategy code.
     this.post({ t: 'limits', memory_mb: limits.memoryMb, cpu_seconds: limits.cpuSeconds, max_files: limits.maxFiles });
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   private fatal(reason: string): void {
-    this.stderrTail = `${this.stderrTail}\n${reason}`.slice(-2_000);
+    this.noteReason(reason);
     // Not ready now, whatever frames are still in flight (a start is refused at its deadline).
     this.failReady(new Error(`Python worker ${reason}`));
     this.kill();
@@ -148,10 +120,8 @@ export class PythonWorker {
 
   /** Loads the strategy (once per worker); resolves with the outcome. The caller owns the deadline. */
   load(spec: LoadSpec): Promise<LoadOutcome> {
-    const req = this.nextReq++;
-    return new Promise<LoadOutcome>((resolve) => {
-      this.loads.set(req, resolve);
-      const sent = this.post({
+    return this.request((req) =>
+      this.post({
         t: 'load',
         req,
         sid: spec.sid,
@@ -164,12 +134,8 @@ export class PythonWorker {
         max_output: spec.maxOutputBytes,
         ...(spec.logLinesPerCall !== undefined ? { log_lines: spec.logLinesPerCall } : {}),
         ...(spec.logLineChars !== undefined ? { log_chars: spec.logLineChars } : {}),
-      });
-      if (!sent) {
-        this.loads.delete(req);
-        resolve({ ok: false, kind: 'crash', error: 'Python worker is not running' });
-      }
-    });
+      }),
+    );
   }
 
   tick(calls: TickCall[], shared: string[]): boolean {
@@ -193,13 +159,9 @@ export class PythonWorker {
     this.kill();
   }
 
-  kill(): void {
+  override kill(): void {
     this.killed = true;
-    try {
-      this.child.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
+    super.kill();
   }
 }
 
