@@ -224,6 +224,8 @@ describe('the wire contract matches the original API', () => {
     expect(res.statusCode, res.body).toBe(201);
     const cfg = (res.json() as { config: Record<string, number> }).config;
     expect(cfg).toMatchObject({ fast_window: 8, slow_window: 30, entry_threshold: 0.0005, order_qty: 3, max_inv: 20, fast_base: 8, fast_step: 0, qty: 3, max_inventory: 20 });
+    // The original's threshold is a relative price gap, whatever units the market's preset uses.
+    expect(cfg.volatility_units).toBe(false);
     const twice = await server.app.inject({ method: 'POST', url: '/strategies', payload: { strategy_type: 'momentum', config: { qty: 3, order_qty: 4 } } });
     expect(twice.statusCode).toBe(400);
     expect((twice.json() as { error: { code: string; message: string } }).error).toMatchObject({ code: 'CA_ERR_BAD_AGENT_CONFIG' });

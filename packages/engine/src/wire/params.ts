@@ -15,6 +15,12 @@ export interface ParamAlias {
   /** How the original name reads back from resolved engine parameters (with `index`). */
   show: (p: Record<string, number | boolean>, index: number) => number;
   description: string;
+  /**
+   * Engine parameters the alias implies unless the config sets them itself. The original's
+   * thresholds are relative price gaps, so naming them means those units even where the market's
+   * preset measures momentum in volatility units.
+   */
+  implies?: Record<string, number | boolean>;
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
@@ -26,13 +32,16 @@ const qtyAliases = (what: string): ParamAlias[] => [
   { alias: 'max_inv', sets: { maxInventory: 'value' }, show: same('maxInventory'), description: 'inventory limit (max_inventory)' },
 ];
 
+/** The original measured momentum signals as relative price gaps, not in volatility units. */
+const ORIGINAL_UNITS: Record<string, boolean> = { volatilityUnits: false };
+
 /** Original-API parameter names by strategy type. */
 export const PARAM_ALIASES: Record<string, readonly ParamAlias[]> = {
   momentum: [
     { alias: 'fast_window', sets: { fastBase: 'value', fastStep: 0 }, show: spanOf('fastBase', 'fastStep'), description: 'fast EMA span of this agent (fast_base + index * fast_step)' },
     { alias: 'slow_window', sets: { slowBase: 'value', slowStep: 0 }, show: spanOf('slowBase', 'slowStep'), description: 'slow EMA span of this agent (slow_base + index * slow_step)' },
-    { alias: 'entry_threshold', sets: { limitThreshold: 'value' }, show: same('limitThreshold'), description: 'signal beyond which it quotes at the touch (limit_threshold)' },
-    { alias: 'market_threshold', sets: { marketThreshold: 'value' }, show: same('marketThreshold'), description: 'signal beyond which it crosses with market orders' },
+    { alias: 'entry_threshold', sets: { limitThreshold: 'value' }, implies: ORIGINAL_UNITS, show: same('limitThreshold'), description: 'signal beyond which it quotes at the touch (limit_threshold), as a relative price gap (the original\'s units: implies volatility_units false unless set)' },
+    { alias: 'market_threshold', sets: { marketThreshold: 'value' }, implies: ORIGINAL_UNITS, show: same('marketThreshold'), description: 'signal beyond which it crosses with market orders, as a relative price gap (implies volatility_units false unless set)' },
     ...qtyAliases('base order size'),
   ],
   mean_reversion: [
@@ -69,14 +78,17 @@ export function paramsFromWire(type: string, params: Record<string, unknown>): R
     out[key] = value;
     from[key] = name;
   };
+  const implied: Record<string, number | boolean> = {};
   for (const [name, value] of Object.entries(params)) {
     const alias = aliases.get(name);
     if (alias) {
       for (const [key, how] of Object.entries(alias.sets)) put(key, how === 'value' ? value : how, name);
+      Object.assign(implied, alias.implies);
     } else {
       put(camelKey(name), value, name);
     }
   }
+  for (const [key, value] of Object.entries(implied)) if (!(key in out)) out[key] = value;
   return out;
 }
 
