@@ -17,7 +17,7 @@ import { makeErrorHandler } from './http/error-handler.js';
 import { enforceErrorShape, frameworkErrors } from './http/error-shape.js';
 import { firstNonFinite, nonFiniteError } from './http/finite-numbers.js';
 import { guardUpgradeSockets } from './http/upgrade-guard.js';
-import { API_KEY_SCHEME, apiKeySecurityScheme, documentAccess } from './http/access.js';
+import { API_KEY_SCHEME, accessRuleOf, apiKeySecurityScheme, documentAccess, type AccessRule } from './http/access.js';
 import { rateLimitBucket } from './http/limits.js';
 import { createValidatorCompiler } from './http/validator.js';
 import { analyticsPlugin } from './plugins/analytics.js';
@@ -103,14 +103,17 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
     });
   }
   // Every route's access rule (http/access.ts), checked before its body is parsed; routes the
-  // router does not know (404) have none.
+  // router does not know (404) have none. A route-level hook (after the rate limiter's, which is
+  // also added per route), and none at all on public reads while CROWDALPHA_PUBLIC_READS holds:
+  // those pass in every mode, and the hot reads (GET /market/book) skip a hook per request.
   const access = ctx.access;
-  app.addHook('onRequest', async (req, reply) => {
-    if (req.routeOptions.url === undefined) return;
-    await access.hook.call(app, req, reply);
-  });
   const mode = { keyed: await access.keyed(), token: ctx.guard.enabled };
-  app.addHook('onRoute', (route) => documentAccess(route, mode));
+  app.addHook('onRoute', (route) => {
+    documentAccess(route, mode);
+    if (o.publicReads && accessRuleOf(route.method, route.config as { access?: AccessRule } | undefined) === 'public') return;
+    const own = route.onRequest;
+    route.onRequest = [...(own === undefined ? [] : Array.isArray(own) ? own : [own]), access.hook];
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
