@@ -72,6 +72,13 @@ describe('FragilityIndex, normalization "run" (the seed form)', () => {
     expect(r.alert).toBe('DANGER');
   });
 
+  it('the baseline std is the population std of an asymmetric warm-up (deviations from the mean, not sums)', () => {
+    const f = new FragilityIndex({ ...cfg, baselineObservations: 3, smoothing: 1 });
+    [1, 1, 4].forEach((raw, t) => observeRaw(f, t, raw, 0)); // mean 2, variance (1 + 1 + 4) / 3 = 2
+    expect(observeRaw(f, 3, 2 + Math.SQRT2, 0).lfi).toBeCloseTo(0.5, 12); // (2 + √2 − 2) / (2√2)
+    expect(f.snapshot().baseline).toEqual({ mean: 2, std: Math.SQRT2 });
+  });
+
   it('maps LFI to alerts at 0.45 / 0.65 / 0.85', () => {
     const f = new FragilityIndex(cfg);
     expect([0.44, 0.45, 0.65, 0.85].map((x) => f.alertFor(x))).toEqual(['NORMAL', 'WARNING', 'DANGER', 'CRITICAL']);

@@ -97,3 +97,62 @@ describe('RegimeDetector', () => {
     expect(Object.values(Regime)).toEqual(['CALM', 'TRENDING', 'UNSTABLE', 'CRASH_PRONE']);
   });
 });
+
+describe('breakdown rules through observe (docs/MODEL.md §12)', () => {
+  // Quiet metrics (LFI 0, no crowding, flat book): classify alone never gives CRASH_PRONE or UNSTABLE here.
+  const tick = (t: number, logReturn: number, spread: number | null = 0.02): RegimeInput => ({ tick: t, logReturn, lfi: 0, spread, depth: 100, fillImbalance: 0, crowding: 0 });
+  const fall = -Math.log(1 - cfg.crashDrawdown);
+
+  it('CRASH_PRONE once the log price has fallen crashDrawdown from its running peak, not a hair before', () => {
+    const d = new RegimeDetector(cfg);
+    d.observe(tick(0, 0.05)); // the peak is 0.05 above the start
+    expect(d.observe(tick(1, -fall * 0.999)).regime).not.toBe(Regime.CRASH_PRONE);
+    expect(d.observe(tick(2, -fall * 0.001)).regime).toBe(Regime.CRASH_PRONE);
+    const exact = new RegimeDetector(cfg);
+    expect(exact.observe(tick(0, Math.log(1 - cfg.crashDrawdown))).regime).toBe(Regime.CRASH_PRONE); // a fall of exactly 20 %
+  });
+
+  it('CRASH_PRONE on a rally of the same size from the running trough', () => {
+    const d = new RegimeDetector(cfg);
+    d.observe(tick(0, -0.05));
+    expect(d.observe(tick(1, fall * 0.999)).regime).not.toBe(Regime.CRASH_PRONE);
+    expect(d.observe(tick(2, fall * 0.002)).regime).toBe(Regime.CRASH_PRONE);
+    expect(new RegimeDetector(cfg).observe(tick(0, fall)).regime).toBe(Regime.CRASH_PRONE);
+  });
+
+  it('crashDrawdown outside (0, 1) disables the drawdown rule', () => {
+    for (const crashDrawdown of [0, 1]) {
+      const d = new RegimeDetector({ ...cfg, crashDrawdown });
+      expect(d.observe(tick(0, -5)).regime).not.toBe(Regime.CRASH_PRONE);
+    }
+  });
+
+  it('UNSTABLE when a side was empty on at least unstableEmptySide of the last volWindow ticks, and the window forgets', () => {
+    const d = new RegimeDetector(cfg);
+    const w = cfg.volWindow;
+    const need = Math.ceil(cfg.unstableEmptySide * w); // 2 of 40
+    let t = 0;
+    for (; t < w - need; t++) d.observe(tick(t, 0));
+    expect(d.observe(tick(t++, 0, null)).regime).not.toBe(Regime.UNSTABLE); // 1 of 40
+    expect(d.observe(tick(t++, 0, null)).regime).toBe(Regime.UNSTABLE); // 2 of 40 = 0.05
+    let r = Regime.UNSTABLE as string;
+    for (let k = 0; k < w; k++) r = d.observe(tick(t++, 0)).regime;
+    expect(r).not.toBe(Regime.UNSTABLE); // both empty ticks left the window
+    const off = new RegimeDetector({ ...cfg, unstableEmptySide: 0 });
+    expect(off.observe(tick(0, 0, null)).regime).not.toBe(Regime.UNSTABLE);
+  });
+
+  it('counts ticks per regime and records each change once, with the regime it left', () => {
+    const d = new RegimeDetector(cfg);
+    d.observe(tick(0, 0));
+    d.observe(tick(1, 0));
+    d.observe(tick(2, -fall));
+    const s = d.snapshot();
+    expect(s.regime_counts['CALM']).toBe(2);
+    expect(s.regime_counts['CRASH_PRONE']).toBe(1);
+    expect(s.changes.map((c) => [c.tick, c.regime, c.prev_regime])).toEqual([
+      [0, 'CALM', null],
+      [2, 'CRASH_PRONE', 'CALM'],
+    ]);
+  });
+});
