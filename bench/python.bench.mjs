@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { Simulation } from '../packages/engine/dist/index.js';
 import { SandboxPool, compileStrategy, pythonAvailability, defaultLimits, DEFAULT_PYTHON_RUNTIME } from '../packages/sandbox/dist/index.js';
 import { PythonWorker, toPythonCompiled } from '../packages/sandbox/dist/internal.js';
+import { BuiltinQuoter, TRIVIAL_SOURCE, fmt, hostCpuMs, marketStates, procCpuMs, quantile } from './sandbox-common.mjs';
 
 const PY_SOURCE = `class Quoter(BaseAgent):
     def on_tick(self, state):
