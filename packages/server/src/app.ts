@@ -79,9 +79,16 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
     return reply.code(err.statusCode).send(err.toBody());
   });
 
-  app.addHook('onRequest', async () => {
+  const writeEnds = new WeakMap<object, () => void>();
+  const endWrite = async (req: object) => {
+    writeEnds.get(req)?.();
+  };
+  app.addHook('onRequest', async (req) => {
     if (ctx.closing) throw apiError('CA_ERR_UNAVAILABLE', 'the server is shutting down; retry in a moment');
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') writeEnds.set(req, ctx.writes.begin());
   });
+  app.addHook('onResponse', endWrite);
+  app.addHook('onRequestAbort', endWrite);
   const metrics = ctx.metrics;
   if (metrics) {
     // Labelled by route pattern (routeOptions.url), never the raw URL, so ids and typos add no series.

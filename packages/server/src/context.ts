@@ -1,4 +1,5 @@
 /** What every route plugin receives: the live parts of one running server. */
+import type { InFlightWrites } from './http/in-flight.js';
 import type { AgentDeployer } from './hub/agent-deployer.js';
 import type { MarketControl } from './hub/market-control.js';
 import type { WsHub } from './hub/ws-hub.js';
@@ -36,6 +37,8 @@ export interface ServerContext {
   python: PythonStatus;
   /** Set when shutdown starts: new requests get 503 CA_ERR_UNAVAILABLE. */
   closing: boolean;
+  /** Mutating requests being handled; shutdown waits for them before the final checkpoint. */
+  writes: InFlightWrites;
 }
 
 export interface PluginOptions {

@@ -1,9 +1,11 @@
 /**
  * `startServer(options)`: the whole live server in one call — store (migrated), batched writer,
  * sandbox pool (optional), market hub (resumed from its checkpoint or fresh), WebSocket hub and
- * the HTTP app, listening. `close()` shuts down in order: stop ticking and checkpoint, close
+ * the HTTP app, listening. `close()` shuts down in order: refuse new requests and let admitted
+ * writes finish, stop ticking and checkpoint, close
  * sockets, final flush, close the database. The CLI's `serve` and `main.ts` both call this.
  */
+import { InFlightWrites } from './http/in-flight.js';
 import { runtimeSupport } from './runtime-support.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -133,6 +135,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
       startedAt: Date.now(),
       version: packageVersion(),
       closing: false,
+      writes: new InFlightWrites(),
       experiments: start.experiments ? start.experiments(store) : null,
     };
     app = await buildApp(ctx, logger);
@@ -166,6 +169,9 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, start:
     const close = (): Promise<void> => {
       closing ??= (async () => {
         ctx.closing = true;
+        // Requests admitted before the door closed finish first, so what they acknowledged is in
+        // the final checkpoint (half the shutdown budget; the timer in run.ts bounds the whole).
+        await ctx.writes.drained(options.shutdownTimeoutMs / 2);
         await hub.stop();
         await ctx.experiments?.close();
         ws.close();
