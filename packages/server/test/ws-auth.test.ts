@@ -79,7 +79,7 @@ beforeAll(async () => {
     keys[who] = made.key;
     keyIds[who] = made.summary.id;
   }
-  closedReads = await startTestServer(dbClosed.url, { autostart: true, publicReads: false, wsAuthTimeoutMs: 400 }, true);
+  closedReads = await startTestServer(dbClosed.url, { autostart: true, publicReads: false, wsAuthTimeoutMs: 3_000 }, true);
   closedKey = (await closedReads.store.keys.create({ name: 'ann', role: 'user' })).key;
   keyless = await startTestServer(dbKeyless.url, { autostart: true }, true);
 });
