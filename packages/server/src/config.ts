@@ -103,6 +103,10 @@ export interface ServerOptions {
   wsMaxPerIp: number;
   /** How long a WebSocket that must authenticate (reads need a key) may wait before its auth message (CROWDALPHA_WS_AUTH_TIMEOUT_MS). */
   wsAuthTimeoutMs: number;
+  /** Open /ws/agent connections (private environments or live agents) at once (CROWDALPHA_AGENT_WS_MAX_SESSIONS). */
+  agentWsMaxSessions: number;
+  /** Open /ws/agent connections from one IP address (CROWDALPHA_AGENT_WS_MAX_PER_IP; allowlisted addresses are exempt). */
+  agentWsMaxPerIp: number;
   /** Market data and analytics readable without a key once keys exist (CROWDALPHA_PUBLIC_READS). */
   publicReads: boolean;
   /**
@@ -165,6 +169,8 @@ export function defaultServerOptions(): ServerOptions {
     maxSubmissionsPerUser: 100,
     wsMaxPerIp: 50,
     wsAuthTimeoutMs: 10_000,
+    agentWsMaxSessions: 8,
+    agentWsMaxPerIp: 4,
   };
 }
 
@@ -232,6 +238,8 @@ export const ENV_MAP: Readonly<Record<string, EnvSpec>> = {
   CROWDALPHA_MAX_SUBMISSIONS_PER_USER: { key: 'maxSubmissionsPerUser', kind: 'int', min: 1, max: 1_000_000 },
   CROWDALPHA_WS_MAX_PER_IP: { key: 'wsMaxPerIp', kind: 'int', min: 1, max: 1_000_000 },
   CROWDALPHA_WS_AUTH_TIMEOUT_MS: { key: 'wsAuthTimeoutMs', kind: 'int', min: 100, max: 600_000 },
+  CROWDALPHA_AGENT_WS_MAX_SESSIONS: { key: 'agentWsMaxSessions', kind: 'int', min: 1, max: 10_000 },
+  CROWDALPHA_AGENT_WS_MAX_PER_IP: { key: 'agentWsMaxPerIp', kind: 'int', min: 1, max: 10_000 },
   CROWDALPHA_ALLOW_OPEN: { key: 'allowOpen', kind: 'bool' },
 };
 

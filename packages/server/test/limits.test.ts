@@ -105,4 +105,34 @@ describe('limits', () => {
     third.ws.close();
     expect(await third.closed).not.toBe(1013);
   });
+
+  it('caps /ws/agent connections per IP and in total, each a config value', async () => {
+    const openOn = (url: string) => (): Promise<{ ws: WebSocket; closed: Promise<number> }> =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(`${url.replace('http', 'ws')}/ws/agent`);
+        const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+        ws.on('open', () => resolve({ ws, closed }));
+        ws.on('error', () => undefined);
+      });
+    const perIp = await start({ agentWsMaxPerIp: 1, rateLimitAllowList: [], rateLimitMax: 0 }, true);
+    const open = openOn(perIp.url);
+    const first = await open();
+    const second = await open();
+    expect(await second.closed).toBe(1013);
+    first.ws.close();
+    await first.closed;
+    const third = await open();
+    third.ws.close();
+    expect(await third.closed).not.toBe(1013);
+
+    const total = await start({ agentWsMaxSessions: 2, rateLimitMax: 0 }, true);
+    const openTotal = openOn(total.url);
+    const a = await openTotal();
+    const b = await openTotal();
+    const c = await openTotal();
+    expect(await c.closed).toBe(1013);
+    a.ws.close();
+    b.ws.close();
+    await Promise.all([a.closed, b.closed]);
+  });
 });

@@ -2,8 +2,9 @@
  * WS /ws/agent: outside learners (any language) over the protocol of docs/AGENT-PROTOCOL.md —
  * observation → action → reward. A connection either steps its own private `MarketEnv`
  * (`reset`/`act`) or, after `join`, acts as an agent in the live market (an observation each
- * tick, answered with `act` within its deadline). Limits are the sandbox's: at most
- * `MAX_ENV_SESSIONS` private environments at once, messages up to the server's WebSocket payload
+ * tick, answered with `act` within its deadline). Limits: at most `agentWsMaxSessions` connections
+ * at once (each private step runs on the server's event loop) and `agentWsMaxPerIp` from one
+ * address (allowlisted addresses exempt), messages up to the server's WebSocket payload
  * limit, episodes up to 100,000 ticks; the per-tick deadline is `timeout_ms` (default 120, 5..1000)
  * and `maxErrors` faults (protocol errors, missed ticks) close a private session or silence a live
  * agent. A live agent that disconnects is stopped.
@@ -27,20 +28,31 @@ import { EnvSession } from '../agent-protocol/env-session.js';
 import { parseClientMessage, type JoinMessage } from '../agent-protocol/messages.js';
 import { RL_ACTIONS, RL_FEATURES } from '@crowdalpha/engine';
 
-/** Private environments stepped at once: each step runs on the server's event loop. */
-export const MAX_ENV_SESSIONS = 8;
-
 export const agentWsPlugin: FastifyPluginAsync<PluginOptions> = async (app, { ctx }) => {
   const { hub, deployer, access, store } = ctx;
   let sessions = 0;
+  const perIp = new Map<string, number>();
+  const { agentWsMaxSessions, agentWsMaxPerIp, rateLimitAllowList } = ctx.options;
   const maxErrors = defaultLimits().maxErrors;
 
   // The upgrade is rate limited like a deploy (a connection joins the market at most once).
   app.get('/ws/agent', { websocket: true, config: { access: 'socket', ...deployRateLimit(ctx.options) }, schema: { tags: ['websocket'], summary: 'Outside learners: a private MarketEnv or a live agent (docs/AGENT-PROTOCOL.md)' } }, (socket: WebSocket, req) => {
-    if (sessions >= MAX_ENV_SESSIONS) {
-      socket.close(1013, `at most ${MAX_ENV_SESSIONS} agent sessions at once; retry later`);
+    if (sessions >= agentWsMaxSessions) {
+      socket.close(1013, `at most ${agentWsMaxSessions} agent sessions at once; retry later`);
       return;
     }
+    const ip = req.ip;
+    const fromIp = perIp.get(ip) ?? 0;
+    if (fromIp >= agentWsMaxPerIp && !rateLimitAllowList.includes(ip)) {
+      socket.close(1013, `at most ${agentWsMaxPerIp} agent connections per IP address; close one and retry`);
+      return;
+    }
+    perIp.set(ip, fromIp + 1);
+    socket.once('close', () => {
+      const n = (perIp.get(ip) ?? 1) - 1;
+      if (n <= 0) perIp.delete(ip);
+      else perIp.set(ip, n);
+    });
     sessions++;
     const session = new EnvSession({ maxEpisodeTicks: 100_000, maxErrors });
     let counted = true;
