@@ -25,6 +25,27 @@ async function start(extra: Parameters<typeof startTestServer>[1], listen = fals
   return server;
 }
 
+function openSocket(s: RunningServer, path: string): Promise<{ ws: WebSocket; closed: Promise<number> }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${s.url.replace('http', 'ws')}${path}`);
+    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+    ws.on('open', () => resolve({ ws, closed }));
+    ws.on('error', () => undefined);
+  });
+}
+
+/** With a cap of one per IP: a second connection is closed with 1013, and room comes back when the first closes. */
+async function expectPerIpCap(s: RunningServer, path: string): Promise<void> {
+  const first = await openSocket(s, path);
+  const second = await openSocket(s, path);
+  expect(await second.closed).toBe(1013);
+  first.ws.close();
+  await first.closed;
+  const third = await openSocket(s, path);
+  third.ws.close();
+  expect(await third.closed).not.toBe(1013);
+}
+
 const deploy = (s: RunningServer, key?: string) =>
   s.app.inject({ method: 'POST', url: '/strategies', headers: key ? { authorization: `Bearer ${key}` } : {}, payload: { strategy_type: 'momentum' } });
 
@@ -88,48 +109,17 @@ describe('limits', () => {
   });
 
   it('caps WebSocket connections per IP (allowlisted addresses are exempt)', async () => {
-    const s = await start({ wsMaxPerIp: 1, rateLimitAllowList: [] }, true);
-    const open = (): Promise<{ ws: WebSocket; closed: Promise<number> }> =>
-      new Promise((resolve) => {
-        const ws = new WebSocket(`${s.url.replace('http', 'ws')}/ws/market`);
-        const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
-        ws.on('open', () => resolve({ ws, closed }));
-        ws.on('error', () => undefined);
-      });
-    const first = await open();
-    const second = await open();
-    expect(await second.closed).toBe(1013);
-    first.ws.close();
-    await first.closed;
-    const third = await open();
-    third.ws.close();
-    expect(await third.closed).not.toBe(1013);
+    await expectPerIpCap(await start({ wsMaxPerIp: 1, rateLimitAllowList: [] }, true), '/ws/market');
   });
 
   it('caps /ws/agent connections per IP and in total, each a config value', async () => {
-    const openOn = (url: string) => (): Promise<{ ws: WebSocket; closed: Promise<number> }> =>
-      new Promise((resolve) => {
-        const ws = new WebSocket(`${url.replace('http', 'ws')}/ws/agent`);
-        const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
-        ws.on('open', () => resolve({ ws, closed }));
-        ws.on('error', () => undefined);
-      });
     const perIp = await start({ agentWsMaxPerIp: 1, rateLimitAllowList: [], rateLimitMax: 0 }, true);
-    const open = openOn(perIp.url);
-    const first = await open();
-    const second = await open();
-    expect(await second.closed).toBe(1013);
-    first.ws.close();
-    await first.closed;
-    const third = await open();
-    third.ws.close();
-    expect(await third.closed).not.toBe(1013);
-
+    await expectPerIpCap(perIp, '/ws/agent');
+    await perIp.close();
     const total = await start({ agentWsMaxSessions: 2, rateLimitMax: 0 }, true);
-    const openTotal = openOn(total.url);
-    const a = await openTotal();
-    const b = await openTotal();
-    const c = await openTotal();
+    const a = await openSocket(total, '/ws/agent');
+    const b = await openSocket(total, '/ws/agent');
+    const c = await openSocket(total, '/ws/agent');
     expect(await c.closed).toBe(1013);
     a.ws.close();
     b.ws.close();
