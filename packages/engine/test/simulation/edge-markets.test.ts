@@ -3,21 +3,8 @@
  * with one side empty. Every number in every event and snapshot must stay finite.
  */
 import { describe, expect, it } from 'vitest';
-import { BaseAgent } from '../../src/agents/base-agent.js';
 import { Simulation } from '../../src/simulation.js';
-import type { MarketState, OrderIntent } from '../../src/types.js';
-
-class Scripted extends BaseAgent {
-  constructor(
-    id: string,
-    private readonly script: (s: MarketState) => OrderIntent[],
-  ) {
-    super(id, 'scripted');
-  }
-  onTick(s: MarketState): OrderIntent[] {
-    return this.script(s);
-  }
-}
+import { Scripted } from './scripted-agent.js';
 
 /** Paths of every non-finite number inside `value`. */
 function nonFinite(value: unknown, path = '$', out: string[] = []): string[] {

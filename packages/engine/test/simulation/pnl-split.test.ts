@@ -5,22 +5,9 @@
  * fill; the split survives a checkpoint, and a checkpoint written before it still loads.
  */
 import { describe, expect, it } from 'vitest';
-import { BaseAgent } from '../../src/agents/base-agent.js';
 import { Simulation, type SimulationCheckpoint } from '../../src/simulation.js';
-import type { MarketState, OrderIntent } from '../../src/types.js';
+import { Scripted } from './scripted-agent.js';
 import type { OrderFilledPayload } from '../../src/wire/index.js';
-
-class Scripted extends BaseAgent {
-  constructor(
-    id: string,
-    private readonly script: (s: MarketState) => OrderIntent[],
-  ) {
-    super(id, 'scripted');
-  }
-  onTick(s: MarketState): OrderIntent[] {
-    return this.script(s);
-  }
-}
 
 const ETA = 0.01;
 

@@ -5,24 +5,13 @@ import { createBuiltinAgent } from '../../src/agents/builtin-registry.js';
 import { EventType, TICK_EVENT_ORDER, type MarketEvent } from '../../src/events.js';
 import { Simulation } from '../../src/simulation.js';
 import type { MarketState, OrderIntent } from '../../src/types.js';
+import { Scripted as ScriptedAgent } from './scripted-agent.js';
 
 function eventStream(seed: number, ticks: number, analytics = true): string {
   const sim = new Simulation({ seed, analytics });
   const lines: string[] = [];
   for (let t = 0; t < ticks; t++) for (const e of sim.step().events) lines.push(JSON.stringify(e));
   return lines.join('\n');
-}
-
-class ScriptedAgent extends BaseAgent {
-  constructor(
-    id: string,
-    private readonly script: (s: MarketState) => OrderIntent[],
-  ) {
-    super(id, 'scripted');
-  }
-  onTick(s: MarketState): OrderIntent[] {
-    return this.script(s);
-  }
 }
 
 describe('Simulation', () => {

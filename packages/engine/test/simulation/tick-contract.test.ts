@@ -3,22 +3,9 @@
  * market where every number is known.
  */
 import { describe, expect, it } from 'vitest';
-import { BaseAgent } from '../../src/agents/base-agent.js';
 import { EVENT_SCHEMA, EventType, type AgentStateChangedPayload, type MarketEvent, type RegimePayload, type TickPayload } from '../../src/events.js';
 import { Simulation } from '../../src/simulation.js';
-import type { MarketState, OrderIntent } from '../../src/types.js';
-
-class Scripted extends BaseAgent {
-  constructor(
-    id: string,
-    private readonly script: (s: MarketState) => OrderIntent[],
-  ) {
-    super(id, 'scripted');
-  }
-  onTick(s: MarketState): OrderIntent[] {
-    return this.script(s);
-  }
-}
+import { Scripted } from './scripted-agent.js';
 
 /** Quotes 99.95 / 100.05 (10,000 each) once, on tick 1: the mid stays 100. */
 const provider = () =>
