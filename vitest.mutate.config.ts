@@ -1,30 +1,24 @@
 import { defineConfig } from 'vitest/config';
 
-// The suites StrykerJS runs against each mutant (`npm run mutate`): the engine's unit suites for
-// the research layer, which import the engine from src/ (the sandbox copy Stryker mutates), plus
-// the scripted-market execution tests. The long simulation suites (kappa sweeps over five seeds,
-// population doubling) are left out: each mutant would take minutes. Not part of `npm test`.
+// The suites StrykerJS runs against each mutant (`npm run mutate`; MUTATION.md). Not part of
+// `npm test`.
 //
-// CROWDALPHA_MUTATE_SUITES=unit keeps only the suites that construct no Simulation (a mutant in
-// code every simulated tick runs is otherwise covered by every simulation test, ~10-30 s each on a
-// loaded 2-core machine): a faster run whose score is a lower bound of the full one (MUTATION.md).
-const unitOnly = process.env['CROWDALPHA_MUTATE_SUITES'] === 'unit';
-
+// Only suites that construct no Simulation: a mutant in code that every simulated tick runs would
+// otherwise be covered by every simulation test (~10-30 s each on a loaded 2-core machine), and the
+// full scope (~2,500 mutants) could not finish. Each file of the research layer is exercised
+// directly by its own unit suite instead; the simulation suites (kappa sweeps, population doubling,
+// decay and stylized facts of a simulated market, Sharpe over whole runs) stay in `npm test`.
+// A new unit suite under test/crowding or test/analytics is picked up here automatically; one that
+// constructs a Simulation belongs in test/simulation (or in the exclude list below).
 export default defineConfig({
   test: {
-    include: unitOnly
-      ? [
-          'packages/engine/test/crowding/{side-multipliers,exponential-fit,alpha-decay,crowding-matrix,factor-space,pca}.test.ts',
-          'packages/engine/test/analytics/{analytics-rules,fragility-index,regime-detector,stats,diagnostics,market-analytics}.test.ts',
-          'packages/engine/test/simulation/config-rules.test.ts',
-        ]
-      : [
-          'packages/engine/test/crowding/**/*.test.ts',
-          'packages/engine/test/analytics/**/*.test.ts',
-          'packages/engine/test/simulation/impact-payer.test.ts',
-          'packages/engine/test/simulation/tick-contract.test.ts',
-          'packages/engine/test/simulation/config-rules.test.ts',
-        ],
+    include: [
+      'packages/engine/test/crowding/**/*.test.ts',
+      'packages/engine/test/analytics/**/*.test.ts',
+      'packages/engine/test/simulation/{config-rules,ledger,impact-model}.test.ts',
+    ],
+    // Constructs Simulations (full-run Sharpe over five seeds).
+    exclude: ['packages/engine/test/analytics/sharpe-definition.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     pool: 'forks',
