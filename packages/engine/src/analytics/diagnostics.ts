@@ -4,8 +4,9 @@
  * Sharpe and on the leaderboard.
  *
  * Per tick the work is O(N + fills): each agent's PnL change, |inventory| and traded quantity go
- * into fixed rings with running sums, which is all `sharpe()` and the leaderboard need. The rest
- * (Sortino, drawdown, kurtosis, ...) is computed from the rings only when `agent()` is asked.
+ * into fixed rings with running sums, which is all `sharpe()` and the leaderboard need, and into
+ * `WindowStats`, whose mergeable records give the rest (Sortino, drawdown, kurtosis, ...) in O(1)
+ * when `agent()` is asked — every agent on every tick while TICK carries the risk figures.
  *
  * Cost attribution: the spread cost |price - pre-trade mid| * qty and the impact cost
  * (mid move against the trade from pre- to post-trade) * qty are charged to the taker (the side
@@ -15,6 +16,7 @@ import type { DiagnosticsConfig } from '../config.js';
 import type { Side } from '../types.js';
 import { growF64, growI32, growU8 } from '../util/typed-grow.js';
 import { loadFields, saveFields, StateCodecError, type EncodedState } from '../util/state-codec.js';
+import { WindowStats } from './window-stats.js';
 
 /** Full-run Sharpe accumulators (Welford), saved apart so older checkpoints still load. */
 const FULL_RUN_FIELDS = ['fullN', 'fullMean', 'fullM2'] as const;
@@ -90,6 +92,8 @@ export class Diagnostics {
   private fullN = new Float64Array(0);
   private fullMean = new Float64Array(0);
   private fullM2 = new Float64Array(0);
+  /** The windows' moments, downside, hits and drawdown (derived from the rings, so not saved). */
+  private readonly window: WindowStats;
 
   constructor(opts: DiagnosticsOptions) {
     if (!Number.isInteger(opts.window) || opts.window < 2) {
@@ -97,6 +101,7 @@ export class Diagnostics {
     }
     this.opts = opts;
     this.W = opts.window;
+    this.window = new WindowStats(opts.window);
   }
 
   /**
@@ -186,7 +191,11 @@ export class Diagnostics {
       if (next === W) {
         this.pos[i] = 0;
         this.resum(i);
-      } else this.pos[i] = next;
+        this.window.wrap(i, this.changes, this.levels);
+      } else {
+        this.pos[i] = next;
+        this.window.push(i, d, p);
+      }
     }
   }
 
@@ -218,68 +227,24 @@ export class Diagnostics {
   }
 
   /**
-   * Full diagnostics of agent i (O(window)). It runs for every agent on every tick (the TICK
-   * payload carries the risk figures), so it reads the rings in place, allocates nothing, and does
-   * in two passes exactly the arithmetic of `excessKurtosis` and `autocorrelation(|changes|, 1)`
-   * over the window (same summation order, so the same bits).
+   * Full diagnostics of agent i, in O(1): it runs for every agent on every tick (the TICK payload
+   * carries the risk figures). The window figures come from `WindowStats`, equal to the two-pass
+   * `excessKurtosis` and `autocorrelation(|changes|, 1)` over the window to rounding.
    */
   agent(i: number): AgentDiagnostics {
     if (!Number.isInteger(i) || i < 0 || i >= this.n) {
       throw new RangeError(`Diagnostics: agent index ${i} is not registered (0..${this.n - 1})`);
     }
-    const W = this.W;
     const c = this.count[i]!;
-    const base = i * W;
-    const start = c === W ? this.pos[i]! : 0;
-    const changes = this.changes;
-    const levels = this.levels;
-    // Pass 1: downside, hits, drawdown, and the means the second pass centres on.
-    let downSq = 0;
-    let pos = 0;
-    let nonzero = 0;
-    let sumD = 0;
-    let sumA = 0;
-    let peak = this.firstLevel[i]!;
-    let mdd = 0;
-    const ringEnd = base + W;
-    for (let k = 0, at = base + start; k < c; k++, at = at + 1 === ringEnd ? base : at + 1) {
-      const d = changes[at]!;
-      if (d < 0) downSq += d * d;
-      if (d !== 0) nonzero++;
-      if (d > 0) pos++;
-      sumD += d;
-      sumA += Math.abs(d);
-      const l = levels[at]!;
-      if (l > peak) peak = l;
-      else if (peak - l > mdd) mdd = peak - l;
-    }
+    const w = this.window.query(i, c, this.pos[i]!, this.firstLevel[i]!);
     let sortino: number | null = null;
     if (c >= this.opts.minSharpeChanges && c > 0) {
-      const down = Math.sqrt(downSq / c);
+      const down = Math.sqrt(w.downSq / c);
       if (down > this.opts.minStd) sortino = ((this.shift[i]! + this.sum[i]! / c) / down) * Math.sqrt(this.opts.ticksPerYear);
     }
-    // Pass 2: central moments of the changes (kurtosis) and lag-1 autocorrelation of |changes|.
-    const mD = c > 0 ? sumD / c : 0;
-    const mA = c > 0 ? sumA / c : 0;
-    let m2 = 0;
-    let m4 = 0;
-    let den = 0;
-    let num = 0;
-    let prevA = 0;
-    for (let k = 0, at = base + start; k < c; k++, at = at + 1 === ringEnd ? base : at + 1) {
-      const d = changes[at]!;
-      const dc = d - mD;
-      const dc2 = dc * dc;
-      m2 += dc2;
-      m4 += dc2 * dc2;
-      const a = Math.abs(d) - mA;
-      den += a * a;
-      if (k > 0) num += prevA * a;
-      prevA = a;
-    }
     let excess: number | null = null;
-    if (c >= 4 && m2 / c > 1e-300) excess = m4 / c / ((m2 / c) * (m2 / c)) - 3;
-    const absAutocorr = c > 2 && den > 1e-300 ? num / den : null;
+    if (c >= 4 && w.m2 / c > 1e-300) excess = w.m4 / c / ((w.m2 / c) * (w.m2 / c)) - 3;
+    const absAutocorr = c > 2 && w.absM2 > 1e-300 ? w.absLag1 / w.absM2 : null;
     const meanInv = c > 0 ? this.invSum[i]! / c : Math.abs(this.inventory[i]!);
     const meanTraded = c > 0 ? this.tradedSum[i]! / c : 0;
     const fills = this.fillCount[i]!;
@@ -288,8 +253,8 @@ export class Diagnostics {
       sharpe: this.sharpe(i),
       sharpe_full: this.sharpeFull(i),
       sortino,
-      max_drawdown: mdd,
-      hit_rate: nonzero > 0 ? pos / nonzero : null,
+      max_drawdown: w.maxDrawdown,
+      hit_rate: w.nonzero > 0 ? w.up / w.nonzero : null,
       excess_kurtosis: excess,
       abs_change_autocorr: absAutocorr,
       turnover: meanTraded / Math.max(meanInv, 1),
@@ -367,6 +332,8 @@ export class Diagnostics {
     }
     if (this.n !== n) throw new StateCodecError(`${where}: snapshot has ${this.n} agents, these diagnostics ${n}`);
     if (this.changes.length !== this.cap * this.W) throw new StateCodecError(`${where}: snapshot window does not match diagnostics.window ${this.W}`);
+    this.window.grow(this.cap);
+    for (let i = 0; i < this.n; i++) this.window.rebuild(i, this.changes, this.levels, this.count[i]!, this.pos[i]!);
   }
 
   private grow(cap: number): void {
@@ -389,6 +356,7 @@ export class Diagnostics {
       this[k] = f(this[k]);
     }
     this.seen = growU8(this.seen, cap);
+    this.window.grow(cap);
     this.cap = cap;
   }
 }
