@@ -17,6 +17,9 @@ export default {
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   thresholds: { high: 90, low: 80, break: null },
+  // Re-runs only reuse results for mutants whose code and covering tests did not change
+  // (reports/stryker-incremental.json); `npm run mutate -- --force` re-tests everything.
+  incremental: true,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };
