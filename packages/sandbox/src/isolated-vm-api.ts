@@ -20,11 +20,20 @@ export interface Context {
 
 export interface Isolate {
   readonly isDisposed: boolean;
+  /** CPU time spent inside this isolate so far, ns (waiting for a pool thread is not counted). */
+  readonly cpuTime: bigint;
   createContext(): Promise<Context>;
   dispose(): void;
+}
+
+/** A value held outside every isolate; `copyInto()` hands it to a call as an argument. */
+export interface ExternalCopy {
+  copyInto(): unknown;
+  release(): void;
 }
 
 /** The module object `require`d from the build's main file. */
 export interface IsolatedVmModule {
   Isolate: new (options: { memoryLimit: number }) => Isolate;
+  ExternalCopy: new (value: string) => ExternalCopy;
 }

@@ -9,14 +9,13 @@
  * keeps its thread busy; the host's watchdog then SIGKILLs this whole process.
  */
 import { createRequire } from 'node:module';
-import type { IsolatedVmModule, Isolate, Reference } from './isolated-vm-api.js';
+import type { ExternalCopy, IsolatedVmModule, Isolate, Reference } from './isolated-vm-api.js';
 import { SANDBOX_PRELUDE } from './sdk/prelude.js';
 import type { CallResult, FailureKind, HostMessage, LoadSpec, RunnerMessage, TickCall } from './protocol.js';
-import { spliceState } from './state-encoding.js';
 
 interface Strategy {
   isolate: Isolate;
-  /** The prelude's `tick(state: string) => string`. */
+  /** The prelude's `tick(own: string, market: string) => string`. */
   tick: Reference;
   timeoutMs: number;
   busy: boolean;
@@ -137,17 +136,36 @@ async function load(spec: LoadSpec): Promise<{ ok: boolean; kind?: FailureKind; 
   }
 }
 
-function runCall(call: TickCall, shared: readonly string[]): void {
+/** CPU time the isolate has spent so far, ns (0 once disposed). */
+function cpuTimeOf(s: Strategy): bigint {
+  try {
+    return s.isolate.cpuTime;
+  } catch {
+    return 0n;
+  }
+}
+
+/**
+ * One call. The market part of the state (`market`: an ExternalCopy of the tick's shared text,
+ * made once per message) arrives in every isolate as an external string over the same bytes,
+ * and the driver parses it only if the strategy reads those fields; only the agent's own fields
+ * are copied and parsed per call.
+ */
+function runCall(call: TickCall, market: ExternalCopy | null): void {
   const s = strategies.get(call.sid);
   if (!s) return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'dead', error: 'strategy is not loaded' });
   if (s.dead) return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'dead', error: s.dead });
   if (s.busy) return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'busy', error: 'previous call still running' });
   s.busy = true;
-  const state = spliceState(call.state, shared[call.shared] ?? '');
+  const args = [call.state, market === null ? '' : market.copyInto()];
+  const cpu0 = cpuTimeOf(s);
   const t0 = performance.now();
   const done = (out: unknown): void => {
     s.busy = false;
-    const ms = performance.now() - t0;
+    // The fast-path record (SYNC_FAST_MS on the host) is the isolate's CPU time, not the wall
+    // time: an async call also waits for a pool thread, which with many strategies per runner
+    // is longer than the call itself and kept every one of them off the fast path.
+    const ms = Number(cpuTimeOf(s) - cpu0) / 1e6;
     if (typeof out !== 'string') {
       teardown(call.sid, 'returned a non-string');
       return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'output', error: 'driver returned a non-string', ms });
@@ -163,13 +181,18 @@ function runCall(call: TickCall, shared: readonly string[]): void {
   if (call.sync) {
     let out: unknown;
     try {
-      out = s.tick.applySync(undefined, [state], { timeout: s.timeoutMs });
+      out = s.tick.applySync(undefined, args, { timeout: s.timeoutMs });
     } catch (err) {
       return failed(err);
     }
     return done(out);
   }
-  s.tick.apply(undefined, [state], { timeout: s.timeoutMs }).then(done, failed);
+  s.tick.apply(undefined, args, { timeout: s.timeoutMs }).then(done, failed);
+}
+
+/** The message's shared texts, each held once outside the isolates (null for ''). */
+function marketCopies(shared: readonly string[]): Array<ExternalCopy | null> {
+  return shared.map((text) => (text === '' ? null : new ivm.ExternalCopy(text)));
 }
 
 process.on('message', (msg: HostMessage) => {
@@ -179,7 +202,12 @@ process.on('message', (msg: HostMessage) => {
       break;
     case 'tick':
       startBatch(msg.calls.length);
-      for (const call of msg.calls) runCall(call, msg.shared);
+      {
+        const market = marketCopies(msg.shared);
+        for (const call of msg.calls) runCall(call, market[call.shared] ?? null);
+        // Calls made hold their own reference to the bytes; the handles are not needed any more.
+        for (const c of market) c?.release();
+      }
       break;
     case 'unload':
       teardown(msg.sid, 'unloaded');

@@ -1,8 +1,10 @@
 /**
  * Encodes the MarketStates of one tick for the runners. The market part of a state (depth,
  * recent trades, price history) is the same object for every agent in a tick, so it is
- * serialised once per tick and sent once per runner; each agent's own fields travel separately
- * and the runner splices the two JSON texts together before handing the string to the isolate.
+ * serialised once per tick and sent once per runner; each agent's own fields travel separately.
+ * A TypeScript runner hands both texts to the isolate (the market text as one external string
+ * shared by all its isolates, parsed there only when read); a Python worker receives both raw
+ * and parses the market part only when read.
  */
 import type { MarketState } from '@crowdalpha/engine';
 
@@ -33,7 +35,7 @@ export class StateEncoder {
   }
 }
 
-/** The runner's half: one JSON object text from the two parts. */
+/** One JSON object text from the two parts (what a strategy sees is this object). */
 export function spliceState(own: string, shared: string): string {
   if (shared === '') return own;
   return own.length > 2 ? `${own.slice(0, -1)},${shared}}` : `{${shared}}`;

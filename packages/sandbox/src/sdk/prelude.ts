@@ -216,9 +216,35 @@ function boot(factory, paramsJson, seed, maxOrdersArg, maxOutputArg, logLinesArg
   }
 }
 
-function tick(stateJson) {
+// The market part of the state (depth, recentTrades, priceHistory: most of its bytes) comes as
+// its own JSON text, the same bytes for every strategy of the tick. It is parsed the first time
+// the strategy reads one of those fields; each field then becomes a plain data property, so
+// reading, writing, spreading or stringifying the state behaves as if it had been parsed upfront.
+const MARKET_KEYS = ['depth', 'recentTrades', 'priceHistory'];
+function attachMarket(state, marketJson) {
+  let market = null;
+  function settle(key, value) {
+    try { defineProperty(state, key, { value: value, writable: true, enumerable: true, configurable: true }); } catch (e) { /* frozen by the strategy: keep the accessor */ }
+    return value;
+  }
+  for (let i = 0; i < MARKET_KEYS.length; i++) {
+    const key = MARKET_KEYS[i];
+    defineProperty(state, key, {
+      get: function () {
+        if (market === null) market = parse('{' + marketJson + '}');
+        return settle(key, market[key]);
+      },
+      set: function (value) { settle(key, value); },
+      enumerable: true,
+      configurable: true,
+    });
+  }
+}
+
+function tick(stateJson, marketJson) {
   try {
     const state = parse(stateJson);
+    if (typeof marketJson === 'string' && marketJson !== '') attachMarket(state, marketJson);
     simNowMs = mathFloor(state.timestamp / 1e6);
     let out;
     try { out = ReflectApply(tickFn, instance, [state]); } catch (e) { return fail('error', 'onTick threw: ' + describe(e), stackOf(e)); }
