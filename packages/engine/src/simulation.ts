@@ -16,7 +16,6 @@ import { OrderBook } from './book/order-book.js';
 import { rejectReason } from './book/reject-code.js';
 import { resolveConfig, type ConfigOverrides, type SimulationConfig } from './config.js';
 import {
-  agentStatsToWire,
   depthToWire,
   EventType,
   fillToWire,
@@ -628,9 +627,56 @@ export class Simulation {
     return this.slots.map((s) => this.wireStatsOf(s));
   }
 
-  /** An agent's stats with its risk figures (O(diagnostics window) with analytics on). */
+  /**
+   * An agent's stats with its risk figures, O(1) with analytics on: `agentStatsToWire` of its
+   * AgentStats and diagnostics, built in one object (this runs for every agent on every tick).
+   */
   private wireStatsOf(slot: AgentSlot): AgentStatsWire {
-    return agentStatsToWire(this.statsOf(slot), this.analytics ? this.analytics.agentDiagnostics(slot.index) : null);
+    const i = slot.index;
+    const l = this.ledger;
+    const a = this.analytics;
+    const pnl = this.pnl[i] as number;
+    const netPnl = pnl - this.config.initialCash;
+    const spreadEarned = l.spreadEarned[i] as number;
+    const spreadPaid = l.spreadPaid[i] as number;
+    const impactCost = l.impactCost[i] as number;
+    // Ledger.pnlSplit's figures, without its object.
+    const spread = spreadEarned - spreadPaid;
+    const impact = -impactCost;
+    const r = a ? a.agentRisk(i) : null;
+    return {
+      agent_id: slot.agent.id,
+      strategy_type: slot.agent.strategy,
+      status: slot.status,
+      status_reason: slot.statusReason,
+      cash: l.cash[i] as number,
+      inventory: l.inventory[i] as number,
+      pnl,
+      net_pnl: netPnl,
+      realized_pnl: l.realizedPnl[i] as number,
+      total_buy_qty: l.totalBuyQty[i] as number,
+      total_sell_qty: l.totalSellQty[i] as number,
+      fill_count: l.fillCount[i] as number,
+      orders_submitted: slot.ordersSubmitted,
+      orders_rejected: slot.ordersRejected,
+      impact_cost: impactCost,
+      spread_earned: spreadEarned,
+      spread_paid: spreadPaid,
+      direction_pnl: netPnl - spread - impact,
+      phi: a ? a.agentPhi(i) : 0,
+      sharpe: a ? a.agentSharpe(i) : null,
+      sharpe_full: a ? a.agentSharpeFull(i) : null,
+      sortino: r ? r.sortino : null,
+      max_drawdown: r ? r.max_drawdown : null,
+      turnover: r ? r.turnover : null,
+      spread_cost: r ? r.spread_cost : null,
+      market_impact_cost: r ? r.impact_cost : null,
+      kurtosis: r ? r.excess_kurtosis : null,
+      vol_autocorr: r ? r.abs_change_autocorr : null,
+      hit_rate: r ? r.hit_rate : null,
+      avg_fill_size: r ? r.avg_fill_size : null,
+      extra: agentExtra(slot),
+    };
   }
 
   /** Agents by Sharpe (desc), nulls last, ties by id — a stable order for the leaderboard. */
@@ -934,38 +980,6 @@ export class Simulation {
     const m = w - 1;
     const mean = sum / m;
     return Math.sqrt(Math.max(sumSq / m - mean * mean, 0));
-  }
-
-  private statsOf(slot: AgentSlot): AgentStats {
-    const i = slot.index;
-    const l = this.ledger;
-    const view = this.analytics?.agentView(i);
-    const sharpe = this.analytics ? this.analytics.agentSharpe(i) : null;
-    const sharpeFull = this.analytics ? this.analytics.agentSharpeFull(i) : null;
-    return {
-      agentId: slot.agent.id,
-      strategy: slot.agent.strategy,
-      status: slot.status,
-      statusReason: slot.statusReason,
-      cash: l.cash[i] as number,
-      inventory: l.inventory[i] as number,
-      pnl: this.pnl[i] as number,
-      netPnl: (this.pnl[i] as number) - this.config.initialCash,
-      realizedPnl: l.realizedPnl[i] as number,
-      totalBuyQty: l.totalBuyQty[i] as number,
-      totalSellQty: l.totalSellQty[i] as number,
-      fillCount: l.fillCount[i] as number,
-      ordersSubmitted: slot.ordersSubmitted,
-      ordersRejected: slot.ordersRejected,
-      impactCost: l.impactCost[i] as number,
-      spreadEarned: l.spreadEarned[i] as number,
-      spreadPaid: l.spreadPaid[i] as number,
-      directionPnl: l.pnlSplit(i, (this.pnl[i] as number) - this.config.initialCash).direction,
-      phi: view?.phi ?? 0,
-      sharpe,
-      sharpeFull,
-      extra: agentExtra(slot),
-    };
   }
 
   private ensureCapacity(n: number): void {

@@ -56,6 +56,12 @@ export interface AgentDiagnostics {
   window_changes: number;
 }
 
+/** The figures of `AgentDiagnostics` that TICK carries for every agent (`Diagnostics.risk`). */
+export type AgentRisk = Pick<
+  AgentDiagnostics,
+  'sortino' | 'max_drawdown' | 'hit_rate' | 'excess_kurtosis' | 'abs_change_autocorr' | 'turnover' | 'spread_cost' | 'impact_cost' | 'avg_fill_size'
+>;
+
 export interface DiagnosticsOptions extends DiagnosticsConfig {
   /** Annualisation: ticks per simulated trading year (`sharpeTicksPerYear(config)`). */
   ticksPerYear: number;
@@ -94,6 +100,17 @@ export class Diagnostics {
   private fullM2 = new Float64Array(0);
   /** The windows' moments, downside, hits and drawdown (derived from the rings, so not saved). */
   private readonly window: WindowStats;
+  private readonly riskOut: AgentRisk = {
+    sortino: null,
+    max_drawdown: 0,
+    hit_rate: null,
+    excess_kurtosis: null,
+    abs_change_autocorr: null,
+    turnover: 0,
+    spread_cost: 0,
+    impact_cost: 0,
+    avg_fill_size: 0,
+  };
 
   constructor(opts: DiagnosticsOptions) {
     if (!Number.isInteger(opts.window) || opts.window < 2) {
@@ -227,43 +244,54 @@ export class Diagnostics {
   }
 
   /**
-   * Full diagnostics of agent i, in O(1): it runs for every agent on every tick (the TICK payload
-   * carries the risk figures). The window figures come from `WindowStats`, equal to the two-pass
-   * `excessKurtosis` and `autocorrelation(|changes|, 1)` over the window to rounding.
+   * The risk figures of agent i in O(1), into a record reused by the next call (read it first).
+   * It runs for every agent on every tick (the TICK payload carries them), so it allocates nothing.
+   * The window figures come from `WindowStats`, equal to the two-pass `excessKurtosis` and
+   * `autocorrelation(|changes|, 1)` over the window to rounding.
    */
-  agent(i: number): AgentDiagnostics {
-    if (!Number.isInteger(i) || i < 0 || i >= this.n) {
-      throw new RangeError(`Diagnostics: agent index ${i} is not registered (0..${this.n - 1})`);
-    }
+  risk(i: number): AgentRisk {
+    this.checkIndex(i);
     const c = this.count[i]!;
     const w = this.window.query(i, c, this.pos[i]!, this.firstLevel[i]!);
-    let sortino: number | null = null;
+    const r = this.riskOut;
+    r.sortino = null;
     if (c >= this.opts.minSharpeChanges && c > 0) {
       const down = Math.sqrt(w.downSq / c);
-      if (down > this.opts.minStd) sortino = ((this.shift[i]! + this.sum[i]! / c) / down) * Math.sqrt(this.opts.ticksPerYear);
+      if (down > this.opts.minStd) r.sortino = ((this.shift[i]! + this.sum[i]! / c) / down) * Math.sqrt(this.opts.ticksPerYear);
     }
-    let excess: number | null = null;
-    if (c >= 4 && w.m2 / c > 1e-300) excess = w.m4 / c / ((w.m2 / c) * (w.m2 / c)) - 3;
-    const absAutocorr = c > 2 && w.absM2 > 1e-300 ? w.absLag1 / w.absM2 : null;
+    r.max_drawdown = w.maxDrawdown;
+    r.hit_rate = w.nonzero > 0 ? w.up / w.nonzero : null;
+    r.excess_kurtosis = c >= 4 && w.m2 / c > 1e-300 ? w.m4 / c / ((w.m2 / c) * (w.m2 / c)) - 3 : null;
+    r.abs_change_autocorr = c > 2 && w.absM2 > 1e-300 ? w.absLag1 / w.absM2 : null;
     const meanInv = c > 0 ? this.invSum[i]! / c : Math.abs(this.inventory[i]!);
     const meanTraded = c > 0 ? this.tradedSum[i]! / c : 0;
+    r.turnover = meanTraded / Math.max(meanInv, 1);
+    r.spread_cost = this.spreadCost[i]!;
+    r.impact_cost = this.impactCost[i]!;
     const fills = this.fillCount[i]!;
+    r.avg_fill_size = fills > 0 ? this.fillQty[i]! / fills : 0;
+    return r;
+  }
+
+  /** Full diagnostics of agent i (O(1)): `risk(i)` with its PnL, Sharpe figures and counts. */
+  agent(i: number): AgentDiagnostics {
+    const r = this.risk(i);
     return {
       pnl: this.seen[i] ? this.prevPnl[i]! : 0,
       sharpe: this.sharpe(i),
       sharpe_full: this.sharpeFull(i),
-      sortino,
-      max_drawdown: w.maxDrawdown,
-      hit_rate: w.nonzero > 0 ? w.up / w.nonzero : null,
-      excess_kurtosis: excess,
-      abs_change_autocorr: absAutocorr,
-      turnover: meanTraded / Math.max(meanInv, 1),
-      spread_cost: this.spreadCost[i]!,
-      impact_cost: this.impactCost[i]!,
-      fill_count: fills,
-      avg_fill_size: fills > 0 ? this.fillQty[i]! / fills : 0,
+      sortino: r.sortino,
+      max_drawdown: r.max_drawdown,
+      hit_rate: r.hit_rate,
+      excess_kurtosis: r.excess_kurtosis,
+      abs_change_autocorr: r.abs_change_autocorr,
+      turnover: r.turnover,
+      spread_cost: r.spread_cost,
+      impact_cost: r.impact_cost,
+      fill_count: this.fillCount[i]!,
+      avg_fill_size: r.avg_fill_size,
       inventory: this.inventory[i]!,
-      window_changes: c,
+      window_changes: this.count[i]!,
     };
   }
 
@@ -287,6 +315,12 @@ export class Diagnostics {
       return ia < ib ? -1 : ia > ib ? 1 : a - b;
     });
     return order;
+  }
+
+  private checkIndex(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.n) {
+      throw new RangeError(`Diagnostics: agent index ${i} is not registered (0..${this.n - 1})`);
+    }
   }
 
   private resum(i: number): void {

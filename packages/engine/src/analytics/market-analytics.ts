@@ -29,7 +29,7 @@ import { CrowdingMatrix, nestedRows, similarityPass } from '../crowding/crowding
 import { FACTOR_COUNT, FACTOR_NAMES, FactorSpace } from '../crowding/factor-space.js';
 import { pca2d } from '../crowding/pca.js';
 import { orderFlowImbalance, sideMultipliers, type SideMultipliers } from '../crowding/side-multipliers.js';
-import { Diagnostics, type AgentDiagnostics } from './diagnostics.js';
+import { Diagnostics, type AgentDiagnostics, type AgentRisk } from './diagnostics.js';
 import { FragilityIndex } from './fragility-index.js';
 import { RegimeDetector } from './regime-detector.js';
 import { loadFields, saveFields, StateCodecError, type EncodedState } from '../util/state-codec.js';
@@ -316,12 +316,22 @@ export class MarketAnalytics {
     const known = index >= 0 && index < computed;
     return {
       intensity: this.intensity,
-      phi: known ? this.crowding.phi[index]! : 0,
+      phi: this.agentPhi(index),
       sidePressure: this.side.sidePressure,
       buyImpactMultiplier: this.side.buy,
       sellImpactMultiplier: this.side.sell,
       agentImpactMultiplier: known ? this.crowding.multipliers[index]! : 1,
     };
+  }
+
+  /** Phi of one agent from the last crowding update (0 before its first). */
+  agentPhi(index: number): number {
+    return this.hasCrowding && index >= 0 && index < this.crowding.size ? this.crowding.phi[index]! : 0;
+  }
+
+  /** Risk figures of one agent in O(1), into a record reused by the next call (`Diagnostics.risk`). */
+  agentRisk(index: number): AgentRisk {
+    return this.diagnostics.risk(index);
   }
 
   /** Rolling annualised Sharpe of one agent in O(1) (for per-tick AgentStats); null when undefined. */
