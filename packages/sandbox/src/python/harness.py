@@ -15,6 +15,7 @@ import struct
 import signal
 import resource
 import enum
+import gc
 import random as _random
 import math as _math
 # The harness times its own calls (reported to the host); strategies get no clock from the allowlist.
@@ -105,15 +106,20 @@ _log = _Capture()
 sys.stdout = sys.stderr = _log
 
 
+_inbuf = bytearray()
+
+
 def _read_exact(n):
-    chunks = []
-    while n > 0:
-        b = os.read(IN_FD, min(n, 1 << 20))
+    """n bytes from the host. A read asks for at least 64 kB, so a tick's whole frame (length and
+    body) usually arrives in one read: one system call per tick, not two."""
+    while len(_inbuf) < n:
+        b = os.read(IN_FD, min(max(n - len(_inbuf), 1 << 16), 1 << 20))
         if not b:
             os._exit(0)  # host closed the pipe: never outlive it
-        chunks.append(b)
-        n -= len(b)
-    return b''.join(chunks)
+        _inbuf.extend(b)
+    out = bytes(_inbuf[:n])
+    del _inbuf[:n]
+    return out
 
 
 def _recv():
@@ -129,18 +135,27 @@ def _recv():
     nl = body.index(b'\n')
     meta = _loads(body[1:nl])
     pos = nl + 1
-    shared = body[pos:pos + meta['shared']].decode('utf-8')
+    shared = body[pos:pos + meta['shared']]  # bytes: parsed (json accepts UTF-8 bytes) only if read
     pos += meta['shared']
     calls = []
     for c in meta['calls']:
-        own = body[pos:pos + c['own']].decode('utf-8')
+        own = body[pos:pos + c['own']]
         pos += c['own']
         calls.append({'sid': c['sid'], 'seq': c['seq'], 'state': own, 'shared': 0})
     return {'t': 'tick', 'calls': calls, 'shared': [shared]}
 
 
 def _send(obj):
-    data = _dumps(obj).encode('utf-8', 'replace')
+    _write_frame(_dumps(obj).encode('utf-8', 'replace'))
+
+
+def _send_results(items, answers):
+    """A results frame (frame-codec.ts): the header, then the answers' bytes raw (not re-escaped
+    inside the header's JSON); each item's `out` is the length of its answer."""
+    _write_frame(b'R' + _dumps({'t': 'results', 'items': items}).encode('utf-8', 'replace') + b'\n' + b''.join(answers))
+
+
+def _write_frame(data):
     view = memoryview(_pack(len(data)) + data)
     while view:
         view = view[os.write(OUT_FD, view):]
@@ -219,7 +234,8 @@ class MarketState:
 
     def _market(self):
         if self._shared is None:
-            self._shared = _loads('{' + self._shared_text + '}') if self._shared_text else {}
+            t = self._shared_text
+            self._shared = _loads((b'{' + t + b'}') if isinstance(t, bytes) else ('{' + t + '}')) if t else {}
         return self._shared
 
     def _levels(self, side):
@@ -384,31 +400,52 @@ _max_orders = 12
 _max_output = 65536
 
 
+_isfinite = _math.isfinite
+
+
 def _num(v):
+    if type(v) is float:  # the usual case, first
+        return v if _isfinite(v) else None
     if isinstance(v, bool):
         return None
     if isinstance(v, (int, float, np.integer, np.floating)):
         f = float(v)
-        return f if _math.isfinite(f) else None
+        return f if _isfinite(f) else None
     return None
 
 
 def _enum_text(v):
-    if isinstance(v, enum.Enum):
+    t = type(v)
+    if t is Side or t is OrderType:  # the usual case, first
+        v = v._value_
+    elif isinstance(v, enum.Enum):
         v = v.value
     return v[:16] if isinstance(v, str) else None
 
 
 def _order_wire(o):
-    get = o.get if isinstance(o, dict) else (lambda k, d=None: getattr(o, k, d))
-    target = get('cancel_target')
+    if isinstance(o, dict):
+        get = o.get
+        target = get('cancel_target')
+        if target is None:
+            target = get('order_id') if _enum_text(get('order_type')) == 'CANCEL' else None
+        return {
+            'side': _enum_text(get('side')),
+            'type': _enum_text(get('order_type', get('type'))),
+            'qty': _num(get('qty')),
+            'price': _num(get('price')),
+            'cancelTarget': _num(target),
+        }
+    # An Order (or any object with these attributes): the same reads, without a closure per order.
+    target = getattr(o, 'cancel_target', None)
     if target is None:
-        target = get('order_id') if _enum_text(get('order_type')) == 'CANCEL' else None
+        target = getattr(o, 'order_id', None) if _enum_text(getattr(o, 'order_type', None)) == 'CANCEL' else None
+    side = _enum_text(getattr(o, 'side', None))
     return {
-        'side': _enum_text(get('side')),
-        'type': _enum_text(get('order_type', get('type'))),
-        'qty': _num(get('qty')),
-        'price': _num(get('price')),
+        'side': side,
+        'type': _enum_text(getattr(o, 'order_type', getattr(o, 'type', None))),
+        'qty': _num(getattr(o, 'qty', None)),
+        'price': _num(getattr(o, 'price', None)),
         'cancelTarget': _num(target),
     }
 
@@ -459,6 +496,10 @@ def _load(msg):
             return {'ok': False, 'kind': 'load', 'error': 'constructor raised ' + _describe(e) + _at(_frames(e))}
         if not callable(getattr(_agent, 'on_tick', None)):
             return {'ok': False, 'kind': 'load', 'error': 'the class has no on_tick(state) method'}
+        # Everything alive now (numpy, the harness, the strategy as constructed) leaves the cyclic
+        # collector's generations: collections during ticks then walk only what ticks allocate,
+        # instead of numpy's tens of thousands of objects in each full collection.
+        gc.freeze()
         return {'ok': True}
     except _Deadline:
         return {'ok': False, 'kind': 'timeout', 'error': 'startup (top-level code and constructor) did not finish within its %d ms limit' % msg['startup_ms']}
@@ -497,7 +538,7 @@ def _tick(own_json, shared_text):
             try:
                 v = _agent.factor_vector()
                 if isinstance(v, np.ndarray):
-                    v = v.ravel()[:MAX_FACTORS].tolist()
+                    v = (v[:MAX_FACTORS] if v.ndim == 1 else v.ravel()[:MAX_FACTORS]).tolist()
                 if isinstance(v, (list, tuple)):
                     fv = [_num(x) for x in v[:MAX_FACTORS]]
             except _Deadline:
@@ -549,6 +590,7 @@ def main():
         if t == 'tick':
             shared = msg['shared']
             items = []
+            answers = []
             for c in msg['calls']:
                 t0 = _clock()
                 out = _tick(c['state'], shared[c['shared']] if c['shared'] < len(shared) else '')
@@ -561,8 +603,10 @@ def main():
                         item['log'] = log
                     items.append(item)
                 else:
-                    items.append({'sid': c['sid'], 'seq': c['seq'], 'ok': True, 'out': out, 'ms': ms})
-            _send({'t': 'results', 'items': items})
+                    out = out.encode('utf-8', 'replace')
+                    items.append({'sid': c['sid'], 'seq': c['seq'], 'ok': True, 'out': len(out), 'ms': ms})
+                    answers.append(out)
+            _send_results(items, answers)
         elif t == 'load':
             res = _load(msg)
             res.update({'t': 'loaded', 'req': msg['req'], 'sid': msg['sid']})
