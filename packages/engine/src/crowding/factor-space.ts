@@ -8,10 +8,10 @@
  * its slot is replayed with the opposite sign. Every W ticks the sums are rebuilt from the slots so
  * floating-point drift cannot accumulate. `compute()` is O(N log N + fills in the window).
  *
- * Holding periods use FIFO lot matching of the agent's fills inside the window, replayed in
- * `compute()` (O(fills in the window)): a matched pair counts its age from opening to closing
- * fill, a lot still open counts its age up to now, and the quantity-weighted mean age over W
- * lands in [0, 1]. Matching only inside the window (as the factor's definition says) keeps the
+ * Holding periods use FIFO lot matching of the agent's fills inside the window, evaluated in
+ * `compute()` (O(fills in the window), as the integral of |position|): a matched pair counts its
+ * age from opening to closing fill, a lot still open counts its age up to now, and the
+ * quantity-weighted mean age over W lands in [0, 1]. Matching only inside the window (as the factor's definition says) keeps the
  * factor discriminating: with whole-history lots every agent that ever carried inventory for
  * more than W ticks would sit at 1, and an agent that stopped trading would still look like a
  * "holder" that resembles every other idle holder.
@@ -159,11 +159,9 @@ export class FactorSpace {
   private n = 0;
   private cap = 0;
   private sums = new Float64Array(0);
-  private lotTick = new Float64Array(0);
-  private lotQty = new Float64Array(0);
-  private lotNext = new Int32Array(0);
-  private lotHead = new Int32Array(0);
-  private lotTail = new Int32Array(0);
+  /** Scratch of `replayHoldings`: position since the window start and tick of its last change. */
+  private heldPosition = new Float64Array(0);
+  private heldSince = new Float64Array(0);
   private heldAgeQty = new Float64Array(0);
   private heldQty = new Float64Array(0);
   private readonly slots: TickSlot[] = [];
@@ -302,8 +300,8 @@ export class FactorSpace {
     slots.forEach((s, i) => loadFields(this.slots[i]!, TICK_SLOT_FIELDS, s, `${where}.slots[${i}]`));
     this.heldAgeQty = new Float64Array(this.cap);
     this.heldQty = new Float64Array(this.cap);
-    this.lotHead = new Int32Array(this.cap);
-    this.lotTail = new Int32Array(this.cap);
+    this.heldPosition = new Float64Array(this.cap);
+    this.heldSince = new Float64Array(this.cap);
     this.scratch = new Float64Array(this.cap);
     this.turnoverRaw = new Float64Array(this.cap);
     this.activityRaw = new Float64Array(this.cap);
@@ -322,77 +320,45 @@ export class FactorSpace {
   }
 
   /**
-   * FIFO lot matching of each agent's fills in the window, oldest tick first: fills heldAgeQty
-   * (sum of qty * age) and heldQty per agent, open lots aged up to `now`.
+   * Holding periods of each agent's fills in the window, FIFO lots matched from flat at the window
+   * start: heldAgeQty = Σ qty × age over matched pairs (opening fill to closing fill) and open lots
+   * (opening fill to `now`), heldQty = the quantity opened. Every unit opened is either closed or
+   * still open, so Σ qty × age is the time integral of |position since the window start| and the
+   * quantity opened is (Σ |fill| + |final position|) / 2 — one pass over the fills, no lot queue.
+   * With whole quantities and ticks (the book's) every term is an exact integer, so this equals
+   * the lot-by-lot replay bit for bit (test/crowding/factor-space-holding.test.ts).
    */
   private replayHoldings(now: number): void {
     const n = this.n;
     const W = this.window;
     const kept = Math.min(this.observed, W);
     const first = this.observed >= W ? this.observed % W : 0;
-    let records = 0;
-    for (let s = 0; s < kept; s++) records += this.slots[(first + s) % W]!.fills;
-    if (this.lotTick.length < records) {
-      const cap = Math.max(records, this.lotTick.length * 2, 64);
-      this.lotTick = new Float64Array(cap);
-      this.lotQty = new Float64Array(cap);
-      this.lotNext = new Int32Array(cap);
-    }
-    // Per-agent FIFO queues as linked lists in flat arrays: no allocation per fill or per agent.
-    const lotTick = this.lotTick;
-    const lotQty = this.lotQty; // signed; all open lots of one agent share a sign
-    const lotNext = this.lotNext;
-    const head = this.lotHead;
-    const tail = this.lotTail;
+    const position = this.heldPosition;
+    const since = this.heldSince;
     const ageQty = this.heldAgeQty;
     const held = this.heldQty;
-    head.fill(-1, 0, n);
-    tail.fill(-1, 0, n);
+    position.fill(0, 0, n);
     ageQty.fill(0, 0, n);
     held.fill(0, 0, n);
-    let used = 0;
     for (let s = 0; s < kept; s++) {
       const slot = this.slots[(first + s) % W]!;
       const tick = slot.tick;
+      const agents = slot.fillAgent;
+      const signed = slot.fillSigned;
       for (let k = 0; k < slot.fills; k++) {
-        const agent = slot.fillAgent[k]!;
-        let rest = slot.fillSigned[k]!;
-        let h = head[agent]!;
-        while (rest !== 0 && h >= 0 && lotQty[h]! > 0 !== rest > 0) {
-          const lq = lotQty[h]!;
-          const m = Math.min(Math.abs(lq), Math.abs(rest));
-          ageQty[agent]! += m * (tick - lotTick[h]!);
-          held[agent]! += m;
-          const left = Math.abs(lq) - m;
-          if (left <= 1e-12) {
-            h = lotNext[h]!;
-            head[agent] = h;
-            if (h < 0) tail[agent] = -1;
-          } else lotQty[h] = lq > 0 ? left : -left;
-          rest = rest > 0 ? rest - m : rest + m;
-          if (Math.abs(rest) <= 1e-12) rest = 0;
-        }
-        if (rest !== 0) {
-          const t = tail[agent]!;
-          if (t >= 0 && lotTick[t] === tick) lotQty[t]! += rest;
-          else {
-            const id = used++;
-            lotTick[id] = tick;
-            lotQty[id] = rest;
-            lotNext[id] = -1;
-            if (t >= 0) lotNext[t] = id;
-            else head[agent] = id;
-            tail[agent] = id;
-          }
-        }
+        const agent = agents[k]!;
+        const q = signed[k]!;
+        const p = position[agent]!;
+        if (p !== 0) ageQty[agent]! += Math.abs(p) * (tick - since[agent]!);
+        position[agent] = p + q;
+        since[agent] = tick;
+        held[agent]! += Math.abs(q);
       }
     }
     for (let i = 0; i < n; i++) {
-      for (let h = head[i]!; h >= 0; h = lotNext[h]!) {
-        const q = Math.abs(lotQty[h]!);
-        ageQty[i]! += q * (now - lotTick[h]!);
-        held[i]! += q;
-      }
+      const p = position[i]!;
+      if (p !== 0) ageQty[i]! += Math.abs(p) * (now - since[i]!);
+      held[i] = (held[i]! + Math.abs(p)) / 2;
     }
   }
 
@@ -423,8 +389,8 @@ export class FactorSpace {
     };
     this.heldAgeQty = new Float64Array(cap);
     this.heldQty = new Float64Array(cap);
-    this.lotHead = new Int32Array(cap);
-    this.lotTail = new Int32Array(cap);
+    this.heldPosition = new Float64Array(cap);
+    this.heldSince = new Float64Array(cap);
     this.factors = re(this.factors, FACTOR_COUNT);
     this.activity = re(this.activity);
     this.weights = re(this.weights);
