@@ -166,6 +166,21 @@ export interface NoiseConfig {
   metaMaxChildren: number;
   /** Chance per tick that an active meta-order sends its next child. @unit probability per tick */
   metaChildProbability: number;
+  /** EMA span of the background's flow toxicity (as ladderMaker.toxicitySpan). @unit ticks */
+  toxicitySpan: number;
+  /**
+   * The flow toxicity (per side, ticks of permanent shift per tick) the background's limit orders are calibrated to
+   * (noise.limitOffsetTicks and the Pareto sizes hold at it). @unit price ticks per tick
+   */
+  toxicityReference: number;
+  /**
+   * The background's passive liquidity withdraws from toxic flow: a limit order's distance behind the opposite touch is
+   * × (1 + toxicityOffset × x) / (1 + toxicityOffset), x = the toxicity against its side / toxicityReference. 0 = pure zero intelligence.
+   * @unit dimensionless
+   */
+  toxicityOffset: number;
+  /** A limit order's size ÷ (1 + toxicityThin × x) / (1 + toxicityThin), rounded, at least 1. 0 = off. @unit dimensionless */
+  toxicityThin: number;
 }
 
 /**
@@ -241,6 +256,25 @@ export interface LadderMakerConfig {
   adverseThin: number;
   /** Index variants: the i-th maker's half spread is halfSpreadTicks + halfSpreadStepTicks × i. @unit price ticks */
   halfSpreadStepTicks: number;
+  /**
+   * EMA span of the maker's flow toxicity: the engine's permanent impact per tick (MarketState.impact.lastShift, the
+   * aggressors' amplified eta × sideMult × (1 + kappa Phi) × sqrt(qty) × impact.permanentShare), in ticks, per direction
+   * (agents/flow-toxicity.ts). @unit ticks
+   */
+  toxicitySpan: number;
+  /**
+   * The flow toxicity (per side, ticks of permanent shift per tick) the configured spread and size are meant for: at
+   * it the ladder quotes as configured; above it wider and thinner, below it tighter and larger (see toxicityWiden). @unit price ticks per tick
+   */
+  toxicityReference: number;
+  /**
+   * Adverse selection by toxicity: the half spread of the side being picked off (bids when the permanent shift is down,
+   * asks when up) is × (1 + toxicityWiden × x) / (1 + toxicityWiden), x = that side's toxicity / toxicityReference. 0 = off.
+   * @unit dimensionless
+   */
+  toxicityWiden: number;
+  /** Adverse selection by toxicity: that side's size per level ÷ (1 + toxicityThin × x) / (1 + toxicityThin). 0 = off. @unit dimensionless */
+  toxicityThin: number;
 }
 
 /**
@@ -712,6 +746,13 @@ function baseConfig(): SimulationConfig {
       metaTailExponent: 1.3,
       metaMaxChildren: 200,
       metaChildProbability: 0.3,
+      // The flow toxicity of this market at the default kappa (18): per side ~0.9 ticks of permanent shift per tick
+      // (0.15 at kappa 0), learned over ~2,000 ticks. Slow on purpose: withdrawing within a meta-order (span 50) thinned
+      // the passive side exactly while same-signed flow kept coming (10-tick variance ratio 1.3, seeds 1-3); VALIDATION.md.
+      toxicitySpan: 2000,
+      toxicityReference: 0.9,
+      toxicityOffset: 0.5,
+      toxicityThin: 0.5,
     },
     value: {
       arrivalRate: 0.002,
@@ -743,6 +784,11 @@ function baseConfig(): SimulationConfig {
       adverseWiden: 1,
       adverseThin: 1,
       halfSpreadStepTicks: 0,
+      // As noise.toxicity*: the ladder is calibrated to this market's toxicity at kappa 18 and learns it slowly.
+      toxicitySpan: 2000,
+      toxicityReference: 0.9,
+      toxicityWiden: 1,
+      toxicityThin: 1,
     },
     momentum: {
       fastBase: 5,

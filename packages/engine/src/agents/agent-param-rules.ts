@@ -26,7 +26,9 @@ export const AGENT_PARAM_RULES: Readonly<Record<string, Readonly<Record<string, 
   momentum: { maxInventory: POSITIVE, qty: QUANTITY, volatilitySpan: POSITIVE, decisionInterval: COUNT },
   meanReversion: { maxInventory: POSITIVE, window: { kind: 'integer', min: 2 }, qty: QUANTITY },
   marketMaker: { maxInventory: POSITIVE, qty: QUANTITY },
-  ladderMaker: { maxInventory: POSITIVE, qty: POSITIVE },
+  // The flow-toxicity scale divides by its reference (agents/flow-toxicity.ts).
+  ladderMaker: { maxInventory: POSITIVE, qty: POSITIVE, toxicityReference: POSITIVE, toxicitySpan: POSITIVE },
+  noise: { toxicityReference: POSITIVE, toxicitySpan: POSITIVE },
   rlPpo: {
     maxInventory: POSITIVE,
     hiddenLayers: COUNT,

@@ -95,13 +95,13 @@ export const BUILTIN_STRATEGIES: readonly BuiltinStrategyInfo[] = [
   {
     type: 'ladder_maker',
     idPrefix: 'lmm',
-    description: 'Background market maker: a ladder of levels a side around an EMA of the mid pulled toward the fundamental, persistent quote noise, queue-keeping quotes; widens and thins against crowded one-sided flow.',
+    description: 'Background market maker: a ladder of levels a side around an EMA of the mid pulled toward the fundamental, persistent quote noise, queue-keeping quotes; widens and thins against crowded one-sided flow and against the toxicity (permanent impact per tick) of the aggressive flow.',
     params: describe(d.ladderMaker, { levels: 'price levels a side', qty: 'size per level' }),
   },
   {
     type: 'noise',
     idPrefix: 'bg_noise',
-    description: 'Background: many zero-intelligence noise traders as one aggregated agent (bursty Poisson arrivals, limit orders behind the touch, market orders, Pareto meta-orders).',
+    description: 'Background: many zero-intelligence noise traders as one aggregated agent (bursty Poisson arrivals, limit orders behind the touch that move out and shrink when aggressive flow is toxic, market orders, Pareto meta-orders).',
     params: describe(d.noise, {}, { traders: { default: 1, description: 'noise traders this agent stands for' } }),
   },
   {

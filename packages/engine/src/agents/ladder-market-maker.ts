@@ -18,13 +18,18 @@
  * re-drawn every tick shows up in the mid as jitter that reverts the next tick (a lag-1 return
  * autocorrelation near −0.4), noise that persists moves the price and stays.
  *
- * Adverse selection: facing crowded one-sided flow (`crowding.sidePressure`: > 0 the crowd buys),
- * the side being hit is quoted wider (× 1 + adverseWiden × |sp|) and thinner (÷ 1 + adverseThin × |sp|).
+ * Adverse selection, two ways (docs/MODEL.md §3):
+ * - this tick: facing crowded one-sided flow (`crowding.sidePressure`: > 0 the crowd buys), the side
+ *   being hit is quoted wider (× 1 + adverseWiden × |sp|) and thinner (÷ 1 + adverseThin × |sp|);
+ * - learned: the flow toxicity (agents/flow-toxicity.ts), the permanent impact per tick of the
+ *   aggressive flow, amplified by 1 + kappa Phi: the side it picks off is × w(toxicityWiden) wider
+ *   and ÷ w(toxicityThin) thinner, w = 1 at toxicityReference. This is how kappa reaches the depth.
  * The half spread also widens with volatility. New quotes never cross the pre-trade opposite touch.
  */
 import type { FundamentalConfig, LadderMakerConfig } from '../config.js';
 import type { MarketState, OrderIntent } from '../types.js';
 import { BaseAgent } from './base-agent.js';
+import { FlowToxicity, withdrawal, type FlowToxicityState } from './flow-toxicity.js';
 import { FundamentalProcess, type FundamentalState } from './fundamental-process.js';
 
 interface LadderState {
@@ -33,6 +38,7 @@ interface LadderState {
   noise: number;
   observation: number;
   fundamental: FundamentalState;
+  toxicity?: FlowToxicityState;
 }
 
 export class LadderMarketMakerAgent extends BaseAgent {
@@ -44,6 +50,7 @@ export class LadderMarketMakerAgent extends BaseAgent {
   private observation = 0;
   private readonly fundamental: FundamentalProcess;
   private readonly halfSpreadTicks: number;
+  private readonly toxicity: FlowToxicity;
 
   constructor(
     id: string,
@@ -56,6 +63,7 @@ export class LadderMarketMakerAgent extends BaseAgent {
     super(id, 'ladder_maker');
     this.fundamental = new FundamentalProcess(fundamental, initialPrice, seed);
     this.halfSpreadTicks = cfg.halfSpreadTicks + cfg.halfSpreadStepTicks * index;
+    this.toxicity = new FlowToxicity(cfg.toxicitySpan, cfg.toxicityReference);
   }
 
   onTick(state: MarketState): OrderIntent[] {
@@ -83,10 +91,15 @@ export class LadderMarketMakerAgent extends BaseAgent {
     const volTicks = (state.volatility * mid) / tick;
     const half = this.halfSpreadTicks + cfg.volWiden * volTicks;
     const sp = state.crowding.sidePressure;
-    const bidHalf = half * (1 + cfg.adverseWiden * Math.max(-sp, 0));
-    const askHalf = half * (1 + cfg.adverseWiden * Math.max(sp, 0));
-    const bidQty = Math.max(1, Math.round(cfg.qty / (1 + cfg.adverseThin * Math.max(-sp, 0)) * (inv >= cfg.maxInventory ? 0.2 : 1)));
-    const askQty = Math.max(1, Math.round(cfg.qty / (1 + cfg.adverseThin * Math.max(sp, 0)) * (inv <= -cfg.maxInventory ? 0.2 : 1)));
+    const tox = this.toxicity;
+    tox.observe(impact?.lastShift ?? 0, tick);
+    const ref = cfg.toxicityReference;
+    const bidHalf = half * (1 + cfg.adverseWiden * Math.max(-sp, 0)) * withdrawal(cfg.toxicityWiden, tox.down, ref);
+    const askHalf = half * (1 + cfg.adverseWiden * Math.max(sp, 0)) * withdrawal(cfg.toxicityWiden, tox.up, ref);
+    const bidThin = (1 + cfg.adverseThin * Math.max(-sp, 0)) * withdrawal(cfg.toxicityThin, tox.down, ref);
+    const askThin = (1 + cfg.adverseThin * Math.max(sp, 0)) * withdrawal(cfg.toxicityThin, tox.up, ref);
+    const bidQty = Math.max(1, Math.round((cfg.qty / bidThin) * (inv >= cfg.maxInventory ? 0.2 : 1)));
+    const askQty = Math.max(1, Math.round((cfg.qty / askThin) * (inv <= -cfg.maxInventory ? 0.2 : 1)));
 
     // Top levels in ticks, never crossing the pre-trade opposite touch.
     let bidTop = Math.floor(centre / tick - bidHalf + 1e-9);
@@ -134,7 +147,7 @@ export class LadderMarketMakerAgent extends BaseAgent {
   }
 
   override saveState(): LadderState {
-    return { fair: this.fair, lastPosition: this.lastPosition, noise: this.noise, observation: this.observation, fundamental: this.fundamental.saveState() };
+    return { fair: this.fair, lastPosition: this.lastPosition, noise: this.noise, observation: this.observation, fundamental: this.fundamental.saveState(), toxicity: this.toxicity.saveState() };
   }
 
   override loadState(state: unknown): void {
@@ -144,5 +157,6 @@ export class LadderMarketMakerAgent extends BaseAgent {
     this.noise = s.noise;
     this.observation = s.observation;
     this.fundamental.loadState(s.fundamental);
+    this.toxicity.loadState(s.toxicity);
   }
 }

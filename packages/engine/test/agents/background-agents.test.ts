@@ -81,3 +81,48 @@ describe('the background market', () => {
     expect(calm.filter((o) => o.side === 'BID')).toHaveLength(market.ladderMaker.levels);
   });
 });
+
+describe('liquidity providers facing toxic flow (docs/MODEL.md §3, adverse selection)', () => {
+  /** One agent on an empty market, its first tick's state with `lastShift` ticks of permanent impact. */
+  function setup(type: 'ladder_maker' | 'noise', params: Record<string, number>) {
+    const agent = createBuiltinAgent(type, type === 'noise' ? 'bg_noise' : 'lmm_1', params, market);
+    const sim = new Simulation({ population: 'market', seed: 5 }, { population: false });
+    sim.addAgent(agent);
+    const state = sim.prepareTick().states.get(agent.id)!;
+    return (shiftTicks: number) =>
+      agent.onTick({ ...state, bestBid: 99.99, bestAsk: 100.01, mid: 100, impact: { lastShift: shiftTicks * market.tickSize, cumulativeShift: 0 } });
+  }
+  type Orders = ReturnType<ReturnType<typeof setup>>;
+  const limits = (os: Orders, side: 'BID' | 'ASK') => os.filter((o) => o.side === side && o.type === 'LIMIT');
+  const qty = (os: Orders, side: 'BID' | 'ASK') => limits(os, side).reduce((s, o) => s + o.qty, 0);
+
+  it('the ladder maker quotes the side being picked off wider and thinner, the other side as before', () => {
+    // toxicitySpan 1: the toxicity is the last tick's shift. 4 ticks down against a reference of 0.9.
+    const benign = setup('ladder_maker', { toxicitySpan: 1 })(0);
+    const toxic = setup('ladder_maker', { toxicitySpan: 1 })(-4);
+    expect(qty(toxic, 'BID')).toBeLessThan(qty(benign, 'BID'));
+    expect(Math.max(...limits(toxic, 'BID').map((o) => o.price!))).toBeLessThan(Math.max(...limits(benign, 'BID').map((o) => o.price!)));
+    expect(qty(toxic, 'ASK')).toBe(qty(benign, 'ASK'));
+    const off = setup('ladder_maker', { toxicitySpan: 1, toxicityWiden: 0, toxicityThin: 0 });
+    expect(off(-4)).toEqual(off(0));
+  });
+
+  it('the noise background posts its limit orders further out and smaller on the side being picked off', () => {
+    // Same seed, same draws: only the toxicity differs, so every order can be compared one to one.
+    const benign = setup('noise', { traders: 1000, toxicitySpan: 1 })(0);
+    const toxic = setup('noise', { traders: 1000, toxicitySpan: 1 })(-4);
+    const bids = (os: Orders) => limits(os, 'BID');
+    expect(bids(toxic)).toHaveLength(bids(benign).length);
+    expect(bids(benign).length).toBeGreaterThan(0);
+    const dist = (os: Orders) => bids(os).reduce((s, o) => s + (100.01 - o.price!), 0);
+    expect(dist(toxic)).toBeGreaterThan(dist(benign));
+    expect(qty(toxic, 'BID')).toBeLessThanOrEqual(qty(benign, 'BID'));
+    bids(toxic).forEach((o, i) => {
+      expect(o.price!).toBeLessThanOrEqual(bids(benign)[i]!.price!);
+      expect(o.qty).toBeLessThanOrEqual(bids(benign)[i]!.qty);
+      expect(o.qty).toBeGreaterThanOrEqual(1);
+    });
+    // Market orders do not change: the background's aggressive flow is not what withdraws.
+    expect(toxic.filter((o) => o.type === 'MARKET')).toEqual(benign.filter((o) => o.type === 'MARKET'));
+  });
+});

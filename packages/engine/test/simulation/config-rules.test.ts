@@ -30,6 +30,9 @@ const bad: [string, Record<string, unknown>, RegExp][] = [
   ['low quantile level <= 1 alone', { regime: { lowQuantile: 1.01 } }, /config\.regime\.lowQuantile: is a quantile level and must be in \[0, 1\], got 1\.01/],
   ['warning <= danger', { fragility: { warning: 0.7 } }, /config\.fragility: thresholds must satisfy warning <= danger <= critical/],
   ['danger <= critical', { fragility: { danger: 0.9 } }, /config\.fragility: thresholds must satisfy warning <= danger <= critical/],
+  ['ladder toxicity reference > 0', { ladderMaker: { toxicityReference: 0 } }, /config\.ladderMaker\.toxicityReference: must be > 0, got 0/],
+  ['noise toxicity reference > 0', { noise: { toxicityReference: 0 } }, /config\.noise\.toxicityReference: must be > 0, got 0/],
+  ['toxicity span > 0', { noise: { toxicitySpan: 0 } }, /config\.noise\.toxicitySpan: must be > 0, got 0/],
 ];
 
 const good: [string, Record<string, unknown>][] = [
@@ -40,6 +43,7 @@ const good: [string, Record<string, unknown>][] = [
   ['the smallest windows', { alphaDecay: { agentWindow: 2, agentMaxSamples: 1, agentMinSamples: 3, blockLength: 1 } }],
   ['min equal to max', { crowding: { agentMultiplierMin: 6 }, meanReversion: { cooldownMin: 15 } }],
   ['seed annualisation', { sharpe: { annualisation: 'seed' } }],
+  ['toxicity response off (0) with a tiny reference', { noise: { toxicityOffset: 0, toxicityThin: 0, toxicityReference: 1e-9 }, ladderMaker: { toxicityWiden: 0, toxicityThin: 0 } }],
 ];
 
 describe('resolveConfig rules', () => {

@@ -69,13 +69,14 @@ describe('config', () => {
     expect(c.noise).toEqual({
       arrivalRate: 0.005, marketShare: 0.35, limitOffsetTicks: 8, qtyMin: 1, qtyTailExponent: 1.4, qtyMax: 100, orderLifetime: 150,
       intensityPersistence: 0.995, intensityStd: 0.5, metaStartProbability: 0.05, metaTailExponent: 1.3, metaMaxChildren: 200, metaChildProbability: 0.3,
+      toxicitySpan: 2000, toxicityReference: 0.9, toxicityOffset: 0.5, toxicityThin: 0.5,
     });
     expect(c.value).toEqual({ arrivalRate: 0.002, observationNoise: 0.0003, thresholdTicks: 20, aggressiveShare: 0.2, qtyMin: 1, qtyMax: 10, maxInventory: 20, orderLifetime: 100, impactWeight: 0 });
     expect(resolveConfig({ population: 'seed' }).value.impactWeight).toBe(1);
     expect(c.ladderMaker).toEqual({
       levels: 10, levelSpacingTicks: 1, halfSpreadTicks: 0.5, volWiden: 0.2, qty: 2, refillShare: 0.5, fairValueAlpha: 1, fundamentalWeight: 0.002,
       flowImpactTicks: 0, impactWeight: 1, observationNoise: 0.001, quoteNoiseTicks: 2, quoteNoisePersistence: 0.98, inventorySkewTicks: 5, maxInventory: 200,
-      adverseWiden: 1, adverseThin: 1, halfSpreadStepTicks: 0,
+      adverseWiden: 1, adverseThin: 1, halfSpreadStepTicks: 0, toxicitySpan: 2000, toxicityReference: 0.9, toxicityWiden: 1, toxicityThin: 1,
     });
     expect([c.marketMaker.adverseThin, c.marketMaker.postOnly]).toEqual([0.5, true]);
     expect([c.regime.crashDrawdown, c.regime.unstableEmptySide]).toEqual([0.2, 0.05]);

@@ -9,7 +9,10 @@
  * - sizes are Pareto (a few large orders sweep several levels: heavy-tailed returns);
  * - a `marketShare` of arrivals are market orders of random side; the rest are limit orders a
  *   random (1 + exponential) number of ticks behind the opposite touch, so they never cross and
- *   often improve the touch when the spread is wide;
+ *   often improve the touch when the spread is wide. The background's passive liquidity is not
+ *   blind to adverse selection: when the flow toxicity against a side (agents/flow-toxicity.ts:
+ *   the permanent impact per tick, amplified by 1 + kappa Phi) is above `toxicityReference`, that
+ *   side's limit orders go further out and come smaller (below it, closer and larger);
  * - meta-orders: occasionally a trader starts splitting a large order into same-sign market orders,
  *   its length Pareto-distributed — the mechanism behind long-memory order-flow signs (Lillo,
  *   Mike & Farmer 2005);
@@ -18,6 +21,7 @@
 import type { NoiseConfig } from '../../config.js';
 import type { MarketState, OrderIntent, Side } from '../../types.js';
 import { BaseAgent } from '../base-agent.js';
+import { FlowToxicity, withdrawal, type FlowToxicityState } from '../flow-toxicity.js';
 import { geometric, paretoInt, poisson } from './draws.js';
 import { RestingOrders, type RestingOrdersState } from './resting-orders.js';
 
@@ -26,6 +30,7 @@ interface NoiseState {
   metaSign: number[];
   metaLeft: number[];
   resting: RestingOrdersState;
+  toxicity?: FlowToxicityState;
 }
 
 export class NoiseTradersAgent extends BaseAgent {
@@ -38,6 +43,7 @@ export class NoiseTradersAgent extends BaseAgent {
   private tick = 0;
   private readonly intensityShock: number;
   private readonly meanCorrection: number;
+  private readonly toxicity: FlowToxicity;
 
   constructor(
     id: string,
@@ -49,6 +55,7 @@ export class NoiseTradersAgent extends BaseAgent {
     this.intensityShock = cfg.intensityStd * Math.sqrt(1 - phi * phi);
     // E[exp(h)] = exp(std²/2) for a stationary Gaussian h: divide it out so arrivalRate is the mean.
     this.meanCorrection = Math.exp(-(cfg.intensityStd * cfg.intensityStd) / 2);
+    this.toxicity = new FlowToxicity(cfg.toxicitySpan, cfg.toxicityReference);
   }
 
   onTick(state: MarketState): OrderIntent[] {
@@ -63,6 +70,8 @@ export class NoiseTradersAgent extends BaseAgent {
     const arrivals = poisson(rng, lambda);
     const tick = this.tickSize;
     const mid = state.mid;
+    const tox = this.toxicity;
+    tox.observe(state.impact?.lastShift ?? 0, tick);
     for (let k = 0; k < arrivals; k++) {
       const side: Side = rng.next() < 0.5 ? 'BID' : 'ASK';
       const qty = this.size();
@@ -70,12 +79,14 @@ export class NoiseTradersAgent extends BaseAgent {
         out.push({ side, type: 'MARKET', qty, price: null });
         continue;
       }
-      const offset = 1 + Math.floor(-Math.log(1 - rng.next()) * cfg.limitOffsetTicks);
+      // Toxic flow against this side (its permanent impact per tick) pushes the order further out and makes it smaller.
+      const toxic = tox.against(side === 'BID');
+      const offset = 1 + Math.floor(-Math.log(1 - rng.next()) * cfg.limitOffsetTicks * withdrawal(cfg.toxicityOffset, toxic, cfg.toxicityReference));
       // Behind the opposite touch; with that side empty, around the mid.
       const ref = side === 'BID' ? (state.bestAsk ?? mid + tick) : (state.bestBid ?? mid - tick);
       const price = this.roundPrice(side === 'BID' ? ref - offset * tick : ref + offset * tick);
       if (price <= 0) continue;
-      out.push({ side, type: 'LIMIT', price, qty });
+      out.push({ side, type: 'LIMIT', price, qty: Math.max(1, Math.round(qty / withdrawal(cfg.toxicityThin, toxic, cfg.toxicityReference))) });
     }
 
     if (this.traders > 0 && rng.next() < cfg.metaStartProbability) {
@@ -109,7 +120,7 @@ export class NoiseTradersAgent extends BaseAgent {
   }
 
   override saveState(): NoiseState {
-    return { logIntensity: this.logIntensity, metaSign: [...this.metaSign], metaLeft: [...this.metaLeft], resting: this.resting.saveState() };
+    return { logIntensity: this.logIntensity, metaSign: [...this.metaSign], metaLeft: [...this.metaLeft], resting: this.resting.saveState(), toxicity: this.toxicity.saveState() };
   }
 
   override loadState(state: unknown): void {
@@ -118,5 +129,6 @@ export class NoiseTradersAgent extends BaseAgent {
     this.metaSign = [...s.metaSign];
     this.metaLeft = [...s.metaLeft];
     this.resting.loadState(s.resting);
+    this.toxicity.loadState(s.toxicity);
   }
 }
