@@ -174,6 +174,11 @@ export class Simulation {
   private readonly byId = new Map<string, AgentSlot>();
   private readonly mids: Float64Ring;
   private readonly tape: RingBuffer<Fill>;
+  /**
+   * The newest fills on the wire (TICK recent_fills), each made once: the same objects as their
+   * ORDER_FILLED payloads, shared by the TICK payloads that list them.
+   */
+  private readonly wireTape: RingBuffer<OrderFilledPayload>;
   private readonly vwapFills: RingBuffer<[number, number]>;
   private vwapNotional = 0;
   private vwapQty = 0;
@@ -190,6 +195,11 @@ export class Simulation {
   private totalVolume = 0;
   private totalFills = 0;
   private pending: PendingTick | null = null;
+  /**
+   * The last completed tick's post-trade depth, frozen: the book does not change between ticks, so
+   * it is the next tick's pre-trade snapshot (null: take a fresh one).
+   */
+  private bookDepth: DepthSnapshot | null = null;
   private latest: TickPayload | null = null;
   private regime = UNKNOWN;
   /** Permanent impact of the last completed tick, and since the start (MarketState.impact). */
@@ -209,6 +219,7 @@ export class Simulation {
     this.analytics = cfg.analytics ? new MarketAnalytics(cfg, this.rng.derive('analytics')) : null;
     this.mids = new Float64Ring(cfg.priceHistoryLength);
     this.tape = new RingBuffer<Fill>(cfg.tradeTapeLength);
+    this.wireTape = new RingBuffer<OrderFilledPayload>(Math.max(1, Math.min(cfg.tradeTapeLength, cfg.recentFillsInTick)));
     this.vwapFills = new RingBuffer<[number, number]>(cfg.vwapWindow);
     if (options.population !== false) for (const agent of defaultPopulation(cfg)) this.addAgent(agent);
   }
@@ -329,7 +340,8 @@ export class Simulation {
     // Every agent gets the same snapshot objects, and the fills are the tape's own: frozen, so an
     // agent that writes to its state throws (and is skipped) instead of changing what the agents
     // after it see, the trade tape or the pre-trade touch the analytics read.
-    const depth = freezeDepth(this.book.depth(cfg.depthLevels));
+    const depth = this.bookDepth ?? freezeDepth(this.book.depth(cfg.depthLevels));
+    this.bookDepth = null;
     const mid = depth.mid ?? this.lastMid ?? cfg.initialPrice;
     const recentTrades = Object.freeze(this.tape.tail(cfg.recentTradesInState)) as Fill[];
     const priceHistory = Object.freeze(this.mids.tail(cfg.stateHistoryLength)) as number[];
@@ -447,7 +459,7 @@ export class Simulation {
     this.impactShiftTotal += this.tickShift;
 
     // Step 8: price history.
-    const postDepth = this.book.depth(cfg.depthLevels);
+    const postDepth = freezeDepth(this.book.depth(cfg.depthLevels));
     const prevMid = this.lastMid ?? cfg.initialPrice;
     const mid = postDepth.mid ?? this.lastMid ?? cfg.initialPrice;
     const logReturn = prevMid > 0 && mid > 0 ? Math.log(mid / prevMid) : 0;
@@ -479,10 +491,9 @@ export class Simulation {
     const ts = pending.timestamp;
     const events: MarketEvent[] = [];
     for (const o of accepted) events.push(makeEvent(EventType.ORDER_SUBMITTED, ts, orderToWire(o)));
-    const wireFills: OrderFilledPayload[] = [];
     for (const f of tickFills) {
       const w = fillToWire(f);
-      wireFills.push(w);
+      this.wireTape.push(w);
       events.push(makeEvent(EventType.ORDER_FILLED, ts, w));
     }
     if (mid !== this.lastMid || postDepth.spread !== this.lastSpread) {
@@ -520,7 +531,7 @@ export class Simulation {
       this.regime = out.regime;
     }
 
-    const recent = tickFills.length >= cfg.recentFillsInTick ? wireFills.slice(-cfg.recentFillsInTick) : this.tape.tail(cfg.recentFillsInTick).map(fillToWire);
+    const recent = this.wireTape.tail(cfg.recentFillsInTick);
     const state: TickPayload = {
       tick,
       mid_price: mid,
@@ -542,6 +553,7 @@ export class Simulation {
 
     this.lastMid = mid;
     this.lastSpread = postDepth.spread;
+    this.bookDepth = postDepth;
     this.tickCount = tick;
     this.latest = state;
     this.pending = null;
@@ -820,6 +832,7 @@ export class Simulation {
     sim.matcher.fills.clear();
     for (const m of cp.mids) sim.mids.push(m);
     for (const f of cp.tape) sim.tape.push(Object.freeze({ ...f }));
+    for (const f of sim.tape.tail(sim.wireTape.capacity)) sim.wireTape.push(fillToWire(f));
     for (const [p, q] of cp.vwapWindow) sim.vwapFills.push([p, q]);
     [sim.vwapNotional, sim.vwapQty] = cp.vwapSums;
     [sim.totalVolume, sim.totalFills] = cp.totals;
