@@ -11,7 +11,7 @@ export default {
     'packages/engine/src/execution/**/*.ts',
   ],
   // Only what the engine's tests need is copied into the sandbox.
-  ignorePatterns: ['/packages/web', '/packages/server', '/packages/sandbox', '/packages/cli', '/examples', '/reports', '/data', '/artifacts', '**/dist', '/docs'],
+  ignorePatterns: ['/.stryker-tmp*', '/packages/web', '/packages/server', '/packages/sandbox', '/packages/cli', '/examples', '/reports', '/data', '/artifacts', '**/dist', '/docs'],
   coverageAnalysis: 'perTest',
   concurrency: 2,
   reporters: ['clear-text', 'progress', 'json'],

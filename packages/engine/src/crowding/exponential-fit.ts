@@ -367,6 +367,8 @@ export function blockBootstrapHalfLife(
   // every valid block start (a block never crosses from one agent into the next)
   const starts: number[] = [];
   for (const [s, e] of sequences) {
+    // an empty sequence has no block (its start would add nothing and never fill a resample)
+    if (!(e > s)) continue;
     const len = Math.min(L, e - s);
     for (let k = s; k + len <= e; k++) starts.push(k);
   }
