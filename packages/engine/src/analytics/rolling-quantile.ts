@@ -1,6 +1,7 @@
 /**
  * Exact quantiles of the last `capacity` observations, updated in O(capacity) memmove per push
- * (binary search + `copyWithin`) instead of a sort per query. The regime detector keeps one per
+ * (binary search + one `copyWithin` of the values between the evicted and the new one) instead of
+ * a sort per query. The regime detector keeps one per
  * metric so its self-calibrating thresholds cost a few hundred nanoseconds per tick.
  */
 import { Float64Ring } from '../util/ring-buffer.js';
@@ -23,15 +24,23 @@ export class RollingQuantile {
   push(x: number): void {
     if (!Number.isFinite(x)) x = 0;
     const out = this.order.push(x);
-    if (!Number.isNaN(out)) {
-      const at = this.lowerBound(out);
-      this.sorted.copyWithin(at, at + 1, this.n);
-      this.n--;
-    }
     const at = this.lowerBound(x);
-    this.sorted.copyWithin(at + 1, at, this.n);
-    this.sorted[at] = x;
-    this.n++;
+    if (Number.isNaN(out)) {
+      this.sorted.copyWithin(at + 1, at, this.n);
+      this.sorted[at] = x;
+      this.n++;
+      return;
+    }
+    // Full: the evicted value leaves and x enters; only the values between the two positions
+    // move, one place (the same array as removing, then inserting).
+    const gone = this.lowerBound(out);
+    if (at <= gone) {
+      this.sorted.copyWithin(at + 1, at, gone);
+      this.sorted[at] = x;
+    } else {
+      this.sorted.copyWithin(gone, gone + 1, at);
+      this.sorted[at - 1] = x;
+    }
   }
 
   /** Linear-interpolated quantile (numpy's default method) of the kept values; 0 when empty. */
