@@ -29,8 +29,25 @@ MAX_IN_FRAME = 64 * 1024 * 1024
 MAX_ERROR_CHARS = 400
 MAX_FACTORS = 16
 _pack = struct.Struct('>I').pack
-_dumps = json.JSONEncoder(separators=(',', ':'), allow_nan=True).encode
 _loads = json.loads
+# Per call, the harness encodes only values it built itself (dicts, lists, str, numbers, None; no
+# cycles) and decodes only JSON the host wrote: it calls json's C encoder and scanner directly,
+# without the per-call wrappers of json.dumps/json.loads (a new encoder object and a regex match
+# each time), which are a large part of a call's cost in a worker whose caches went cold while the
+# other strategies ran.
+try:
+    _encode = json.encoder.c_make_encoder(None, None, json.encoder.encode_basestring_ascii, None, ':', ',', False, False, True)
+
+    def _dumps(obj):
+        return ''.join(_encode(obj, 0))
+except TypeError:  # a json without its C accelerator
+    _dumps = json.JSONEncoder(separators=(',', ':'), allow_nan=True).encode
+_scan = json.decoder.JSONDecoder().scan_once
+
+
+def _parse(text):
+    """One JSON value from the host's text (str or UTF-8 bytes)."""
+    return _scan(text.decode('utf-8') if isinstance(text, bytes) else text, 0)[0]
 _orig_import = __import__
 
 # C-level writes to fds 1 and 2 go nowhere; Python-level ones are captured (_Capture below).
@@ -133,9 +150,9 @@ def _recv():
     # Tick frames carry the states as raw JSON texts after a small header, so neither side
     # escapes or unescapes them twice (see frame-codec.ts).
     nl = body.index(b'\n')
-    meta = _loads(body[1:nl])
+    meta = _parse(body[1:nl])
     pos = nl + 1
-    shared = body[pos:pos + meta['shared']]  # bytes: parsed (json accepts UTF-8 bytes) only if read
+    shared = body[pos:pos + meta['shared']]  # bytes: decoded and parsed only if the strategy reads them
     pos += meta['shared']
     calls = []
     for c in meta['calls']:
@@ -235,7 +252,7 @@ class MarketState:
     def _market(self):
         if self._shared is None:
             t = self._shared_text
-            self._shared = _loads((b'{' + t + b'}') if isinstance(t, bytes) else ('{' + t + '}')) if t else {}
+            self._shared = _parse((b'{' + t + b'}') if isinstance(t, bytes) else ('{' + t + '}')) if t else {}
         return self._shared
 
     def _levels(self, side):
@@ -436,17 +453,23 @@ def _order_wire(o):
             'price': _num(get('price')),
             'cancelTarget': _num(target),
         }
-    # An Order (or any object with these attributes): the same reads, without a closure per order.
+    # An Order (or any object with these attributes): the same reads, without a closure per order;
+    # enum members and finite floats, the usual values, are converted inline.
     target = getattr(o, 'cancel_target', None)
     if target is None:
         target = getattr(o, 'order_id', None) if _enum_text(getattr(o, 'order_type', None)) == 'CANCEL' else None
-    side = _enum_text(getattr(o, 'side', None))
+    side = getattr(o, 'side', None)
+    side = side._value_[:16] if type(side) is Side and type(side._value_) is str else _enum_text(side)
+    kind = getattr(o, 'order_type', getattr(o, 'type', None))
+    kind = kind._value_[:16] if type(kind) is OrderType and type(kind._value_) is str else _enum_text(kind)
+    qty = getattr(o, 'qty', None)
+    price = getattr(o, 'price', None)
     return {
         'side': side,
-        'type': _enum_text(getattr(o, 'order_type', getattr(o, 'type', None))),
-        'qty': _num(getattr(o, 'qty', None)),
-        'price': _num(getattr(o, 'price', None)),
-        'cancelTarget': _num(target),
+        'type': kind,
+        'qty': qty if type(qty) is float and qty - qty == 0.0 else _num(qty),
+        'price': price if type(price) is float and price - price == 0.0 else _num(price),
+        'cancelTarget': None if target is None else _num(target),
     }
 
 
@@ -513,7 +536,7 @@ def _tick(own_json, shared_text):
     try:
         _arm(_deadline_s)
         try:
-            state = MarketState.from_wire(_loads(own_json), shared_text)
+            state = MarketState.from_wire(_parse(own_json), shared_text)
             try:
                 out = _agent.on_tick(state)
             except _Deadline:
@@ -540,7 +563,8 @@ def _tick(own_json, shared_text):
                 if isinstance(v, np.ndarray):
                     v = (v[:MAX_FACTORS] if v.ndim == 1 else v.ravel()[:MAX_FACTORS]).tolist()
                 if isinstance(v, (list, tuple)):
-                    fv = [_num(x) for x in v[:MAX_FACTORS]]
+                    # Finite floats as they are (x - x is 0.0 only for those), the rest through _num.
+                    fv = [x if type(x) is float and x - x == 0.0 else _num(x) for x in v[:MAX_FACTORS]]
             except _Deadline:
                 raise
             except BaseException:
