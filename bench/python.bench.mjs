@@ -6,13 +6,15 @@
 // - a Python worker's start-up time (spawn of bubblewrap to the harness's ready frame, and a whole
 //   deploy: + load + constructor) and its resident memory (bubblewrap + CPython + numpy).
 // Budget: 10 Python strategies add <= 2 ms per tick (median), 100 add <= 20 ms.
+// BENCH_BASELINE=<another checkout's packages/sandbox/dist> runs that build's pools too, in the same
+// rounds (collect and full tick), and prints this / baseline ratios; the budget lines are this build's.
 // Skips with one line when python3/numpy/bubblewrap are missing.
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { Simulation } from '../packages/engine/dist/index.js';
-import { SandboxPool, compileStrategy, pythonAvailability, defaultLimits, DEFAULT_PYTHON_RUNTIME } from '../packages/sandbox/dist/index.js';
+import { SandboxPool, pythonAvailability, defaultLimits, DEFAULT_PYTHON_RUNTIME } from '../packages/sandbox/dist/index.js';
 import { PythonWorker, toPythonCompiled } from '../packages/sandbox/dist/internal.js';
-import { BuiltinQuoter, TRIVIAL_SOURCE, fmt, hostCpuMs, marketStates, procCpuMs, quantile } from './sandbox-common.mjs';
+import { BuiltinQuoter, TRIVIAL_SOURCE, fmt, hostCpuMs, marketStates, procCpuMs, quantile, ratio, sandboxBuilds } from './sandbox-common.mjs';
 
 const PY_SOURCE = `class Quoter(BaseAgent):
     def on_tick(self, state):
@@ -100,119 +102,129 @@ async function startup(samples) {
   );
 }
 
-async function collectSideBySide(n, rounds) {
-  const workers = Math.max(1, os.availableParallelism());
-  const py = new SandboxPool({ workers: 1, seed: 1 });
-  const ts = new SandboxPool({ workers, seed: 1 });
-  const ids = Array.from({ length: n }, (_, i) => `u${i}`);
+/** One language of one build in a side-by-side collect: its pool and what its rounds measured. */
+async function collectSide(build, kind, ids) {
+  const workers = kind === 'Python' ? 1 : Math.max(1, os.availableParallelism());
+  const pool = new build.SandboxPool({ workers, seed: 1 });
+  const code = kind === 'Python' ? build.toPythonCompiled(PY_SOURCE) : build.compileStrategy(TRIVIAL_SOURCE).code;
   const t0 = performance.now();
-  const pyCode = toPythonCompiled(PY_SOURCE);
-  await Promise.all(ids.map((id) => py.deploy(id, 'quoter', pyCode)));
-  const deployMs = performance.now() - t0;
-  const tsCode = compileStrategy(TRIVIAL_SOURCE).code;
-  await Promise.all(ids.map((id) => ts.deploy(id, 'quoter', tsCode)));
+  await Promise.all(ids.map((id) => pool.deploy(id, 'quoter', code)));
+  return { build: build.label, kind, workers, pool, deployMs: performance.now() - t0, wall: [], host: 0, children: 0, answered: 0 };
+}
+
+async function collectSideBySide(builds, n, rounds) {
+  const ids = Array.from({ length: n }, (_, i) => `u${i}`);
+  const sides = [];
+  for (const b of builds) sides.push(await collectSide(b, 'Python', ids), await collectSide(b, 'TypeScript', ids));
   const states = marketStates(ids);
   const builtins = ids.map((id) => {
     const a = new BuiltinQuoter(id, 'quoter');
     a.attach({ rng: null, tickSize: 0.0001 });
     return a;
   });
-  for (let r = 0; r < 20; r++) {
-    await py.collect(states, { waitForAll: true });
-    await ts.collect(states, { waitForAll: true });
-  }
-  const tPy = [];
-  const tTs = [];
-  const tLocal = [];
-  let answeredPy = 0;
-  let answeredTs = 0;
-  const pyPids = py.pythonWorkerPids().flatMap(processTree);
-  const tsPids = ts.runnerPids();
+  for (let r = 0; r < 20; r++) for (const s of sides) await s.pool.collect(states, { waitForAll: true });
   const sum = (pids) => pids.reduce((a, p) => a + procCpuMs(p), 0);
-  let hostPy = 0;
-  let hostTs = 0;
-  let workersPy = -sum(pyPids);
-  let workersTs = -sum(tsPids);
+  for (const s of sides) {
+    s.pids = s.kind === 'Python' ? s.pool.pythonWorkerPids().flatMap(processTree) : s.pool.runnerPids();
+    s.children = -sum(s.pids);
+  }
+  const tLocal = [];
   for (let r = 0; r < rounds; r++) {
-    let c = hostCpuMs();
-    let t = performance.now();
-    answeredPy += (await py.collect(states, { waitForAll: true })).size;
-    tPy.push(performance.now() - t);
-    hostPy += hostCpuMs() - c;
-    c = hostCpuMs();
-    t = performance.now();
-    answeredTs += (await ts.collect(states, { waitForAll: true })).size;
-    tTs.push(performance.now() - t);
-    hostTs += hostCpuMs() - c;
-    t = performance.now();
+    // Alternate the order, so no side always runs right after another one's wake-ups.
+    for (const s of r % 2 ? [...sides].reverse() : sides) {
+      const c = hostCpuMs();
+      const t = performance.now();
+      s.answered += (await s.pool.collect(states, { waitForAll: true })).size;
+      s.wall.push(performance.now() - t);
+      s.host += hostCpuMs() - c;
+    }
+    const t = performance.now();
     let k = 0;
     for (const a of builtins) k += a.onTick(states.get(a.id)).length;
     tLocal.push(performance.now() - t);
     sink += k;
   }
-  workersPy += sum(pyPids);
-  workersTs += sum(tsPids);
-  await py.close();
-  await ts.close();
-  const p = quantile(tPy, 0.5);
-  const s = quantile(tTs, 0.5);
+  for (const s of sides) {
+    s.children += sum(s.pids);
+    await s.pool.close();
+  }
   const l = quantile(tLocal, 0.5);
-  console.log(
-    `collect N=${String(n).padStart(3)}: Python median ${fmt(p)} (p90 ${fmt(quantile(tPy, 0.9))}) | TypeScript (${workers} runners) ${fmt(s)} (p90 ${fmt(quantile(tTs, 0.9))}) | in-process ${fmt(l)} | ` +
-      `Python/TypeScript ${(p / s).toFixed(1)}x | answered Python ${((answeredPy / (rounds * n)) * 100).toFixed(1)}% TypeScript ${((answeredTs / (rounds * n)) * 100).toFixed(1)}% | ${n} Python deploys in ${deployMs.toFixed(0)} ms`,
-  );
-  console.log(
-    `          CPU per tick: Python host ${fmt(hostPy / rounds)} + workers ${fmt(workersPy / rounds)} = ${fmt((hostPy + workersPy) / rounds)} | ` +
-      `TypeScript host ${fmt(hostTs / rounds)} + runners ${fmt(workersTs / rounds)} = ${fmt((hostTs + workersTs) / rounds)}`,
-  );
-  return p;
+  const fig = (s) => ({ median: quantile(s.wall, 0.5), p90: quantile(s.wall, 0.9), cpu: (s.host + s.children) / rounds, host: s.host / rounds, children: s.children / rounds, answered: (s.answered / (rounds * n)) * 100 });
+  const out = {};
+  for (const b of builds) {
+    const py = sides.find((s) => s.build === b.label && s.kind === 'Python');
+    const ts = sides.find((s) => s.build === b.label && s.kind === 'TypeScript');
+    const p = fig(py);
+    const t = fig(ts);
+    out[b.label] = { py: p, ts: t };
+    const tag = b.label === 'this' ? '' : `${b.label}: `;
+    console.log(
+      `${tag}collect N=${String(n).padStart(3)}: Python median ${fmt(p.median)} (p90 ${fmt(p.p90)}) | TypeScript (${ts.workers} runners) ${fmt(t.median)} (p90 ${fmt(t.p90)}) | in-process ${fmt(l)} | ` +
+        `Python/TypeScript ${(p.median / t.median).toFixed(1)}x | answered Python ${p.answered.toFixed(1)}% TypeScript ${t.answered.toFixed(1)}% | ${n} Python deploys in ${py.deployMs.toFixed(0)} ms`,
+    );
+    console.log(
+      `${' '.repeat(tag.length)}          CPU per tick: Python host ${fmt(p.host)} + workers ${fmt(p.children)} = ${fmt(p.cpu)} | ` +
+        `TypeScript host ${fmt(t.host)} + runners ${fmt(t.children)} = ${fmt(t.cpu)}`,
+    );
+  }
+  if (out.baseline) {
+    const [a, z] = [out.this, out.baseline];
+    console.log(
+      `          this / baseline, N=${n}: Python collect ${ratio(a.py.median, z.py.median)}, CPU per tick ${ratio(a.py.cpu, z.py.cpu)} | TypeScript collect ${ratio(a.ts.median, z.ts.median)}, CPU per tick ${ratio(a.ts.cpu, z.ts.cpu)}`,
+    );
+  }
+  return out.this.py.median;
 }
 
-async function fullTick(n, ticks) {
+async function fullTick(builds, n, ticks) {
   const workers = Math.max(1, os.availableParallelism());
-  const pyPool = new SandboxPool({ workers: 1, seed: 1 });
-  const tsPool = new SandboxPool({ workers, seed: 1 });
-  const pyCode = toPythonCompiled(PY_SOURCE);
-  const tsCode = compileStrategy(TRIVIAL_SOURCE).code;
-  const simP = new Simulation({ seed: 5 });
-  const simT = new Simulation({ seed: 5 });
-  const simB = new Simulation({ seed: 5 });
   const ids = Array.from({ length: n }, (_, i) => `u${i}`);
-  for (const id of ids) {
-    simP.addAgent(await pyPool.deploy(id, 'quoter', pyCode));
-    simT.addAgent(await tsPool.deploy(id, 'quoter', tsCode));
-    simB.addAgent(new BuiltinQuoter(id, 'quoter'));
+  const sides = [];
+  for (const b of builds) {
+    for (const kind of ['Python', 'TypeScript']) {
+      const pool = new b.SandboxPool({ workers: kind === 'Python' ? 1 : workers, seed: 1 });
+      const code = kind === 'Python' ? b.toPythonCompiled(PY_SOURCE) : b.compileStrategy(TRIVIAL_SOURCE).code;
+      const sim = new Simulation({ seed: 5 });
+      for (const id of ids) sim.addAgent(await pool.deploy(id, 'quoter', code));
+      sides.push({ build: b.label, kind, pool, sim, t: [] });
+    }
   }
-  const step = async (sim, pool) => {
+  const simB = new Simulation({ seed: 5 });
+  for (const id of ids) simB.addAgent(new BuiltinQuoter(id, 'quoter'));
+  const step = async ({ sim, pool }) => {
     const req = sim.prepareTick();
     const orders = sim.runLocalAgents(req);
     const ext = await pool.collect(new Map(ids.map((id) => [id, req.states.get(id)]).filter(([, s]) => s)), { waitForAll: true });
     for (const [id, o] of ext) orders.set(id, o);
     sim.completeTick(orders);
   };
-  const tP = [];
-  const tT = [];
   const tB = [];
   for (let t = 0; t < ticks; t++) {
-    let t0 = performance.now();
-    await step(simP, pyPool);
-    tP.push(performance.now() - t0);
-    t0 = performance.now();
-    await step(simT, tsPool);
-    tT.push(performance.now() - t0);
-    t0 = performance.now();
+    for (const s of t % 2 ? [...sides].reverse() : sides) {
+      const t0 = performance.now();
+      await step(s);
+      s.t.push(performance.now() - t0);
+    }
+    const t0 = performance.now();
     simB.step();
     tB.push(performance.now() - t0);
   }
-  await pyPool.close();
-  await tsPool.close();
-  const p = quantile(tP, 0.5);
-  const s = quantile(tT, 0.5);
+  for (const s of sides) await s.pool.close();
   const b = quantile(tB, 0.5);
-  console.log(
-    `full tick N=${String(n).padStart(3)} + default population: Python median ${fmt(p)} (+${fmt(p - b)}) | TypeScript ${fmt(s)} (+${fmt(s - b)}) | all in-process ${fmt(b)} | added time Python/TypeScript ${((p - b) / (s - b)).toFixed(1)}x`,
-  );
-  return p - b;
+  const added = {};
+  for (const bl of builds) {
+    const p = quantile(sides.find((s) => s.build === bl.label && s.kind === 'Python').t, 0.5);
+    const s = quantile(sides.find((x) => x.build === bl.label && x.kind === 'TypeScript').t, 0.5);
+    added[bl.label] = { py: p - b, ts: s - b };
+    const tag = bl.label === 'this' ? '' : `${bl.label}: `;
+    console.log(
+      `${tag}full tick N=${String(n).padStart(3)} + default population: Python median ${fmt(p)} (+${fmt(p - b)}) | TypeScript ${fmt(s)} (+${fmt(s - b)}) | all in-process ${fmt(b)} | added time Python/TypeScript ${((p - b) / (s - b)).toFixed(1)}x`,
+    );
+  }
+  if (added.baseline) {
+    console.log(`          this / baseline, N=${n}: added time Python ${ratio(added.this.py, added.baseline.py)} | TypeScript ${ratio(added.this.ts, added.baseline.ts)}`);
+  }
+  return added.this.py;
 }
 
 export async function run() {
@@ -227,11 +239,13 @@ export async function run() {
       .map((x) => x.toFixed(1))
       .join(' ')}`,
   );
+  const builds = await sandboxBuilds();
+  if (builds.length > 1) console.log(`side by side with the baseline build ${process.env.BENCH_BASELINE} (BENCH_BASELINE), interleaved round by round`);
   await startup(10);
-  const c10 = await collectSideBySide(10, 300);
-  const c100 = await collectSideBySide(100, 100);
-  const f10 = await fullTick(10, 200);
-  const f100 = await fullTick(100, 60);
+  const c10 = await collectSideBySide(builds, 10, 300);
+  const c100 = await collectSideBySide(builds, 100, 100);
+  const f10 = await fullTick(builds, 10, 200);
+  const f100 = await fullTick(builds, 100, 60);
   console.log(`budget: 10 Python strategies add <= 2 ms per tick (median): ${f10 <= 2 ? 'met' : 'NOT met'} (full tick +${fmt(f10)}, collect ${fmt(c10)})`);
   console.log(`budget: 100 Python strategies add <= 20 ms per tick (median): ${f100 <= 20 ? 'met' : 'NOT met'} (full tick +${fmt(f100)}, collect ${fmt(c100)})`);
 }

@@ -2,7 +2,32 @@
 // TypeScript) share: the in-process twin of their trivial quoting strategy, realistic market
 // states, per-process CPU readings from /proc and the quantile/format helpers.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BaseAgent, Simulation } from '../packages/engine/dist/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The sandbox builds to measure: this checkout's, and with BENCH_BASELINE=<another checkout's
+ * packages/sandbox/dist> (a worktree with its node_modules, e.g. at main before a change) that
+ * one too, so both run in the same process, round by round. Each is the package's index and
+ * internal exports plus a label.
+ */
+export async function sandboxBuilds() {
+  const dirs = [['this', path.join(here, '..', 'packages', 'sandbox', 'dist')]];
+  if (process.env.BENCH_BASELINE) dirs.push(['baseline', path.resolve(process.env.BENCH_BASELINE)]);
+  return Promise.all(
+    dirs.map(async ([label, dir]) => ({
+      label,
+      ...(await import(pathToFileURL(path.join(dir, 'index.js')).href)),
+      ...(await import(pathToFileURL(path.join(dir, 'internal.js')).href)),
+    })),
+  );
+}
+
+/** "this / baseline" of two figures, for the side-by-side lines. */
+export const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
 
 /** The trivial quoter as a sandboxed TypeScript strategy. */
 export const TRIVIAL_SOURCE = `class Quoter extends BaseAgent {
