@@ -82,6 +82,13 @@ export interface ServerOptions {
   logFormat: 'auto' | 'pretty' | 'json';
   /** Log every request (CROWDALPHA_LOG_REQUESTS); off by default because it halves throughput. */
   logRequests: boolean;
+  /**
+   * Let V8 allocate objects of long-lived-looking allocation sites straight into the old generation
+   * (CROWDALPHA_V8_PRETENURING). Off by default in the server process: a WebSocket burst made the
+   * sockets' own write bookkeeping look long-lived and every later HTTP response paid for it in GC
+   * (v8-tuning.ts). Applied by the process entry only, never to a host that embeds the server.
+   */
+  v8Pretenuring: boolean;
   /** Time to wait for in-flight work on shutdown (CROWDALPHA_SHUTDOWN_TIMEOUT_MS). */
   shutdownTimeoutMs: number;
   /**
@@ -158,6 +165,7 @@ export function defaultServerOptions(): ServerOptions {
     logLevel: 'info',
     logFormat: 'auto',
     logRequests: false,
+    v8Pretenuring: false,
     shutdownTimeoutMs: 10_000,
     adminToken: null,
     metrics: true,
@@ -228,6 +236,7 @@ export const ENV_MAP: Readonly<Record<string, EnvSpec>> = {
   CROWDALPHA_WEB_DIST: { key: 'webDist', kind: 'string' },
   CROWDALPHA_LOG_FORMAT: { key: 'logFormat', kind: 'format' },
   CROWDALPHA_LOG_REQUESTS: { key: 'logRequests', kind: 'bool' },
+  CROWDALPHA_V8_PRETENURING: { key: 'v8Pretenuring', kind: 'bool' },
   CROWDALPHA_SHUTDOWN_TIMEOUT_MS: { key: 'shutdownTimeoutMs', kind: 'int', min: 0, max: 600_000 },
   CROWDALPHA_ADMIN_TOKEN: { key: 'adminToken', kind: 'token' },
   CROWDALPHA_METRICS: { key: 'metrics', kind: 'bool' },

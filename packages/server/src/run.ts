@@ -2,14 +2,18 @@
  * `runServerProcess(overrides)`: start the server as the process's main job — options from the
  * environment plus `overrides` (the CLI's flags), graceful shutdown on SIGINT/SIGTERM (final
  * checkpoint and flush, sockets closed), a second signal or the shutdown timeout exits at once.
+ * The process's V8 is tuned for a server first (v8-tuning.ts).
  * A start failure prints one line (the bad variable and its valid range) and exits with 1.
  */
-import { ServerConfigError, type ServerOptions } from './config.js';
+import { ServerConfigError, resolveServerOptions, type ServerOptions } from './config.js';
 import { startServer, type RunningServer, type StartOptions } from './server.js';
+import { applyV8Tuning } from './v8-tuning.js';
 
 export async function runServerProcess(overrides: Partial<ServerOptions> = {}, start: Pick<StartOptions, 'experiments'> = {}): Promise<RunningServer> {
   let server: RunningServer;
   try {
+    // Before the server allocates anything: V8's tenuring decisions are never taken back.
+    applyV8Tuning(resolveServerOptions(overrides, process.env));
     server = await startServer(overrides, start);
   } catch (e) {
     const err = e as Error;

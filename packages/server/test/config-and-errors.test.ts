@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ENV_MAP, ServerConfigError, defaultServerOptions, resolveServerOptions } from '../src/config.js';
 import { ApiError, ERRORS, apiError, formatTemplate } from '../src/errors.js';
 import { toApiError } from '../src/http/error-handler.js';
+import { v8FlagsFor } from '../src/v8-tuning.js';
 
 const readme = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('## Server & API'));
@@ -43,6 +44,12 @@ describe('server options', () => {
     expect(() => resolveServerOptions({}, { CROWDALPHA_MARKET_CONFIG: '[1]' })).toThrow(/must be a JSON object/);
     expect(() => resolveServerOptions({}, { CROWDALPHA_LOG_FORMAT: 'xml' })).toThrow(/auto, pretty or json/);
     expect(() => resolveServerOptions({ nope: 1 } as never, {})).toThrow(/unknown server option; valid options are port, host/);
+  });
+
+  it('turns V8 allocation-site pretenuring off in the server process unless CROWDALPHA_V8_PRETENURING=true', () => {
+    expect(v8FlagsFor(defaultServerOptions())).toEqual(['--no-allocation-site-pretenuring']);
+    expect(v8FlagsFor(resolveServerOptions({}, { CROWDALPHA_V8_PRETENURING: 'true' }))).toEqual([]);
+    expect(() => resolveServerOptions({}, { CROWDALPHA_V8_PRETENURING: 'sometimes' })).toThrow(/CROWDALPHA_V8_PRETENURING: must be true\/false/);
   });
 
   it('leaves the operator token unset and metrics on by default', () => {
