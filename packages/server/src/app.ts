@@ -17,6 +17,7 @@ import { makeErrorHandler } from './http/error-handler.js';
 import { enforceErrorShape, frameworkErrors } from './http/error-shape.js';
 import { firstNonFinite, nonFiniteError } from './http/finite-numbers.js';
 import { guardUpgradeSockets } from './http/upgrade-guard.js';
+import { trackWrites } from './http/in-flight.js';
 import { API_KEY_SCHEME, accessRuleOf, apiKeySecurityScheme, documentAccess, type AccessRule } from './http/access.js';
 import { rateLimitBucket } from './http/limits.js';
 import { createValidatorCompiler } from './http/validator.js';
@@ -79,21 +80,18 @@ export async function buildApp(ctx: ServerContext, logger: Logger): Promise<Fast
     return reply.code(err.statusCode).send(err.toBody());
   });
 
-  const writeEnds = new WeakMap<object, () => void>();
-  const endWrite = async (req: object) => {
-    writeEnds.get(req)?.();
-  };
-  app.addHook('onRequest', async (req) => {
-    if (ctx.closing) throw apiError('CA_ERR_UNAVAILABLE', 'the server is shutting down; retry in a moment');
-    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') writeEnds.set(req, ctx.writes.begin());
+  // Hooks every request runs are callback style: no promise per request on the hot reads.
+  app.addHook('onRequest', (_req, _reply, done) => {
+    if (ctx.closing) return done(apiError('CA_ERR_UNAVAILABLE', 'the server is shutting down; retry in a moment'));
+    done();
   });
-  app.addHook('onResponse', endWrite);
-  app.addHook('onRequestAbort', endWrite);
+  trackWrites(app, ctx.writes);
   const metrics = ctx.metrics;
   if (metrics) {
     // Labelled by route pattern (routeOptions.url), never the raw URL, so ids and typos add no series.
-    app.addHook('onResponse', async (req, reply) => {
+    app.addHook('onResponse', (req, reply, done) => {
       metrics.observeHttp(req.method, req.routeOptions.url, reply.statusCode, reply.elapsedTime);
+      done();
     });
   }
   await app.register(cors, { origin: corsOrigin(o.corsOrigins) });

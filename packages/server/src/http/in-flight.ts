@@ -4,6 +4,11 @@
  * answered 201 after the checkpoint was written would otherwise be acknowledged yet missing after
  * the restart.
  */
+import type { FastifyInstance, FastifyRequest, RouteOptions, onRequestAbortHookHandler, onRequestHookHandler, onResponseHookHandler } from 'fastify';
+
+/** Methods that may change state; a route taking any of them is tracked. */
+const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 export class InFlightWrites {
   private count = 0;
   private waiters: Array<() => void> = [];
@@ -35,4 +40,36 @@ export class InFlightWrites {
       });
     });
   }
+}
+
+type Hooks<H> = H | H[] | undefined;
+const hooksOf = <H>(own: Hooks<H>): H[] => (own === undefined ? [] : Array.isArray(own) ? own : [own]);
+
+/**
+ * Counts every request to a route that takes a write method in `writes`, from before its access
+ * check to its response or abort. Route-level hooks, so reads (GET /market/book) run none of it.
+ * Call before the routes are registered (it is an onRoute hook).
+ */
+export function trackWrites(app: FastifyInstance, writes: InFlightWrites): void {
+  const ends = new WeakMap<FastifyRequest, () => void>();
+  const begin: onRequestHookHandler = (req, _reply, done) => {
+    if (WRITE_METHODS.has(req.method)) ends.set(req, writes.begin());
+    done();
+  };
+  const end: onResponseHookHandler = (req, _reply, done) => {
+    ends.get(req)?.();
+    done();
+  };
+  const abort: onRequestAbortHookHandler = (req, done) => {
+    ends.get(req)?.();
+    done();
+  };
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.some((m) => WRITE_METHODS.has(m))) return;
+    // First, so a request refused by a later onRequest hook (access, rate limit) is counted and ended too.
+    route.onRequest = [begin, ...hooksOf(route.onRequest)];
+    route.onResponse = [...hooksOf(route.onResponse), end];
+    route.onRequestAbort = [...hooksOf(route.onRequestAbort), abort];
+  });
 }
