@@ -76,7 +76,7 @@ const TICK_SLOT_FIELDS = ['keys', 'values', 'n', 'tick', 'fillAgent', 'fillSigne
 /** What a checkpoint keeps; the lot lists and percentile buffers are scratch of `compute()`. */
 const FACTOR_SPACE_FIELDS = ['n', 'cap', 'sums', 'absReturns', 'absReturnSum', 'observed', 'lastTick', 'factors', 'activity', 'weights'] as const;
 
-/** Contributions of one tick: (agent*STRIDE + field, value) pairs and the fills, buffers reused. */
+/** Contributions of one tick: (agent*STRIDE + field, value) pairs and each agent's net fill, buffers reused. */
 class TickSlot {
   keys = new Int32Array(64);
   values = new Float64Array(64);
@@ -85,7 +85,18 @@ class TickSlot {
   fillAgent = new Int32Array(16);
   fillSigned = new Float64Array(16);
   fills = 0;
+  /**
+   * Adds to the agent's net signed fill quantity of this tick. A tick's fills are simultaneous for
+   * the holding period, so only the net moves the position it integrates; a self-trade nets to 0.
+   * (Checkpoints written before kept one entry per fill; they replay to the same figures.)
+   */
   addFill(agent: number, signedQty: number): void {
+    for (let k = 0; k < this.fills; k++) {
+      if (this.fillAgent[k] === agent) {
+        this.fillSigned[k]! += signedQty;
+        return;
+      }
+    }
     if (this.fills === this.fillAgent.length) {
       const a = new Int32Array(this.fills * 2);
       a.set(this.fillAgent);
@@ -323,8 +334,9 @@ export class FactorSpace {
    * Holding periods of each agent's fills in the window, FIFO lots matched from flat at the window
    * start: heldAgeQty = Σ qty × age over matched pairs (opening fill to closing fill) and open lots
    * (opening fill to `now`), heldQty = the quantity opened. Every unit opened is either closed or
-   * still open, so Σ qty × age is the time integral of |position since the window start| and the
-   * quantity opened is (Σ |fill| + |final position|) / 2 — one pass over the fills, no lot queue.
+   * still open, so Σ qty × age is the time integral of |position since the window start| — one
+   * pass over each tick's net fill per agent, no lot queue — and the quantity opened is
+   * (Σ |fill| + |final position|) / 2, Σ |fill| being the window's FILL_QTY sum.
    * With whole quantities and ticks (the book's) every term is an exact integer, so this equals
    * the lot-by-lot replay bit for bit (test/crowding/factor-space-holding.test.ts).
    */
@@ -339,7 +351,6 @@ export class FactorSpace {
     const held = this.heldQty;
     position.fill(0, 0, n);
     ageQty.fill(0, 0, n);
-    held.fill(0, 0, n);
     for (let s = 0; s < kept; s++) {
       const slot = this.slots[(first + s) % W]!;
       const tick = slot.tick;
@@ -352,13 +363,12 @@ export class FactorSpace {
         if (p !== 0) ageQty[agent]! += Math.abs(p) * (tick - since[agent]!);
         position[agent] = p + q;
         since[agent] = tick;
-        held[agent]! += Math.abs(q);
       }
     }
     for (let i = 0; i < n; i++) {
       const p = position[i]!;
       if (p !== 0) ageQty[i]! += Math.abs(p) * (now - since[i]!);
-      held[i] = (held[i]! + Math.abs(p)) / 2;
+      held[i] = (this.sums[i * STRIDE + FILL_QTY]! + Math.abs(p)) / 2;
     }
   }
 
