@@ -206,6 +206,12 @@ export interface ValueConfig {
   orderLifetime: number;
   /** Share of the engine's cumulative permanent impact (MarketState.impact) added to the value traded toward. @unit share (0–1) */
   impactWeight: number;
+  /**
+   * Half-life of the permanent shift the value traders believe in: > 0, they add impactWeight × the sum of past shifts,
+   * each halved every impactHalfLife ticks (crowded flow moves their reference for a while, then the fundamental
+   * takes over again); 0, the whole cumulative shift, forever. @unit ticks
+   */
+  impactHalfLife: number;
 }
 
 /**
@@ -764,6 +770,7 @@ function baseConfig(): SimulationConfig {
       maxInventory: 20,
       orderLifetime: 100,
       impactWeight: 1,
+      impactHalfLife: 0,
     },
     ladderMaker: {
       levels: 10,

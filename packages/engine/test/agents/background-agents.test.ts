@@ -126,3 +126,30 @@ describe('liquidity providers facing toxic flow (docs/MODEL.md §3, adverse sele
     expect(toxic.filter((o) => o.type === 'MARKET')).toEqual(benign.filter((o) => o.type === 'MARKET'));
   });
 });
+
+describe('value traders and the permanent shift', () => {
+  /** The value the traders trade toward after each of `shifts` (lastShift per call, cumulativeShift fixed), fundamental held at one tick. */
+  function valuesAfter(params: Record<string, number>, shifts: number[], cumulative: number): number[] {
+    const agent = createBuiltinAgent('value', 'bg_value', { traders: 100, ...params }, market);
+    const sim = new Simulation({ population: 'market', seed: 5 }, { population: false });
+    sim.addAgent(agent);
+    const state = sim.prepareTick().states.get(agent.id)!;
+    return shifts.map((lastShift) => {
+      agent.onTick({ ...state, impact: { lastShift, cumulativeShift: cumulative } });
+      return agent.diagnostics()!.fundamental as number;
+    });
+  }
+
+  it('with impactHalfLife 0 add impactWeight x the cumulative shift (forever), with 0 weight ignore it', () => {
+    const [fundamental] = valuesAfter({ impactWeight: 0 }, [0.5], 0.7);
+    expect(valuesAfter({ impactWeight: 1, impactHalfLife: 0 }, [0.5, 0], 0.7)).toEqual([fundamental! + 0.7, fundamental! + 0.7]);
+    expect(valuesAfter({ impactWeight: 0.5, impactHalfLife: 0 }, [0], 0.7)[0]).toBeCloseTo(fundamental! + 0.35, 12);
+  });
+
+  it('with impactHalfLife > 0 believe each shift for a while: it halves every impactHalfLife ticks', () => {
+    const [fundamental] = valuesAfter({ impactWeight: 0 }, [0], 0);
+    const v = valuesAfter({ impactWeight: 1, impactHalfLife: 10 }, [0.5, ...Array<number>(10).fill(0)], 99);
+    expect(v[0]! - fundamental!).toBeCloseTo(0.5, 12);
+    expect(v[10]! - fundamental!).toBeCloseTo(0.25, 12);
+  });
+});

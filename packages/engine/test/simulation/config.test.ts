@@ -71,7 +71,7 @@ describe('config', () => {
       intensityPersistence: 0.995, intensityStd: 0.5, metaStartProbability: 0.05, metaTailExponent: 1.3, metaMaxChildren: 200, metaChildProbability: 0.3,
       toxicitySpan: 2000, toxicityReference: 0.9, toxicityOffset: 0.5, toxicityThin: 0.5,
     });
-    expect(c.value).toEqual({ arrivalRate: 0.002, observationNoise: 0.0003, thresholdTicks: 20, aggressiveShare: 0.2, qtyMin: 1, qtyMax: 10, maxInventory: 20, orderLifetime: 100, impactWeight: 0 });
+    expect(c.value).toEqual({ arrivalRate: 0.002, observationNoise: 0.0003, thresholdTicks: 20, aggressiveShare: 0.2, qtyMin: 1, qtyMax: 10, maxInventory: 20, orderLifetime: 100, impactWeight: 0, impactHalfLife: 0 });
     expect(resolveConfig({ population: 'seed' }).value.impactWeight).toBe(1);
     expect(c.ladderMaker).toEqual({
       levels: 10, levelSpacingTicks: 1, halfSpreadTicks: 0.5, volWiden: 0.2, qty: 2, refillShare: 0.5, fairValueAlpha: 1, fundamentalWeight: 0.002,

@@ -4,8 +4,9 @@
  * `thresholdTicks` beyond the touch, trades toward it — a market order with chance
  * `aggressiveShare`, otherwise a limit order joining its own side's touch. Their pooled inventory
  * is capped at traders × maxInventory. The value they trade toward moves with the engine's
- * permanent impact (`MarketState.impact.cumulativeShift`): aggressive flow shifts the reference
- * price fundamental traders quote around. They are the market's anchor: without them nothing pulls
+ * permanent impact (`MarketState.impact.cumulativeShift`, × impactWeight): aggressive flow shifts the
+ * reference price fundamental traders quote around. With `impactHalfLife` > 0 they believe each
+ * shift only for a while (a sum of past shifts, each halved every impactHalfLife ticks). They are the market's anchor: without them nothing pulls
  * the price back, and a crowd of momentum traders can walk it anywhere.
  */
 import type { FundamentalConfig, ValueConfig } from '../../config.js';
@@ -19,6 +20,7 @@ interface ValueState {
   fundamental: FundamentalState;
   lastValue: number;
   resting: RestingOrdersState;
+  believedShift?: number;
 }
 
 export class ValueTradersAgent extends BaseAgent {
@@ -27,6 +29,9 @@ export class ValueTradersAgent extends BaseAgent {
   private readonly resting = new RestingOrders();
   private tick = 0;
   private lastValue: number;
+  /** The permanent shift the traders still believe in (impactHalfLife > 0): a decaying sum of MarketState.impact.lastShift. */
+  private believedShift = 0;
+  private readonly shiftDecay: number;
 
   constructor(
     id: string,
@@ -39,6 +44,7 @@ export class ValueTradersAgent extends BaseAgent {
     super(id, 'value');
     this.fundamental = new FundamentalProcess(fundamental, initialPrice, seed);
     this.lastValue = initialPrice;
+    this.shiftDecay = cfg.impactHalfLife > 0 ? Math.pow(0.5, 1 / cfg.impactHalfLife) : 1;
   }
 
   onTick(state: MarketState): OrderIntent[] {
@@ -47,7 +53,10 @@ export class ValueTradersAgent extends BaseAgent {
     const out: OrderIntent[] = [];
     this.tick = state.tick;
     this.resting.expire(state.tick, (id, isBid) => out.push({ side: isBid ? 'BID' : 'ASK', type: 'CANCEL', qty: 0, price: null, cancelTarget: id }));
-    const value = this.fundamental.valueAt(state.tick) + cfg.impactWeight * (state.impact?.cumulativeShift ?? 0);
+    const impact = state.impact;
+    this.believedShift = this.shiftDecay * this.believedShift + (impact?.lastShift ?? 0);
+    const shift = cfg.impactHalfLife > 0 ? this.believedShift : (impact?.cumulativeShift ?? 0);
+    const value = this.fundamental.valueAt(state.tick) + cfg.impactWeight * shift;
     this.lastValue = value;
     const arrivals = poisson(rng, this.traders * cfg.arrivalRate);
     const limit = this.traders * cfg.maxInventory;
@@ -79,7 +88,7 @@ export class ValueTradersAgent extends BaseAgent {
   }
 
   override saveState(): ValueState {
-    return { fundamental: this.fundamental.saveState(), lastValue: this.lastValue, resting: this.resting.saveState() };
+    return { fundamental: this.fundamental.saveState(), lastValue: this.lastValue, resting: this.resting.saveState(), believedShift: this.believedShift };
   }
 
   override loadState(state: unknown): void {
@@ -87,5 +96,6 @@ export class ValueTradersAgent extends BaseAgent {
     this.fundamental.loadState(s.fundamental);
     this.lastValue = s.lastValue;
     this.resting.loadState(s.resting);
+    this.believedShift = s.believedShift ?? 0;
   }
 }
