@@ -20,7 +20,7 @@ export interface Context {
 
 export interface Isolate {
   readonly isDisposed: boolean;
-  /** CPU time spent inside this isolate so far, ns (waiting for a pool thread is not counted). */
+  /** CPU time spent inside this isolate so far (waiting for a pool thread is not counted): ns as a bigint (isolated-vm >= 4). */
   readonly cpuTime: bigint;
   createContext(): Promise<Context>;
   dispose(): void;

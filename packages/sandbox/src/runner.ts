@@ -136,13 +136,16 @@ async function load(spec: LoadSpec): Promise<{ ok: boolean; kind?: FailureKind; 
   }
 }
 
-/** CPU time the isolate has spent so far, ns (0 once disposed). */
-function cpuTimeOf(s: Strategy): bigint {
+/** CPU time the isolate has spent so far, ms; NaN when unreadable (disposed). isolated-vm gives ns as a bigint; old builds gave [s, ns]. */
+function cpuMsOf(s: Strategy): number {
   try {
-    return s.isolate.cpuTime;
+    const t: unknown = s.isolate.cpuTime;
+    if (typeof t === 'bigint') return Number(t) / 1e6;
+    if (Array.isArray(t)) return (t[0] as number) * 1e3 + (t[1] as number) / 1e6;
   } catch {
-    return 0n;
+    /* disposed */
   }
+  return NaN;
 }
 
 /**
@@ -158,14 +161,15 @@ function runCall(call: TickCall, market: ExternalCopy | null): void {
   if (s.busy) return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'busy', error: 'previous call still running' });
   s.busy = true;
   const args = [call.state, market === null ? '' : market.copyInto()];
-  const cpu0 = cpuTimeOf(s);
+  const cpu0 = cpuMsOf(s);
   const t0 = performance.now();
   const done = (out: unknown): void => {
     s.busy = false;
     // The fast-path record (SYNC_FAST_MS on the host) is the isolate's CPU time, not the wall
     // time: an async call also waits for a pool thread, which with many strategies per runner
     // is longer than the call itself and kept every one of them off the fast path.
-    const ms = Number(cpuTimeOf(s) - cpu0) / 1e6;
+    const cpu = cpuMsOf(s) - cpu0;
+    const ms = Number.isFinite(cpu) ? cpu : performance.now() - t0;
     if (typeof out !== 'string') {
       teardown(call.sid, 'returned a non-string');
       return emit({ sid: call.sid, seq: call.seq, ok: false, kind: 'output', error: 'driver returned a non-string', ms });
