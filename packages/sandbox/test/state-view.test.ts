@@ -85,4 +85,22 @@ describe('a TypeScript strategy sees the whole state', () => {
     expect(lines.at(-1)).toBe(Object.keys(JSON.parse(seen)).join(','));
     expect(lines.at(-1)).toMatch(/,depth,recentTrades,priceHistory$/);
   });
+
+  it('a strategy that added get/set/value to Object.prototype still reads its market fields', async () => {
+    const code = compileStrategy(
+      `Object.prototype.get = function (k) { return this[k]; };
+       Object.prototype.set = function (k, v) { this[k] = v; };
+       Object.prototype.value = 1;
+       class Helpers extends BaseAgent {
+         onTick(state) { this.fv = [state.depth.bids.length, state.get('recentTrades').length, state.priceHistory.length]; return []; }
+         factorVector() { return this.fv; }
+       }`,
+      { typeCheck: false },
+    ).code;
+    await pool.deploy('helpers', 'helpers', code, { timeout_ms: 500 });
+    const s = stateFor('helpers', 70);
+    const got = await pool.collect(new Map([['helpers', s]]), { waitForAll: true });
+    expect(got.has('helpers'), JSON.stringify(pool.details('helpers')?.last_error)).toBe(true);
+    expect(pool.agent('helpers')!.factorVector()).toEqual([s.depth.bids.length, s.recentTrades.length, s.priceHistory.length]);
+  });
 });

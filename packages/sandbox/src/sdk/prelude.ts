@@ -224,12 +224,15 @@ const MARKET_KEYS = ['depth', 'recentTrades', 'priceHistory'];
 function attachMarket(state, marketJson) {
   let market = null;
   function settle(key, value) {
-    try { defineProperty(state, key, { value: value, writable: true, enumerable: true, configurable: true }); } catch (e) { /* frozen by the strategy: keep the accessor */ }
+    // Descriptors without a prototype: a strategy that gave Object.prototype a \`get\` or \`value\`
+    // (its own realm) must not turn them into invalid descriptors.
+    try { defineProperty(state, key, { __proto__: null, value: value, writable: true, enumerable: true, configurable: true }); } catch (e) { /* frozen by the strategy: keep the accessor */ }
     return value;
   }
   for (let i = 0; i < MARKET_KEYS.length; i++) {
     const key = MARKET_KEYS[i];
     defineProperty(state, key, {
+      __proto__: null,
       get: function () {
         if (market === null) market = parse('{' + marketJson + '}');
         return settle(key, market[key]);
