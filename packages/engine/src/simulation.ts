@@ -55,7 +55,7 @@ export interface SimulationOptions {
    * true. A batch run that never reads them (a benchmark, a sweep that reads only the market) sets
    * false: TICK then carries `agent_stats: []`, and `allAgentStats()` / `agentStats(id)` /
    * `leaderboard()` still answer on demand with the same figures. With analytics on this is about
-   * a sixth of a default-market tick (per agent, O(diagnostics.window)), spent for nobody.
+   * a tenth of a default-market tick (O(1) per agent, one object each), spent for nobody.
    */
   tickAgentStats?: boolean;
 }

@@ -344,7 +344,7 @@ export class MarketAnalytics {
     return this.diagnostics.sharpeFull(index);
   }
 
-  /** Full diagnostics of one agent (O(window)), plus its Phi and cumulative crowding exposure. */
+  /** Full diagnostics of one agent (O(1)), plus its Phi and cumulative crowding exposure. */
   agentDiagnostics(index: number): AgentDiagnostics {
     const d = this.diagnostics.agent(index);
     d['phi'] = this.agentView(index).phi;
