@@ -14,9 +14,11 @@
  * An aggregate of a run of changes d with PnL levels l is a fixed record (the `F_*` offsets):
  * count, mean and central moments M2..M4 of d (merged with Pébay's formulas), mean, M2 and lag-1
  * co-moment of |d| with its first and last |d| (merged by re-centring on the common mean),
- * Σ d² over d < 0, the counts of d > 0 and d ≠ 0, and the max, min and largest fall of l. The moment merges are numerically
- * stable; the results equal the two-pass figures to rounding (the test pins 1e-9 relative), and
- * the drawdown, a max of differences, equals the sequential scan bit for bit.
+ * Σ d² over d < 0, the counts of d > 0 and d ≠ 0, and the max, min and largest fall of l. The
+ * moment merges are numerically stable: the figures equal the two-pass ones to rounding
+ * (test/analytics/window-stats.test.ts pins them within 1e-9); the counts and the drawdown, a max
+ * of differences, equal the sequential scan bit for bit. Memory: W records of 16 doubles per agent
+ * (32 KB at the default window of 250).
  */
 
 /** Offsets in one aggregate record. */
