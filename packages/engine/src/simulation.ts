@@ -459,7 +459,7 @@ export class Simulation {
     this.impactShiftTotal += this.tickShift;
 
     // Step 8: price history.
-    const postDepth = freezeDepth(this.book.depth(cfg.depthLevels));
+    const postDepth = this.book.depth(cfg.depthLevels);
     const prevMid = this.lastMid ?? cfg.initialPrice;
     const mid = postDepth.mid ?? this.lastMid ?? cfg.initialPrice;
     const logReturn = prevMid > 0 && mid > 0 ? Math.log(mid / prevMid) : 0;
@@ -553,7 +553,9 @@ export class Simulation {
 
     this.lastMid = mid;
     this.lastSpread = postDepth.spread;
-    this.bookDepth = postDepth;
+    // Frozen only now: for-of over a frozen array is not optimised (an iterator result per level),
+    // and the analytics above walk this snapshot's levels.
+    this.bookDepth = freezeDepth(postDepth);
     this.tickCount = tick;
     this.latest = state;
     this.pending = null;
