@@ -5,23 +5,27 @@
 // Two conditions: market paused (the request path alone) and running (minus the idle tick cost
 // measured over the same wall time just before).
 //
-//   npm run bench:server-cpu [-- --base <commit>] [--requests 20000] [--rounds 3] [--market seed|default] [--profile <dir>]
+//   npm run bench:server-cpu [-- --base <commit>] [--requests 20000] [--rounds 3] [--market seed|default] [--profile <dir>] [--ws-seconds 0] [--ws-clients 500] [--connections 16]
 //
 // --profile writes a V8 CPU profile of each server (node --cpu-prof) into <dir> for comparison.
+// --ws-seconds S first runs S seconds of TICK fan-out to --ws-clients subscribers (as
+//   bench:server-compare does before its HTTP run): what the server did before shapes the heap
+//   the requests then run in (e.g. V8's pretenuring decisions, see packages/server/src/v8-tuning.ts).
+// --connections: autocannon connections (bench:server-compare uses 64).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { benchServerEnv } from '../bench/server.bench.mjs';
+import { benchServerEnv, fanOut } from '../bench/server.bench.mjs';
 import { BASELINE_COMMIT, prepareBaseline } from './bench-server-compare.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TICKS_PER_SEC = os.constants ? 100 : 100; // USER_HZ on Linux
 
 function args(argv) {
-  const out = { base: BASELINE_COMMIT, requests: 20000, rounds: 3, market: 'seed', profile: null, tree: null };
+  const out = { base: BASELINE_COMMIT, requests: 20000, rounds: 3, market: 'seed', profile: null, tree: null, wsSeconds: 0, wsClients: 500, connections: 16 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => argv[++i];
@@ -31,7 +35,10 @@ function args(argv) {
     else if (a === '--rounds') out.rounds = Number(v());
     else if (a === '--market') out.market = v();
     else if (a === '--profile') out.profile = path.resolve(v());
-    else throw new Error(`unknown option ${a}; options: --base <commit> --base-tree <dir> --requests N --rounds N --market seed|default --profile <dir>`);
+    else if (a === '--ws-seconds') out.wsSeconds = Number(v());
+    else if (a === '--ws-clients') out.wsClients = Number(v());
+    else if (a === '--connections') out.connections = Number(v());
+    else throw new Error(`unknown option ${a}; options: --base <commit> --base-tree <dir> --requests N --rounds N --market seed|default --profile <dir> --ws-seconds S --ws-clients N --connections N`);
   }
   return out;
 }
@@ -44,8 +51,8 @@ function cpuMs(pid) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const fire = (url, amount) =>
-  new Promise((res, rej) => autocannon({ url, connections: 16, amount, pipelining: 1 }, (e, r) => (e ? rej(e) : res(r))));
+const fire = (url, amount, connections) =>
+  new Promise((res, rej) => autocannon({ url, connections, amount, pipelining: 1 }, (e, r) => (e ? rej(e) : res(r))));
 
 async function control(url, action) {
   const r = await fetch(url + '/market/control', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
@@ -78,18 +85,19 @@ async function measure(tree, env, opts, label) {
   const pid = proc.pid;
   try {
     await sleep(1500);
-    await fire(url + '/market/book', 3000); // warm-up: JIT, caches
+    if (opts.wsSeconds > 0) await fanOut(url, opts.wsClients, opts.wsSeconds);
+    await fire(url + '/market/book', 3000, opts.connections); // warm-up: JIT, caches
     // Running: idle tick cost first, then the same wall time with requests.
     const i0 = cpuMs(pid), t0 = Date.now();
     await sleep(3000);
     const idlePerMs = (cpuMs(pid) - i0) / (Date.now() - t0);
     const r0 = cpuMs(pid), w0 = Date.now();
-    const rr = await fire(url + '/market/book', opts.requests);
+    const rr = await fire(url + '/market/book', opts.requests, opts.connections);
     const running = (cpuMs(pid) - r0 - idlePerMs * (Date.now() - w0)) / opts.requests;
     await control(url, 'pause');
     await sleep(500);
     const p0 = cpuMs(pid);
-    const pr = await fire(url + '/market/book', opts.requests);
+    const pr = await fire(url + '/market/book', opts.requests, opts.connections);
     const paused = (cpuMs(pid) - p0) / opts.requests;
     return { paused_us: paused * 1000, running_us: running * 1000, idle_cpu: idlePerMs, non2xx: rr.non2xx + pr.non2xx };
   } finally {

@@ -84,9 +84,9 @@ export interface ServerOptions {
   logRequests: boolean;
   /**
    * Let V8 allocate objects of long-lived-looking allocation sites straight into the old generation
-   * (CROWDALPHA_V8_PRETENURING). Off by default in the server process: a WebSocket burst made the
-   * sockets' own write bookkeeping look long-lived and every later HTTP response paid for it in GC
-   * (v8-tuning.ts). Applied by the process entry only, never to a host that embeds the server.
+   * (CROWDALPHA_V8_PRETENURING). Off by default in the server process: long-lived WebSocket
+   * requests made the allocation sites of every HTTP request look long-lived, and later requests
+   * paid for it in GC (v8-tuning.ts). Applied by the process entry only, never to an embedding host.
    */
   v8Pretenuring: boolean;
   /** Time to wait for in-flight work on shutdown (CROWDALPHA_SHUTDOWN_TIMEOUT_MS). */

@@ -4,18 +4,21 @@
  *
  * Allocation-site pretenuring is switched off unless CROWDALPHA_V8_PRETENURING is true. V8 watches
  * each object- and array-literal site, and once nearly all of a site's objects outlive a young-
- * generation GC it allocates that site's objects in the old generation for good (a tenured site
- * no longer reports on itself, so the decision is never revisited). Node's socket and stream write
- * path (`writeOrBuffer`, `writeGeneric`, `resetBuffer`, `afterWriteTick` are among the code V8
- * deoptimised for new tenuring decisions) is one set of sites shared by every socket. Twenty
- * seconds of TICK fan-out to 500 readers, writes waiting in the kernel, made those sites look
- * long-lived; afterwards every HTTP response's write entries were born old, each holding its
- * young request, reply and callbacks alive through every scavenge until the next full GC. Measured
- * (BENCHMARKS.md, "Fifth session"): scavenges of 24 ms instead of 0.5 ms, the heap growing 3 MB
- * per scavenge, GET /market/book 25-60 % more CPU per request after a WebSocket phase than before
- * it; with pretenuring off the two are the same and scavenges stay under 1 ms. The server's
- * long-lived state (book, agents, histories) grows slowly, so little is lost without it (idle tick
- * CPU 1.6 % with, 1.7 % without, seed market).
+ * generation GC it allocates that site's objects in the old generation for good (a tenured site no
+ * longer reports on itself, so the decision is never revisited). Every WebSocket client is a
+ * Fastify request that lives as long as its socket, so a few hundred stream clients make the sites
+ * they share with every HTTP request look long-lived (V8 deoptimised EventEmitter.init,
+ * writeOrBuffer, writeGeneric, resetBuffer for new tenuring decisions during 20 s of 500-client
+ * fan-out). Afterwards each request's emitter and write bookkeeping is born old, and whatever
+ * young object it points to (a per-request listener closing over the request and reply) survives
+ * every scavenge until the next full GC. Measured after such a phase (BENCHMARKS.md, "Fifth
+ * session"): scavenges of 8-24 ms instead of under 1 ms and GET /market/book 25-60 % more CPU per
+ * request, with the global onRequestAbort hook of that time (a 'close' listener per request, now
+ * only on write routes). Removing that hook and its async onResponse twin removed the effect; so
+ * did this flag alone.
+ * Both stay: the flag keeps the next per-request listener from bringing it back. The server's
+ * long-lived state (book, agents, histories) grows slowly, so little is lost without pretenuring
+ * (idle tick CPU and CPU per request the same with and without it once the hook was gone).
  */
 import v8 from 'node:v8';
 import type { ServerOptions } from './config.js';

@@ -47,8 +47,10 @@ const hooksOf = <H>(own: Hooks<H>): H[] => (own === undefined ? [] : Array.isArr
 
 /**
  * Counts every request to a route that takes a write method in `writes`, from before its access
- * check to its response or abort. Route-level hooks, so reads (GET /market/book) run none of it.
- * Call before the routes are registered (it is an onRoute hook).
+ * check to its response or abort. Route-level hooks, so reads (GET /market/book) run none of it:
+ * an onRequestAbort hook puts a 'close' listener on every request it covers, and on every request
+ * that listener cost GC time once WebSocket clients had made V8 tenure request objects
+ * (v8-tuning.ts). Call before the routes are registered (it is an onRoute hook).
  */
 export function trackWrites(app: FastifyInstance, writes: InFlightWrites): void {
   const ends = new WeakMap<FastifyRequest, () => void>();
