@@ -24,6 +24,12 @@ export default defineConfig({
       // code, for every mutant in stats/stylized-facts. Each criterion is tested on short series in
       // stylized-facts-criteria.test.ts instead.
       'packages/engine/test/analytics/stylized-facts.test.ts',
+      // Estimators on noisy data with 200-300 bootstrap resamples (1-8 s per test instrumented).
+      // Their rules are tested on small exact cases in exponential-fit-rules, alpha-decay-rules
+      // and agent-decay-rules.test.ts.
+      'packages/engine/test/crowding/exponential-fit.test.ts',
+      'packages/engine/test/crowding/alpha-decay.test.ts',
+      'packages/engine/test/crowding/agent-decay.test.ts',
     ],
     environment: 'node',
     testTimeout: 60_000,
