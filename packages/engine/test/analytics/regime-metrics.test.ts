@@ -61,6 +61,58 @@ describe('regime metrics against their definitions', () => {
   });
 });
 
+describe('regime metric edge cases', () => {
+  const tick = (o: Partial<RegimeInput>): RegimeInput => ({ tick: 0, logReturn: 0, lfi: 0, spread: 0.02, depth: 100, fillImbalance: 0, crowding: 0, ...o });
+
+  it('equal |returns| have no autocorrelation (0, not 0/0); a NaN return counts as 0 for every rule', () => {
+    const d = new RegimeDetector(cfg);
+    let m = d.observe(tick({ logReturn: 0.001 })).metrics;
+    for (let t = 0; t < 6; t++) m = d.observe(tick({ logReturn: t % 2 ? 0.001 : -0.001 })).metrics;
+    expect(m.vol_autocorr).toBe(0);
+    const n = new RegimeDetector({ ...cfg, crashDrawdown: 0.2 });
+    n.observe(tick({ logReturn: NaN }));
+    expect(n.observe(tick({ logReturn: -0.3 })).regime).toBe(Regime.CRASH_PRONE);
+    expect(n.snapshot().metrics.drift).toBeCloseTo(-0.15, 15);
+  });
+
+  it('no elasticity against a spread never seen (an empty side so far) or a zero spread', () => {
+    const d = new RegimeDetector(cfg);
+    d.observe(tick({ spread: null, depth: 100 }));
+    expect(d.observe(tick({ spread: 0.03, depth: 50 })).metrics.elasticity).toBe(0);
+    const z = new RegimeDetector(cfg);
+    z.observe(tick({ spread: 0, depth: 100 }));
+    expect(z.observe(tick({ spread: 0.03, depth: 50 })).metrics.elasticity).toBe(0);
+  });
+
+  it('the empty-side count only forgets once the window is full', () => {
+    const d = new RegimeDetector({ ...cfg, unstableEmptySide: 0.2, crashDrawdown: 0 });
+    d.observe(tick({ spread: null }));
+    // 1 of 2 ticks one-sided: still UNSTABLE (a count that dropped the first tick early would not be)
+    expect(d.observe(tick({})).regime).toBe(Regime.UNSTABLE);
+  });
+
+  it('snapshots are copies: before any tick the metrics are zeros, and changing one changes nothing inside', () => {
+    const d = new RegimeDetector(cfg);
+    expect(d.snapshot().metrics).toEqual({ volatility: 0, vol_autocorr: 0, drift: 0, lfi: 0, elasticity: 0, crowding: 0 });
+    d.observe(tick({}));
+    const s = d.snapshot();
+    s.changes.push({ tick: 99, regime: 'CALM', prev_regime: null });
+    s.metrics.lfi = 5;
+    expect(d.snapshot().changes).toHaveLength(1);
+    expect(d.snapshot().metrics.lfi).toBe(0);
+  });
+
+  it('a damaged checkpoint names the part that is wrong', () => {
+    const d = new RegimeDetector(cfg);
+    d.observe(tick({}));
+    const state = JSON.parse(JSON.stringify(d.saveState()));
+    expect(() => new RegimeDetector(cfg).loadState({ ...state, returns: null })).toThrow(/RegimeDetector\.returns/);
+    expect(() => new RegimeDetector(cfg).loadState({ ...state, qLfi: null }, 'here')).toThrow(/here\.qLfi/);
+    expect(() => new RegimeDetector(cfg).loadState({ ...state, breakdown: { ...state.breakdown, empties: null } })).toThrow(/RegimeDetector\.breakdown\.empties/);
+    expect(() => new RegimeDetector(cfg).loadState({ ...state, breakdown: { empties: state.breakdown.empties } })).toThrow(/RegimeDetector\.breakdown/);
+  });
+});
+
 describe('RegimeDetector reporting', () => {
   const input = (tick: number, o: Partial<RegimeInput> = {}): RegimeInput => ({ tick, logReturn: 0, lfi: 0.1, spread: 0.02, depth: 100, fillImbalance: 0, crowding: 0.2, ...o });
 
