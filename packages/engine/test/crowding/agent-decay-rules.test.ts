@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgentDecay } from '../../src/crowding/agent-decay.js';
+import { AgentDecay, BOOTSTRAP_BUDGET, MIN_RESAMPLES, resamplesFor } from '../../src/crowding/agent-decay.js';
 import { fitExponentialLevels } from '../../src/crowding/exponential-fit.js';
 import { defaultConfig } from '../../src/config.js';
 import { Rng } from '../../src/rng.js';
@@ -196,5 +196,86 @@ describe('AgentDecay fits', () => {
     expect(() => new AgentDecay({ ...cfg, agentWindow: 1 }, new Rng(1))).toThrow('alphaDecay.agentWindow must be an integer >= 2, got 1');
     expect(() => new AgentDecay({ ...cfg, agentMaxSamples: 1.5 }, new Rng(1))).toThrow('alphaDecay.agentMaxSamples must be a positive integer, got 1.5');
     expect(new AgentDecay({ ...cfg, agentWindow: 2, agentMaxSamples: 1 }, new Rng(1)).samples(0)).toBe(0);
+  });
+});
+
+describe('AgentDecay: agents apart, boundaries, the bootstrap budget', () => {
+  it('two agents with as many windows keep their own samples and fits; a window of exactly 2 changes counts', () => {
+    const d = new AgentDecay({ ...cfg, agentMinSamples: 3 }, new Rng(1));
+    d.addAgent();
+    d.addAgent();
+    const a: number[] = [0];
+    const b: number[] = [0];
+    for (let t = 1; t <= 16; t++) {
+      a.push(a[t - 1]! + (t % 2 ? 1 : -0.4) * Math.exp(-0.05 * t));
+      b.push(b[t - 1]! + (t % 2 ? 0.2 : 1) + 0.01 * t);
+    }
+    for (let t = 0; t <= 16; t++) d.observe(t, [a[t]!, b[t]!], [t * 0.1, t * 0.3]);
+    expect([d.samples(0), d.samples(1)]).toEqual([4, 4]);
+    const one = (series: number[], rate: number) => {
+      const s = new AgentDecay({ ...cfg, agentMinSamples: 3 }, new Rng(1));
+      s.addAgent();
+      for (let t = 0; t <= 16; t++) s.observe(t, [series[t]!], [t * rate]);
+      return s.agentParams(0, [16 * rate]);
+    };
+    const pa = d.agentParams(0, [1.6, 4.8]);
+    const pb = d.agentParams(1, [1.6, 4.8]);
+    expect(pa.alpha_max).toBeCloseTo(one(a, 0.1).alpha_max!, 12);
+    expect(pb.alpha_max).toBeCloseTo(one(b, 0.3).alpha_max!, 12);
+    expect(pa.alpha_max).not.toBeCloseTo(pb.alpha_max!, 3);
+    // the curve runs to the largest exposure and follows a·exp(−λx)
+    expect(pb.curve[2]!.crowding_exposure).toBeCloseTo(4.8, 12);
+    expect(pb.curve[2]!.predicted_sharpe).toBeCloseTo(pb.alpha_max! * Math.exp(-pb.lambda! * 4.8), 12);
+    // A group's curve runs to the largest exposure of any member.
+    expect(d.groupParams('both', [1, 0], [1.6, 4.8]).curve[2]!.crowding_exposure).toBeCloseTo(4.8, 12);
+    // exactly agentMinSamples windows fit
+    expect(pa.n_samples).toBe(4);
+    const four = new AgentDecay({ ...cfg, agentMinSamples: 4 }, new Rng(1));
+    four.addAgent();
+    for (let t = 0; t <= 16; t++) four.observe(t, [a[t]!], [t * 0.1]);
+    expect(four.agentParams(0, [1.6]).reason).not.toMatch(/window samples/);
+    // Windows of exactly two changes: agentWindow 2.
+    const two = new AgentDecay({ ...cfg, agentWindow: 2, agentMinSamples: 1 }, new Rng(1));
+    two.addAgent();
+    for (const [t, p] of [[0, 0], [1, 1], [2, 3]] as const) two.observe(t, [p], [0]);
+    expect(two.samples(0)).toBe(1);
+  });
+
+  it('the exposure rate counts ticks since the agent joined; members without windows are not in the group rate', () => {
+    const d = new AgentDecay({ ...cfg, agentMinSamples: 1 }, new Rng(1));
+    d.addAgent();
+    d.addAgent();
+    // agent 0 is there from tick 0 and never has a window with variance; agent 1 joins at tick 10
+    for (let t = 0; t <= 30; t++) d.observe(t, t >= 10 ? [5, t % 2 ? t : 0.5 * t] : [5], [1, t * 0.2]);
+    const p = d.agentParams(1, [1, 4]);
+    expect(p.exposure_per_tick).toBeCloseTo(4 / 21, 12);
+    expect(d.samples(0)).toBe(0);
+    expect(d.groupParams('g', [0, 1], [1, 4]).exposure_per_tick).toBeCloseTo(4 / 21, 12);
+    // Not decaying: no half-life in ticks either.
+    const flat = d.agentParams(1, [1, 4]);
+    if (!flat.decays) expect(flat.half_life_ticks).toBeNull();
+  });
+
+  it('a non-decaying fit has no half-life in ticks and is not significant', () => {
+    const d = new AgentDecay({ ...cfg, agentMinSamples: 3 }, new Rng(1));
+    d.addAgent();
+    const ch: number[] = [0];
+    for (let w = 0; w < 6; w++) for (let k = 0; k < 4; k++) ch.push((k % 2 ? 1 : -1) + 0.1 * (w + 1));
+    drive(d, ch, (t) => t / 4);
+    const p = d.agentParams(0, [6]);
+    expect(p).toMatchObject({ decays: false, half_life: null, half_life_ticks: null, significant: false });
+  });
+
+  it('resamplesFor: all resamples for one agent, fewer for large groups, never below the floor; 0 stays 0', () => {
+    expect(resamplesFor(200, 200)).toBe(200);
+    expect(resamplesFor(BOOTSTRAP_BUDGET / 100, 200)).toBe(100);
+    expect(resamplesFor(BOOTSTRAP_BUDGET / 150 + 1, 200)).toBe(149);
+    expect(resamplesFor(1_000_000, 200)).toBe(MIN_RESAMPLES);
+    expect(resamplesFor(1_000_000, 20)).toBe(20);
+    expect(resamplesFor(0, 30)).toBe(30);
+    expect(resamplesFor(10, 0)).toBe(0);
+    expect(resamplesFor(10, 1)).toBe(1);
+    expect(resamplesFor(10, 7.9)).toBe(7);
+    expect([BOOTSTRAP_BUDGET, MIN_RESAMPLES]).toEqual([400_000, 50]);
   });
 });

@@ -51,6 +51,36 @@ describe('AlphaDecay: the Sharpe proxy', () => {
     expect(d.sharpeProxy(1)).toBeNull();
   });
 
+  it('a single agent has its own proxy (storage exists from the first agent)', () => {
+    const d = new AlphaDecay({ ...cfg, minSharpeSamples: 2 }, new Rng(1));
+    expect(d.addAgent()).toBe(0);
+    for (const p of [0, 1, 3, 2]) d.recordPnl([p]);
+    expect(d.sharpeProxy(0)).toBeCloseTo(proxyOf([1, 2, -1])!, 12);
+    d.observeCrowding([0.5], [1]);
+    expect(d.exposure[0]).toBe(0.5);
+    expect(d.sampleCount).toBe(1);
+  });
+
+  it('the window re-sums exactly each lap: a proxy after many laps equals the direct one', () => {
+    const d = new AlphaDecay({ ...cfg, minSharpeSamples: 1 }, new Rng(1));
+    d.addAgent();
+    d.addAgent();
+    const rng = new Rng(6);
+    const ch: number[] = [];
+    let p = 0;
+    d.recordPnl([0, 0]);
+    for (let t = 0; t < 23; t++) {
+      const c = 1e3 * (t % 5 === 0 ? 1 : 0) + rng.normal(0.3, 1);
+      ch.push(c);
+      p += c;
+      d.recordPnl([p, -p]);
+      const w = ch.slice(-4);
+      if (w.length < 2) continue;
+      expect(d.sharpeProxy(0)).toBeCloseTo(proxyOf(w)!, 7);
+      expect(d.sharpeProxy(1)).toBeCloseTo(-proxyOf(w)!, 7);
+    }
+  });
+
   it('minSharpeSamples 0 still needs one change', () => {
     const d = new AlphaDecay({ ...cfg, minSharpeSamples: 0 }, new Rng(1));
     d.addAgent();

@@ -226,3 +226,31 @@ describe('fitExponentialLevels: why there is no half-life', () => {
     expect(sharedGrid([4, 4, 4])).toBeNull();
   });
 });
+
+describe('fitExponentialLevels: degenerate data and the searched range', () => {
+  it('refuses fewer than 3 samples (3 fit), x without spread, y without spread; nothing at all has level 0', () => {
+    expect(fitExponentialLevels([1, 2], [1, 0.5]).reason).toBe('fewer than 3 samples');
+    expect(fitExponentialLevels([0, 1, 2], [1, 0.6, 0.35]).decays).toBe(true);
+    // weights count: two samples weighted 2 and 1 are three
+    expect(fitExponentialLevels([0, 1], [1, 0.5], [2, 1]).reason).not.toBe('fewer than 3 samples');
+    expect(fitExponentialLevels([1, 1, 1], [1, 0.5, 0.2]).reason).toBe('exposure does not vary across the samples');
+    expect(fitExponentialLevels([0, 1, 2], [0.4, 0.4, 0.4]).reason).toBe('the Sharpe does not vary across the samples');
+    expect(fitExponentialLevels([0, 1, 2], [0, 0, 0]).reason).toBe('the Sharpe does not vary across the samples');
+    expect(fitExponentialLevels([], [])).toMatchObject({ a: 0, samples: 0, decays: false });
+  });
+
+  it('recovers noiseless decays exactly across the searched range, whatever the order of x and its offset', () => {
+    for (const lambda of [0.05, 0.13, 0.3, 0.55, 0.9, 1.4, 2.2]) {
+      // x from 1 to 12, shuffled: the range is max − min (11), not max or max + min
+      const xs = [7, 1, 12, 4, 9, 2, 11, 5, 3, 10, 6, 8];
+      const ys = xs.map((x) => 1.7 * Math.exp(-lambda * x));
+      const f = fitExponentialLevels(xs, ys);
+      expect(f.decays, `lambda ${lambda}`).toBe(true);
+      expect(f.lambda, `lambda ${lambda}`).toBeCloseTo(lambda, 9);
+      expect(f.a, `lambda ${lambda}`).toBeCloseTo(1.7, 8);
+      const g = sharedGrid(xs)!;
+      expect(g.lo).toBeCloseTo(Math.LN2 / (11 * 200), 15);
+      expect(levelsHalfLife(Float64Array.from(xs), Float64Array.from(ys))(Float64Array.from(xs), Float64Array.from(ys), Float64Array.from(xs, () => 1), Int32Array.from(xs, (_, k) => k))).toBeCloseTo(Math.LN2 / lambda, 7);
+    }
+  });
+});
