@@ -205,6 +205,34 @@ describe('validateMarket', () => {
     expect(target(r, 'kurtosis').pass).toBe(true);
   });
 
+  it('a jittering mid fails the return targets; one Gaussian seed fails the every-seed kurtosis target', () => {
+    const jitter = validateMarket({ seeds: [1], ticks: 2000, make: () => new ScriptedMarket({ mid: (t) => (t % 2 ? 100.1 : 100) + (t % 5) * 0.001 }) });
+    expect(target(jitter, 'lag1').value as number).toBeLessThan(-0.15);
+    expect(target(jitter, 'lag1').pass).toBe(false);
+    expect(target(jitter, 'acf_2_20').pass).toBe(false);
+    expect(target(jitter, 'variance_ratio').value as number).toBeLessThan(0.8);
+    expect(target(jitter, 'variance_ratio').pass).toBe(false);
+    const jumpy = (seed: number) => {
+      const rng = new Rng(seed);
+      let m = 100;
+      const mids: number[] = [];
+      return (t: number) => {
+        while (mids.length <= t) {
+          mids.push(m);
+          m *= Math.exp(rng.normal(0, 0.001) * (rng.next() < 0.02 ? 8 : 1));
+        }
+        return mids[t]!;
+      };
+    };
+    const mixed = validateMarket({ seeds: [1, 2], ticks: 6000, make: (s) => new ScriptedMarket({ mid: s === 1 ? jumpy(1) : walk(2) }) });
+    expect(mixed.seeds[0]!.kurtosis_1!).toBeGreaterThan(1);
+    expect(mixed.seeds[1]!.kurtosis_1!).toBeLessThan(1);
+    expect(target(mixed, 'kurtosis').pass).toBe(false);
+    // the hill target passes exactly when the mean Hill index is in [2, 6]
+    const h = target(mixed, 'hill');
+    expect(h.pass).toBe((h.value as number) >= 2 && (h.value as number) <= 6);
+  });
+
   it('runs seeds 1-3 when no seeds are given', () => {
     const r = validateMarket({ ticks: 50, make: (s) => new ScriptedMarket({ mid: walk(s) }) });
     expect(r.seeds.map((f) => [f.seed, f.ticks])).toEqual([[1, 50], [2, 50], [3, 50]]);

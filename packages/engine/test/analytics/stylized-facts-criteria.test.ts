@@ -274,3 +274,60 @@ describe('aggregateReturns, varianceRatio, hillIndex', () => {
     expect(hillIndex(Array(400).fill(1), 0.05)).toBeNull();
   });
 });
+
+describe('facts that pass and facts that cannot be computed', () => {
+  /** Volatility in blocks of 100 returns (1 or 3): clustering with long memory that decays. */
+  function regimes(n: number, seed: number): number[] {
+    const rng = new Rng(seed);
+    return Array.from({ length: n }, (_, t) => (Math.floor(t / 100) % 2 ? 3 : 1) * rng.normal(0, 0.001));
+  }
+
+  it('slowly switching volatility passes clustering and its decay; the value is late / early', () => {
+    const rep = stylizedFacts(regimes(2000, 3));
+    const early = rep.acf_abs.slice(0, 5).reduce((s: number, v) => s + v!, 0) / 5;
+    const late = rep.acf_abs.slice(40, 50).reduce((s: number, v) => s + v!, 0) / 10;
+    expect(late).toBeGreaterThan(0);
+    expect(late).toBeLessThan(early);
+    expect(rep.facts.clustering_decay).toMatchObject({ pass: true });
+    expect(rep.facts.clustering_decay.value).toBeCloseTo(late / early, 12);
+    expect(rep.facts.volatility_clustering.pass).toBe(true);
+    expect(rep.facts.heavy_tails.pass).toBe(true);
+    expect(rep.facts.aggregational_gaussianity.value).toBeCloseTo(
+      Math.min(rep.kurtosis_by_horizon[0]!.excess_kurtosis! - rep.kurtosis_by_horizon[1]!.excess_kurtosis!, rep.kurtosis_by_horizon[1]!.excess_kurtosis! - rep.kurtosis_by_horizon[2]!.excess_kurtosis!),
+      12,
+    );
+  });
+
+  it('late memory above the early one fails the decay; late memory at or below 0 fails it', () => {
+    // |r| with a 45-tick period: lag 45 correlates more than lags 1..5
+    const rng = new Rng(4);
+    const periodic = Array.from({ length: 3000 }, (_, t) => (t % 45 < 3 ? 5 : 1) * Math.abs(rng.normal(0, 0.001)) * (rng.next() < 0.5 ? -1 : 1));
+    const p = stylizedFacts(periodic);
+    const early = p.acf_abs.slice(0, 5).reduce((s: number, v) => s + v!, 0) / 5;
+    const late = p.acf_abs.slice(40, 50).reduce((s: number, v) => s + v!, 0) / 10;
+    expect(late).toBeGreaterThan(early);
+    expect(p.facts.clustering_decay.pass).toBe(false);
+    // Volatility switching every 45 returns: |r| anti-correlated at lags 41..50.
+    const r2 = new Rng(6);
+    const anti = stylizedFacts(Array.from({ length: 3000 }, (_, t) => (Math.floor(t / 45) % 2 ? 3 : 1) * r2.normal(0, 0.001)));
+    const lateAnti = anti.acf_abs.slice(40, 50).reduce((s: number, v) => s + v!, 0) / 10;
+    expect(lateAnti).toBeLessThan(0);
+    expect(anti.facts.clustering_decay.pass).toBe(false);
+  });
+
+  it('returns with no variance: every return fact undefined and failed, nothing divides by zero', () => {
+    const flat = stylizedFacts(Array(300).fill(0));
+    for (const k of ['lag1_autocorrelation', 'no_linear_predictability', 'variance_ratio', 'heavy_tails', 'tail_index', 'volatility_clustering', 'clustering_decay'] as const) {
+      expect(flat.facts[k], k).toMatchObject({ pass: false, value: null });
+    }
+    expect(flat.facts.aggregational_gaussianity.pass).toBe(false);
+    expect(flat.pass).toBe(false);
+    expect(flat.failed).toHaveLength(8);
+    // Quote jitter (alternating moves): |ACF(1)| far above the bound, variance ratio far below.
+    const jitter = stylizedFacts(Array.from({ length: 1000 }, (_, t) => (t % 2 ? 0.001 : -0.001) + (t % 7) * 1e-5));
+    expect(jitter.facts.lag1_autocorrelation.pass).toBe(false);
+    expect(jitter.facts.variance_ratio.pass).toBe(false);
+    expect(jitter.facts.variance_ratio.value!).toBeLessThan(0.8);
+    expect(jitter.facts.no_linear_predictability.pass).toBe(false);
+  });
+});
