@@ -270,3 +270,55 @@ describe('Diagnostics against the definitions, computed from the whole history',
     expect(d.leaderboard(['a', 'b'])).toEqual([0, 1]);
   });
 });
+
+describe('Diagnostics boundaries from the mutation run', () => {
+  it('a std exactly at minStd gives no Sharpe (and downside exactly at minStd no Sortino)', () => {
+    // changes 1, −1: std (ddof 1) √2, downside √(1/2)
+    const at = (minStd: number) => {
+      const d = new Diagnostics({ ...opts, minSharpeChanges: 2, minStd });
+      d.addAgent(0);
+      d.observe([], 1, 1, [1], [0]);
+      d.observe([], 1, 1, [0], [0]);
+      return d;
+    };
+    expect(at(Math.SQRT2).sharpe(0)).toBeNull();
+    expect(at(Math.SQRT2).sharpeFull(0)).toBeNull();
+    expect(at(Math.SQRT2 * 0.999).sharpe(0)).toBe(0);
+    expect(at(Math.SQRT2 * 0.999).sharpeFull(0)).toBe(0);
+    expect(at(Math.SQRT1_2).agent(0).sortino).toBeNull();
+    expect(at(Math.SQRT1_2 * 0.999).agent(0).sortino).toBe(0);
+  });
+
+  it('leaderboard: an agent without a Sharpe ranks below one with a negative Sharpe; identical agents keep index order', () => {
+    const d = new Diagnostics({ ...opts, minSharpeChanges: 2 });
+    for (let i = 0; i < 6; i++) d.addAgent(0);
+    const steps = [[0, -1, -2, 1, 1, 1], [0, -2, -1, 2, 2, 2], [0, -1, -3, 1, 1, 1]];
+    const p = [0, 0, 0, 0, 0, 0];
+    for (const s of steps) {
+      s.forEach((x, i) => (p[i] += x));
+      d.observe([], 1, 1, p, [0, 0, 0, 0, 0, 0]);
+    }
+    expect(d.sharpe(0)).toBeNull();
+    expect(d.sharpe(1)!).toBeLessThan(0);
+    const negatives = d.sharpe(1)! > d.sharpe(2)! ? [1, 2] : [2, 1];
+    expect(d.sharpe(1)).not.toBe(d.sharpe(2));
+    expect(d.leaderboard(['a', 'b', 'c', 's', 's', 's'])).toEqual([3, 4, 5, ...negatives, 0]);
+    expect(d.leaderboard(['z', 'b', 'c', 'x', 'x', 'x']).slice(0, 3)).toEqual([3, 4, 5]);
+  });
+
+  it('a checkpoint from before the full-run Sharpe resets it, even in diagnostics that already ran', () => {
+    const d = new Diagnostics({ ...opts, minSharpeChanges: 2 });
+    d.addAgent(0);
+    for (const p of [1, 3, 2, 5]) d.observe([], 1, 1, [p], [0]);
+    const saved = JSON.parse(JSON.stringify(d.saveState()));
+    delete saved.fullRun;
+    const used = new Diagnostics({ ...opts, minSharpeChanges: 2 });
+    used.addAgent(0);
+    for (const p of [2, 9, 4, 7]) used.observe([], 1, 1, [p], [0]);
+    expect(used.sharpeFull(0)).not.toBeNull();
+    used.loadState(saved);
+    expect(used.sharpeFull(0)).toBeNull();
+    expect(used.sharpe(0)).toBe(d.sharpe(0));
+    expect(() => used.loadState({ ...JSON.parse(JSON.stringify(d.saveState())), fullRun: 3 }, 'w')).toThrow(/w\.fullRun/);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MarketAnalytics, type TickAnalyticsInput, type TickFillInfo, type TickOrderInfo } from '../../src/analytics/market-analytics.js';
 import { Diagnostics } from '../../src/analytics/diagnostics.js';
+import { pca2d } from '../../src/crowding/pca.js';
 import { FragilityIndex } from '../../src/analytics/fragility-index.js';
 import { RegimeDetector } from '../../src/analytics/regime-detector.js';
 import { resolveConfig, sharpeTicksPerYear, type DeepPartial, type SimulationConfig } from '../../src/config.js';
@@ -250,5 +251,94 @@ describe('MarketAnalytics checkpoints', () => {
     five.addAgent('extra', 'x');
     expect(() => five.loadState(saved)).toThrow('analytics snapshot is for 4 agents, this market has 5');
     expect(five.agentCount).toBe(5);
+  });
+});
+
+describe('MarketAnalytics details from the mutation run', () => {
+  it('before any call the agent view is neutral; more than 8 agents get a multiplier each', () => {
+    const a = new MarketAnalytics(resolveConfig({}), new Rng(1));
+    for (let i = 0; i < 11; i++) a.addAgent(`a${i}`, 'x');
+    expect(a.agentView(3)).toEqual({ intensity: 0, phi: 0, sidePressure: 0, buyImpactMultiplier: 1, sellImpactMultiplier: 1, agentImpactMultiplier: 1 });
+    const m = a.executionMultipliers([]);
+    expect(m.agent).toHaveLength(11);
+    expect(Array.from(m.agent)).toEqual(new Array(11).fill(1));
+    expect(a.agentCount).toBe(11);
+  });
+
+  it('no agents: no crowding payload and nothing computed', () => {
+    const a = new MarketAnalytics(resolveConfig({}), new Rng(1));
+    const out = a.endTick({ ...script(1)[0]!, orders: [], fills: [], pnl: new Float64Array(0), inventory: new Float64Array(0), cash: new Float64Array(0) });
+    expect(out.crowding).toBeNull();
+    expect(a.crowdingSnapshot()).toMatchObject({ tick: null, agent_ids: [] });
+  });
+
+  it('a payload keeps its own agent ids when agents join later; a one-agent market restored shows its id', () => {
+    const a = market();
+    const p = a.endTick(script(1)[0]!).crowding!;
+    a.addAgent('late', 'x');
+    expect(p.agent_ids).toEqual(['mom_1', 'copy', 'mm', 'seller']);
+    const one = new MarketAnalytics(resolveConfig({}), new Rng(1));
+    one.addAgent('solo', 'x');
+    one.endTick({ ...script(1)[0]!, pnl: Float64Array.from([0]), inventory: Float64Array.from([0]), cash: Float64Array.from([0]), fills: [], orders: [] });
+    const copy = new MarketAnalytics(resolveConfig({}), new Rng(1));
+    copy.addAgent('solo', 'x');
+    copy.loadState(JSON.parse(JSON.stringify(one.saveState())));
+    const next = copy.endTick({ ...script(2)[1]!, pnl: Float64Array.from([1]), inventory: Float64Array.from([0]), cash: Float64Array.from([0]), fills: [], orders: [] });
+    expect(next.crowding!.agent_ids).toEqual(['solo']);
+  });
+
+  it('payload limits are inclusive: at eventMatrixMaxAgents the matrix is sent, at eagerPairsMaxAgents it is plain data, above it a getter', () => {
+    const at = market({}, { eventMatrixMaxAgents: 4, eagerPairsMaxAgents: 4 });
+    const p = at.endTick(script(1)[0]!).crowding!;
+    expect(p.matrix).toHaveLength(4);
+    expect(Object.getOwnPropertyDescriptor(p, 'matrix')!.get).toBeUndefined();
+    const above = market({}, { eagerPairsMaxAgents: 3 });
+    const q = above.endTick(script(1)[0]!).crowding!;
+    expect(Object.getOwnPropertyDescriptor(q, 'matrix')!.get).toBeTypeOf('function');
+    expect(q.matrix).toEqual(p.matrix);
+  });
+
+  it('the factor-space snapshot places every agent at its PCA coordinates; the decay snapshot’s pooled levels fit and units', () => {
+    const a = market({ alphaDecay: { agentWindow: 5, agentMinSamples: 3 } });
+    for (const t of script(40)) a.endTick(t);
+    const f = a.factorSpaceSnapshot();
+    expect(f.pca.method).toMatch(/Jacobi/);
+    const proj = pca2d(a.factorSpace.factors.subarray(0, 24), 4, 6);
+    f.agents.forEach((ag, i) => expect(ag.pca).toEqual({ x: proj.coords[i * 2], y: proj.coords[i * 2 + 1] }));
+    const d = a.decaySnapshot() as unknown as Record<string, unknown> & { curve: { exposure: number; sharpe: number }[]; units: Record<string, string>; impact_multipliers: Record<string, number> };
+    const pooled = a.agentDecay.groupParams('pooled', [0, 1, 2, 3], a.alphaDecay.exposure);
+    expect(d['samples']).toBe(pooled.n_samples);
+    expect(d['samples']).toBeGreaterThan(0);
+    expect(d['half_life_ci']).toEqual(pooled.half_life_ci);
+    expect(d.curve).toEqual(pooled.curve.map((p) => ({ exposure: p.crowding_exposure, sharpe: p.predicted_sharpe })));
+    expect(d.units['exposure']).toMatch(/^cumulative crowding exposure X_i/);
+    expect(d.units['sharpe']).toMatch(/5-tick window, not annualised/);
+    expect(d.units['half_life']).toMatch(/half_life_ticks/);
+    expect(d.impact_multipliers).toEqual({ buy: a.agentView(0).buyImpactMultiplier, sell: a.agentView(0).sellImpactMultiplier, side_pressure: a.agentView(0).sidePressure });
+    // a strategy's fit is the agent-decay group fit of its members, under its own key
+    const s = a.strategyDecayParams('momentum');
+    const { strategy: _s, agents: _n, ...fit } = s;
+    expect(fit).toEqual(a.agentDecay.groupParams('strategy:momentum', [0, 1], a.alphaDecay.exposure));
+  });
+
+  it('a damaged checkpoint names the part; a checkpoint without the per-agent decay starts it empty', () => {
+    const a = market({ alphaDecay: { agentWindow: 5, agentMinSamples: 3 } });
+    for (const t of script(30)) a.endTick(t);
+    const saved = JSON.parse(JSON.stringify(a.saveState()));
+    for (const part of ['factorSpace', 'crowding', 'alphaDecay', 'agentDecay', 'diagnostics', 'fragility', 'regime']) {
+      expect(() => market({ alphaDecay: { agentWindow: 5, agentMinSamples: 3 } }).loadState({ ...saved, [part]: 7 }), part).toThrow(new RegExp(`analytics\\.${part}`));
+    }
+    const old = { ...saved };
+    delete old.agentDecay;
+    const b = market({ alphaDecay: { agentWindow: 5, agentMinSamples: 3 } });
+    b.loadState(old);
+    expect(b.agentDecayParams(0).n_samples).toBe(0);
+    const c = market({ alphaDecay: { agentWindow: 5, agentMinSamples: 3 } });
+    c.loadState(saved);
+    expect(c.agentDecayParams(0)).toEqual(a.agentDecayParams(0));
+    expect(c.agentDecayParams(0).n_samples).toBeGreaterThan(0);
+    const junk = market();
+    junk.loadState({ ...saved, display: { intensity: [], sidePressure: [0.5, 'x', null, 0.25] } });
+    expect((junk.decaySnapshot() as unknown as { side_pressure_history: number[] }).side_pressure_history).toEqual([0.5, 0.25]);
   });
 });
