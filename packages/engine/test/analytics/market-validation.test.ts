@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureSeed, stressMarket, validateMarket, type SteppingMarket } from '../../src/analytics/market-validation.js';
+import { measureSeed, STRESS_POPULATION, stressMarket, validateMarket, type SteppingMarket } from '../../src/analytics/market-validation.js';
 import { EventType } from '../../src/events.js';
 import { Rng } from '../../src/rng.js';
 import type { TickResult } from '../../src/simulation.js';
@@ -233,6 +233,29 @@ describe('validateMarket', () => {
     expect(h.pass).toBe((h.value as number) >= 2 && (h.value as number) <= 6);
   });
 
+  it('kurtosis needs all three horizons: a seed too short for the 50-tick horizon fails', () => {
+    // 600 ticks: kurtosis at 1 and 10 ticks, none at 50 (12 aggregated returns < 20)
+    const jumpy = (seed: number) => {
+      const rng = new Rng(seed);
+      let m = 100;
+      const mids: number[] = [];
+      return (t: number) => {
+        while (mids.length <= t) {
+          mids.push(m);
+          m *= Math.exp(rng.normal(0, 0.001) * (rng.next() < 0.03 ? 10 : 1));
+        }
+        return mids[t]!;
+      };
+    };
+    const r = validateMarket({ seeds: [3], ticks: 600, make: (s) => new ScriptedMarket({ mid: jumpy(s) }) });
+    const f = r.seeds[0]!;
+    expect(f.kurtosis_50).toBeNull();
+    expect(f.kurtosis_1!).toBeGreaterThan(1);
+    expect(f.kurtosis_10).not.toBeNull();
+    expect(target(r, 'kurtosis').pass).toBe(false);
+    expect(target(r, 'kurtosis').value).toMatch(/ → $/);
+  });
+
   it('runs seeds 1-3 when no seeds are given', () => {
     const r = validateMarket({ ticks: 50, make: (s) => new ScriptedMarket({ mid: walk(s) }) });
     expect(r.seeds.map((f) => [f.seed, f.ticks])).toEqual([[1, 50], [2, 50], [3, 50]]);
@@ -261,6 +284,17 @@ describe('stressMarket', () => {
     const calm = stressMarket({ seeds: [3], ticks: 200, make: () => new ScriptedMarket({ mid: () => 100, levels: (t) => (t === 0 ? [0, 1] : [1, 1]) }) });
     expect(calm.targets[0]).toMatchObject({ value: 1 - 1 / 200, pass: true });
     expect(calm.pass).toBe(true);
+  });
+
+  it('exactly 1 % one-sided passes; the default market is the stress population (70 % momentum)', () => {
+    const r = stressMarket({ seeds: [1], ticks: 200, make: () => new ScriptedMarket({ mid: () => 100, levels: (t) => (t < 2 ? [0, 1] : [1, 1]) }) });
+    expect(r.targets[0]).toMatchObject({ value: 0.99, pass: true });
+    const three = stressMarket({ seeds: [1], ticks: 200, make: () => new ScriptedMarket({ mid: () => 100, levels: (t) => (t < 3 ? [0, 1] : [1, 1]) }) });
+    expect(three.targets[0]!.pass).toBe(false);
+    expect(STRESS_POPULATION).toEqual({ momentum: 7, meanReversion: 1, marketMakers: 2, rl: 0 });
+    const real = stressMarket({ seeds: [4], ticks: 2 });
+    expect(real.seeds[0]).toMatchObject({ seed: 4, ticks: 2 });
+    expect(Object.keys(real.seeds[0]!.orders_by_strategy)).toEqual(expect.arrayContaining(['momentum', 'mean_reversion', 'market_maker']));
   });
 
   it('runs seeds 1-5 when no seeds are given', () => {
